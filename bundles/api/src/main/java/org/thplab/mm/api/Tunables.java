@@ -1,0 +1,31 @@
+package org.thplab.mm.api;
+
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The THP tunables of a machine, read by their sysfs paths below
+ * {@code /sys/kernel/mm/transparent_hugepage/} (e.g. {@code enabled},
+ * {@code khugepaged/max_ptes_none}). Policies read them; only the core writes them.
+ */
+@ProviderType
+public interface Tunables {
+    /** @return the {@code enabled} mode */
+    ThpEnabled enabled();
+
+    /** @return the {@code defrag} mode */
+    Defrag defrag();
+
+    /** @return {@code use_zero_page}: whether read faults may map the huge zero page */
+    boolean useZeroPage();
+
+    /**
+     * @param knob a sysfs path such as {@code khugepaged/max_ptes_none}
+     * @return the knob's value as an integer
+     * @throws MmUsageException when there is no such numeric knob
+     */
+    long number(String knob);
+
+    /** @return every knob with its current value as sysfs prints it, in sysfs order */
+    Map<String, String> all();
+}

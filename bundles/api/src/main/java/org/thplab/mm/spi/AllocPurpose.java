@@ -1,0 +1,17 @@
+package org.thplab.mm.spi;
+
+/** Why the core asks for memory; lets an allocation policy treat THP requests differently. */
+public enum AllocPurpose {
+    /** A base page for an anonymous fault. */
+    FAULT_BASE,
+    /** A PMD-sized page for an anonymous fault (do_huge_pmd_anonymous_page). */
+    FAULT_THP,
+    /** A PMD-sized page to copy a shared THP into on a write fault. */
+    COW_THP,
+    /** A PMD-sized page for a collapse by a promoter. */
+    COLLAPSE,
+    /** A PMD-aligned block of base pages to reserve for later faults. */
+    RESERVATION,
+    /** Any other base page: page tables, CoW copies, swap-in, migration targets. */
+    KERNEL
+}

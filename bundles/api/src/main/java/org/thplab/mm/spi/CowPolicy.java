@@ -1,0 +1,13 @@
+package org.thplab.mm.spi;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** Decides what a write fault on a shared huge page (or the huge zero page) does. */
+@ConsumerType
+public interface CowPolicy {
+    /**
+     * @return MAPPED when the policy resolved the fault at PMD level; FALLBACK after it split
+     *         the PMD, so that the core copies one base page; OOM to fail the access
+     */
+    FaultOutcome hugeWriteFault(HugeWriteFault fault);
+}

@@ -1,0 +1,10 @@
+package org.thplab.mm.spi;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** Decides what an anonymous fault on an unmapped address maps. */
+@ConsumerType
+public interface FaultPolicy {
+    /** @return the outcome; FALLBACK lets the core map a base page or the zero page */
+    FaultOutcome fault(AnonFault fault);
+}

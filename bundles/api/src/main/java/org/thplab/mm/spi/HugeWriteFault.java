@@ -1,0 +1,40 @@
+package org.thplab.mm.spi;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.thplab.mm.api.Tunables;
+
+/**
+ * A write fault on a huge PMD that the core cannot simply make writable: the THP is shared
+ * (after fork) or the PMD maps the huge zero page. Handed to the {@link CowPolicy}.
+ */
+@ProviderType
+public interface HugeWriteFault {
+    /** @return the machine's tunables */
+    Tunables tunables();
+
+    /** @return the faulting address */
+    long address();
+
+    /** @return true when the PMD maps the huge zero page */
+    boolean hugeZeroPage();
+
+    /** @return true when the VMA has VM_HUGEPAGE */
+    boolean vmHugepage();
+
+    /**
+     * Allocates a new PMD-sized page ({@link AllocPurpose#COW_THP}), copies the old one into it
+     * (or zeroes it for the huge zero page) and maps it writable in place of the old PMD,
+     * counting {@code thp_fault_alloc}; counts {@code thp_fault_fallback} when no huge page can
+     * be had, and then changes nothing.
+     *
+     * @return MAPPED or FALLBACK
+     */
+    FaultOutcome copyHugePage();
+
+    /**
+     * split_huge_pmd(): replaces the huge PMD by a page table of 512 PTEs mapping the same
+     * pages; never fails. The fault is then retried at PTE level, where do_wp_page() copies
+     * one 4 KiB page.
+     */
+    void splitPmd();
+}

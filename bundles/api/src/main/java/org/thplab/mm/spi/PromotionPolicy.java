@@ -1,0 +1,32 @@
+package org.thplab.mm.spi;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.thplab.mm.api.SyscallResult;
+
+/**
+ * A promoter: turns base pages into huge pages, as a daemon on the machine's clock (khugepaged),
+ * on request (MADV_COLLAPSE), or both. Several promoters may be enabled at once.
+ */
+@ConsumerType
+public interface PromotionPolicy {
+    /**
+     * @return simulated nanoseconds until this promoter wants to run again, or -1 when it is not
+     *         a daemon; asked when the promoter is enabled and after every {@link #wake}
+     */
+    default long nextWake(PromotionContext context) {
+        return -1;
+    }
+
+    /** Runs the daemon once. */
+    default void wake(PromotionContext context) {
+    }
+
+    /**
+     * MADV_COLLAPSE over [start, start+len) of the process.
+     *
+     * @return the result, or null when this promoter does not implement MADV_COLLAPSE
+     */
+    default SyscallResult madviseCollapse(PromotionContext context, String proc, long start, long len) {
+        return null;
+    }
+}

@@ -1,0 +1,32 @@
+package org.thplab.mm.spi;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.thplab.mm.api.Tunables;
+
+/** The THP-related memory a {@link ReclaimPolicy} may give back, and the mechanisms to do it. */
+@ProviderType
+public interface ReclaimContext {
+    /** @return the machine's tunables */
+    Tunables tunables();
+
+    /** @return true for direct reclaim in an allocation, false for kswapd */
+    boolean direct();
+
+    /** @return the number of THPs on the deferred split queue */
+    long deferredSplitQueued();
+
+    /**
+     * deferred_split_scan(): splits up to {@code max} THPs from the head of the deferred split
+     * queue, freeing their unmapped subpages.
+     *
+     * @return base pages freed
+     */
+    long splitDeferred(long max);
+
+    /**
+     * Frees the huge zero page if no mapping uses it (the huge zero page shrinker).
+     *
+     * @return base pages freed
+     */
+    long shrinkHugeZeroPage();
+}

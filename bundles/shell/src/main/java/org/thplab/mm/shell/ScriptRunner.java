@@ -1,0 +1,80 @@
+package org.thplab.mm.shell;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Script mode: when the framework property {@value #SCRIPTS} names .mm files (separated by the
+ * path separator), runs them once the commands are available, prints the transcript on standard
+ * output and ends the JVM with 0, or with 1 after printing {@code FILE:LINE: message} at the first
+ * misused command. The launcher sets the property for {@code ./thplab FILE...}.
+ */
+@Component(immediate = true)
+public class ScriptRunner {
+    /** Framework (or system) property listing the scripts to run. */
+    public static final String SCRIPTS = "thplab.scripts";
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
+
+    @Activate
+    public ScriptRunner(BundleContext context, @Reference Commands commands) {
+        String scripts = context.getProperty(SCRIPTS);
+        if (scripts == null || scripts.isBlank()) {
+            return;
+        }
+        // Run on a thread of our own so that SCR's activation is not held up by the whole run.
+        Thread t = new Thread(() -> System.exit(runAll(commands, scripts, System.out)), "thplab-script");
+        t.start();
+    }
+
+    static int runAll(Commands commands, String scripts, PrintStream out) {
+        for (String file : scripts.split(java.io.File.pathSeparator)) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                out.println(file + ": cannot read: " + e.getMessage());
+                out.flush();
+                return 2;
+            }
+            int rc = run(commands, file, lines, out);
+            if (rc != 0) {
+                return rc;
+            }
+        }
+        out.flush();
+        LOG.debug("scripts done: {}", scripts);
+        return 0;
+    }
+
+    /** Runs one script's lines; returns 0, or 1 at the first misused command. */
+    static int run(Commands commands, String file, List<String> lines, PrintStream out) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            out.println("> " + line);
+            try {
+                String result = commands.execute(line);
+                if (result != null && !result.isEmpty()) {
+                    out.println(result);
+                }
+            } catch (IllegalArgumentException e) {
+                out.println(file + ":" + (i + 1) + ": " + e.getMessage());
+                out.flush();
+                return 1;
+            }
+        }
+        return 0;
+    }
+}

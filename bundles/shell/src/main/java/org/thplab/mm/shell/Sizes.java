@@ -1,0 +1,71 @@
+package org.thplab.mm.shell;
+
+import java.util.Locale;
+
+/** Parses sizes and durations as the commands take them: plain numbers or with a suffix. */
+final class Sizes {
+    private Sizes() {
+    }
+
+    /** Bytes: {@code 4096}, {@code 4K}, {@code 2M}, {@code 1G}, {@code 1T} (binary units). */
+    static long bytes(String what, String s) {
+        if (s == null || s.isEmpty()) {
+            throw new IllegalArgumentException(what + ": missing size");
+        }
+        String t = s.toUpperCase(Locale.ROOT);
+        long mult = 1;
+        char last = t.charAt(t.length() - 1);
+        switch (last) {
+            case 'K' -> mult = 1L << 10;
+            case 'M' -> mult = 1L << 20;
+            case 'G' -> mult = 1L << 30;
+            case 'T' -> mult = 1L << 40;
+            default -> { }
+        }
+        String digits = mult == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            long v = Long.parseLong(digits);
+            if (v < 0) {
+                throw new IllegalArgumentException(what + ": negative size '" + s + "'");
+            }
+            return Math.multiplyExact(v, mult);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(what + ": bad size '" + s + "' (use bytes or a K/M/G/T suffix)");
+        }
+    }
+
+    /** Nanoseconds: {@code 500ns}, {@code 10us}, {@code 5ms}, {@code 2s}, {@code 1m}; plain numbers are ms. */
+    static long duration(String s) {
+        String t = s.toLowerCase(Locale.ROOT);
+        long mult;
+        String digits;
+        if (t.endsWith("ns")) {
+            mult = 1;
+            digits = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("us")) {
+            mult = 1_000;
+            digits = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("ms")) {
+            mult = 1_000_000;
+            digits = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            mult = 1_000_000_000L;
+            digits = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("m")) {
+            mult = 60_000_000_000L;
+            digits = t.substring(0, t.length() - 1);
+        } else {
+            mult = 1_000_000;
+            digits = t;
+        }
+        try {
+            long v = Long.parseLong(digits);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.multiplyExact(v, mult);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("tick: bad duration '" + s + "' (use ns, us, ms, s or m)");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.thplab.policy.allocbuddy;
+
+import org.osgi.service.component.annotations.Component;
+import org.thplab.mm.api.Defrag;
+import org.thplab.mm.spi.AllocPurpose;
+import org.thplab.mm.spi.AllocRequest;
+import org.thplab.mm.spi.AllocationPolicy;
+import org.thplab.mm.spi.PhysicalMemory;
+import org.thplab.mm.spi.Policies;
+
+/**
+ * The buddy allocator as Linux drives it. Base pages: the fast path at the low watermark, then
+ * the slow path at min with kswapd woken, then direct reclaim. Huge pages for faults follow the
+ * gfp mask that vma_thp_gfp_mask() derives from {@code defrag}: direct compaction and reclaim
+ * (always; defer+madvise and madvise for MADV_HUGEPAGE regions), waking kswapd/kcompactd and
+ * failing now (defer; defer+madvise for other regions), or only what is free (never; madvise for
+ * other regions).
+ */
+@Component(property = {Policies.KIND + "=" + Policies.KIND_ALLOCATION, Policies.NAME + "=buddy"})
+public class BuddyAllocationPolicy implements AllocationPolicy {
+
+    @Override
+    public long allocate(AllocRequest req, PhysicalMemory mem) {
+        int order = req.order();
+        long pfn = mem.takeFree(order, PhysicalMemory.WMARK_LOW);
+        if (pfn >= 0) {
+            return pfn;
+        }
+        boolean thp = req.purpose() == AllocPurpose.FAULT_THP || req.purpose() == AllocPurpose.COW_THP;
+        if (!thp) {
+            // __alloc_pages_slowpath(): wake kswapd, retry at min, then direct reclaim and compaction.
+            mem.wakeDaemons(order);
+            pfn = mem.takeFree(order, PhysicalMemory.WMARK_MIN);
+            if (pfn >= 0) {
+                return pfn;
+            }
+            if (order > 0) {
+                pfn = mem.compactAndTake(order);
+                if (pfn >= 0) {
+                    return pfn;
+                }
+            }
+            return mem.reclaimAndTake(order);
+        }
+        Defrag d = mem.tunables().defrag();
+        boolean madvised = req.vmaHugepage();
+        boolean direct = d == Defrag.ALWAYS
+                || (madvised && (d == Defrag.DEFER_MADVISE || d == Defrag.MADVISE));
+        boolean kswapd = d == Defrag.DEFER || (!madvised && d == Defrag.DEFER_MADVISE);
+        if (kswapd) {
+            mem.wakeDaemons(order);
+        }
+        pfn = mem.takeFree(order, PhysicalMemory.WMARK_MIN);
+        if (pfn >= 0 || !direct) {
+            return pfn;
+        }
+        pfn = mem.compactAndTake(order);
+        if (pfn >= 0) {
+            return pfn;
+        }
+        // defrag=always without MADV_HUGEPAGE adds __GFP_NORETRY: one compaction attempt only.
+        if (d == Defrag.ALWAYS && !madvised) {
+            return -1;
+        }
+        pfn = mem.reclaimAndTake(order);
+        return pfn >= 0 ? pfn : mem.compactAndTake(order);
+    }
+}
