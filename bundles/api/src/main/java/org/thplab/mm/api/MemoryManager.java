@@ -31,8 +31,8 @@ public interface MemoryManager {
     /** Reads or writes every 4 KiB page of [off, off+len) of the region, faulting as needed. */
     SyscallResult touch(String proc, String region, long off, long len, boolean write);
 
-    /** fork(2): the child gets a copy-on-write copy of the parent's address space. */
-    void fork(String parent, String child);
+    /** fork(2): the child gets a copy-on-write copy of the parent's address space; ENOMEM when its page tables cannot be had. */
+    SyscallResult fork(String parent, String child);
 
     /** exit(2): tears down the process's address space. */
     void exit(String proc);

@@ -2,7 +2,7 @@ package org.thplab.mm.spi;
 
 /** Why the core asks for memory; lets an allocation policy treat THP requests differently. */
 public enum AllocPurpose {
-    /** A base page for an anonymous fault. */
+    /** A base page of anonymous memory: a fault, a CoW copy, a swap-in. */
     FAULT_BASE,
     /** A PMD-sized page for an anonymous fault (do_huge_pmd_anonymous_page). */
     FAULT_THP,
@@ -12,6 +12,6 @@ public enum AllocPurpose {
     COLLAPSE,
     /** A PMD-aligned block of base pages to reserve for later faults. */
     RESERVATION,
-    /** Any other base page: page tables, CoW copies, swap-in, migration targets. */
+    /** Unmovable kernel memory: page tables and the huge zero page. */
     KERNEL
 }

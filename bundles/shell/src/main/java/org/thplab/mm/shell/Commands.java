@@ -221,8 +221,8 @@ public class Commands {
     @Descriptor("fork(2): fork <parent> <child>")
     public String fork(String... a) {
         arity("fork", a, 2, 2);
-        mm.fork(a[0], a[1]);
-        return null;
+        SyscallResult r = mm.fork(a[0], a[1]);
+        return r.ok() ? null : r.toString();
     }
 
     @Descriptor("exit(2): exit <proc>")

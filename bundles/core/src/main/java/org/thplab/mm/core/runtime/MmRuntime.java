@@ -1,39 +1,450 @@
 package org.thplab.mm.core.runtime;
 
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.Tunables;
+import org.thplab.mm.core.machine.ActivePolicies;
+import org.thplab.mm.core.machine.Machine;
+import org.thplab.mm.core.machine.ThpTunables;
+import org.thplab.mm.spi.AllocationPolicy;
+import org.thplab.mm.spi.CowPolicy;
+import org.thplab.mm.spi.FaultPolicy;
+import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.ReclaimPolicy;
 
-/** Placeholder runtime while the machine is being built. */
-@Component(service = MemoryManager.class)
+/**
+ * The MM runtime: owns the machine, serialises every operation on it, and wires the policy
+ * services in. Policies that come, go or are selected take effect at the next operation; a kind
+ * with no usable policy is served by the machine's built-in fallback, and {@code mm:policy} says
+ * so. The THP tunables are the Configuration Admin configuration {@value #TUNABLES_PID}.
+ */
+@Component(service = MemoryManager.class, immediate = true, configurationPid = MmRuntime.TUNABLES_PID)
+@Designate(ocd = TunablesConfig.class)
 public class MmRuntime implements MemoryManager {
-    public String boot(long bytes, long swapBytes, long seed) { return "booted " + bytes; }
-    public void spawn(String proc) { throw new UnsupportedOperationException(); }
-    public void mmap(String proc, String region, long size) { throw new UnsupportedOperationException(); }
-    public void munmap(String proc, String region, long off, long len) { throw new UnsupportedOperationException(); }
-    public SyscallResult madvise(String proc, String region, long off, long len, Advice advice) { throw new UnsupportedOperationException(); }
-    public SyscallResult touch(String proc, String region, long off, long len, boolean write) { throw new UnsupportedOperationException(); }
-    public void fork(String parent, String child) { throw new UnsupportedOperationException(); }
-    public void exit(String proc) { throw new UnsupportedOperationException(); }
-    public void tick(long nanos) { throw new UnsupportedOperationException(); }
-    public List<SmapsEntry> smaps(String proc, String region) { throw new UnsupportedOperationException(); }
-    public Map<String, Long> vmstat() { return Map.of("pgfault", 0L); }
-    public Map<String, Long> meminfo() { throw new UnsupportedOperationException(); }
-    public Map<String, long[]> buddyinfo() { throw new UnsupportedOperationException(); }
-    public long verify(String proc, String region) { return 0; }
-    public List<String> check() { return List.of(); }
-    public Tunables tunables() { throw new UnsupportedOperationException(); }
-    public void sysfs(String knob, String value) { throw new UnsupportedOperationException(); }
-    public List<PolicyInfo> policies() { return List.of(); }
-    public void usePolicy(String kind, String name) { throw new UnsupportedOperationException(); }
-    public void trace(boolean on) { }
-    public List<String> traceDump() { return List.of(); }
-    public long now() { return 0; }
-    public List<String> processes() { return List.of(); }
+    public static final String TUNABLES_PID = "org.thplab.mm.tunables";
+    /** Marks configurations this runtime wrote itself, so a late echo of an older write is ignored. */
+    static final String SEQ = "thplab.seq";
+    private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
+
+    /** Linux's defaults: what a kind uses unless told otherwise. */
+    static final Map<String, String> DEFAULTS = Map.of(
+            Policies.KIND_ALLOCATION, "buddy",
+            Policies.KIND_FAULT, "thp",
+            Policies.KIND_COW, "pte",
+            Policies.KIND_RECLAIM, "lru-shrinker");
+    static final Map<String, String> FALLBACKS = Map.of(
+            Policies.KIND_ALLOCATION, "buddy free lists and direct reclaim, no compaction",
+            Policies.KIND_FAULT, "base pages only",
+            Policies.KIND_COW, "4 KiB CoW",
+            Policies.KIND_RECLAIM, "release everything THP-related on pressure",
+            Policies.KIND_PROMOTION, "no promotion");
+    static final List<String> KINDS = List.of(Policies.KIND_ALLOCATION, Policies.KIND_FAULT,
+            Policies.KIND_PROMOTION, Policies.KIND_RECLAIM, Policies.KIND_COW);
+
+    private record Registered(String name, Object service, String bundle, String version, long serviceId) {
+        String describe() {
+            return name + " (" + bundle + " " + version + ")";
+        }
+    }
+
+    private final ThpTunables tunables = new ThpTunables();
+    private final Map<String, TreeMap<String, Registered>> registry = new LinkedHashMap<>();
+    private final Map<String, String> selected = new LinkedHashMap<>(DEFAULTS);
+    private final Set<String> disabledPromoters = new TreeSet<>();
+    private Machine machine;
+    private boolean traceOn;
+    private long seq;
+    private volatile ConfigurationAdmin configAdmin;
+
+    public MmRuntime() {
+        for (String k : KINDS) {
+            registry.put(k, new TreeMap<>());
+        }
+    }
+
+    @Activate
+    @Modified
+    synchronized void configure(TunablesConfig c, Map<String, Object> props) {
+        Object s = props.get(SEQ);
+        if (s instanceof Number n && n.longValue() < seq) {
+            return; // an echo of an older write of ours
+        }
+        String[][] values = {
+            {"enabled", c.enabled()}, {"defrag", c.defrag()},
+            {"use_zero_page", Integer.toString(c.use__zero__page())},
+            {"khugepaged/defrag", Integer.toString(c.khugepaged_defrag())},
+            {"khugepaged/max_ptes_none", Integer.toString(c.khugepaged_max__ptes__none())},
+            {"khugepaged/max_ptes_swap", Integer.toString(c.khugepaged_max__ptes__swap())},
+            {"khugepaged/max_ptes_shared", Integer.toString(c.khugepaged_max__ptes__shared())},
+            {"khugepaged/pages_to_scan", Long.toString(c.khugepaged_pages__to__scan())},
+            {"khugepaged/scan_sleep_millisecs", Long.toString(c.khugepaged_scan__sleep__millisecs())},
+            {"khugepaged/alloc_sleep_millisecs", Long.toString(c.khugepaged_alloc__sleep__millisecs())},
+        };
+        for (String[] kv : values) {
+            try {
+                tunables.set(kv[0], kv[1]);
+            } catch (MmUsageException e) {
+                LOG.warn("configuration {}: {}", TUNABLES_PID, e.getMessage());
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setConfigAdmin(ConfigurationAdmin ca) {
+        this.configAdmin = ca;
+    }
+
+    void unsetConfigAdmin(ConfigurationAdmin ca) {
+        if (this.configAdmin == ca) {
+            this.configAdmin = null;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Policy services.
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
+        add(Policies.KIND_ALLOCATION, p, ref);
+    }
+
+    synchronized void removeAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
+        remove(Policies.KIND_ALLOCATION, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
+        add(Policies.KIND_FAULT, p, ref);
+    }
+
+    synchronized void removeFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
+        remove(Policies.KIND_FAULT, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
+        add(Policies.KIND_COW, p, ref);
+    }
+
+    synchronized void removeCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
+        remove(Policies.KIND_COW, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
+        add(Policies.KIND_RECLAIM, p, ref);
+    }
+
+    synchronized void removeReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
+        remove(Policies.KIND_RECLAIM, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addPromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
+        add(Policies.KIND_PROMOTION, p, ref);
+    }
+
+    synchronized void removePromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
+        remove(Policies.KIND_PROMOTION, ref);
+    }
+
+    private void add(String kind, Object service, ServiceReference<?> ref) {
+        Object n = ref.getProperty(Policies.NAME);
+        String name = n == null ? service.getClass().getSimpleName() : n.toString();
+        var b = ref.getBundle();
+        Registered r = new Registered(name, service, b == null ? "?" : b.getSymbolicName(),
+                b == null ? "?" : b.getVersion().toString(), (Long) ref.getProperty(Constants.SERVICE_ID));
+        Registered old = registry.get(kind).put(name, r);
+        if (old != null) {
+            LOG.warn("{} policy '{}' from {} replaces the one from {}", kind, name, r.bundle, old.bundle);
+        }
+        LOG.info("{} policy '{}' registered by {} {}", kind, name, r.bundle, r.version);
+    }
+
+    /**
+     * Registers a policy without a service registry, for embedding the runtime in tests and
+     * in-process benchmarks. Inside OSGi, policies arrive as services instead.
+     */
+    public synchronized void register(String kind, String name, Object service) {
+        if (!registry.containsKey(kind)) {
+            throw new IllegalArgumentException("unknown kind " + kind);
+        }
+        registry.get(kind).put(name, new Registered(name, service, "embedded", "0", -registry.get(kind).size() - 1));
+    }
+
+    private void remove(String kind, ServiceReference<?> ref) {
+        Object id = ref.getProperty(Constants.SERVICE_ID);
+        registry.get(kind).values().removeIf(r -> r.serviceId == (Long) id);
+        LOG.info("{} policy service {} unregistered", kind, id);
+    }
+
+    private Object active(String kind) {
+        Registered r = registry.get(kind).get(selected.get(kind));
+        return r == null ? null : r.service;
+    }
+
+    /** The policies for the next operation. */
+    private ActivePolicies current() {
+        List<PromotionPolicy> promoters = new ArrayList<>();
+        registry.get(Policies.KIND_PROMOTION).forEach((name, r) -> {
+            if (!disabledPromoters.contains(name)) {
+                promoters.add((PromotionPolicy) r.service);
+            }
+        });
+        return new ActivePolicies((AllocationPolicy) active(Policies.KIND_ALLOCATION),
+                (FaultPolicy) active(Policies.KIND_FAULT), (CowPolicy) active(Policies.KIND_COW),
+                (ReclaimPolicy) active(Policies.KIND_RECLAIM), promoters);
+    }
+
+    @Override
+    public synchronized List<PolicyInfo> policies() {
+        List<PolicyInfo> out = new ArrayList<>();
+        for (String kind : KINDS) {
+            List<String> active = new ArrayList<>();
+            List<String> cands = new ArrayList<>();
+            for (Registered r : registry.get(kind).values()) {
+                cands.add(r.describe());
+                boolean on = kind.equals(Policies.KIND_PROMOTION) ? !disabledPromoters.contains(r.name)
+                        : r.name.equals(selected.get(kind));
+                if (on) {
+                    active.add(r.describe());
+                }
+            }
+            out.add(new PolicyInfo(kind, active, cands, FALLBACKS.get(kind)));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void usePolicy(String kind, String name) {
+        if (!registry.containsKey(kind)) {
+            throw new MmUsageException("policy: unknown kind '" + kind + "' (" + String.join(", ", KINDS) + ")");
+        }
+        if (kind.equals(Policies.KIND_PROMOTION)) {
+            boolean enable = !name.startsWith("-");
+            String n = name.startsWith("+") || name.startsWith("-") ? name.substring(1) : name;
+            if (!registry.get(kind).containsKey(n)) {
+                throw new MmUsageException("policy: no promotion policy '" + n + "' (candidates: "
+                        + String.join(", ", registry.get(kind).keySet()) + ")");
+            }
+            if (enable) {
+                disabledPromoters.remove(n);
+            } else {
+                disabledPromoters.add(n);
+            }
+            return;
+        }
+        if (!registry.get(kind).containsKey(name)) {
+            throw new MmUsageException("policy: no " + kind + " policy '" + name + "' (candidates: "
+                    + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
+        }
+        selected.put(kind, name);
+        LOG.info("{} policy '{}' selected", kind, name);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Operations.
+
+    private Machine m(String cmd) {
+        if (machine == null) {
+            throw new MmUsageException(cmd + ": no machine yet: boot one first (boot <size>)");
+        }
+        machine.setPolicies(current());
+        return machine;
+    }
+
+    private <T> T op(T result) {
+        machine.endOp();
+        return result;
+    }
+
+    @Override
+    public synchronized String boot(long bytes, long swapBytes, long seed) {
+        Machine nm = new Machine(bytes, swapBytes, seed, tunables);
+        machine = nm;
+        nm.tracer().enable(traceOn);
+        return String.format("booted: %d kB memory (%d frames), swap %d kB, seed %d", bytes / 1024, nm.frames(),
+                swapBytes / 1024, seed);
+    }
+
+    @Override
+    public synchronized void spawn(String proc) {
+        m("spawn").spawn(proc);
+        op(null);
+    }
+
+    @Override
+    public synchronized void mmap(String proc, String region, long size) {
+        m("mmap").mmap(proc, region, size);
+        op(null);
+    }
+
+    @Override
+    public synchronized void munmap(String proc, String region, long off, long len) {
+        m("munmap").munmap(proc, region, off, len);
+        op(null);
+    }
+
+    @Override
+    public synchronized SyscallResult madvise(String proc, String region, long off, long len, Advice advice) {
+        return op(m("madvise").madvise(proc, region, off, len, advice));
+    }
+
+    @Override
+    public synchronized SyscallResult touch(String proc, String region, long off, long len, boolean write) {
+        return op(m("touch").touch(proc, region, off, len, write));
+    }
+
+    @Override
+    public synchronized SyscallResult fork(String parent, String child) {
+        return op(m("fork").fork(parent, child));
+    }
+
+    @Override
+    public synchronized void exit(String proc) {
+        m("exit").exit(proc);
+        op(null);
+    }
+
+    @Override
+    public synchronized void tick(long nanos) {
+        m("tick").tick(nanos);
+        op(null);
+    }
+
+    @Override
+    public synchronized List<SmapsEntry> smaps(String proc, String region) {
+        return m("smaps").smaps(proc, region);
+    }
+
+    @Override
+    public synchronized Map<String, Long> vmstat() {
+        return m("vmstat").vmstat();
+    }
+
+    @Override
+    public synchronized Map<String, Long> meminfo() {
+        return m("meminfo").meminfo();
+    }
+
+    @Override
+    public synchronized Map<String, long[]> buddyinfo() {
+        return m("buddyinfo").buddyinfo();
+    }
+
+    @Override
+    public synchronized long verify(String proc, String region) {
+        return m("verify").verify(proc, region);
+    }
+
+    @Override
+    public synchronized List<String> check() {
+        return m("check").check();
+    }
+
+    @Override
+    public Tunables tunables() {
+        return tunables;
+    }
+
+    @Override
+    public synchronized void sysfs(String knob, String value) {
+        tunables.set(knob, value);
+        persist();
+    }
+
+    /** Writes the tunables to Configuration Admin, so config: commands and a restart see them. */
+    private void persist() {
+        ConfigurationAdmin ca = configAdmin;
+        if (ca == null) {
+            return;
+        }
+        try {
+            Configuration c = ca.getConfiguration(TUNABLES_PID, "?");
+            Dictionary<String, Object> d = new Hashtable<>();
+            tunables.all().forEach((k, v) -> {
+                if (!k.equals("hpage_pmd_size")) {
+                    d.put(property(k), value(v));
+                }
+            });
+            d.put(SEQ, ++seq);
+            c.updateIfDifferent(d);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot persist tunables: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void trace(boolean on) {
+        traceOn = on;
+        if (machine != null) {
+            machine.tracer().enable(on);
+        }
+    }
+
+    @Override
+    public synchronized List<String> traceDump() {
+        return machine == null ? List.of() : machine.tracer().dump();
+    }
+
+    @Override
+    public synchronized long now() {
+        return machine == null ? 0 : machine.now();
+    }
+
+    @Override
+    public synchronized List<String> processes() {
+        return machine == null ? List.of() : machine.processes();
+    }
+
+    /** For tests in this bundle. */
+    synchronized Machine machine() {
+        return machine;
+    }
+
+    /** @return the configuration property of a sysfs knob path */
+    private static String property(String knob) {
+        return knob.replace('/', '.');
+    }
+
+    /** @return the configuration value of a knob as sysfs shows it (the selected word of a choice) */
+    private static Object value(String shown) {
+        int open = shown.indexOf('[');
+        if (open >= 0) {
+            return shown.substring(open + 1, shown.indexOf(']'));
+        }
+        try {
+            return Long.valueOf(shown);
+        } catch (NumberFormatException e) {
+            return shown;
+        }
+    }
 }

@@ -1,0 +1,66 @@
+package org.thplab.mm.core.clock;
+
+import java.util.PriorityQueue;
+
+/**
+ * Simulated time and the machine's event queue. Operations advance time by what they cost;
+ * daemons (kswapd, kcompactd, promoters) are events that run, in (time, sequence) order, when
+ * time reaches them: the machine is one deterministic event loop.
+ */
+public final class Clock {
+    private long now;
+    private long seq;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+
+    private record Event(long time, long seq, String name, Runnable action) implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    public long now() {
+        return now;
+    }
+
+    /** Charges {@code nanos} of simulated work. */
+    public void charge(long nanos) {
+        now += nanos;
+    }
+
+    /** Schedules {@code action} at now + delay, unless an event of that name is already pending. */
+    public void scheduleOnce(String name, long delay, Runnable action) {
+        for (Event e : queue) {
+            if (e.name.equals(name)) {
+                return;
+            }
+        }
+        queue.add(new Event(now + delay, seq++, name, action));
+    }
+
+    /** Schedules {@code action} at now + delay. */
+    public void schedule(String name, long delay, Runnable action) {
+        queue.add(new Event(now + delay, seq++, name, action));
+    }
+
+    /** Drops pending events of that name. */
+    public void cancel(String name) {
+        queue.removeIf(e -> e.name.equals(name));
+    }
+
+    /** Runs every event due at or before now (their cost advances time further). */
+    public void runDue() {
+        runUntil(now);
+    }
+
+    /** Runs events due up to {@code until} in (time, sequence) order, then sets the time to at least {@code until}. */
+    public void runUntil(long until) {
+        while (!queue.isEmpty() && queue.peek().time <= until) {
+            Event e = queue.poll();
+            now = Math.max(now, e.time);
+            e.action.run();
+        }
+        now = Math.max(now, until);
+    }
+}

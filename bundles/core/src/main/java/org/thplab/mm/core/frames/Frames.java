@@ -1,0 +1,96 @@
+package org.thplab.mm.core.frames;
+
+/**
+ * The state of every physical 4 KiB frame, as a struct of arrays (no Java object per frame):
+ * 22 bytes of heap per frame. Several fields are unions, as in struct page: for a frame on a
+ * free list, {@link #ref} and {@link #map} hold the list's next and prev links.
+ *
+ * <p>Large folios are naturally aligned: the head of a PMD-sized folio is a multiple of 512, so
+ * per-folio state ({@link #entireMapcount}, {@link #nrPagesMapped}, the deferred split queue)
+ * lives in arrays indexed by pageblock ({@code pfn >> 9}).
+ */
+public final class Frames {
+    /** Base page shift and size. */
+    public static final int PAGE_SHIFT = 12;
+    public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
+    /** A PMD maps 512 pages: HPAGE_PMD_ORDER and HPAGE_PMD_NR. */
+    public static final int HPAGE_PMD_ORDER = 9;
+    public static final int HPAGE_PMD_NR = 1 << HPAGE_PMD_ORDER;
+    /** Largest buddy order (MAX_PAGE_ORDER). */
+    public static final int MAX_ORDER = 10;
+    /** pageblock_order: the unit of migratetype. */
+    public static final int PAGEBLOCK_ORDER = 9;
+
+    // Frame types (type[]).
+    /** Inside a free buddy block, not its first frame. */
+    public static final byte FREE = 0;
+    /** First frame of a free buddy block; order[] holds the block's order. */
+    public static final byte FREE_HEAD = 1;
+    /** An anonymous page: an order-0 folio, or the head of an order-9 folio. */
+    public static final byte ANON = 2;
+    /** A tail page of an order-9 anonymous folio. */
+    public static final byte ANON_TAIL = 3;
+    /** A page table page (PTE table), charged as memory as in the kernel. */
+    public static final byte PGTABLE = 4;
+    /** The shared 4 KiB zero page. */
+    public static final byte ZERO = 5;
+    /** The huge zero page (head) and its tails. */
+    public static final byte HZERO = 6;
+    public static final byte HZERO_TAIL = 7;
+    /** Isolated by compaction, owned by nobody for the moment. */
+    public static final byte ISOLATED = 8;
+
+    public final int nr;
+    public final byte[] type;
+    /** Buddy order of a free head; folio order (0 or 9) of an anonymous page. */
+    public final byte[] order;
+    /** Refcount of a folio's head (tails: 0); next link on a free list. */
+    public final int[] ref;
+    /** Per-page mapcount by PTEs (0 = unmapped); prev link on a free list. */
+    public final int[] map;
+    /** Content token: who wrote the page last (0 = zeroes). */
+    public final int[] content;
+    /** Reverse map: the anon family (anon_vma root) of the page. */
+    public final int[] owner;
+    /** Reverse map: the virtual page number the page is mapped at (page->index). */
+    public final int[] index;
+
+    // Per pageblock (and per PMD-sized folio, whose head is pageblock aligned).
+    public final int nrBlocks;
+    /** Number of PMD mappings of the folio headed at this block (_entire_mapcount + 1). */
+    public final int[] entireMapcount;
+    /** Number of pages of the folio mapped by at least one PTE (_nr_pages_mapped). */
+    public final short[] nrPagesMapped;
+
+    public Frames(int nr) {
+        if (nr % HPAGE_PMD_NR != 0) {
+            throw new IllegalArgumentException("frames must be a multiple of " + HPAGE_PMD_NR);
+        }
+        this.nr = nr;
+        type = new byte[nr];
+        order = new byte[nr];
+        ref = new int[nr];
+        map = new int[nr];
+        content = new int[nr];
+        owner = new int[nr];
+        index = new int[nr];
+        nrBlocks = nr >> PAGEBLOCK_ORDER;
+        entireMapcount = new int[nrBlocks];
+        nrPagesMapped = new short[nrBlocks];
+    }
+
+    /** @return the head frame of the folio that {@code pfn} belongs to */
+    public int head(int pfn) {
+        return type[pfn] == ANON_TAIL || type[pfn] == HZERO_TAIL ? pfn & ~(HPAGE_PMD_NR - 1) : pfn;
+    }
+
+    /** @return true when {@code pfn} is part of a PMD-sized anonymous folio */
+    public boolean large(int pfn) {
+        return order[pfn] == HPAGE_PMD_ORDER && (type[pfn] == ANON || type[pfn] == ANON_TAIL);
+    }
+
+    /** Heap bytes per frame for frame state (the figure the benchmark reports). */
+    public static double bytesPerFrame() {
+        return 1 + 1 + 4 * 5 + (4.0 + 2.0) / HPAGE_PMD_NR;
+    }
+}

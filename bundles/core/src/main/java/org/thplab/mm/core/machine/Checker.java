@@ -1,0 +1,312 @@
+package org.thplab.mm.core.machine;
+
+import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
+import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.thplab.mm.core.frames.Frames;
+import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.vma.AddressSpace;
+
+/**
+ * {@code mm:check}: recomputes, from the free lists and every page table, who owns each frame
+ * and how often each page is mapped, and compares that with what the frames say: no frame leaked
+ * or owned twice, refcounts and mapcounts add up, rmap points back at the mapping, and the
+ * counters agree with the page tables.
+ */
+final class Checker {
+    private static final int MAX_REPORTS = 20;
+    private final Machine m;
+    private final Frames f;
+    private final List<String> problems = new ArrayList<>();
+    private int reported;
+
+    Checker(Machine m) {
+        this.m = m;
+        this.f = m.f;
+    }
+
+    private void problem(String s) {
+        if (reported++ < MAX_REPORTS) {
+            problems.add(s);
+        }
+    }
+
+    List<String> run() {
+        int n = f.nr;
+        // owners[p]: 0 = nobody, 1 = free list, 2 = a folio or a kernel page, 3 = a page table
+        byte[] owners = new byte[n];
+        int[] ptes = new int[n];       // PTE mappings per page
+        long[] pmds = new long[f.nrBlocks]; // PMD mappings per THP
+        long[] swapRefs = m.swap == null ? null : new long[m.swap.nslots];
+        long free = 0;
+
+        // Free lists.
+        long[] freeCount = {0};
+        m.buddy.forEachFreeBlock((head, order, mt) -> {
+            if (f.type[head] != Frames.FREE_HEAD || f.order[head] != order) {
+                problem(String.format("free list %d/%d holds frame %d of type %d order %d", order, mt, head, f.type[head], f.order[head]));
+            }
+            for (int k = 0; k < (1 << order); k++) {
+                int p = head + k;
+                if (owners[p] != 0) {
+                    problem("frame " + p + " is on a free list twice");
+                }
+                owners[p] = 1;
+                if (k > 0 && f.type[p] != Frames.FREE) {
+                    problem("frame " + p + " inside a free block has type " + f.type[p]);
+                }
+            }
+            freeCount[0] += 1L << order;
+        });
+        free = freeCount[0];
+        if (free != m.buddy.freePages()) {
+            problem("nr_free_pages is " + m.buddy.freePages() + " but the free lists hold " + free);
+        }
+
+        // Page tables of every process.
+        long hugeZeroMaps = 0;
+        long tables = 0;
+        for (AddressSpace mm : m.procs.values()) {
+            long rss = 0;
+            long swapents = 0;
+            long mmTables = 0;
+            if (!m.families.get(mm.family.id).members.contains(mm)) {
+                problem("process " + mm.name + " is missing from its rmap family");
+            }
+            for (int d = 0; d < mm.pt.dirLength(); d++) {
+                PmdTable t = mm.pt.dir(d);
+                if (t == null) {
+                    continue;
+                }
+                int used = 0;
+                for (int i = 0; i < 512; i++) {
+                    long base = ((long) d << PageTable.DIR_SHIFT) + ((long) i << PageTable.PMD_SHIFT);
+                    long[] pt = t.pte[i];
+                    long pmd = t.pmd[i];
+                    int table = t.tableFrame[i];
+                    if (pt == null && pmd == 0) {
+                        if (table >= 0) {
+                            problem(mm.name + ": empty PMD slot at 0x" + Long.toHexString(base) + " holds table frame " + table);
+                        }
+                        continue;
+                    }
+                    used++;
+                    if (pt != null && pmd != 0) {
+                        problem(mm.name + ": PMD at 0x" + Long.toHexString(base) + " is both huge and a table");
+                    }
+                    if (table < 0 || table >= n || f.type[table] != Frames.PGTABLE) {
+                        problem(mm.name + ": PMD at 0x" + Long.toHexString(base) + " has no page table frame (" + table + ")");
+                    } else {
+                        if (owners[table] != 0) {
+                            problem("page table frame " + table + " is owned twice");
+                        }
+                        owners[table] = 3;
+                        tables++;
+                        mmTables++;
+                    }
+                    if (mm.find(base) == null && mm.find(base + PageTable.PMD_SIZE - 1) == null && pt == null) {
+                        problem(mm.name + ": huge PMD at 0x" + Long.toHexString(base) + " outside every VMA");
+                    }
+                    if (pt == null) {
+                        int h = Pte.pfn(pmd);
+                        if (Pte.kind(pmd) == Pte.HUGE_ZERO) {
+                            hugeZeroMaps++;
+                            if (h != m.hugeZeroPfn) {
+                                problem(mm.name + ": huge zero PMD maps " + h + ", not the huge zero page");
+                            }
+                        } else if (Pte.kind(pmd) == Pte.HUGE) {
+                            if ((h & (HPAGE_PMD_NR - 1)) != 0 || f.type[h] != Frames.ANON || f.order[h] != HPAGE_PMD_ORDER) {
+                                problem(mm.name + ": huge PMD at 0x" + Long.toHexString(base) + " maps frame " + h + " that is not a THP head");
+                            } else {
+                                pmds[h >> HPAGE_PMD_ORDER]++;
+                                rss += HPAGE_PMD_NR;
+                                checkRmap(mm, h, base);
+                            }
+                        } else {
+                            problem(mm.name + ": bad PMD kind " + Pte.kind(pmd));
+                        }
+                        continue;
+                    }
+                    for (int j = 0; j < 512; j++) {
+                        long e = pt[j];
+                        long va = base + ((long) j << 12);
+                        switch (Pte.kind(e)) {
+                            case Pte.EMPTY -> { }
+                            case Pte.ZERO -> {
+                                if (Pte.pfn(e) != m.zeroPfn) {
+                                    problem(mm.name + ": zero PTE at 0x" + Long.toHexString(va) + " maps " + Pte.pfn(e));
+                                }
+                            }
+                            case Pte.PRESENT -> {
+                                int p = Pte.pfn(e);
+                                if (p <= 0 || p >= n || !Machine.isAnon(f.type[p])) {
+                                    problem(mm.name + ": PTE at 0x" + Long.toHexString(va) + " maps frame " + p + " that is not anonymous");
+                                } else {
+                                    ptes[p]++;
+                                    rss++;
+                                    checkRmap(mm, p, va);
+                                }
+                                if (mm.find(va) == null) {
+                                    problem(mm.name + ": PTE at 0x" + Long.toHexString(va) + " outside every VMA");
+                                }
+                            }
+                            case Pte.SWAP -> {
+                                swapents++;
+                                int s = Pte.pfn(e);
+                                if (swapRefs == null || s >= swapRefs.length) {
+                                    problem(mm.name + ": swap PTE with bad slot " + s);
+                                } else {
+                                    swapRefs[s]++;
+                                }
+                            }
+                            default -> problem(mm.name + ": PTE kind " + Pte.kind(e) + " at 0x" + Long.toHexString(va));
+                        }
+                    }
+                }
+                if (used != t.used) {
+                    problem(mm.name + ": PMD table says " + t.used + " slots in use, found " + used);
+                }
+            }
+            if (rss != mm.rssAnon) {
+                problem(mm.name + ": MM_ANONPAGES is " + mm.rssAnon + " but the page tables map " + rss);
+            }
+            if (swapents != mm.swapEntries) {
+                problem(mm.name + ": MM_SWAPENTS is " + mm.swapEntries + " but the page tables hold " + swapents);
+            }
+            if (mmTables != mm.pgtables) {
+                problem(mm.name + ": charged " + mm.pgtables + " page tables but holds " + mmTables);
+            }
+        }
+        if (tables != m.pgtables) {
+            problem("nr_page_table_pages is " + m.pgtables + " but the page tables use " + tables);
+        }
+        if (hugeZeroMaps != m.hugeZeroUsers) {
+            problem("the huge zero page has " + m.hugeZeroUsers + " users but " + hugeZeroMaps + " PMDs map it");
+        }
+
+        // Frames versus what maps them.
+        long anon = 0;
+        long thps = 0;
+        for (int p = 0; p < n; p++) {
+            byte ty = f.type[p];
+            if (owners[p] == 1) {
+                if (ty != Frames.FREE && ty != Frames.FREE_HEAD) {
+                    problem("frame " + p + " is on a free list but has type " + ty);
+                }
+                continue;
+            }
+            switch (ty) {
+                case Frames.FREE, Frames.FREE_HEAD -> problem("frame " + p + " is free but on no free list");
+                case Frames.PGTABLE -> {
+                    if (owners[p] != 3) {
+                        problem("page table frame " + p + " is leaked: no PMD refers to it");
+                    }
+                }
+                case Frames.ANON -> {
+                    anon++;
+                    if (f.order[p] == HPAGE_PMD_ORDER) {
+                        anon += HPAGE_PMD_NR - 1;
+                        int b = p >> HPAGE_PMD_ORDER;
+                        long mappings = pmds[b];
+                        int mapped = 0;
+                        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+                            int q = p + k;
+                            if (k > 0 && (f.type[q] != Frames.ANON_TAIL || f.order[q] != HPAGE_PMD_ORDER)) {
+                                problem("THP " + p + ": frame " + q + " is not its tail");
+                            }
+                            if (f.map[q] != ptes[q]) {
+                                problem("frame " + q + ": mapcount " + f.map[q] + " but " + ptes[q] + " PTEs map it");
+                            }
+                            mappings += ptes[q];
+                            if (ptes[q] > 0) {
+                                mapped++;
+                            }
+                        }
+                        if (f.entireMapcount[b] != pmds[b]) {
+                            problem("THP " + p + ": entire mapcount " + f.entireMapcount[b] + " but " + pmds[b] + " PMDs map it");
+                        }
+                        if (pmds[b] > 0) {
+                            thps++;
+                        }
+                        if (f.nrPagesMapped[b] != mapped) {
+                            problem("THP " + p + ": _nr_pages_mapped " + f.nrPagesMapped[b] + " but " + mapped + " pages are PTE-mapped");
+                        }
+                        if (f.ref[p] != mappings) {
+                            problem("THP " + p + ": refcount " + f.ref[p] + " but " + mappings + " mappings");
+                        }
+                        if (mappings == 0) {
+                            problem("THP " + p + " is leaked: nothing maps it");
+                        }
+                        boolean partial = pmds[b] == 0 && mapped > 0 && mapped < HPAGE_PMD_NR;
+                        if (partial && !m.folios.deferred(p)) {
+                            problem("THP " + p + " is partially mapped but not on the deferred split queue");
+                        }
+                        p += HPAGE_PMD_NR - 1;
+                    } else {
+                        if (f.map[p] != ptes[p]) {
+                            problem("frame " + p + ": mapcount " + f.map[p] + " but " + ptes[p] + " PTEs map it");
+                        }
+                        if (f.ref[p] != ptes[p]) {
+                            problem("frame " + p + ": refcount " + f.ref[p] + " but " + ptes[p] + " mappings");
+                        }
+                        if (ptes[p] == 0) {
+                            problem("frame " + p + " is leaked: an anonymous page nothing maps");
+                        }
+                    }
+                }
+                case Frames.ANON_TAIL -> problem("frame " + p + " is a tail without a head");
+                case Frames.ISOLATED -> {
+                    if (p >= HPAGE_PMD_NR) {
+                        problem("frame " + p + " is isolated (taken from the free lists) but owned by nobody");
+                    }
+                }
+                case Frames.HZERO -> {
+                    if (p != m.hugeZeroPfn) {
+                        problem("frame " + p + " is a stale huge zero page");
+                    }
+                    p += HPAGE_PMD_NR - 1;
+                }
+                default -> { }
+            }
+        }
+        if (anon != m.folios.nrAnon) {
+            problem("nr_anon_pages is " + m.folios.nrAnon + " but " + anon + " anonymous frames exist");
+        }
+        if (thps != m.folios.nrAnonThps) {
+            problem("nr_anon_transparent_hugepages is " + m.folios.nrAnonThps + " but " + thps + " THPs are PMD-mapped");
+        }
+        if (swapRefs != null) {
+            long used = 0;
+            for (int s = 0; s < swapRefs.length; s++) {
+                if (swapRefs[s] != m.swap.count[s]) {
+                    problem("swap slot " + s + ": swap count " + m.swap.count[s] + " but " + swapRefs[s] + " swap PTEs");
+                }
+                if (m.swap.count[s] > 0) {
+                    used++;
+                }
+            }
+            if (used != m.swap.used()) {
+                problem("swap device says " + m.swap.used() + " slots used, found " + used);
+            }
+        }
+        if (reported > MAX_REPORTS) {
+            problems.add("... and " + (reported - MAX_REPORTS) + " more");
+        }
+        return problems;
+    }
+
+    private void checkRmap(AddressSpace mm, int p, long va) {
+        if (f.owner[p] != mm.family.id) {
+            problem(mm.name + ": frame " + p + " at 0x" + Long.toHexString(va) + " belongs to rmap family " + f.owner[p]
+                    + ", not " + mm.family.id);
+        }
+        if (((long) f.index[p] << 12) != va) {
+            problem(mm.name + ": frame " + p + " is mapped at 0x" + Long.toHexString(va) + " but its index says 0x"
+                    + Long.toHexString((long) f.index[p] << 12));
+        }
+    }
+}

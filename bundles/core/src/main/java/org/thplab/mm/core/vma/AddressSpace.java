@@ -1,0 +1,113 @@
+package org.thplab.mm.core.vma;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.thplab.mm.core.pagetable.PageTable;
+
+/**
+ * An mm_struct: the VMAs (sorted, non-overlapping), the regions by name, the page tables and the
+ * RSS counters of one process.
+ */
+public final class AddressSpace {
+    /** Where mmap places the first region, and the gap left between regions (so they never merge). */
+    public static final long MMAP_BASE = 1L << 32;
+    public static final long GAP = 1L << 21;
+
+    public final String name;
+    public final int id;
+    public final Family family;
+    public final List<Vma> vmas = new ArrayList<>();
+    public final Map<String, Region> regions = new LinkedHashMap<>();
+    public final PageTable pt = new PageTable();
+    public long nextMmap = MMAP_BASE;
+    /** MM_ANONPAGES: base pages mapped by present PTEs plus 512 per huge PMD. */
+    public long rssAnon;
+    /** MM_SWAPENTS. */
+    public long swapEntries;
+    /** Page table frames charged to this mm (including deposited ones). */
+    public long pgtables;
+
+    public AddressSpace(String name, int id, Family family) {
+        this.name = name;
+        this.id = id;
+        this.family = family;
+    }
+
+    /** @return the VMA containing {@code va}, or null (find_vma + range check) */
+    public Vma find(long va) {
+        int lo = 0;
+        int hi = vmas.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Vma v = vmas.get(mid);
+            if (va < v.start) {
+                hi = mid - 1;
+            } else if (va >= v.end) {
+                lo = mid + 1;
+            } else {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** @return the VMAs overlapping [from, to), in address order */
+    public List<Vma> overlapping(long from, long to) {
+        List<Vma> out = new ArrayList<>();
+        for (Vma v : vmas) {
+            if (v.end > from && v.start < to) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Splits VMAs so that {@code addr} is a boundary (__split_vma); no-op when it already is or
+     * no VMA contains it.
+     */
+    public void splitAt(long addr) {
+        for (int i = 0; i < vmas.size(); i++) {
+            Vma v = vmas.get(i);
+            if (v.start < addr && addr < v.end) {
+                Vma tail = new Vma(addr, v.end, v.flags, v.region);
+                v.end = addr;
+                vmas.add(i + 1, tail);
+                return;
+            }
+        }
+    }
+
+    /** Merges adjacent VMAs of the same region with the same flags (vma_merge after madvise). */
+    public void mergeAdjacent() {
+        for (int i = 0; i + 1 < vmas.size(); ) {
+            Vma a = vmas.get(i);
+            Vma b = vmas.get(i + 1);
+            if (a.end == b.start && a.flags == b.flags && a.region == b.region) {
+                a.end = b.end;
+                vmas.remove(i + 1);
+            } else {
+                i++;
+            }
+        }
+    }
+
+    /** Removes [from, to) from the VMAs, splitting at the edges. */
+    public void removeRange(long from, long to) {
+        splitAt(from);
+        splitAt(to);
+        vmas.removeIf(v -> v.start >= from && v.end <= to);
+    }
+
+    /** @return true when some VMA overlaps [from, to) */
+    public boolean mapped(long from, long to) {
+        for (Vma v : vmas) {
+            if (v.end > from && v.start < to) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

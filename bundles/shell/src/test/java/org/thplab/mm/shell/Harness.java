@@ -1,0 +1,25 @@
+package org.thplab.mm.shell;
+
+import org.thplab.mm.core.runtime.MmRuntime;
+import org.thplab.mm.spi.Policies;
+import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;
+import org.thplab.policy.cowhuge.HugeCowPolicy;
+import org.thplab.policy.cowpte.PteCowPolicy;
+import org.thplab.policy.faultbase.BaseFaultPolicy;
+import org.thplab.policy.faultthp.ThpFaultPolicy;
+
+/** The runtime with the Linux-default policy bundles, wired by hand as SCR wires them in the framework. */
+final class Harness {
+    private Harness() {
+    }
+
+    static MmRuntime runtime() {
+        MmRuntime rt = new MmRuntime();
+        rt.register(Policies.KIND_ALLOCATION, "buddy", new BuddyAllocationPolicy());
+        rt.register(Policies.KIND_FAULT, "thp", new ThpFaultPolicy());
+        rt.register(Policies.KIND_FAULT, "base", new BaseFaultPolicy());
+        rt.register(Policies.KIND_COW, "pte", new PteCowPolicy());
+        rt.register(Policies.KIND_COW, "huge", new HugeCowPolicy());
+        return rt;
+    }
+}
