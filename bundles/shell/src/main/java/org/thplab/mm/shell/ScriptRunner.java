@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -31,9 +33,43 @@ public class ScriptRunner {
         if (scripts == null || scripts.isBlank()) {
             return;
         }
-        // Run on a thread of our own so that SCR's activation is not held up by the whole run.
-        Thread t = new Thread(() -> System.exit(runAll(commands, scripts, System.out)), "thplab-script");
+        // Run on a thread of our own so that SCR's activation is not held up by the whole run, and
+        // only once every bundle has started: policies start at the same start level as this
+        // bundle, and a script must not race their registration.
+        Thread t = new Thread(() -> {
+            awaitStartup(context);
+            System.exit(runAll(commands, scripts, System.out));
+        }, "thplab-script");
         t.start();
+    }
+
+    /** Waits (at most 30 s) until every bundle that is not a fragment is active and services stop changing. */
+    private static void awaitStartup(BundleContext context) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        int lastServices = -1;
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            int services = 0;
+            for (Bundle b : context.getBundles()) {
+                boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+                if (!fragment && b.getState() != Bundle.ACTIVE) {
+                    all = false;
+                }
+                var regs = b.getRegisteredServices();
+                services += regs == null ? 0 : regs.length;
+            }
+            if (all && services == lastServices) {
+                return;
+            }
+            lastServices = all ? services : -1;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("not every bundle started within 30 s; running the scripts anyway");
     }
 
     static int runAll(Commands commands, String scripts, PrintStream out) {
