@@ -21,6 +21,9 @@ public interface HugeWriteFault {
     /** @return true when the VMA has VM_HUGEPAGE */
     boolean vmHugepage();
 
+    /** @return true when the VMA has VM_NOHUGEPAGE */
+    boolean vmNoHugepage();
+
     /**
      * Allocates a new PMD-sized page ({@link AllocPurpose#COW_THP}), copies the old one into it
      * (or zeroes it for the huge zero page) and maps it writable in place of the old PMD,

@@ -253,7 +253,7 @@ public class MmRuntime implements MemoryManager {
             String n = name.startsWith("+") || name.startsWith("-") ? name.substring(1) : name;
             if (!registry.get(kind).containsKey(n)) {
                 throw new MmUsageException("policy: no promotion policy '" + n + "' (candidates: "
-                        + String.join(", ", registry.get(kind).keySet()) + ")");
+                        + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
             }
             if (enable) {
                 disabledPromoters.remove(n);
