@@ -1,0 +1,78 @@
+package org.thplab.mm.core.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.thplab.mm.api.VmEvent;
+import org.thplab.mm.core.frames.Buddy;
+import org.thplab.mm.core.frames.Frames;
+
+class CompactionTest {
+
+    /** Two processes write interleaved pages; one exits: every pageblock is half free. */
+    private static Machine fragmented() {
+        Machine m = MachineTestSupport.boot("32M");
+        m.tunables.set("enabled", "never");
+        m.spawn("a");
+        m.spawn("b");
+        long size = 14L << 20;
+        m.mmap("a", "x", size);
+        m.mmap("b", "x", size);
+        for (long off = 0; off < size; off += 4096) {
+            m.touch("a", "x", off, 4096, true);
+            m.touch("b", "x", off, 4096, true);
+        }
+        m.exit("b");
+        return m;
+    }
+
+    @Test
+    void directCompactionEmptiesAPageblockAndKeepsContent() {
+        Machine m = fragmented();
+        assertTrue(!m.buddy.hasFreeBlock(Frames.HPAGE_PMD_ORDER), "no free pageblock before compaction");
+        long free = m.buddy.freePages();
+        long pfn = m.reclaim.compactAndTake(Frames.HPAGE_PMD_ORDER, Buddy.MOVABLE);
+        assertTrue(pfn > 0 && pfn % 512 == 0, "compaction captured an aligned block: " + pfn);
+        assertEquals(1, m.stat.get(VmEvent.COMPACT_SUCCESS));
+        assertTrue(m.stat.get(VmEvent.PGMIGRATE_SUCCESS) > 0);
+        assertEquals(free - 512, m.buddy.freePages());
+        m.buddy.free((int) pfn, Frames.HPAGE_PMD_ORDER);
+        MachineTestSupport.assertSound(m);
+    }
+
+    @Test
+    void thpFaultWithDefragAlwaysCompacts() {
+        Machine m = fragmented();
+        m.tunables.set("enabled", "always");
+        m.tunables.set("defrag", "always");
+        m.setPolicies(new ActivePolicies(new org.thplab.mm.spi.AllocationPolicy() {
+            @Override
+            public long allocate(org.thplab.mm.spi.AllocRequest r, org.thplab.mm.spi.PhysicalMemory mem) {
+                long p = mem.takeFree(r.order(), org.thplab.mm.spi.PhysicalMemory.WMARK_LOW);
+                return p >= 0 || r.order() == 0 ? p : mem.compactAndTake(r.order());
+            }
+        }, f -> f.pmdNone() && f.hugeSuitable() ? f.mapNewHugePage() : org.thplab.mm.spi.FaultOutcome.FALLBACK,
+                null, null, java.util.List.of()));
+        m.spawn("c");
+        m.mmap("c", "y", 2 << 20);
+        m.touch("c", "y", 0, 2 << 20, true);
+        assertEquals(1, m.stat.get(VmEvent.THP_FAULT_ALLOC));
+        assertEquals(1, m.stat.get(VmEvent.COMPACT_STALL));
+        assertEquals(2048, m.smaps("c", "y").get(0).anonHugeKb());
+        MachineTestSupport.assertSound(m);
+    }
+
+    @Test
+    void compactionFailsWhenNothingCanMove() {
+        Machine m = MachineTestSupport.boot("32M");
+        m.tunables.set("enabled", "never");
+        m.spawn("a");
+        m.mmap("a", "x", 64L << 20);
+        m.touch("a", "x", 0, 64L << 20, true); // runs out of memory: nothing to migrate into
+        long before = m.stat.get(VmEvent.COMPACT_STALL);
+        assertEquals(-1, m.reclaim.compactAndTake(Frames.HPAGE_PMD_ORDER, Buddy.MOVABLE));
+        assertEquals(before, m.stat.get(VmEvent.COMPACT_STALL), "skipped: below the compaction watermark");
+        MachineTestSupport.assertSound(m);
+    }
+}

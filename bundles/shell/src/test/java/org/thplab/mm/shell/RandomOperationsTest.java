@@ -1,0 +1,120 @@
+package org.thplab.mm.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.SmapsEntry;
+import org.thplab.mm.core.runtime.MmRuntime;
+
+/**
+ * Property test: random sequences of mmap / touch / fork / madvise (hugepage, nohugepage,
+ * dontneed, pageout, collapse) / munmap / exit / tick, with tunables and policies changed in
+ * between, on a small machine with swap so that reclaim, swap, compaction and OOM all happen.
+ * After every step {@code check} finds nothing and every region of every process
+ * {@code verify}s. Each sequence comes from a fixed seed, so a failure names the seed and the
+ * commands that led to it and replays exactly.
+ */
+class RandomOperationsTest {
+    static final int SEQUENCES = 80;
+    static final int STEPS = 80;
+
+    @TestFactory
+    Stream<DynamicTest> randomSequencesKeepTheMachineSound() {
+        return LongStream.range(0, SEQUENCES)
+                .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed)));
+    }
+
+    static void run(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        MmRuntime rt = Harness.runtime();
+        Commands sh = new Commands(rt);
+        List<String> log = new ArrayList<>();
+        String boot = "boot " + (24 + 8 * rnd.nextInt(4)) + "M swap=" + (8 * rnd.nextInt(3)) + "M";
+        log.add(boot);
+        sh.execute(boot);
+        sh.execute("spawn p0");
+        int procs = 1;
+        int enomem = 0;
+        for (int step = 0; step < STEPS; step++) {
+            String cmd = command(rnd, rt, procs);
+            if (cmd.startsWith("fork") || cmd.startsWith("spawn")) {
+                procs++;
+            }
+            log.add(cmd);
+            try {
+                String out = sh.execute(cmd);
+                if (out != null && out.startsWith("ENOMEM")) {
+                    enomem++;
+                }
+            } catch (IllegalArgumentException e) {
+                // The generator made a misuse (a region that is gone, a range outside it):
+                // it must change nothing, which the checks below see.
+            }
+            assertSound(rt, "seed " + seed, log);
+        }
+        if (Boolean.getBoolean("thplab.print")) {
+            var v = rt.vmstat();
+            System.out.println("seed " + seed + ": " + String.join(" ", List.of("thp_fault_alloc", "thp_split_pmd",
+                    "thp_split_page", "thp_deferred_split_page", "pswpout", "pswpin", "compact_success", "compact_stall",
+                    "thp_swpout", "thp_zero_page_alloc", "pgmigrate_success").stream().map(k -> k + "=" + v.get(k)).toList())
+                    + " enomem=" + enomem);
+        }
+    }
+
+    private static String command(SplittableRandom rnd, MemoryManager mm, int procs) {
+        List<String> alive = mm.processes();
+        if (alive.isEmpty()) {
+            return "spawn p" + procs;
+        }
+        String p = alive.get(rnd.nextInt(alive.size()));
+        // Regions of p with their extent (first VMA start to last VMA end), from smaps.
+        java.util.Map<String, long[]> regions = new java.util.LinkedHashMap<>();
+        for (SmapsEntry e : mm.smaps(p, null)) {
+            regions.merge(e.region(), new long[] {e.start(), e.end()},
+                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        int what = rnd.nextInt(20);
+        if (regions.isEmpty() || what < 2) {
+            return "mmap " + p + " r" + rnd.nextInt(4) + " " + (2 + 2 * rnd.nextInt(6)) + "M";
+        }
+        List<String> names = new ArrayList<>(regions.keySet());
+        String region = names.get(rnd.nextInt(names.size()));
+        long[] ext = regions.get(region);
+        long pages = (ext[1] - ext[0]) >>> 12;
+        long first = rnd.nextLong(pages);
+        long n = 1 + rnd.nextLong(Math.min(pages - first, rnd.nextBoolean() ? 8 : 4096));
+        String range = region + " " + (first * 4096) + " " + (n * 4096);
+        return switch (what) {
+            case 2, 3, 4, 5, 6, 7 -> "touch " + p + " " + range + (rnd.nextInt(3) == 0 ? " read" : " write");
+            case 8 -> alive.size() < 6 ? "fork " + p + " p" + procs : "exit " + p;
+            case 9 -> "exit " + p;
+            case 10, 11 -> "madvise " + p + " " + range + " "
+                    + new String[] {"hugepage", "nohugepage", "dontneed", "pageout", "collapse"}[rnd.nextInt(5)];
+            case 12 -> "munmap " + p + " " + range;
+            case 13 -> "tick " + (1 + rnd.nextInt(100)) + "ms";
+            case 14 -> "sysfs enabled " + new String[] {"always", "madvise", "never"}[rnd.nextInt(3)];
+            case 15 -> "sysfs defrag " + new String[] {"always", "defer", "defer+madvise", "madvise", "never"}[rnd.nextInt(5)];
+            case 16 -> "sysfs use_zero_page " + rnd.nextInt(2);
+            case 17 -> "policy use fault " + (rnd.nextBoolean() ? "thp" : "base");
+            case 18 -> "policy use cow " + (rnd.nextBoolean() ? "pte" : "huge");
+            default -> "munmap " + p + " " + region;
+        };
+    }
+
+    static void assertSound(MemoryManager mm, String what, List<String> log) {
+        assertEquals(List.of(), mm.check(), () -> "mm:check, " + what + " after\n" + String.join("\n", log));
+        for (String p : mm.processes()) {
+            for (SmapsEntry e : mm.smaps(p, null)) {
+                assertEquals(0, mm.verify(p, e.region()),
+                        () -> "verify " + p + " " + e.region() + ", " + what + " after\n" + String.join("\n", log));
+            }
+        }
+    }
+}
