@@ -28,7 +28,7 @@ import org.thplab.mm.api.SyscallResult;
     "osgi.command.function=touch", "osgi.command.function=fork", "osgi.command.function=exit",
     "osgi.command.function=tick", "osgi.command.function=smaps", "osgi.command.function=vmstat",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=verify",
-    "osgi.command.function=check", "osgi.command.function=policy", "osgi.command.function=trace",
+    "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=policy", "osgi.command.function=trace",
     "osgi.command.function=help"})
 public class Commands {
 
@@ -51,6 +51,7 @@ public class Commands {
         use("meminfo", "meminfo", "memory totals, as /proc/meminfo");
         use("buddyinfo", "buddyinfo", "free blocks per order and migratetype, as /proc/buddyinfo and /proc/pagetypeinfo");
         use("verify", "verify <proc> <region>", "compare every page's content with what the process wrote: ok or <n> mismatches");
+        use("stat", "stat [jvm]", "simulated time since boot; with jvm, the host's heap use per simulated frame (not deterministic)");
         use("check", "check", "check the machine's invariants: frames, refcounts, mapcounts, counters");
         use("policy", "policy [list | use <kind> <name> | enable <name> | disable <name>]", "list policies or switch one live");
         use("trace", "trace [on|off|dump]", "record tracepoints, or print and clear what was recorded");
@@ -111,6 +112,7 @@ public class Commands {
             case "buddyinfo": return buddyinfo(a);
             case "verify": return verify(a);
             case "check": return check(a);
+            case "stat": return stat(a);
             case "policy": return policy(a);
             case "trace": return trace(a);
             case "help": return help(a);
@@ -303,6 +305,26 @@ public class Commands {
         arity("verify", a, 2, 2);
         long bad = mm.verify(a[0], a[1]);
         return bad == 0 ? "ok" : bad + " mismatches";
+    }
+
+    @Descriptor("simulated time; stat jvm: heap bytes per simulated frame (host-dependent)")
+    public String stat(String... a) {
+        arity("stat", a, 0, 1);
+        long now = mm.now();
+        String sim = String.format("time %d.%09d s (simulated)", now / 1_000_000_000L, now % 1_000_000_000L);
+        if (a.length == 0) {
+            return sim;
+        }
+        if (!a[0].equals("jvm")) {
+            throw new IllegalArgumentException("stat: expected jvm, not '" + a[0] + "'");
+        }
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        long used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long frames = mm.meminfo().get("MemTotal") / 4 + 512;
+        return sim + String.format("%nheap_used_bytes %d%nheap_bytes_per_frame %.2f (all of the JVM's heap over %d frames)",
+                used, used / (double) frames, frames);
     }
 
     @Descriptor("check the machine's invariants")

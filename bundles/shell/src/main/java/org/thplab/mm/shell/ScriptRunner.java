@@ -26,6 +26,8 @@ public class ScriptRunner {
     /** Framework (or system) property listing the scripts to run. */
     public static final String SCRIPTS = "thplab.scripts";
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
+    /** With -Dthplab.timing=true each command's wall time is printed on stderr. */
+    static final boolean TIMING = Boolean.getBoolean("thplab.timing");
 
     @Activate
     public ScriptRunner(BundleContext context, @Reference Commands commands) {
@@ -101,7 +103,12 @@ public class ScriptRunner {
             }
             out.println("> " + line);
             try {
+                long t0 = System.nanoTime();
                 String result = commands.execute(line);
+                if (TIMING) {
+                    // Wall time goes to stderr: the transcript on stdout stays deterministic.
+                    System.err.printf(java.util.Locale.ROOT, "%s:%d: %.3f ms wall%n", file, i + 1, (System.nanoTime() - t0) / 1e6);
+                }
                 if (result != null && !result.isEmpty()) {
                     out.println(result);
                 }
