@@ -1,0 +1,94 @@
+package org.thplab.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.Test;
+import org.osgi.test.common.annotation.InjectService;
+import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.PolicyInfo;
+import org.thplab.mm.api.SmapsEntry;
+
+/**
+ * Policies switched live, in the middle of a workload, in the real framework: fault-thp to
+ * fault-base and cow-pte to cow-huge. The machine keeps its state, the new policies act from the
+ * next operation on, and check and verify pass afterwards.
+ */
+class LivePolicySwitchTest {
+
+    @Test
+    void switchFaultAndCowPoliciesMidWorkload(@InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MemoryManager mm) {
+        mm.usePolicy("fault", "thp");
+        mm.usePolicy("cow", "pte");
+        mm.sysfs("enabled", "always");
+        mm.boot(1L << 30, 64L << 20, 7);
+        mm.spawn("p");
+        mm.mmap("p", "a", 16L << 20);
+        assertTrue(mm.touch("p", "a", 0, 8L << 20, true).ok());
+        assertEquals(4, mm.vmstat().get("thp_fault_alloc"), "fault-thp mapped four THPs");
+        assertTrue(mm.fork("p", "c").ok());
+        // cow-pte: the child's write splits its PMD and copies 4 KiB.
+        assertTrue(mm.touch("c", "a", 0, 4096, true).ok());
+        assertEquals(1, mm.vmstat().get("thp_split_pmd"));
+
+        mm.usePolicy("fault", "base");
+        mm.usePolicy("cow", "huge");
+        assertEquals(1, active(mm, "fault").size());
+        assertTrue(active(mm, "fault").get(0).startsWith("base (org.thplab.policy.fault-base "), active(mm, "fault").toString());
+
+        // fault-base: the rest of the region gets base pages only.
+        assertTrue(mm.touch("p", "a", 8L << 20, 8L << 20, true).ok());
+        assertEquals(4, mm.vmstat().get("thp_fault_alloc"), "no THP after switching to fault-base");
+        // cow-huge: the child's write to a shared THP copies all 2 MiB.
+        assertTrue(mm.touch("c", "a", 2L << 20, 4096, true).ok());
+        assertEquals(5, mm.vmstat().get("thp_fault_alloc"), "cow-huge allocated a THP for the copy");
+        assertEquals(1, mm.vmstat().get("thp_split_pmd"), "and split nothing");
+        assertEquals(3 * 2048, anonHugeKb(mm, "c"), "child: THP 0 split, THP 1 its own copy, THPs 2 and 3 shared");
+        assertEquals(4 * 2048, anonHugeKb(mm, "p"), "parent: the four THPs it faulted");
+
+        assertEquals(List.of(), mm.check());
+        for (String p : mm.processes()) {
+            assertEquals(0, mm.verify(p, "a"), "verify " + p);
+        }
+    }
+
+    @Test
+    void switchThroughTheGogoCommands(@InjectService(timeout = RuntimeSmokeTest.TIMEOUT) CommandProcessor processor)
+            throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            session.execute("mm:policy use fault thp");
+            session.execute("mm:boot 512M");
+            session.execute("mm:spawn q");
+            session.execute("mm:mmap q b 8M");
+            session.execute("mm:touch q b 0 4M");
+            session.execute("mm:policy use fault base");
+            session.execute("mm:touch q b 4M 4M");
+            String smaps = String.valueOf(session.execute("mm:smaps q b"));
+            assertTrue(smaps.contains("AnonHugePages:      4096 kB"), smaps);
+            assertTrue(smaps.contains("Rss:                8192 kB"), smaps);
+            assertEquals("ok", String.valueOf(session.execute("mm:check")));
+            assertEquals("ok", String.valueOf(session.execute("mm:verify q b")));
+        } finally {
+            session.execute("mm:policy use fault thp");
+            session.close();
+        }
+    }
+
+    private static List<String> active(MemoryManager mm, String kind) {
+        return mm.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().map(PolicyInfo::active).orElseThrow();
+    }
+
+    private static long anonHugeKb(MemoryManager mm, String proc) {
+        return mm.smaps(proc, null).stream().mapToLong(SmapsEntry::anonHugeKb).sum();
+    }
+}
