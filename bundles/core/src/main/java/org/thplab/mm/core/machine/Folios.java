@@ -220,7 +220,6 @@ final class Folios {
             if (--f.entireMapcount[b] == 0) {
                 nrAnonThps--;
             }
-            m.trace.emit("mm_split_huge_pmd", String.format("mm=%s address=0x%x pfn=0x%x", mm.name, haddr, h));
         }
         t.pte[i] = ptes;
         t.pmd[i] = 0;
@@ -251,7 +250,6 @@ final class Folios {
         dequeue(b);
         m.stat.count(VmEvent.THP_SPLIT_PAGE);
         m.clock.charge(CostModel.SPLIT_FOLIO);
-        m.trace.emit("mm_split_huge_page", String.format("pfn=0x%x", h));
         long freed = 0;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
             int p = h + k;

@@ -55,7 +55,7 @@ final class Reclaim implements ReclaimContext {
         if (free >= m.buddy.wmarkHigh) {
             return;
         }
-        m.trace.emit("mm_vmscan_kswapd_wake", "nid=0 order=0");
+        m.trace.emit("mm_vmscan_kswapd_wake", "nid=0 zid=2 order=0");
         reclaim(m.buddy.wmarkHigh - free, false);
     }
 
@@ -370,7 +370,8 @@ final class Reclaim implements ReclaimContext {
      * first frame (allocated, all frames isolated), or -1 when no block can be emptied
      */
     private int compactBlock(int migratetype, boolean direct) {
-        m.trace.emit("mm_compaction_begin", "zone_start=0x0 zone_end=0x" + Integer.toHexString(f.nr));
+        m.trace.emit("mm_compaction_begin", "zone_start=0x0 migrate_pfn=0x0 free_pfn=0x" + Integer.toHexString(f.nr)
+                + " zone_end=0x" + Integer.toHexString(f.nr) + ", mode=" + (direct ? "sync" : "async"));
         int best = -1;
         int bestUsed = Integer.MAX_VALUE;
         long scanned = 0;
@@ -393,7 +394,7 @@ final class Reclaim implements ReclaimContext {
         // Migration targets must come from outside the block and leave the min watermark intact.
         long freeInBlock = best < 0 ? 0 : HPAGE_PMD_NR - bestUsed;
         if (best < 0 || m.buddy.freePages() - freeInBlock < bestUsed + m.buddy.wmarkMin) {
-            m.trace.emit("mm_compaction_end", "status=skipped");
+            m.trace.emit("mm_compaction_end", "zone_start=0x0 zone_end=0x" + Integer.toHexString(f.nr) + " status=skipped");
             return -1;
         }
         int start = best << HPAGE_PMD_ORDER;
@@ -406,16 +407,19 @@ final class Reclaim implements ReclaimContext {
                 p++;
             }
         }
+        int migrated = 0;
         for (int p = start; p < start + HPAGE_PMD_NR; p++) {
             if (f.type[p] == ANON) {
                 int np = m.buddy.alloc(0, Buddy.MOVABLE);
                 m.stat.count(VmEvent.COMPACT_FREE_SCANNED);
                 migrate(p, np);
+                migrated++;
             }
         }
+        m.trace.emit("mm_compaction_migratepages", "nr_migrated=" + migrated + " nr_failed=0");
         m.buddy.markBlockUsed(best);
         m.buddy.setMigratetype(best, migratetype);
-        m.trace.emit("mm_compaction_end", "status=success block_pfn=0x" + Integer.toHexString(start));
+        m.trace.emit("mm_compaction_end", "zone_start=0x0 zone_end=0x" + Integer.toHexString(f.nr) + " status=success");
         return start;
     }
 

@@ -1,0 +1,53 @@
+package org.thplab.mm.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScriptRunnerTest {
+
+    private static String[] run(List<String> lines, int[] rc) {
+        Commands c = new Commands(Harness.runtime());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        rc[0] = ScriptRunner.run(c, "s.mm", lines, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8).split("\n");
+    }
+
+    @Test
+    void stopsAtTheFirstMisusedCommandWithFileAndLine() {
+        int[] rc = new int[1];
+        String[] out = run(List.of("# a comment", "boot 1G", "", "spawn p", "spawn p", "spawn q"), rc);
+        assertEquals(1, rc[0]);
+        assertEquals(List.of("> boot 1G", "booted: 1048576 kB memory (262144 frames), swap 0 kB, seed 0",
+                "> spawn p", "> spawn p", "s.mm:5: spawn: process 'p' exists"), List.of(out));
+    }
+
+    @Test
+    void failedSystemCallIsOutputNotAnError() {
+        int[] rc = new int[1];
+        String[] out = run(List.of("boot 1G", "spawn p", "mmap p a 2M", "madvise p a 0 2M collapse"), rc);
+        assertEquals(0, rc[0]);
+        assertEquals("EINVAL: MADV_COLLAPSE is not supported: no promotion policy is enabled", out[out.length - 1]);
+    }
+
+    @Test
+    void expectedMisuseGoesOnAndUnexpectedSuccessFails() {
+        int[] rc = new int[1];
+        String[] out = run(List.of("!spawn p", "mm:boot 16M", "!boot 16M"), rc);
+        assertEquals(1, rc[0]);
+        assertEquals("error: spawn: no machine yet: boot one first (boot <size>)", out[1]);
+        assertEquals("s.mm:3: boot: expected an error, but the command succeeded", out[out.length - 1]);
+    }
+
+    @Test
+    void sameScriptSameTranscript() {
+        List<String> script = List.of("boot 64M swap=8M", "spawn p", "mmap p a 96M", "touch p a 0 96M write",
+                "fork p c", "touch c a 0 8M write", "madvise p a 0 4M pageout", "touch p a 0 2M read", "vmstat", "stat");
+        int[] rc = new int[1];
+        assertEquals(List.of(run(script, rc)), List.of(run(script, rc)));
+    }
+}
