@@ -21,10 +21,12 @@ spawn p
 !mmap p a 0
 !mmap p a 5000
 !mmap p a two
+!mmap p big 8T
 mmap p a 2M
 !mmap p a 2M
 !munmap p a 4K
 !munmap p nowhere
+!munmap p a 1 4K
 !touch p nowhere 0 4K
 !touch p a 1 4K
 !touch p a 0 0
@@ -33,8 +35,10 @@ mmap p a 2M
 !touch p a 0 4K sideways
 !madvise p a 0 4K hugepages
 !madvise p a 0 4K
+!madvise p a 4K 4M dontneed
 !fork nobody q
 !fork p p
+!fork p bad/name
 !exit nobody
 !tick -5ms
 !tick soon
@@ -55,7 +59,13 @@ mmap p a 2M
 !policy use nosuchkind thp
 !policy enable nosuch
 !policy frob
+!policy use cow nosuch
 !trace sometimes
+!trace on off
+!meminfo all
+!buddyinfo 0
+!check all
+!stat host
 !help me please
 # Nothing above changed the machine: one process, one region, nothing touched, defaults intact.
 smaps p
