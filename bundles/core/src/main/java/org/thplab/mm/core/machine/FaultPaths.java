@@ -143,7 +143,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                     if (!faulted) {
                         faulted = countFault();
                     }
-                    int r = newPage(mm, vma, ptes, j, va, e, true);
+                    int r = newPage(mm, vma, ptes, j, va, e);
                     if (r < 0) {
                         return false;
                     }
@@ -181,7 +181,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                         ptes[j] = Pte.make(Pte.ZERO, 0, m.zeroPfn);
                         return true;
                     }
-                    int r = newPage(mm, vma, ptes, j, va, Pte.NONE, true);
+                    int r = newPage(mm, vma, ptes, j, va, Pte.NONE);
                     if (r < 0) {
                         return false;
                     }
@@ -225,22 +225,43 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         this.slot = i;
     }
 
+    private static final int OOM = -1;
+    private static final int RETRY = -2;
+
+    /**
+     * Allocates a base page for the PTE at {@code j} and makes it an anonymous folio mapped
+     * once: its frame, or OOM, or RETRY when the PTE changed while the allocation reclaimed
+     * (the kernel's pte_same() check after retaking the lock).
+     */
+    private int allocMappedPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long expect) {
+        int p = m.allocator.alloc(0, AllocPurpose.FAULT_BASE, vma.hugepage());
+        if (p < 0) {
+            return OOM;
+        }
+        if (ptes[j] != expect) {
+            m.folios.freeUnused(p, 0);
+            return RETRY;
+        }
+        m.folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
+        m.folios.addPteRmap(p);
+        return p;
+    }
+
+    /** Maps outcome codes of {@link #allocMappedPage} to the access loop's: -1 OOM, 0 retry. */
+    private static int failed(int code) {
+        return code == OOM ? -1 : 0;
+    }
+
     /**
      * A new private page at PTE {@code j} (do_anonymous_page for a write, wp_page_copy from the
      * zero page): 1 = mapped, 0 = the PTE changed meanwhile (retry), -1 = out of memory.
      */
-    private int newPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long expect, boolean zero) {
-        int p = m.allocator.alloc(0, AllocPurpose.FAULT_BASE, vma.hugepage());
+    private int newPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long expect) {
+        int p = allocMappedPage(mm, vma, ptes, j, va, expect);
         if (p < 0) {
-            return -1;
-        }
-        if (ptes[j] != expect) {
-            m.folios.freeUnused(p, 0);
-            return 0;
+            return failed(p);
         }
         m.clock.charge(CostModel.ZERO_4K);
-        m.folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
-        m.folios.addPteRmap(p);
         ptes[j] = Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, p);
         mm.rssAnon++;
         store(vma, va, p);
@@ -260,18 +281,12 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
             store(vma, va, p);
             return 1;
         }
-        int np = m.allocator.alloc(0, AllocPurpose.FAULT_BASE, vma.hugepage());
+        int np = allocMappedPage(mm, vma, ptes, j, va, e);
         if (np < 0) {
-            return -1;
-        }
-        if (ptes[j] != e) {
-            m.folios.freeUnused(np, 0);
-            return 0;
+            return failed(np);
         }
         m.clock.charge(CostModel.COPY_4K + CostModel.TLB_FLUSH);
-        m.folios.initAnon(np, 0, mm.family.id, (int) (va >>> 12));
         f.content[np] = f.content[p];
-        m.folios.addPteRmap(np);
         ptes[j] = Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, np);
         m.folios.removePteRmap(p);
         store(vma, va, np);
@@ -281,25 +296,19 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     /** do_swap_page(): read the page back into a new base page. 1 = mapped, 0 = retry, -1 = OOM. */
     private int doSwapPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long e, boolean write) {
         m.stat.count(VmEvent.PGMAJFAULT);
-        int np = m.allocator.alloc(0, AllocPurpose.FAULT_BASE, vma.hugepage());
+        int np = allocMappedPage(mm, vma, ptes, j, va, e);
         if (np < 0) {
-            return -1;
-        }
-        if (ptes[j] != e) {
-            m.folios.freeUnused(np, 0);
-            return 0;
+            return failed(np);
         }
         int slot = Pte.pfn(e);
         m.stat.count(VmEvent.PSWPIN);
         m.clock.charge(CostModel.SWAP_IN_4K);
-        m.folios.initAnon(np, 0, mm.family.id, (int) (va >>> 12));
         f.content[np] = m.swap.content[slot];
         // The page is exclusive when this was the slot's last reference (thplab keeps no swap
         // cache: a slot shared after fork is read into a private page by each process).
         boolean exclusive = m.swap.count[slot] == 1;
         m.swap.put(slot);
         mm.swapEntries--;
-        m.folios.addPteRmap(np);
         long flags = Pte.YOUNG | (exclusive ? Pte.EXCLUSIVE | (write ? Pte.WRITE | Pte.DIRTY : 0) : 0);
         ptes[j] = Pte.make(Pte.PRESENT, flags, np);
         mm.rssAnon++;
