@@ -12,6 +12,8 @@ import org.thplab.policy.cowhuge.HugeCowPolicy;
 import org.thplab.policy.cowpte.PteCowPolicy;
 import org.thplab.policy.faultbase.BaseFaultPolicy;
 import org.thplab.policy.faultthp.ThpFaultPolicy;
+import org.thplab.policy.promotekhugepaged.Khugepaged;
+import org.thplab.policy.promotemadvcollapse.MadvCollapse;
 
 /**
  * The base-page fault benchmark of docs/benchmarks.md, in-process (no OSGi framework, no shell):
@@ -75,6 +77,8 @@ public final class FaultBench {
         rt.register(Policies.KIND_FAULT, "base", new BaseFaultPolicy());
         rt.register(Policies.KIND_COW, "pte", new PteCowPolicy());
         rt.register(Policies.KIND_COW, "huge", new HugeCowPolicy());
+        rt.register(Policies.KIND_PROMOTION, "khugepaged", new Khugepaged());
+        rt.register(Policies.KIND_PROMOTION, "madv-collapse", new MadvCollapse());
         return rt;
     }
 

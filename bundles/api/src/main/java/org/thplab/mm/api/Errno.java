@@ -8,6 +8,8 @@ public enum Errno {
     EINVAL,
     /** Transient page state; trying again may succeed. */
     EAGAIN,
+    /** The range is busy: MADV_COLLAPSE found too many empty PTEs, or a charge failed. */
+    EBUSY,
     /** The operation is not permitted on this mapping. */
     EPERM,
     /** Bad address: the range is not mapped. */

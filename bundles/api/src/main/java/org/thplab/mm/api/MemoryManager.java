@@ -70,6 +70,12 @@ public interface MemoryManager {
     /** Selects the active policy of a kind (or enables/disables a promoter). */
     void usePolicy(String kind, String name);
 
+    /**
+     * Gives the frame mapped at [off] of the region a (simulated) uncorrectable memory error: the
+     * process still reads its data, but a machine-check-safe copy of it (a collapse) fails.
+     */
+    void poison(String proc, String region, long off);
+
     /** Turns tracepoint recording on or off. */
     void trace(boolean on);
 
@@ -78,6 +84,12 @@ public interface MemoryManager {
 
     /** @return simulated nanoseconds since boot */
     long now();
+
+    /**
+     * @return machine statistics that are not /proc/vmstat counters, by name: simulated time,
+     *         mmap lock write hold time and acquisitions, and those of the last MADV_COLLAPSE
+     */
+    Map<String, Long> stat();
 
     /** @return the names of the processes alive, in creation order */
     List<String> processes();

@@ -8,8 +8,10 @@ public enum AllocPurpose {
     FAULT_THP,
     /** A PMD-sized page to copy a shared THP into on a write fault. */
     COW_THP,
-    /** A PMD-sized page for a collapse by a promoter. */
+    /** A PMD-sized page for a collapse by khugepaged (gfp by {@code khugepaged/defrag}). */
     COLLAPSE,
+    /** A PMD-sized page for MADV_COLLAPSE (GFP_TRANSHUGE: direct reclaim and compaction). */
+    MADV_COLLAPSE,
     /** A PMD-aligned block of base pages to reserve for later faults. */
     RESERVATION,
     /** Unmovable kernel memory: page tables and the huge zero page. */

@@ -22,11 +22,11 @@ public interface PromotionPolicy {
     }
 
     /**
-     * MADV_COLLAPSE over [start, start+len) of the process.
+     * MADV_COLLAPSE over [start, start+len) of the address space {@code mm}.
      *
      * @return the result, or null when this promoter does not implement MADV_COLLAPSE
      */
-    default SyscallResult madviseCollapse(PromotionContext context, String proc, long start, long len) {
+    default SyscallResult madviseCollapse(PromotionContext context, int mm, long start, long len) {
         return null;
     }
 }

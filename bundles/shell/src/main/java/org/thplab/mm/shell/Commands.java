@@ -28,7 +28,7 @@ import org.thplab.mm.api.SyscallResult;
     "osgi.command.function=touch", "osgi.command.function=fork", "osgi.command.function=exit",
     "osgi.command.function=tick", "osgi.command.function=smaps", "osgi.command.function=vmstat",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=verify",
-    "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=policy", "osgi.command.function=trace",
+    "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=poison", "osgi.command.function=policy", "osgi.command.function=trace",
     "osgi.command.function=help"})
 public class Commands {
 
@@ -51,7 +51,8 @@ public class Commands {
         use("meminfo", "meminfo", "memory totals, as /proc/meminfo");
         use("buddyinfo", "buddyinfo", "free blocks per order and migratetype, as /proc/buddyinfo and /proc/pagetypeinfo");
         use("verify", "verify <proc> <region>", "compare every page's content with what the process wrote: ok or <n> mismatches");
-        use("stat", "stat [jvm]", "simulated time since boot; with jvm, the host's heap use per simulated frame (not deterministic)");
+        use("stat", "stat [jvm]", "simulated time and mmap lock hold times; with jvm, the host's heap use per simulated frame (not deterministic)");
+        use("poison", "poison <proc> <region> <off>", "give the page mapped there an uncorrectable memory error: a collapse copying it fails and rolls back");
         use("check", "check", "check the machine's invariants: frames, refcounts, mapcounts, counters");
         use("policy", "policy [list | use <kind> <name> | enable <name> | disable <name>]", "list policies or switch one live");
         use("trace", "trace [on|off|dump]", "record tracepoints, or print and clear what was recorded");
@@ -113,6 +114,7 @@ public class Commands {
             case "verify": return verify(a);
             case "check": return check(a);
             case "stat": return stat(a);
+            case "poison": return poison(a);
             case "policy": return policy(a);
             case "trace": return trace(a);
             case "help": return help(a);
@@ -307,11 +309,12 @@ public class Commands {
         return bad == 0 ? "ok" : bad + " mismatches";
     }
 
-    @Descriptor("simulated time; stat jvm: heap bytes per simulated frame (host-dependent)")
+    @Descriptor("simulated time and mmap lock hold; stat jvm: heap bytes per simulated frame (host-dependent)")
     public String stat(String... a) {
         arity("stat", a, 0, 1);
-        long now = mm.now();
-        String sim = String.format("time %d.%09d s (simulated)", now / 1_000_000_000L, now % 1_000_000_000L);
+        StringJoiner j = new StringJoiner("\n");
+        mm.stat().forEach((k, v) -> j.add(k + " " + v));
+        String sim = j.toString();
         if (a.length == 0) {
             return sim;
         }
@@ -325,6 +328,13 @@ public class Commands {
         long frames = mm.meminfo().get("MemTotal") / 4 + 512;
         return sim + String.format("%nheap_used_bytes %d%nheap_bytes_per_frame %.2f (all of the JVM's heap over %d frames)",
                 used, used / (double) frames, frames);
+    }
+
+    @Descriptor("give a mapped page an uncorrectable memory error: poison <proc> <region> <off>")
+    public String poison(String... a) {
+        arity("poison", a, 3, 3);
+        mm.poison(a[0], a[1], Sizes.bytes("poison", a[2]));
+        return null;
     }
 
     @Descriptor("check the machine's invariants")

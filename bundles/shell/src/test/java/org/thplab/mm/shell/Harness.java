@@ -7,6 +7,8 @@ import org.thplab.policy.cowhuge.HugeCowPolicy;
 import org.thplab.policy.cowpte.PteCowPolicy;
 import org.thplab.policy.faultbase.BaseFaultPolicy;
 import org.thplab.policy.faultthp.ThpFaultPolicy;
+import org.thplab.policy.promotekhugepaged.Khugepaged;
+import org.thplab.policy.promotemadvcollapse.MadvCollapse;
 
 /** The runtime with the Linux-default policy bundles, wired by hand as SCR wires them in the framework. */
 final class Harness {
@@ -20,6 +22,8 @@ final class Harness {
         rt.register(Policies.KIND_FAULT, "base", new BaseFaultPolicy());
         rt.register(Policies.KIND_COW, "pte", new PteCowPolicy());
         rt.register(Policies.KIND_COW, "huge", new HugeCowPolicy());
+        rt.register(Policies.KIND_PROMOTION, "khugepaged", new Khugepaged());
+        rt.register(Policies.KIND_PROMOTION, "madv-collapse", new MadvCollapse());
         return rt;
     }
 }

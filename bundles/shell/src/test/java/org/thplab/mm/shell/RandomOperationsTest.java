@@ -40,6 +40,7 @@ class RandomOperationsTest {
         log.add(boot);
         sh.execute(boot);
         sh.execute("spawn p0");
+        sh.execute("sysfs khugepaged/scan_sleep_millisecs " + (1 + rnd.nextInt(20)));
         int procs = 1;
         int enomem = 0;
         for (int step = 0; step < STEPS; step++) {
@@ -63,7 +64,7 @@ class RandomOperationsTest {
             var v = rt.vmstat();
             System.out.println("seed " + seed + ": " + String.join(" ", List.of("thp_fault_alloc", "thp_split_pmd",
                     "thp_split_page", "thp_deferred_split_page", "pswpout", "pswpin", "compact_success", "compact_stall",
-                    "thp_swpout", "thp_zero_page_alloc", "pgmigrate_success").stream().map(k -> k + "=" + v.get(k)).toList())
+                    "thp_swpout", "thp_zero_page_alloc", "pgmigrate_success", "thp_collapse_alloc", "thp_collapse_alloc_failed").stream().map(k -> k + "=" + v.get(k)).toList())
                     + " enomem=" + enomem);
         }
     }
@@ -80,7 +81,7 @@ class RandomOperationsTest {
             regions.merge(e.region(), new long[] {e.start(), e.end()},
                     (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         }
-        int what = rnd.nextInt(20);
+        int what = rnd.nextInt(21);
         if (regions.isEmpty() || what < 2) {
             return "mmap " + p + " r" + rnd.nextInt(4) + " " + (2 + 2 * rnd.nextInt(6)) + "M";
         }
@@ -103,8 +104,15 @@ class RandomOperationsTest {
             case 15 -> "sysfs defrag " + new String[] {"always", "defer", "defer+madvise", "madvise", "never"}[rnd.nextInt(5)];
             case 16 -> "sysfs use_zero_page " + rnd.nextInt(2);
             case 17 -> "policy use fault " + (rnd.nextBoolean() ? "thp" : "base");
-            case 18 -> "policy use cow " + (rnd.nextBoolean() ? "pte" : "huge");
-            default -> "munmap " + p + " " + region;
+            case 18 -> switch (rnd.nextInt(6)) {
+                case 0 -> "sysfs khugepaged/max_ptes_none " + rnd.nextInt(512);
+                case 1 -> "sysfs khugepaged/max_ptes_swap " + rnd.nextInt(512);
+                case 2 -> "sysfs khugepaged/max_ptes_shared " + rnd.nextInt(512);
+                case 3 -> "sysfs khugepaged/scan_sleep_millisecs " + (1 + rnd.nextInt(50));
+                case 4 -> "policy " + (rnd.nextBoolean() ? "enable" : "disable") + " khugepaged";
+                default -> "policy use cow " + (rnd.nextBoolean() ? "pte" : "huge");
+            };
+            default -> rnd.nextBoolean() ? "munmap " + p + " " + region : "poison " + p + " " + region + " " + (first * 4096);
         };
     }
 

@@ -14,7 +14,8 @@ import org.thplab.mm.spi.Policies;
  * gfp mask that vma_thp_gfp_mask() derives from {@code defrag}: direct compaction and reclaim
  * (always; defer+madvise and madvise for MADV_HUGEPAGE regions), waking kswapd/kcompactd and
  * failing now (defer; defer+madvise for other regions), or only what is free (never; madvise for
- * other regions).
+ * other regions). Collapses: GFP_TRANSHUGE for MADV_COLLAPSE, and for khugepaged when
+ * {@code khugepaged/defrag} is 1 (alloc_charge_folio()).
  */
 @Component(property = {Policies.KIND + "=" + Policies.KIND_ALLOCATION, Policies.NAME + "=buddy"})
 public class BuddyAllocationPolicy implements AllocationPolicy {
@@ -25,6 +26,18 @@ public class BuddyAllocationPolicy implements AllocationPolicy {
         long pfn = mem.takeFree(order, PhysicalMemory.WMARK_LOW);
         if (pfn >= 0) {
             return pfn;
+        }
+        if (req.purpose() == AllocPurpose.COLLAPSE || req.purpose() == AllocPurpose.MADV_COLLAPSE) {
+            // alloc_charge_folio(): MADV_COLLAPSE uses GFP_TRANSHUGE; khugepaged too when
+            // khugepaged/defrag is 1, else GFP_TRANSHUGE_LIGHT (no reclaim, no compaction).
+            boolean direct = req.purpose() == AllocPurpose.MADV_COLLAPSE
+                    || mem.tunables().number("khugepaged/defrag") == 1;
+            pfn = mem.takeFree(order, PhysicalMemory.WMARK_MIN);
+            if (pfn >= 0 || !direct) {
+                return pfn;
+            }
+            pfn = mem.compactAndTake(order);
+            return pfn >= 0 ? pfn : mem.reclaimAndTake(order);
         }
         boolean thp = req.purpose() == AllocPurpose.FAULT_THP || req.purpose() == AllocPurpose.COW_THP;
         if (!thp) {

@@ -29,6 +29,10 @@ public final class CostModel {
     public static final long MIGRATE_4K = COPY_4K + 1_000;
     /** Looking at one pageblock in the compaction scanners. */
     public static final long COMPACT_SCAN_BLOCK = 100;
+    /** khugepaged or MADV_COLLAPSE reading the 512 PTEs of one range (hpage_collapse_scan_pmd()). */
+    public static final long SCAN_PMD = 1_000;
+    /** Taking the mmap lock for write (no contention is simulated). */
+    public static final long MMAP_LOCK = 100;
     /** Reclaim looking at one page (LRU / rmap walk). */
     public static final long RECLAIM_SCAN = 50;
 

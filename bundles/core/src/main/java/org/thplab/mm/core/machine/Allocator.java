@@ -8,14 +8,13 @@ import org.thplab.mm.spi.AllocPurpose;
 import org.thplab.mm.spi.AllocRequest;
 import org.thplab.mm.spi.AllocationPolicy;
 import org.thplab.mm.spi.PhysicalMemory;
-import org.thplab.mm.spi.PromotionContext;
 
 /**
  * The page allocator's entry point: every frame the machine needs is asked of the active
  * {@link AllocationPolicy} (or the built-in fallback), which decides using the mechanisms of
  * {@link PhysicalMemory} implemented here on the buddy allocator, reclaim and compaction.
  */
-final class Allocator implements PhysicalMemory, AllocRequest, PromotionContext {
+final class Allocator implements PhysicalMemory, AllocRequest {
     private final Machine m;
     private int order;
     private AllocPurpose purpose;
@@ -48,7 +47,8 @@ final class Allocator implements PhysicalMemory, AllocRequest, PromotionContext 
         if (pfn >= 0) {
             return pfn;
         }
-        boolean thp = order == Frames.HPAGE_PMD_ORDER && purpose != AllocPurpose.KERNEL;
+        boolean thp = order == Frames.HPAGE_PMD_ORDER && purpose != AllocPurpose.KERNEL
+                && purpose != AllocPurpose.MADV_COLLAPSE;
         pfn = takeFree(order, WMARK_MIN);
         if (pfn >= 0 || thp) {
             return pfn;
@@ -121,15 +121,6 @@ final class Allocator implements PhysicalMemory, AllocRequest, PromotionContext 
         if (order < 0 || order > Frames.MAX_ORDER) {
             throw new IllegalArgumentException("order " + order + " outside 0.." + Frames.MAX_ORDER);
         }
-    }
-
-    @Override
-    public long now() {
-        return m.clock.now();
-    }
-
-    PromotionContext promotionContext() {
-        return this;
     }
 
     void count(VmEvent e) {

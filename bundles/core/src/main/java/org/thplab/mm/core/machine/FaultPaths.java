@@ -234,6 +234,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
      * (the kernel's pte_same() check after retaking the lock).
      */
     private int allocMappedPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long expect) {
+        vma.anonVma = true; // anon_vma_prepare() in do_anonymous_page(), wp_page_copy()
         int p = m.allocator.alloc(0, AllocPurpose.FAULT_BASE, vma.hugepage());
         if (p < 0) {
             return OOM;
@@ -291,6 +292,11 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         m.folios.removePteRmap(p);
         store(vma, va, np);
         return 1;
+    }
+
+    /** do_swap_page() for __collapse_huge_page_swapin(): a read fault on the swap PTE at {@code j}. */
+    int swapIn(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long e) {
+        return doSwapPage(mm, vma, ptes, j, va, e, false);
     }
 
     /** do_swap_page(): read the page back into a new base page. 1 = mapped, 0 = retry, -1 = OOM. */
@@ -398,6 +404,8 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     @Override
     public FaultOutcome mapHugeZeroPage() {
         requireEmptySuitablePmd("mapHugeZeroPage");
+        vma.anonVma = true; // do_huge_pmd_anonymous_page(): anon_vma_prepare() comes first
+        m.promotion.enterVma(mm, vma);
         if (m.hugeZeroPfn < 0) {
             // get_huge_zero_page(): GFP_TRANSHUGE without __GFP_MOVABLE, zeroed.
             int hz = m.allocator.alloc(HPAGE_PMD_ORDER, AllocPurpose.KERNEL, false);
@@ -428,6 +436,9 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     @Override
     public FaultOutcome mapNewHugePage() {
         requireEmptySuitablePmd("mapNewHugePage");
+        // do_huge_pmd_anonymous_page() prepares the anon_vma, registers the mm with khugepaged.
+        vma.anonVma = true;
+        m.promotion.enterVma(mm, vma);
         int h = m.allocator.alloc(HPAGE_PMD_ORDER, AllocPurpose.FAULT_THP, vma.hugepage());
         if (h < 0) {
             m.stat.count(VmEvent.THP_FAULT_FALLBACK);

@@ -449,7 +449,7 @@ final class Folios {
                     } else {
                         long shared = pmd & ~(Pte.WRITE | Pte.EXCLUSIVE);
                         pt.pmd[i] = shared;
-                        ct.pmd[i] = shared;
+                        ct.pmd[i] = shared & ~Pte.YOUNG; // pmd_mkold(pmd_wrprotect(pmd)) for the child
                         addPmdRmap(Pte.pfn(pmd));
                         child.rssAnon += HPAGE_PMD_NR;
                     }
@@ -467,7 +467,7 @@ final class Folios {
                         case Pte.PRESENT -> {
                             long shared = e & ~(Pte.WRITE | Pte.EXCLUSIVE);
                             ptes[j] = shared;
-                            cptes[j] = shared;
+                            cptes[j] = shared & ~Pte.YOUNG; // copy_present_pte(): pte_mkold() for the child
                             addPteRmap(Pte.pfn(e));
                             child.rssAnon++;
                         }

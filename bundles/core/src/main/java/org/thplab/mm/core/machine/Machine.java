@@ -54,10 +54,20 @@ public final class Machine {
     final FaultPaths faults;
     final Reclaim reclaim;
     final Allocator allocator;
+    final Promotion promotion;
     final Tracer trace = new Tracer(clock);
     ActivePolicies policies = ActivePolicies.NONE;
 
     final Map<String, AddressSpace> procs = new LinkedHashMap<>();
+    /** Every address space by id: the live ones and exited ones still on khugepaged's list. */
+    final Map<Integer, AddressSpace> mms = new java.util.TreeMap<>();
+    /** The promoters currently scheduled as daemons, with their event names. */
+    private final Map<org.thplab.mm.spi.PromotionPolicy, String> daemons = new java.util.IdentityHashMap<>();
+    private int daemonSeq;
+    /** The last MADV_COLLAPSE: simulated time, mmap write hold, lock acquisitions. */
+    long lastCollapseNs;
+    long lastCollapseHoldNs;
+    long lastCollapseAcquisitions;
     final List<Family> families = new ArrayList<>();
     private int nextMmId = 1;
     /** The 4 KiB zero page. */
@@ -99,6 +109,9 @@ public final class Machine {
         allocator = new Allocator(this);
         faults = new FaultPaths(this);
         reclaim = new Reclaim(this);
+        promotion = new Promotion(this);
+        tunables.pagesCollapsed = () -> promotion.pagesCollapsed;
+        tunables.fullScans = () -> promotion.fullScans;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -157,6 +170,7 @@ public final class Machine {
         AddressSpace mm = new AddressSpace(name, nextMmId++, fam);
         fam.members.add(mm);
         procs.put(name, mm);
+        mms.put(mm.id, mm);
     }
 
     private static void checkName(String cmd, String name) {
@@ -182,8 +196,11 @@ public final class Machine {
         mm.nextMmap = ((end + PMD_SIZE - 1) & ~(PMD_SIZE - 1)) + AddressSpace.GAP;
         Region r = new Region(name, start, size);
         mm.regions.put(name, r);
-        mm.vmas.add(new Vma(start, end, 0, r));
+        Vma v = new Vma(start, end, 0, r);
+        mm.vmas.add(v);
         mm.vmas.sort((a, b) -> Long.compare(a.start, b.start));
+        // mmap_region() registers the mm with khugepaged when THP is allowed there.
+        promotion.enterVma(mm, v);
     }
 
     public void munmap(String proc, String name, long off, long len) {
@@ -231,6 +248,12 @@ public final class Machine {
                     v.flags = advice == Advice.HUGEPAGE ? Vma.VM_HUGEPAGE : Vma.VM_NOHUGEPAGE;
                 }
                 mm.mergeAdjacent();
+                if (advice == Advice.HUGEPAGE) {
+                    // hugepage_madvise() -> khugepaged_enter_vma()
+                    for (Vma v : mm.overlapping(rg[0], rg[1])) {
+                        promotion.enterVma(mm, v);
+                    }
+                }
             }
             case DONTNEED -> {
                 for (Vma v : mm.overlapping(rg[0], rg[1])) {
@@ -246,16 +269,7 @@ public final class Machine {
                 }
             }
             case COLLAPSE -> {
-                if (policies.promoters().isEmpty()) {
-                    return SyscallResult.fail(Errno.EINVAL, "MADV_COLLAPSE is not supported: no promotion policy is enabled");
-                }
-                for (var p : policies.promoters()) {
-                    SyscallResult res = p.madviseCollapse(allocator.promotionContext(), proc, rg[0], rg[1] - rg[0]);
-                    if (res != null) {
-                        return res;
-                    }
-                }
-                return SyscallResult.fail(Errno.EINVAL, "MADV_COLLAPSE is not supported by the enabled promoters");
+                return madviseCollapse(mm, rg[0], rg[1]);
             }
             default -> throw new IllegalStateException();
         }
@@ -263,6 +277,31 @@ public final class Machine {
             return SyscallResult.fail(Errno.ENOMEM, "part of the range is not mapped");
         }
         return SyscallResult.OK;
+    }
+
+    /**
+     * MADV_COLLAPSE: handed to the first enabled promoter that implements it; EINVAL when none
+     * does, as on a kernel without it. Records the call's simulated time and mmap write hold.
+     */
+    private SyscallResult madviseCollapse(AddressSpace mm, long from, long to) {
+        long t0 = clock.now();
+        long hold0 = promotion.lockWriteNs;
+        long acq0 = promotion.lockWriteAcquisitions;
+        SyscallResult res = null;
+        for (var p : policies.promoters()) {
+            res = p.madviseCollapse(promotion, mm.id, from, to - from);
+            promotion.releaseLocks();
+            if (res != null) {
+                break;
+            }
+        }
+        if (res == null) {
+            return SyscallResult.fail(Errno.EINVAL, "MADV_COLLAPSE is not supported: no enabled promotion policy implements it");
+        }
+        lastCollapseNs = clock.now() - t0;
+        lastCollapseHoldNs = promotion.lockWriteNs - hold0;
+        lastCollapseAcquisitions = promotion.lockWriteAcquisitions - acq0;
+        return res;
     }
 
     private static boolean holes(AddressSpace mm, long from, long to) {
@@ -299,10 +338,16 @@ public final class Machine {
             c.regions.put(rc.name, rc);
         }
         for (Vma v : p.vmas) {
-            c.vmas.add(new Vma(v.start, v.end, v.flags, copies.get(v.region)));
+            Vma cv = new Vma(v.start, v.end, v.flags, copies.get(v.region));
+            cv.anonVma = v.anonVma; // anon_vma_fork()
+            c.vmas.add(cv);
         }
         p.family.members.add(c);
         procs.put(child, c);
+        mms.put(c.id, c);
+        if (p.khugepaged) {
+            promotion.register(c); // khugepaged_fork()
+        }
         if (!folios.copyPageTables(p, c)) {
             teardown(c);
             return SyscallResult.fail(Errno.ENOMEM, "fork: no memory for the child's page tables");
@@ -325,6 +370,10 @@ public final class Machine {
         folios.freeEmptyTables(mm, lo, mm.nextMmap);
         mm.family.members.remove(mm);
         procs.remove(mm.name);
+        mm.dead = true;
+        if (!mm.khugepaged) {
+            mms.remove(mm.id); // else it stays on khugepaged's list until collected
+        }
     }
 
     /** Advances time by {@code nanos}, running the daemons that come due. */
@@ -398,15 +447,7 @@ public final class Machine {
 
     /** thp_vma_allowable_orders(vma, TVA_SMAPS | TVA_ENFORCE_SYSFS, PMD_ORDER) for an anonymous VMA. */
     boolean thpEligible(Vma v) {
-        if (v.nohugepage()) {
-            return false;
-        }
-        ThpEnabled e = tunables.enabled();
-        if (!(e == ThpEnabled.ALWAYS || (e == ThpEnabled.MADVISE && v.hugepage()))) {
-            return false;
-        }
-        long first = (v.start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-        return first + PMD_SIZE <= v.end;
+        return promotion.allowed(v, true, true);
     }
 
     /** @return /proc/vmstat: gauges, then the event counters in the kernel's order */
@@ -503,6 +544,83 @@ public final class Machine {
 
     public void setPolicies(ActivePolicies p) {
         this.policies = p;
+        // Promoters that came or went since the last operation: schedule or cancel their daemon.
+        var gone = new java.util.ArrayList<>(daemons.keySet());
+        gone.removeAll(p.promoters());
+        for (var g : gone) {
+            clock.cancel(daemons.remove(g));
+        }
+        for (var pr : p.promoters()) {
+            if (!daemons.containsKey(pr)) {
+                String name = "promoter-" + daemonSeq++;
+                daemons.put(pr, name);
+                scheduleDaemon(pr, name);
+            }
+        }
+    }
+
+    private void scheduleDaemon(org.thplab.mm.spi.PromotionPolicy pr, String name) {
+        long delay = pr.nextWake(promotion);
+        if (delay >= 0) {
+            clock.schedule(name, delay, () -> runDaemon(pr, name));
+        }
+    }
+
+    private void runDaemon(org.thplab.mm.spi.PromotionPolicy pr, String name) {
+        if (daemons.get(pr) != name) {
+            return; // disabled meanwhile
+        }
+        pr.wake(promotion);
+        promotion.releaseLocks();
+        scheduleDaemon(pr, name);
+    }
+
+    /**
+     * A tunable changed: daemons re-read their sleep times now, as writing
+     * khugepaged/scan_sleep_millisecs wakes khugepaged in the kernel.
+     */
+    public void tunablesChanged() {
+        for (var e : daemons.entrySet()) {
+            clock.cancel(e.getValue());
+            scheduleDaemon(e.getKey(), e.getValue());
+        }
+    }
+
+    /** @return statistics beyond /proc/vmstat */
+    public Map<String, Long> stat() {
+        Map<String, Long> s = new LinkedHashMap<>();
+        s.put("time_ns", clock.now());
+        s.put("mmap_lock_write_ns", promotion.lockWriteNs);
+        s.put("mmap_lock_write_acquisitions", promotion.lockWriteAcquisitions);
+        s.put("mmap_lock_write_max_ns", promotion.lockWriteMaxNs);
+        s.put("last_madv_collapse_ns", lastCollapseNs);
+        s.put("last_madv_collapse_lock_write_ns", lastCollapseHoldNs);
+        s.put("last_madv_collapse_lock_acquisitions", lastCollapseAcquisitions);
+        s.put("khugepaged_mm_slots", (long) promotion.slots.size());
+        return s;
+    }
+
+    /**
+     * Marks the frame mapped at the address as having an uncorrectable memory error. thplab's
+     * poison is latent: the process still reads its data; only a machine-check-safe copy
+     * (collapse) fails on it, and rolls back.
+     */
+    public void poison(String proc, String name, long off) {
+        AddressSpace mm = proc("poison", proc);
+        Region r = region("poison", mm, name);
+        long va = range("poison", r, off, PAGE_SIZE)[0];
+        PmdTable t = mm.pt.lookup(va);
+        int i = PageTable.pmdIndex(va);
+        int pfn = -1;
+        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i][PageTable.pteIndex(va)]) == Pte.PRESENT) {
+            pfn = Pte.pfn(t.pte[i][PageTable.pteIndex(va)]);
+        } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
+            pfn = Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
+        }
+        if (pfn < 0) {
+            throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + name + "'");
+        }
+        promotion.poison(pfn);
     }
 
     public Tracer tracer() {

@@ -16,6 +16,9 @@ public final class ThpTunables implements Tunables {
     ThpEnabled enabled = ThpEnabled.ALWAYS;
     Defrag defrag = Defrag.MADVISE;
     boolean useZeroPage = true;
+    /** khugepaged/pages_collapsed and khugepaged/full_scans, read from the machine. */
+    java.util.function.LongSupplier pagesCollapsed = () -> 0;
+    java.util.function.LongSupplier fullScans = () -> 0;
     /** khugepaged/* knobs, in sysfs order, with their ranges. */
     private final Map<String, long[]> numbers = new LinkedHashMap<>();
 
@@ -53,6 +56,12 @@ public final class ThpTunables implements Tunables {
         if (knob.equals("hpage_pmd_size")) {
             return 2L << 20;
         }
+        if (knob.equals("khugepaged/pages_collapsed")) {
+            return pagesCollapsed.getAsLong();
+        }
+        if (knob.equals("khugepaged/full_scans")) {
+            return fullScans.getAsLong();
+        }
         long[] v = numbers.get(knob);
         if (v == null) {
             throw new MmUsageException("sysfs: no numeric knob '" + knob + "'");
@@ -76,6 +85,8 @@ public final class ThpTunables implements Tunables {
         m.put("use_zero_page", useZeroPage ? "1" : "0");
         m.put("hpage_pmd_size", Long.toString(2L << 20));
         numbers.forEach((k, v) -> m.put(k, Long.toString(v[0])));
+        m.put("khugepaged/pages_collapsed", Long.toString(pagesCollapsed.getAsLong()));
+        m.put("khugepaged/full_scans", Long.toString(fullScans.getAsLong()));
         return m;
     }
 
@@ -102,7 +113,8 @@ public final class ThpTunables implements Tunables {
                         + "' for defrag (always, defer, defer+madvise, madvise, never)");
             }
             case "use_zero_page" -> useZeroPage = parse(knob, value, 0, 1) == 1;
-            case "hpage_pmd_size" -> throw new MmUsageException("sysfs: hpage_pmd_size is read-only");
+            case "hpage_pmd_size", "khugepaged/pages_collapsed", "khugepaged/full_scans" ->
+                throw new MmUsageException("sysfs: " + knob + " is read-only");
             default -> {
                 long[] v = numbers.get(knob);
                 if (v == null) {

@@ -379,6 +379,21 @@ public class MmRuntime implements MemoryManager {
     public synchronized void sysfs(String knob, String value) {
         tunables.set(knob, value);
         persist();
+        if (machine != null) {
+            machine.setPolicies(current());
+            machine.tunablesChanged();
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Long> stat() {
+        return m("stat").stat();
+    }
+
+    @Override
+    public synchronized void poison(String proc, String region, long off) {
+        m("poison").poison(proc, region, off);
+        op(null);
     }
 
     /** Writes the tunables to Configuration Admin, so config: commands and a restart see them. */
@@ -391,7 +406,7 @@ public class MmRuntime implements MemoryManager {
             Configuration c = ca.getConfiguration(TUNABLES_PID, "?");
             Dictionary<String, Object> d = new Hashtable<>();
             tunables.all().forEach((k, v) -> {
-                if (!k.equals("hpage_pmd_size")) {
+                if (!k.equals("hpage_pmd_size") && !k.equals("khugepaged/pages_collapsed") && !k.equals("khugepaged/full_scans")) {
                     d.put(property(k), value(v));
                 }
             });

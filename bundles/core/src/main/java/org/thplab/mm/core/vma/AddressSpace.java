@@ -28,6 +28,12 @@ public final class AddressSpace {
     public long swapEntries;
     /** Page table frames charged to this mm (including deposited ones). */
     public long pgtables;
+    /** MMF_VM_HUGEPAGE: registered with khugepaged (on its mm_slot list). */
+    public boolean khugepaged;
+    /** The process exited; the mm may linger on khugepaged's list until collected. */
+    public boolean dead;
+    /** Simulated time at which the mmap lock was taken for write, or -1 when not held. */
+    public long mmapWriteSince = -1;
 
     public AddressSpace(String name, int id, Family family) {
         this.name = name;
@@ -73,6 +79,7 @@ public final class AddressSpace {
             Vma v = vmas.get(i);
             if (v.start < addr && addr < v.end) {
                 Vma tail = new Vma(addr, v.end, v.flags, v.region);
+                tail.anonVma = v.anonVma;
                 v.end = addr;
                 vmas.add(i + 1, tail);
                 return;
@@ -85,8 +92,10 @@ public final class AddressSpace {
         for (int i = 0; i + 1 < vmas.size(); ) {
             Vma a = vmas.get(i);
             Vma b = vmas.get(i + 1);
+            // is_mergeable_anon_vma(): same anon_vma, or one side has none yet.
             if (a.end == b.start && a.flags == b.flags && a.region == b.region) {
                 a.end = b.end;
+                a.anonVma |= b.anonVma;
                 vmas.remove(i + 1);
             } else {
                 i++;

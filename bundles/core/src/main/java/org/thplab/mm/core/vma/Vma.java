@@ -9,6 +9,11 @@ public final class Vma {
     public long end;
     public int flags;
     public final Region region;
+    /**
+     * vma->anon_vma is set: some fault allocated memory here (anon_vma_prepare()). Until then
+     * the VMA is not eligible for khugepaged or MADV_COLLAPSE (__thp_vma_allowable_orders()).
+     */
+    public boolean anonVma;
 
     public Vma(long start, long end, int flags, Region region) {
         this.start = start;

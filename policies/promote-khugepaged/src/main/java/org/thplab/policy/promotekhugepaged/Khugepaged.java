@@ -1,0 +1,152 @@
+package org.thplab.policy.promotekhugepaged;
+
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+import org.thplab.mm.api.ThpEnabled;
+import org.thplab.mm.spi.PmdScan;
+import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.PromotionContext;
+import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.ScanResult;
+import org.thplab.mm.spi.VmaRange;
+
+/**
+ * The khugepaged daemon (mm/khugepaged.c) on the machine's clock. Every
+ * {@code khugepaged/scan_sleep_millisecs} it runs khugepaged_do_scan(): up to
+ * {@code khugepaged/pages_to_scan} pages, mm slot after mm slot in registration order, VMA after
+ * VMA, PMD-aligned range after range (khugepaged_scan_mm_slot()), each range checked by
+ * hpage_collapse_scan_pmd() and collapsed by copy when it passes. After a failed huge page
+ * allocation it sleeps {@code khugepaged/alloc_sleep_millisecs} and goes on once; a second
+ * failure ends the pass. The thread does not run while {@code enabled} is never.
+ *
+ * <p>The only state kept here is the scan cursor (khugepaged_scan.mm_slot and .address); the
+ * list of registered address spaces is the core's.
+ */
+@Component(property = {Policies.KIND + "=" + Policies.KIND_PROMOTION, Policies.NAME + "=khugepaged"})
+public class Khugepaged implements PromotionPolicy {
+    static final int HPAGE_PMD_NR = 512;
+    static final long HPAGE_PMD_SIZE = 2L << 20;
+
+    /** khugepaged_scan.mm_slot (an address space id, or null for "start at the head"). */
+    private Integer slot;
+    /** khugepaged_scan.address. */
+    private long address;
+    /** Pages left of a pass interrupted by khugepaged_alloc_sleep(), or 0. */
+    private long remaining;
+    private long nextDelay = -1;
+
+    @Override
+    public long nextWake(PromotionContext ctx) {
+        if (nextDelay < 0) {
+            return millis(ctx, "khugepaged/scan_sleep_millisecs");
+        }
+        long d = nextDelay;
+        nextDelay = -1;
+        return d;
+    }
+
+    private static long millis(PromotionContext ctx, String knob) {
+        return ctx.tunables().number(knob) * 1_000_000L;
+    }
+
+    /** khugepaged_do_scan(). */
+    @Override
+    public void wake(PromotionContext ctx) {
+        if (ctx.tunables().enabled() == ThpEnabled.NEVER) {
+            return; // start_stop_khugepaged(): the thread is stopped
+        }
+        boolean resumed = remaining > 0;
+        long pages = resumed ? remaining : ctx.tunables().number("khugepaged/pages_to_scan");
+        remaining = 0;
+        boolean wait = !resumed;
+        long progress = 0;
+        int passThroughHead = 0;
+        ScanResult[] result = {ScanResult.SCAN_FAIL};
+        while (true) {
+            if (slot == null) {
+                passThroughHead++;
+            }
+            if (!ctx.khugepagedMms().isEmpty() && passThroughHead < 2) {
+                progress += scanMmSlot(ctx, pages - progress, result);
+            } else {
+                progress = pages;
+            }
+            if (progress >= pages) {
+                break;
+            }
+            if (result[0] == ScanResult.SCAN_ALLOC_HUGE_PAGE_FAIL) {
+                if (!wait) {
+                    break;
+                }
+                // khugepaged_alloc_sleep(): go on with this pass after alloc_sleep_millisecs.
+                remaining = pages - progress;
+                nextDelay = millis(ctx, "khugepaged/alloc_sleep_millisecs");
+                return;
+            }
+        }
+    }
+
+    /** khugepaged_scan_mm_slot(): returns the progress made, in pages. */
+    long scanMmSlot(PromotionContext ctx, long pages, ScanResult[] result) {
+        List<Integer> mms = ctx.khugepagedMms();
+        if (slot == null || !mms.contains(slot)) {
+            slot = mms.get(0);
+            address = 0;
+        }
+        int mm = slot;
+        long progress = 1;
+        boolean allVmasScanned = false;
+        if (ctx.alive(mm)) {
+            allVmasScanned = true;
+            for (VmaRange v : ctx.vmas(mm)) {
+                if (v.end() <= address) {
+                    continue; // vma_iter_init(address) starts at the VMA containing it, or after
+                }
+                if (!ctx.thpAllowed(mm, v.start(), true)) {
+                    progress++;
+                    continue;
+                }
+                long hstart = (v.start() + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1);
+                long hend = v.end() & ~(HPAGE_PMD_SIZE - 1);
+                if (address > hend) {
+                    progress++;
+                    continue;
+                }
+                if (address < hstart) {
+                    address = hstart;
+                }
+                while (address < hend) {
+                    PmdScan scan = ctx.scanPmd(mm, address, true);
+                    ScanResult r = scan.result();
+                    boolean lockDropped = false;
+                    if (r == ScanResult.SCAN_SUCCEED) {
+                        r = ctx.collapseHugePage(mm, scan, true);
+                        lockDropped = true; // collapse_huge_page() returns without the mmap lock
+                    }
+                    result[0] = r;
+                    if (r == ScanResult.SCAN_SUCCEED) {
+                        ctx.countPagesCollapsed();
+                    }
+                    address += HPAGE_PMD_SIZE;
+                    progress += HPAGE_PMD_NR;
+                    if (lockDropped || progress >= pages) {
+                        return progress; // the slot stays current; the next call goes on from address
+                    }
+                }
+            }
+        }
+        // All VMAs scanned, or the process exited: on to the next slot (collect_mm_slot()).
+        int i = mms.indexOf(mm);
+        if (i + 1 < mms.size()) {
+            slot = mms.get(i + 1);
+            address = 0;
+        } else {
+            slot = null;
+            ctx.countFullScan();
+        }
+        if (!allVmasScanned) {
+            ctx.collectMmSlot(mm);
+        }
+        return progress;
+    }
+}

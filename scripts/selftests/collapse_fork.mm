@@ -1,0 +1,61 @@
+# Mirrors tools/testing/selftests/mm/khugepaged.c: collapse_fork, anonymous memory.
+# collapse_fork(): the child of a process with one page writes a second page, then collapses.
+# PTE 0 is shared with the parent (read-only, old after fork), PTE 1 is the child's (writable,
+# young). Expected: collapse in the child in both contexts; the parent keeps its base page.
+boot 1G swap=256M
+# default_settings of the selftest's main()
+sysfs enabled madvise
+sysfs defrag always
+sysfs use_zero_page 0
+sysfs khugepaged/defrag 1
+sysfs khugepaged/scan_sleep_millisecs 10
+sysfs khugepaged/alloc_sleep_millisecs 10
+sysfs khugepaged/max_ptes_none 511
+sysfs khugepaged/max_ptes_swap 64
+sysfs khugepaged/max_ptes_shared 256
+sysfs khugepaged/pages_to_scan 4096
+spawn test
+# alloc_at_fault() runs first in the selftest: its THP fault registers the process with
+# khugepaged (do_huge_pmd_anonymous_page() -> khugepaged_enter_vma()) for every later case.
+sysfs enabled always
+mmap test f 2M
+touch test f 0 4K write
+munmap test f
+sysfs enabled madvise
+mmap test k 2M
+touch test k 0 4K write
+fork test child
+touch child k 4K 4K write
+# khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
+# wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
+madvise child k 0 2M hugepage
+sysfs khugepaged/full_scans
+tick 20ms
+sysfs khugepaged/full_scans
+smaps child k
+madvise child k 0 2M nohugepage
+touch child k 0 4K read
+verify child k
+exit child
+smaps test k
+touch test k 0 4K read
+verify test k
+munmap test k
+mmap test m 2M
+touch test m 0 4K write
+fork test child
+touch child m 4K 4K write
+# MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
+sysfs enabled never
+madvise child m 0 2M hugepage
+madvise child m 0 2M collapse
+sysfs enabled madvise
+smaps child m
+touch child m 0 4K read
+verify child m
+exit child
+smaps test m
+touch test m 0 4K read
+verify test m
+munmap test m
+check

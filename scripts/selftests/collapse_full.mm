@@ -1,0 +1,52 @@
+# Mirrors tools/testing/selftests/mm/khugepaged.c: collapse_full, anonymous memory.
+# collapse_full(): four fully populated PTE tables collapse, in both contexts.
+# Expected: AnonHugePages 8192 kB both times; khugepaged counts pages_collapsed 4;
+# MADV_COLLAPSE returns ok; thp_collapse_alloc 8 in all.
+boot 1G swap=256M
+# default_settings of the selftest's main()
+sysfs enabled madvise
+sysfs defrag always
+sysfs use_zero_page 0
+sysfs khugepaged/defrag 1
+sysfs khugepaged/scan_sleep_millisecs 10
+sysfs khugepaged/alloc_sleep_millisecs 10
+sysfs khugepaged/max_ptes_none 511
+sysfs khugepaged/max_ptes_swap 64
+sysfs khugepaged/max_ptes_shared 256
+sysfs khugepaged/pages_to_scan 4096
+spawn test
+# alloc_at_fault() runs first in the selftest: its THP fault registers the process with
+# khugepaged (do_huge_pmd_anonymous_page() -> khugepaged_enter_vma()) for every later case.
+sysfs enabled always
+mmap test f 2M
+touch test f 0 4K write
+munmap test f
+sysfs enabled madvise
+mmap test k 8M
+touch test k 0 8M write
+# khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
+# wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
+madvise test k 0 8M hugepage
+sysfs khugepaged/full_scans
+tick 20ms
+sysfs khugepaged/full_scans
+smaps test k
+madvise test k 0 8M nohugepage
+touch test k 0 8M read
+verify test k
+sysfs khugepaged/pages_collapsed
+munmap test k
+mmap test m 8M
+touch test m 0 8M write
+# MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
+sysfs enabled never
+madvise test m 0 8M hugepage
+madvise test m 0 8M collapse
+sysfs enabled madvise
+smaps test m
+touch test m 0 8M read
+verify test m
+vmstat thp_collapse_alloc
+sysfs khugepaged/pages_collapsed
+munmap test m
+check

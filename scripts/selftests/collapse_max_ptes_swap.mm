@@ -1,0 +1,68 @@
+# Mirrors tools/testing/selftests/mm/khugepaged.c: collapse_max_ptes_swap, anonymous memory.
+# collapse_max_ptes_swap(): max_ptes_swap = 64. Part 1: 65 PTEs swapped out: khugepaged stops
+# at the 65th (SCAN_EXCEED_SWAP_PTE); MADV_COLLAPSE swaps all 65 in and collapses. Part 2
+# (khugepaged only): 64 swapped out, 448 young: collapse after swapping 64 in.
+boot 1G swap=256M
+# default_settings of the selftest's main()
+sysfs enabled madvise
+sysfs defrag always
+sysfs use_zero_page 0
+sysfs khugepaged/defrag 1
+sysfs khugepaged/scan_sleep_millisecs 10
+sysfs khugepaged/alloc_sleep_millisecs 10
+sysfs khugepaged/max_ptes_none 511
+sysfs khugepaged/max_ptes_swap 64
+sysfs khugepaged/max_ptes_shared 256
+sysfs khugepaged/pages_to_scan 4096
+spawn test
+# alloc_at_fault() runs first in the selftest: its THP fault registers the process with
+# khugepaged (do_huge_pmd_anonymous_page() -> khugepaged_enter_vma()) for every later case.
+sysfs enabled always
+mmap test f 2M
+touch test f 0 4K write
+munmap test f
+sysfs enabled madvise
+mmap test k 2M
+touch test k 0 2M write
+madvise test k 0 260K pageout
+smaps test k
+# khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
+# wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
+madvise test k 0 2M hugepage
+sysfs khugepaged/full_scans
+tick 20ms
+sysfs khugepaged/full_scans
+smaps test k
+madvise test k 0 2M nohugepage
+vmstat thp_scan_exceed_swap_pte
+touch test k 0 2M read
+verify test k
+# part 2
+touch test k 0 2M write
+madvise test k 0 256K pageout
+smaps test k
+# khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
+# wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
+madvise test k 0 2M hugepage
+sysfs khugepaged/full_scans
+tick 20ms
+sysfs khugepaged/full_scans
+smaps test k
+madvise test k 0 2M nohugepage
+touch test k 0 2M read
+verify test k
+munmap test k
+mmap test m 2M
+touch test m 0 2M write
+madvise test m 0 260K pageout
+smaps test m
+# MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
+sysfs enabled never
+madvise test m 0 2M hugepage
+madvise test m 0 2M collapse
+sysfs enabled madvise
+smaps test m
+touch test m 0 2M read
+verify test m
+munmap test m
+check

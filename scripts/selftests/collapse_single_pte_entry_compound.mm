@@ -1,0 +1,64 @@
+# Mirrors tools/testing/selftests/mm/khugepaged.c: collapse_single_pte_entry_compound, anonymous memory.
+# collapse_single_pte_entry_compound(): PTE 0 maps subpage 0 of a THP whose other 511 pages
+# were zapped (MADV_DONTNEED splits the PMD); 511 empty PTEs. Expected: collapse in both
+# contexts (page 0 copied, the rest zero-filled); the old THP is freed.
+boot 1G swap=256M
+# default_settings of the selftest's main()
+sysfs enabled madvise
+sysfs defrag always
+sysfs use_zero_page 0
+sysfs khugepaged/defrag 1
+sysfs khugepaged/scan_sleep_millisecs 10
+sysfs khugepaged/alloc_sleep_millisecs 10
+sysfs khugepaged/max_ptes_none 511
+sysfs khugepaged/max_ptes_swap 64
+sysfs khugepaged/max_ptes_shared 256
+sysfs khugepaged/pages_to_scan 4096
+spawn test
+# alloc_at_fault() runs first in the selftest: its THP fault registers the process with
+# khugepaged (do_huge_pmd_anonymous_page() -> khugepaged_enter_vma()) for every later case.
+sysfs enabled always
+mmap test f 2M
+touch test f 0 4K write
+munmap test f
+sysfs enabled madvise
+# alloc_hpage(): a PMD-mapped THP made by MADV_COLLAPSE in a VMA without VM_HUGEPAGE
+mmap test k 2M
+touch test k 0 2M write
+madvise test k 0 2M collapse
+smaps test k
+madvise test k 0 2M hugepage
+madvise test k 0 2M nohugepage
+madvise test k 4K 2044K dontneed
+smaps test k
+# khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
+# wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
+madvise test k 0 2M hugepage
+sysfs khugepaged/full_scans
+tick 20ms
+sysfs khugepaged/full_scans
+smaps test k
+madvise test k 0 2M nohugepage
+touch test k 0 4K read
+verify test k
+munmap test k
+# alloc_hpage(): a PMD-mapped THP made by MADV_COLLAPSE in a VMA without VM_HUGEPAGE
+mmap test m 2M
+touch test m 0 2M write
+madvise test m 0 2M collapse
+smaps test m
+madvise test m 0 2M hugepage
+madvise test m 0 2M nohugepage
+madvise test m 4K 2044K dontneed
+smaps test m
+# MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
+sysfs enabled never
+madvise test m 0 2M hugepage
+madvise test m 0 2M collapse
+sysfs enabled madvise
+smaps test m
+touch test m 0 4K read
+verify test m
+munmap test m
+vmstat nr_anon
+check
