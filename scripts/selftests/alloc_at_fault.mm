@@ -2,6 +2,7 @@
 # alloc_at_fault(): enabled=always maps a THP at the first write fault
 # (do_huge_pmd_anonymous_page()); MADV_DONTNEED of one page splits the PMD: AnonHugePages 0.
 # Expected: AnonHugePages 2048 kB, then 0; thp_fault_alloc 1, thp_split_pmd 1.
+echo selftest tools/testing/selftests/mm/khugepaged.c: alloc_at_fault (anon)
 boot 1G swap=256M
 # default_settings of the selftest's main()
 sysfs enabled madvise

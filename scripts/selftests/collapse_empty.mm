@@ -2,6 +2,7 @@
 # collapse_empty(): an untouched mapping has no anon_vma, so it is not eligible
 # (__thp_vma_allowable_orders(): !vma->anon_vma outside a fault). Expected: khugepaged skips
 # it (AnonHugePages 0); MADV_COLLAPSE fails with EINVAL before any scan.
+echo selftest tools/testing/selftests/mm/khugepaged.c: collapse_empty (anon)
 boot 1G swap=256M
 # default_settings of the selftest's main()
 sysfs enabled madvise
@@ -23,6 +24,7 @@ touch test f 0 4K write
 munmap test f
 sysfs enabled madvise
 mmap test k 2M
+echo khugepaged context: expect no collapse (the VMA has no anon_vma)
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise test k 0 2M hugepage
@@ -33,6 +35,7 @@ smaps test k
 madvise test k 0 2M nohugepage
 munmap test k
 mmap test m 2M
+echo MADV_COLLAPSE context: expect EINVAL, AnonHugePages 0 kB
 # MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
 sysfs enabled never
 madvise test m 0 2M hugepage

@@ -3,6 +3,7 @@
 # and merge), writes page 0 (CoW), and collapses with max_ptes_shared = 511: 511 PTEs map pages
 # the parent still maps by its PMD. Expected: collapse in the child in both contexts; the
 # parent keeps its THP.
+echo selftest tools/testing/selftests/mm/khugepaged.c: collapse_fork_compound (anon)
 boot 1G swap=256M
 # default_settings of the selftest's main()
 sysfs enabled madvise
@@ -36,6 +37,7 @@ madvise child k 0 2M nohugepage
 smaps child k
 touch child k 0 4K write
 sysfs khugepaged/max_ptes_shared 511
+echo khugepaged context: expect collapse in the child
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise child k 0 2M hugepage
@@ -65,6 +67,7 @@ madvise child m 0 2M nohugepage
 smaps child m
 touch child m 0 4K write
 sysfs khugepaged/max_ptes_shared 511
+echo MADV_COLLAPSE context: expect ok, collapse in the child
 # MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
 sysfs enabled never
 madvise child m 0 2M hugepage

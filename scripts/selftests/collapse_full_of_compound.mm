@@ -2,6 +2,7 @@
 # collapse_full_of_compound(): a PTE table whose 512 PTEs map one THP (MADV_NOHUGEPAGE on the
 # first page splits the VMA and so the PMD; advising the whole range merges the VMA back).
 # Expected: collapse in both contexts; the old THP is freed.
+echo selftest tools/testing/selftests/mm/khugepaged.c: collapse_full_of_compound (anon)
 boot 1G swap=256M
 # default_settings of the selftest's main()
 sysfs enabled madvise
@@ -31,6 +32,7 @@ madvise test k 0 2M hugepage
 madvise test k 0 4K nohugepage
 madvise test k 0 2M nohugepage
 smaps test k
+echo khugepaged context: expect collapse
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise test k 0 2M hugepage
@@ -51,6 +53,7 @@ madvise test m 0 2M hugepage
 madvise test m 0 4K nohugepage
 madvise test m 0 2M nohugepage
 smaps test m
+echo MADV_COLLAPSE context: expect ok, collapse
 # MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
 sysfs enabled never
 madvise test m 0 2M hugepage

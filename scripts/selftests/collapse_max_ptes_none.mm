@@ -3,6 +3,7 @@
 # khugepaged stops at the 257th (SCAN_EXCEED_NONE_PTE, thp_scan_exceed_none_pte once per pass);
 # MADV_COLLAPSE ignores the limit and collapses. Part 2 (khugepaged only): 256 present, 256
 # empty: collapse.
+echo selftest tools/testing/selftests/mm/khugepaged.c: collapse_max_ptes_none (anon)
 boot 1G swap=256M
 # default_settings of the selftest's main()
 sysfs enabled madvise
@@ -26,6 +27,7 @@ sysfs enabled madvise
 sysfs khugepaged/max_ptes_none 256
 mmap test k 2M
 touch test k 0 1020K write
+echo khugepaged context: expect no collapse (SCAN_EXCEED_NONE_PTE)
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise test k 0 2M hugepage
@@ -39,6 +41,7 @@ touch test k 0 1020K read
 verify test k
 # part 2
 touch test k 0 1M write
+echo khugepaged context: expect collapse
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise test k 0 2M hugepage
@@ -52,6 +55,7 @@ verify test k
 munmap test k
 mmap test m 2M
 touch test m 0 1020K write
+echo MADV_COLLAPSE context: expect ok, collapse (max_ptes_none ignored)
 # MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
 sysfs enabled never
 madvise test m 0 2M hugepage

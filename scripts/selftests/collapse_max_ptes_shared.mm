@@ -3,6 +3,7 @@
 # THP (the first write splits its PMD, each write copies one page). Part 1: 257 shared PTEs:
 # khugepaged stops at the 257th (SCAN_EXCEED_SHARED_PTE); MADV_COLLAPSE collapses. Part 2
 # (khugepaged only): one more page written, 256 shared: collapse. The parent keeps its THP.
+echo selftest tools/testing/selftests/mm/khugepaged.c: collapse_max_ptes_shared (anon)
 boot 1G swap=256M
 # default_settings of the selftest's main()
 sysfs enabled madvise
@@ -33,6 +34,7 @@ fork test child
 smaps child k
 touch child k 0 1020K write
 smaps child k
+echo khugepaged context: expect no collapse (SCAN_EXCEED_SHARED_PTE)
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise child k 0 2M hugepage
@@ -45,6 +47,7 @@ vmstat thp_scan_exceed_share_pte
 # part 2
 touch child k 0 1M write
 smaps child k
+echo khugepaged context: expect collapse
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise child k 0 2M hugepage
@@ -70,6 +73,7 @@ fork test child
 smaps child m
 touch child m 0 1020K write
 smaps child m
+echo MADV_COLLAPSE context: expect ok, collapse (max_ptes_shared ignored)
 # MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
 sysfs enabled never
 madvise child m 0 2M hugepage

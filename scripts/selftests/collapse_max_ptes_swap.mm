@@ -2,6 +2,7 @@
 # collapse_max_ptes_swap(): max_ptes_swap = 64. Part 1: 65 PTEs swapped out: khugepaged stops
 # at the 65th (SCAN_EXCEED_SWAP_PTE); MADV_COLLAPSE swaps all 65 in and collapses. Part 2
 # (khugepaged only): 64 swapped out, 448 young: collapse after swapping 64 in.
+echo selftest tools/testing/selftests/mm/khugepaged.c: collapse_max_ptes_swap (anon)
 boot 1G swap=256M
 # default_settings of the selftest's main()
 sysfs enabled madvise
@@ -26,6 +27,7 @@ mmap test k 2M
 touch test k 0 2M write
 madvise test k 0 260K pageout
 smaps test k
+echo khugepaged context: expect no collapse (SCAN_EXCEED_SWAP_PTE)
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise test k 0 2M hugepage
@@ -41,6 +43,7 @@ verify test k
 touch test k 0 2M write
 madvise test k 0 256K pageout
 smaps test k
+echo khugepaged context: expect collapse after swapping in 64 pages
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise test k 0 2M hugepage
@@ -56,6 +59,7 @@ mmap test m 2M
 touch test m 0 2M write
 madvise test m 0 260K pageout
 smaps test m
+echo MADV_COLLAPSE context: expect ok, collapse after swapping in 65 pages
 # MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
 sysfs enabled never
 madvise test m 0 2M hugepage

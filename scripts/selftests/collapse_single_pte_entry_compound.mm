@@ -2,6 +2,7 @@
 # collapse_single_pte_entry_compound(): PTE 0 maps subpage 0 of a THP whose other 511 pages
 # were zapped (MADV_DONTNEED splits the PMD); 511 empty PTEs. Expected: collapse in both
 # contexts (page 0 copied, the rest zero-filled); the old THP is freed.
+echo selftest tools/testing/selftests/mm/khugepaged.c: collapse_single_pte_entry_compound (anon)
 boot 1G swap=256M
 # default_settings of the selftest's main()
 sysfs enabled madvise
@@ -31,6 +32,7 @@ madvise test k 0 2M hugepage
 madvise test k 0 2M nohugepage
 madvise test k 4K 2044K dontneed
 smaps test k
+echo khugepaged context: expect collapse
 # khugepaged context, wait_for_scan(): MADV_HUGEPAGE, then let khugepaged run (20 ms: two
 # wake-ups at scan_sleep_millisecs 10, fewer when a collapse delays the next one)
 madvise test k 0 2M hugepage
@@ -51,6 +53,7 @@ madvise test m 0 2M hugepage
 madvise test m 0 2M nohugepage
 madvise test m 4K 2044K dontneed
 smaps test m
+echo MADV_COLLAPSE context: expect ok, collapse
 # MADV_COLLAPSE context, __madvise_collapse(): enabled=never stops khugepaged
 sysfs enabled never
 madvise test m 0 2M hugepage

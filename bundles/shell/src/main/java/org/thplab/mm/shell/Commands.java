@@ -29,7 +29,7 @@ import org.thplab.mm.api.SyscallResult;
     "osgi.command.function=tick", "osgi.command.function=smaps", "osgi.command.function=vmstat",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=verify",
     "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=poison", "osgi.command.function=policy", "osgi.command.function=trace",
-    "osgi.command.function=help"})
+    "osgi.command.function=help", "osgi.command.function=echo"})
 public class Commands {
 
     /** Usage and description of every command, in the order {@code help} lists them. */
@@ -54,8 +54,9 @@ public class Commands {
         use("stat", "stat [jvm]", "simulated time and mmap lock hold times; with jvm, the host's heap use per simulated frame (not deterministic)");
         use("poison", "poison <proc> <region> <off>", "give the page mapped there an uncorrectable memory error: a collapse copying it fails and rolls back");
         use("check", "check", "check the machine's invariants: frames, refcounts, mapcounts, counters");
-        use("policy", "policy [list | use <kind> <name> | enable <name> | disable <name>]", "list policies or switch one live");
+        use("policy", "policy [list | use <kind> <name> | enable [promotion] <name> | disable [promotion] <name>]", "list policies, select one, or turn a promoter on or off, live");
         use("trace", "trace [on|off|dump]", "record tracepoints, or print and clear what was recorded");
+        use("echo", "echo <words...>", "print the words: a label in a transcript");
         use("help", "help [mm]", "list the mm commands");
     }
 
@@ -118,6 +119,7 @@ public class Commands {
             case "policy": return policy(a);
             case "trace": return trace(a);
             case "help": return help(a);
+            case "echo": return echo(a);
             default: throw new IllegalArgumentException("unknown command '" + name + "' (try: help mm)");
         }
     }
@@ -350,7 +352,7 @@ public class Commands {
         return j.toString();
     }
 
-    @Descriptor("list policies or switch one live: policy [list | use <kind> <name> | enable <name> | disable <name>]")
+    @Descriptor("list policies or switch one live: policy [list | use <kind> <name> | enable [promotion] <name> | disable [promotion] <name>]")
     public String policy(String... a) {
         if (a.length == 0 || (a.length == 1 && a[0].equals("list"))) {
             StringJoiner j = new StringJoiner("\n");
@@ -366,8 +368,9 @@ public class Commands {
             mm.usePolicy(a[1], a[2]);
             return null;
         }
-        if ((a[0].equals("enable") || a[0].equals("disable")) && a.length == 2) {
-            mm.usePolicy("promotion", (a[0].equals("enable") ? "+" : "-") + a[1]);
+        boolean toggle = a[0].equals("enable") || a[0].equals("disable");
+        if (toggle && (a.length == 2 || (a.length == 3 && a[1].equals("promotion")))) {
+            mm.usePolicy("promotion", (a[0].equals("enable") ? "+" : "-") + a[a.length - 1]);
             return null;
         }
         throw new IllegalArgumentException("policy: usage: " + USAGE.get("policy")[0]);
@@ -383,6 +386,11 @@ public class Commands {
             case "dump": return String.join("\n", mm.traceDump());
             default: throw new IllegalArgumentException("trace: expected on, off or dump, not '" + what + "'");
         }
+    }
+
+    @Descriptor("print the words, to label a transcript: echo <words...>")
+    public String echo(String... a) {
+        return String.join(" ", a);
     }
 
     @Descriptor("list the mm commands with their usage")

@@ -48,6 +48,11 @@ public class MadvCollapse implements PromotionPolicy {
     public MadvCollapse() {
     }
 
+    /** For embedding outside a framework: a promoter with this batch size. */
+    public MadvCollapse(int batch) {
+        this.batch = Math.max(1, Math.min(512, batch));
+    }
+
     @Activate
     @Modified
     void configure(Config c) {
