@@ -464,7 +464,7 @@ final class Promotion implements PromotionContext {
                         m.stat.count(VmEvent.THP_SCAN_EXCEED_SHARE_PTE);
                     } else {
                         writable |= Pte.writable(e);
-                        if (Pte.young(e)) {
+                        if (khugepaged && Pte.young(e)) {
                             referenced++;
                         }
                     }
