@@ -48,4 +48,30 @@ public interface AnonFault {
      * @return MAPPED or FALLBACK
      */
     FaultOutcome mapNewHugePage();
+
+    /** @return true when a THP reservation covers the faulting PMD range */
+    boolean reserved();
+
+    /** @return pages already mapped from the reservation covering the range, or 0 without one */
+    int reservationUsed();
+
+    /**
+     * Maps the faulting page from the reservation covering its range (zeroing it), and moves
+     * the reservation to the tail of the reservation LRU.
+     *
+     * @return MAPPED, or FALLBACK when no reservation covers the range
+     */
+    FaultOutcome mapFromReservation();
+
+    /**
+     * Reserves an aligned 2 MiB block of base pages for the faulting PMD range
+     * ({@link AllocPurpose#RESERVATION}, counting {@code thp_res_alloc}, or
+     * {@code thp_res_alloc_failed} when no block can be had) and maps the faulting page from
+     * it. Requires {@link #hugeSuitable()}, no reservation and no huge PMD for the range. Only
+     * the first fault that allocates memory in the range reserves: when a PTE of the range maps
+     * a page already (a forked child's copy of its parent's), nothing is reserved.
+     *
+     * @return MAPPED, or FALLBACK when the block could not be had or the range is populated
+     */
+    FaultOutcome reserveAndMap();
 }

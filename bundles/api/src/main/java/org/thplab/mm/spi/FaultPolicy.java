@@ -7,4 +7,13 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface FaultPolicy {
     /** @return the outcome; FALLBACK lets the core map a base page or the zero page */
     FaultOutcome fault(AnonFault fault);
+
+    /**
+     * Whether a copy-on-write fault of the reservation's owner on one of its pages releases the
+     * reservation, as the reservation RFC was posted. The default, as Mel Gorman suggested,
+     * keeps it.
+     */
+    default boolean releaseReservationOnCow() {
+        return false;
+    }
 }

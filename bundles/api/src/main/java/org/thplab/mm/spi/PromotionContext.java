@@ -96,6 +96,19 @@ public interface PromotionContext {
     /** Releases the mmap write lock. */
     void unlockMmapWrite(int mm);
 
+    /** @return every reservation, by address space id and address */
+    List<ReservationInfo> reservations();
+
+    /**
+     * Promotes a reservation in place (the RFC's khugepaged_promote_reservation()): the reserved
+     * block becomes a PMD-sized folio without copying; its unmapped pages are zeroed and a huge
+     * PMD is installed under the mmap write lock. Counts {@code khugepaged/res_pages_collapsed}
+     * and {@code khugepaged/pages_collapsed}. Refused (and nothing changes) when a page of the
+     * range is swapped out, shared with another process, or not the reservation's own, or when
+     * no page is writable.
+     */
+    ScanResult promoteReservation(int mm, long address);
+
     /** Counts one collapse by khugepaged (/sys/kernel/mm/transparent_hugepage/khugepaged/pages_collapsed). */
     void countPagesCollapsed();
 

@@ -29,4 +29,11 @@ public interface PromotionPolicy {
     default SyscallResult madviseCollapse(PromotionContext context, int mm, long start, long len) {
         return null;
     }
+
+    /**
+     * A fault mapped a page from a reservation, which now has {@code used} pages mapped; lets a
+     * promoter promote synchronously at the fault that crosses its threshold.
+     */
+    default void reservationFaulted(PromotionContext context, int mm, long address, int used) {
+    }
 }

@@ -1,5 +1,6 @@
 package org.thplab.mm.spi;
 
+import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 import org.thplab.mm.api.Tunables;
 
@@ -29,4 +30,21 @@ public interface ReclaimContext {
      * @return base pages freed
      */
     long shrinkHugeZeroPage();
+
+    /** @return pages held in reservations and not yet mapped (nr_thp_reserved) */
+    long reservedPages();
+
+    /**
+     * @return the reservations on the reservation LRU, least recently faulted first; a fully
+     *         populated reservation is not on it
+     */
+    List<ReservationInfo> reservationLru();
+
+    /**
+     * Releases a reservation: its unmapped pages go back to the free lists; pages already
+     * mapped stay mapped as base pages.
+     *
+     * @return base pages freed
+     */
+    long releaseReservation(int mm, long address);
 }

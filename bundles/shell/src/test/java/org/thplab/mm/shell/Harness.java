@@ -9,6 +9,10 @@ import org.thplab.policy.faultbase.BaseFaultPolicy;
 import org.thplab.policy.faultthp.ThpFaultPolicy;
 import org.thplab.policy.promotekhugepaged.Khugepaged;
 import org.thplab.policy.promotemadvcollapse.MadvCollapse;
+import org.thplab.policy.faultreservation.ReservationFaultPolicy;
+import org.thplab.policy.promotereservation.ReservationPromoter;
+import org.thplab.policy.reclaimdropall.DropAllReclaim;
+import org.thplab.policy.reclaimlrushrinker.LruShrinker;
 
 /** The runtime with the Linux-default policy bundles, wired by hand as SCR wires them in the framework. */
 final class Harness {
@@ -24,6 +28,10 @@ final class Harness {
         rt.register(Policies.KIND_COW, "huge", new HugeCowPolicy());
         rt.register(Policies.KIND_PROMOTION, "khugepaged", new Khugepaged());
         rt.register(Policies.KIND_PROMOTION, "madv-collapse", new MadvCollapse());
+        rt.register(Policies.KIND_FAULT, "reservation", new ReservationFaultPolicy());
+        rt.register(Policies.KIND_PROMOTION, "reservation", new ReservationPromoter());
+        rt.register(Policies.KIND_RECLAIM, "lru-shrinker", new LruShrinker());
+        rt.register(Policies.KIND_RECLAIM, "drop-all", new DropAllReclaim());
         return rt;
     }
 }

@@ -64,7 +64,7 @@ class RandomOperationsTest {
             var v = rt.vmstat();
             System.out.println("seed " + seed + ": " + String.join(" ", List.of("thp_fault_alloc", "thp_split_pmd",
                     "thp_split_page", "thp_deferred_split_page", "pswpout", "pswpin", "compact_success", "compact_stall",
-                    "thp_swpout", "thp_zero_page_alloc", "pgmigrate_success", "thp_collapse_alloc", "thp_collapse_alloc_failed").stream().map(k -> k + "=" + v.get(k)).toList())
+                    "thp_swpout", "thp_zero_page_alloc", "pgmigrate_success", "thp_collapse_alloc", "thp_collapse_alloc_failed", "thp_res_alloc", "nr_thp_reserved").stream().map(k -> k + "=" + v.get(k)).toList())
                     + " enomem=" + enomem);
         }
     }
@@ -103,8 +103,11 @@ class RandomOperationsTest {
             case 14 -> "sysfs enabled " + new String[] {"always", "madvise", "never"}[rnd.nextInt(3)];
             case 15 -> "sysfs defrag " + new String[] {"always", "defer", "defer+madvise", "madvise", "never"}[rnd.nextInt(5)];
             case 16 -> "sysfs use_zero_page " + rnd.nextInt(2);
-            case 17 -> "policy use fault " + (rnd.nextBoolean() ? "thp" : "base");
-            case 18 -> switch (rnd.nextInt(6)) {
+            case 17 -> "policy use fault " + new String[] {"thp", "base", "reservation", "reservation"}[rnd.nextInt(4)];
+            case 18 -> switch (rnd.nextInt(9)) {
+                case 6 -> "policy use reclaim " + (rnd.nextBoolean() ? "lru-shrinker" : "drop-all");
+                case 7 -> "sysfs promotion_threshold " + (1 + rnd.nextInt(512));
+                case 8 -> "policy " + (rnd.nextBoolean() ? "enable" : "disable") + " reservation";
                 case 0 -> "sysfs khugepaged/max_ptes_none " + rnd.nextInt(512);
                 case 1 -> "sysfs khugepaged/max_ptes_swap " + rnd.nextInt(512);
                 case 2 -> "sysfs khugepaged/max_ptes_shared " + rnd.nextInt(512);

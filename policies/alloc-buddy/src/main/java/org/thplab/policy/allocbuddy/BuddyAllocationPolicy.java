@@ -39,7 +39,9 @@ public class BuddyAllocationPolicy implements AllocationPolicy {
             pfn = mem.compactAndTake(order);
             return pfn >= 0 ? pfn : mem.reclaimAndTake(order);
         }
-        boolean thp = req.purpose() == AllocPurpose.FAULT_THP || req.purpose() == AllocPurpose.COW_THP;
+        // A reservation's block is asked for at fault time like a THP (the RFC uses the THP gfp).
+        boolean thp = req.purpose() == AllocPurpose.FAULT_THP || req.purpose() == AllocPurpose.COW_THP
+                || req.purpose() == AllocPurpose.RESERVATION;
         if (!thp) {
             // __alloc_pages_slowpath(): wake kswapd, retry at min, then direct reclaim and compaction.
             mem.wakeDaemons(order);

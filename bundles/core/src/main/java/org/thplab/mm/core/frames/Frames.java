@@ -39,6 +39,8 @@ public final class Frames {
     public static final byte HZERO_TAIL = 7;
     /** Isolated by compaction, owned by nobody for the moment. */
     public static final byte ISOLATED = 8;
+    /** Held in a THP reservation, not mapped yet (counted in nr_thp_reserved). */
+    public static final byte RESERVED = 9;
 
     public final int nr;
     public final byte[] type;

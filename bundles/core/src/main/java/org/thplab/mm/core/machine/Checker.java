@@ -188,6 +188,41 @@ final class Checker {
             problem("the huge zero page has " + m.hugeZeroUsers + " users but " + hugeZeroMaps + " PMDs map it");
         }
 
+        // Reservations: unused pages are RESERVED frames of their block, mapped ones are base pages.
+        long reservedCount = 0;
+        for (AddressSpace mm : m.mms.values()) {
+            for (var r : mm.reservations.values()) {
+                if (m.reservations.byBlock[r.base >> HPAGE_PMD_ORDER] != r) {
+                    problem(mm.name + ": reservation at 0x" + Long.toHexString(r.haddr) + " is not indexed by its block");
+                }
+                if (mm.dead) {
+                    problem(mm.name + " exited but still holds a reservation");
+                }
+                int used = 0;
+                for (int k = 0; k < HPAGE_PMD_NR; k++) {
+                    int p = r.base + k;
+                    if (r.isMapped(k)) {
+                        used++;
+                        if (f.type[p] != Frames.ANON || f.order[p] != 0) {
+                            problem("reservation page " + p + " is mapped but not a base page (type " + f.type[p] + ")");
+                        }
+                    } else {
+                        reservedCount++;
+                        if (f.type[p] != Frames.RESERVED) {
+                            problem("reservation page " + p + " is unused but has type " + f.type[p]);
+                        }
+                        owners[p] = 2;
+                    }
+                }
+                if (used != r.used) {
+                    problem(mm.name + ": reservation at 0x" + Long.toHexString(r.haddr) + " counts " + r.used + " used pages, " + used + " are");
+                }
+            }
+        }
+        if (reservedCount != m.reservations.reserved) {
+            problem("nr_thp_reserved is " + m.reservations.reserved + " but reservations hold " + reservedCount + " unused pages");
+        }
+
         // Frames versus what maps them.
         long anon = 0;
         long thps = 0;
@@ -262,6 +297,11 @@ final class Checker {
                 case Frames.ISOLATED -> {
                     if (p >= HPAGE_PMD_NR) {
                         problem("frame " + p + " is isolated (taken from the free lists) but owned by nobody");
+                    }
+                }
+                case Frames.RESERVED -> {
+                    if (owners[p] != 2) {
+                        problem("frame " + p + " is reserved but belongs to no reservation");
                     }
                 }
                 case Frames.HZERO -> {

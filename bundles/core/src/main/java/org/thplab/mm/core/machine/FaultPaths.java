@@ -23,6 +23,7 @@ import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultOutcome;
 import org.thplab.mm.spi.FaultPolicy;
 import org.thplab.mm.spi.HugeWriteFault;
+import org.thplab.mm.spi.PromotionPolicy;
 
 /**
  * The anonymous fault paths of mm/memory.c and mm/huge_memory.c: handle_mm_fault() with its
@@ -142,6 +143,18 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                     }
                     if (!faulted) {
                         faulted = countFault();
+                    }
+                    if (!asked) {
+                        // A write to the zero page: the fault policy may map from a reservation
+                        // (reserving on the first write rather than the first read).
+                        FaultOutcome o = callFaultPolicy(mm, vma, va, true, t, i);
+                        asked = true;
+                        if (o == FaultOutcome.OOM) {
+                            return false;
+                        }
+                        if (o == FaultOutcome.MAPPED || ptes[j] != e) {
+                            continue;
+                        }
                     }
                     int r = newPage(mm, vma, ptes, j, va, e);
                     if (r < 0) {
@@ -289,7 +302,12 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         m.clock.charge(CostModel.COPY_4K + CostModel.TLB_FLUSH);
         f.content[np] = f.content[p];
         ptes[j] = Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, np);
+        var res = m.reservations.byBlock[p >> Frames.HPAGE_PMD_ORDER];
         m.folios.removePteRmap(p);
+        FaultPolicy fp = m.policies.fault();
+        if (res != null && res.mm == mm && fp != null && fp.releaseReservationOnCow()) {
+            m.reservations.release(res); // the RFC as posted: the owner's CoW drops its reservation
+        }
         store(vma, va, np);
         return 1;
     }
@@ -501,6 +519,75 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         m.clock.charge(CostModel.TLB_FLUSH);
         m.stat.count(VmEvent.THP_FAULT_ALLOC);
         return FaultOutcome.MAPPED;
+    }
+
+    @Override
+    public boolean reserved() {
+        return m.reservations.at(mm, va) != null;
+    }
+
+    @Override
+    public int reservationUsed() {
+        var r = m.reservations.at(mm, va);
+        return r == null ? 0 : r.used;
+    }
+
+    @Override
+    public FaultOutcome mapFromReservation() {
+        var r = m.reservations.at(mm, va);
+        int k = PageTable.pteIndex(va);
+        if (r == null || r.isMapped(k)) {
+            return FaultOutcome.FALLBACK;
+        }
+        long[] ptes = t.pte[slot];
+        if (ptes == null) {
+            if (t.pmd[slot] != 0) {
+                return FaultOutcome.FALLBACK;
+            }
+            ptes = m.folios.allocPteTable(mm, t, slot);
+            if (ptes == null) {
+                return FaultOutcome.OOM;
+            }
+        }
+        long e = ptes[k];
+        if (Pte.kind(e) != Pte.EMPTY && Pte.kind(e) != Pte.ZERO) {
+            return FaultOutcome.FALLBACK;
+        }
+        vma.anonVma = true;
+        int p = m.reservations.take(r, k);
+        m.folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
+        m.folios.addPteRmap(p);
+        ptes[k] = Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, p);
+        mm.rssAnon++;
+        int used = r.used;
+        long haddr = r.haddr;
+        for (PromotionPolicy pr : m.policies.promoters()) {
+            pr.reservationFaulted(m.promotion, mm.id, haddr, used);
+            m.promotion.releaseLocks();
+        }
+        return FaultOutcome.MAPPED;
+    }
+
+    @Override
+    public FaultOutcome reserveAndMap() {
+        if (!hugeSuitable() || m.reservations.at(mm, va) != null || (t.pte[slot] == null && t.pmd[slot] != 0)) {
+            throw new IllegalStateException("reserveAndMap: the range is not suitable, already reserved or PMD-mapped");
+        }
+        long[] ptes = t.pte[slot];
+        if (ptes != null) {
+            for (long e : ptes) {
+                int k = Pte.kind(e);
+                if (k != Pte.EMPTY && k != Pte.ZERO) {
+                    return FaultOutcome.FALLBACK; // the range already maps memory (a forked child's copy)
+                }
+            }
+        }
+        vma.anonVma = true;
+        m.promotion.enterVma(mm, vma);
+        if (m.reservations.reserve(mm, vma, va) == null) {
+            return FaultOutcome.FALLBACK;
+        }
+        return mapFromReservation();
     }
 
     @Override

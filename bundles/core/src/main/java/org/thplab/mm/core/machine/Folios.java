@@ -181,6 +181,7 @@ final class Folios {
         } else {
             nrAnon--;
             m.buddy.free(h, 0);
+            m.reservations.pageFreed(h);
         }
     }
 
@@ -344,6 +345,7 @@ final class Folios {
 
     /** zap_page_range(): unmaps [from, to), splitting huge PMDs that the range covers in part. */
     void zapRange(AddressSpace mm, long from, long to) {
+        m.reservations.releaseRange(mm, from, to);
         boolean any = false;
         for (long va = from; va < to; ) {
             long pmdStart = va & ~(PMD_SIZE - 1);

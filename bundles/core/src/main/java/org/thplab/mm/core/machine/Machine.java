@@ -55,6 +55,7 @@ public final class Machine {
     final Reclaim reclaim;
     final Allocator allocator;
     final Promotion promotion;
+    final Reservations reservations;
     final Tracer trace = new Tracer(clock);
     ActivePolicies policies = ActivePolicies.NONE;
 
@@ -110,6 +111,8 @@ public final class Machine {
         faults = new FaultPaths(this);
         reclaim = new Reclaim(this);
         promotion = new Promotion(this);
+        reservations = new Reservations(this);
+        tunables.resPagesCollapsed = () -> reservations.resPagesCollapsed;
         tunables.pagesCollapsed = () -> promotion.pagesCollapsed;
         tunables.fullScans = () -> promotion.fullScans;
     }
@@ -362,6 +365,7 @@ public final class Machine {
     }
 
     private void teardown(AddressSpace mm) {
+        reservations.releaseRange(mm, 0, Long.MAX_VALUE);
         for (Vma v : new ArrayList<>(mm.vmas)) {
             folios.zapRange(mm, v.start, v.end);
         }
@@ -459,6 +463,7 @@ public final class Machine {
         m.put("nr_page_table_pages", pgtables);
         m.put("nr_swap_used", swap == null ? 0 : swap.used());
         m.put("nr_thp_deferred_split", folios.deferredLength());
+        m.put("nr_thp_reserved", reservations.reserved);
         for (VmEvent e : VmEvent.values()) {
             m.put(e.counterName(), stat.get(e));
         }
@@ -471,7 +476,8 @@ public final class Machine {
         long total = (long) (f.nr - HPAGE_PMD_NR) * 4;
         m.put("MemTotal", total);
         m.put("MemFree", buddy.freePages() * 4);
-        m.put("MemAvailable", Math.max(0, buddy.freePages() - buddy.wmarkLow) * 4);
+        // nr_thp_reserved counts toward MemAvailable, as the reservation RFC documents.
+        m.put("MemAvailable", Math.max(0, buddy.freePages() + reservations.reserved - buddy.wmarkLow) * 4);
         m.put("AnonPages", folios.nrAnon * 4);
         m.put("AnonHugePages", folios.nrAnonThps * 2048);
         m.put("PageTables", pgtables * 4);

@@ -544,6 +544,21 @@ final class Promotion implements PromotionContext {
     }
 
     @Override
+    public List<org.thplab.mm.spi.ReservationInfo> reservations() {
+        return m.reservations.all();
+    }
+
+    @Override
+    public ScanResult promoteReservation(int id, long address) {
+        AddressSpace mm = any(id);
+        var r = mm.reservations.get(address);
+        if (r == null) {
+            return ScanResult.SCAN_FAIL;
+        }
+        return m.reservations.promote(r);
+    }
+
+    @Override
     public void countPagesCollapsed() {
         pagesCollapsed++;
     }

@@ -88,6 +88,9 @@ final class Reclaim implements ReclaimContext {
             p.reclaim(this, target);
         } else {
             // Built-in fallback: give back everything THP-related at once.
+            for (var r : m.reservations.lru()) {
+                releaseReservation(r.mm(), r.address());
+            }
             splitDeferred(Long.MAX_VALUE);
             shrinkHugeZeroPage();
         }
@@ -129,6 +132,26 @@ final class Reclaim implements ReclaimContext {
             return HPAGE_PMD_NR;
         }
         return 0;
+    }
+
+    @Override
+    public long reservedPages() {
+        return m.reservations.reserved;
+    }
+
+    @Override
+    public java.util.List<org.thplab.mm.spi.ReservationInfo> reservationLru() {
+        return m.reservations.lru();
+    }
+
+    @Override
+    public long releaseReservation(int mm, long address) {
+        AddressSpace a = m.mms.get(mm);
+        if (a == null) {
+            return 0;
+        }
+        var r = a.reservations.get(address);
+        return r == null ? 0 : m.reservations.release(r);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -425,6 +448,9 @@ final class Reclaim implements ReclaimContext {
 
     /** @return true when every frame of the block in use is an order-0 anonymous page */
     private boolean movable(int b) {
+        if (m.reservations.byBlock[b] != null) {
+            return false; // a reserved block stays where it is, to be promoted in place
+        }
         int start = b << HPAGE_PMD_ORDER;
         for (int p = start; p < start + HPAGE_PMD_NR; p++) {
             byte ty = f.type[p];

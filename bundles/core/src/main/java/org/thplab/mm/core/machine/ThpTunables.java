@@ -19,11 +19,14 @@ public final class ThpTunables implements Tunables {
     /** khugepaged/pages_collapsed and khugepaged/full_scans, read from the machine. */
     java.util.function.LongSupplier pagesCollapsed = () -> 0;
     java.util.function.LongSupplier fullScans = () -> 0;
+    java.util.function.LongSupplier resPagesCollapsed = () -> 0;
     /** khugepaged/* knobs, in sysfs order, with their ranges. */
     private final Map<String, long[]> numbers = new LinkedHashMap<>();
 
     public ThpTunables() {
         // {value, min, max}
+        // The reservation RFC's knob: pages faulted before a reservation may be promoted.
+        numbers.put("promotion_threshold", new long[] {256, 1, 512});
         numbers.put("khugepaged/defrag", new long[] {1, 0, 1});
         numbers.put("khugepaged/max_ptes_none", new long[] {511, 0, 511});
         numbers.put("khugepaged/max_ptes_swap", new long[] {64, 0, 511});
@@ -62,6 +65,9 @@ public final class ThpTunables implements Tunables {
         if (knob.equals("khugepaged/full_scans")) {
             return fullScans.getAsLong();
         }
+        if (knob.equals("khugepaged/res_pages_collapsed")) {
+            return resPagesCollapsed.getAsLong();
+        }
         long[] v = numbers.get(knob);
         if (v == null) {
             throw new MmUsageException("sysfs: no numeric knob '" + knob + "'");
@@ -87,7 +93,14 @@ public final class ThpTunables implements Tunables {
         numbers.forEach((k, v) -> m.put(k, Long.toString(v[0])));
         m.put("khugepaged/pages_collapsed", Long.toString(pagesCollapsed.getAsLong()));
         m.put("khugepaged/full_scans", Long.toString(fullScans.getAsLong()));
+        m.put("khugepaged/res_pages_collapsed", Long.toString(resPagesCollapsed.getAsLong()));
         return m;
+    }
+
+    /** @return true for knobs sysfs only shows (sizes and counters) */
+    public static boolean readOnly(String knob) {
+        return knob.equals("hpage_pmd_size") || knob.equals("khugepaged/pages_collapsed")
+                || knob.equals("khugepaged/full_scans") || knob.equals("khugepaged/res_pages_collapsed");
     }
 
     /** Writes a knob, validating like the kernel's store function; throws and changes nothing on bad input. */
@@ -113,7 +126,7 @@ public final class ThpTunables implements Tunables {
                         + "' for defrag (always, defer, defer+madvise, madvise, never)");
             }
             case "use_zero_page" -> useZeroPage = parse(knob, value, 0, 1) == 1;
-            case "hpage_pmd_size", "khugepaged/pages_collapsed", "khugepaged/full_scans" ->
+            case "hpage_pmd_size", "khugepaged/pages_collapsed", "khugepaged/full_scans", "khugepaged/res_pages_collapsed" ->
                 throw new MmUsageException("sysfs: " + knob + " is read-only");
             default -> {
                 long[] v = numbers.get(knob);

@@ -100,6 +100,7 @@ public class MmRuntime implements MemoryManager {
         String[][] values = {
             {"enabled", c.enabled()}, {"defrag", c.defrag()},
             {"use_zero_page", Integer.toString(c.use__zero__page())},
+            {"promotion_threshold", Integer.toString(c.promotion__threshold())},
             {"khugepaged/defrag", Integer.toString(c.khugepaged_defrag())},
             {"khugepaged/max_ptes_none", Integer.toString(c.khugepaged_max__ptes__none())},
             {"khugepaged/max_ptes_swap", Integer.toString(c.khugepaged_max__ptes__swap())},
@@ -406,7 +407,7 @@ public class MmRuntime implements MemoryManager {
             Configuration c = ca.getConfiguration(TUNABLES_PID, "?");
             Dictionary<String, Object> d = new Hashtable<>();
             tunables.all().forEach((k, v) -> {
-                if (!k.equals("hpage_pmd_size") && !k.equals("khugepaged/pages_collapsed") && !k.equals("khugepaged/full_scans")) {
+                if (!ThpTunables.readOnly(k)) {
                     d.put(property(k), value(v));
                 }
             });

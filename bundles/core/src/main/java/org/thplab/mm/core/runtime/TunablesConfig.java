@@ -24,6 +24,9 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(description = "Map the huge zero page on read faults (0 or 1)", min = "0", max = "1")
     int use__zero__page() default 1;
 
+    @AttributeDefinition(description = "Pages faulted from a THP reservation before it may be promoted (1 = a huge page at the first fault)", min = "1", max = "512")
+    int promotion__threshold() default 256;
+
     @AttributeDefinition(description = "khugepaged may direct-compact to allocate (0 or 1)", min = "0", max = "1")
     int khugepaged_defrag() default 1;
 

@@ -1,0 +1,80 @@
+package org.thplab.policy.promotereservation;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+import org.thplab.mm.api.ThpEnabled;
+import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.PromotionContext;
+import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.ReservationInfo;
+
+/**
+ * Promotes THP reservations in place once {@code promotion_threshold} of their pages are mapped:
+ * no copy, the reserved block becomes the THP. Either asynchronously, by a khugepaged-like scan
+ * every {@code khugepaged/scan_sleep_millisecs} (the RFC), or synchronously at the fault that
+ * crosses the threshold (the RFC's "Other TBD").
+ */
+@Component(property = {Policies.KIND + "=" + Policies.KIND_PROMOTION, Policies.NAME + "=reservation"},
+        configurationPid = "org.thplab.policy.promotereservation")
+@Designate(ocd = ReservationPromoter.Config.class)
+public class ReservationPromoter implements PromotionPolicy {
+
+    /** Configuration. */
+    @ObjectClassDefinition(name = "thplab reservation promotion", description = "In-place promotion of THP reservations")
+    public @interface Config {
+        @AttributeDefinition(description = "When to promote: khugepaged (asynchronously, on its scan) or fault (at the fault that crosses the threshold)",
+                options = {@Option(value = "khugepaged"), @Option(value = "fault")})
+        String mode() default "khugepaged";
+    }
+
+    private volatile boolean atFault;
+
+    public ReservationPromoter() {
+    }
+
+    /** For embedding outside a framework: {@code atFault} promotes synchronously. */
+    public ReservationPromoter(boolean atFault) {
+        this.atFault = atFault;
+    }
+
+    @Activate
+    @Modified
+    void configure(Config c) {
+        atFault = "fault".equals(c.mode());
+    }
+
+    @Override
+    public long nextWake(PromotionContext ctx) {
+        return atFault ? -1 : ctx.tunables().number("khugepaged/scan_sleep_millisecs") * 1_000_000L;
+    }
+
+    @Override
+    public void wake(PromotionContext ctx) {
+        if (atFault || ctx.tunables().enabled() == ThpEnabled.NEVER) {
+            return;
+        }
+        long threshold = ctx.tunables().number("promotion_threshold");
+        long budget = Math.max(1, ctx.tunables().number("khugepaged/pages_to_scan") / 512);
+        for (ReservationInfo r : ctx.reservations()) {
+            if (budget <= 0) {
+                break;
+            }
+            if (r.used() >= threshold) {
+                ctx.promoteReservation(r.mm(), r.address());
+                budget--;
+            }
+        }
+    }
+
+    @Override
+    public void reservationFaulted(PromotionContext ctx, int mm, long address, int used) {
+        if (atFault && used >= ctx.tunables().number("promotion_threshold")) {
+            ctx.promoteReservation(mm, address);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.thplab.policy.reclaimdropall;
+
+import org.osgi.service.component.annotations.Component;
+import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.ReclaimContext;
+import org.thplab.mm.spi.ReclaimPolicy;
+import org.thplab.mm.spi.ReservationInfo;
+
+/**
+ * Mel Gorman's suggestion in the reservation RFC's review: on memory pressure, release every
+ * reservation at once instead of shrinking them in LRU order; and split every THP on the deferred
+ * split queue.
+ */
+@Component(property = {Policies.KIND + "=" + Policies.KIND_RECLAIM, Policies.NAME + "=drop-all"})
+public class DropAllReclaim implements ReclaimPolicy {
+    @Override
+    public long reclaim(ReclaimContext ctx, long target) {
+        long freed = 0;
+        for (ReservationInfo r : ctx.reservationLru()) {
+            freed += ctx.releaseReservation(r.mm(), r.address());
+        }
+        freed += ctx.splitDeferred(Long.MAX_VALUE);
+        freed += ctx.shrinkHugeZeroPage();
+        return freed;
+    }
+}

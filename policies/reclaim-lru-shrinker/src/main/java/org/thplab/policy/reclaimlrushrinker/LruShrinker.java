@@ -1,0 +1,36 @@
+package org.thplab.policy.reclaimlrushrinker;
+
+import org.osgi.service.component.annotations.Component;
+import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.ReclaimContext;
+import org.thplab.mm.spi.ReclaimPolicy;
+import org.thplab.mm.spi.ReservationInfo;
+
+/**
+ * The reservation RFC's shrinker: count the unused reserved pages and release reservations in
+ * LRU order (least recently faulted first; a reservation moves to the tail when a page is faulted
+ * from it, a fully populated one is off the list) until the scan target is met. Then, as Linux
+ * does without reservations, the deferred split shrinker (deferred_split_scan()) and the huge zero
+ * page shrinker.
+ */
+@Component(property = {Policies.KIND + "=" + Policies.KIND_RECLAIM, Policies.NAME + "=lru-shrinker"})
+public class LruShrinker implements ReclaimPolicy {
+    @Override
+    public long reclaim(ReclaimContext ctx, long target) {
+        long freed = 0;
+        for (ReservationInfo r : ctx.reservationLru()) {
+            if (freed >= target) {
+                break;
+            }
+            freed += ctx.releaseReservation(r.mm(), r.address());
+        }
+        if (freed < target) {
+            // Each split frees at most 511 pages: split enough of the queue to meet the target.
+            freed += ctx.splitDeferred(Math.max(1, (target - freed + 510) / 511));
+        }
+        if (freed < target) {
+            freed += ctx.shrinkHugeZeroPage();
+        }
+        return freed;
+    }
+}
