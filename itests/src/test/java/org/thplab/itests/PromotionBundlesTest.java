@@ -42,6 +42,7 @@ class PromotionBundlesTest {
             throws Exception {
         Bundle khugepaged = bundle("org.thplab.policy.promote-khugepaged");
         Bundle madv = bundle("org.thplab.policy.promote-madv-collapse");
+        Bundle reservation = bundle("org.thplab.policy.promote-reservation");
         mm.sysfs("enabled", "madvise");
         mm.sysfs("khugepaged/scan_sleep_millisecs", "10");
         mm.boot(1L << 30, 0, 3);
@@ -51,6 +52,7 @@ class PromotionBundlesTest {
         try {
             khugepaged.stop();
             madv.stop();
+            reservation.stop();
             SyscallResult r = mm.madvise("p", "a", 0, 2L << 20, Advice.COLLAPSE);
             assertEquals(Errno.EINVAL, r.errno(), r.toString());
             assertTrue(mm.madvise("p", "a", 0, 4L << 20, Advice.HUGEPAGE).ok());
@@ -62,6 +64,7 @@ class PromotionBundlesTest {
         } finally {
             khugepaged.start();
             madv.start();
+            reservation.start();
         }
         mm.tick(100_000_000L);
         assertEquals(4096, anonHugeKb(mm), "khugepaged collapsed both ranges once back");
