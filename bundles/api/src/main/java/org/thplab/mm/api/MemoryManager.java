@@ -76,6 +76,13 @@ public interface MemoryManager {
      */
     void poison(String proc, String region, long off);
 
+    /**
+     * Runs a built-in workload on a freshly booted machine and returns its report. Workloads:
+     * {@code rfc-fork} with {@code size}, {@code chunk}, {@code swap} (bytes), {@code pattern}
+     * ({@code one} or {@code random}), {@code seed} and {@code max} (children).
+     */
+    String run(String workload, Map<String, String> params);
+
     /** Turns tracepoint recording on or off. */
     void trace(boolean on);
 

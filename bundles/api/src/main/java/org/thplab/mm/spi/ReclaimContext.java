@@ -35,10 +35,10 @@ public interface ReclaimContext {
     long reservedPages();
 
     /**
-     * @return the reservations on the reservation LRU, least recently faulted first; a fully
-     *         populated reservation is not on it
+     * @return up to {@code max} reservations from the head of the reservation LRU, least
+     *         recently faulted first; a fully populated reservation is not on it
      */
-    List<ReservationInfo> reservationLru();
+    List<ReservationInfo> reservationLru(int max);
 
     /**
      * Releases a reservation: its unmapped pages go back to the free lists; pages already

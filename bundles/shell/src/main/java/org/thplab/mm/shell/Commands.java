@@ -29,7 +29,7 @@ import org.thplab.mm.api.SyscallResult;
     "osgi.command.function=tick", "osgi.command.function=smaps", "osgi.command.function=vmstat",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=verify",
     "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=poison", "osgi.command.function=policy", "osgi.command.function=trace",
-    "osgi.command.function=help", "osgi.command.function=echo"})
+    "osgi.command.function=help", "osgi.command.function=echo", "osgi.command.function=run"})
 public class Commands {
 
     /** Usage and description of every command, in the order {@code help} lists them. */
@@ -56,6 +56,8 @@ public class Commands {
         use("check", "check", "check the machine's invariants: frames, refcounts, mapcounts, counters");
         use("policy", "policy [list | use <kind> <name> | enable [promotion] <name> | disable [promotion] <name>]", "list policies, select one, or turn a promoter on or off, live");
         use("trace", "trace [on|off|dump]", "record tracepoints, or print and clear what was recorded");
+        use("run", "run rfc-fork [size=<size>] [chunk=<size>] [swap=<size>] [pattern=one|random] [seed=<n>] [max=<n>]",
+                "boot a fresh machine and run a workload: the THP reservation RFC's fork test");
         use("echo", "echo <words...>", "print the words: a label in a transcript");
         use("help", "help [mm]", "list the mm commands");
     }
@@ -120,6 +122,7 @@ public class Commands {
             case "trace": return trace(a);
             case "help": return help(a);
             case "echo": return echo(a);
+            case "run": return run(a);
             default: throw new IllegalArgumentException("unknown command '" + name + "' (try: help mm)");
         }
     }
@@ -386,6 +389,27 @@ public class Commands {
             case "dump": return String.join("\n", mm.traceDump());
             default: throw new IllegalArgumentException("trace: expected on, off or dump, not '" + what + "'");
         }
+    }
+
+    @Descriptor("boot a fresh machine and run a workload: run rfc-fork [size=..] [chunk=..] [swap=..] [pattern=one|random] [seed=..] [max=..]")
+    public String run(String... a) {
+        if (a.length < 1) {
+            throw new IllegalArgumentException("run: usage: " + USAGE.get("run")[0]);
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 1; i < a.length; i++) {
+            int eq = a[i].indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("run: expected key=value, not '" + a[i] + "'");
+            }
+            String k = a[i].substring(0, eq);
+            String v = a[i].substring(eq + 1);
+            if (k.equals("size") || k.equals("chunk") || k.equals("swap")) {
+                v = Long.toString(Sizes.bytes("run " + k, v));
+            }
+            params.put(k, v);
+        }
+        return mm.run(a[0], params);
     }
 
     @Descriptor("print the words, to label a transcript: echo <words...>")

@@ -16,7 +16,7 @@ public class DropAllReclaim implements ReclaimPolicy {
     @Override
     public long reclaim(ReclaimContext ctx, long target) {
         long freed = 0;
-        for (ReservationInfo r : ctx.reservationLru()) {
+        for (ReservationInfo r : ctx.reservationLru(Integer.MAX_VALUE)) {
             freed += ctx.releaseReservation(r.mm(), r.address());
         }
         freed += ctx.splitDeferred(Long.MAX_VALUE);

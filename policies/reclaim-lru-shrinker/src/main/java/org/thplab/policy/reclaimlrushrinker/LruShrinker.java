@@ -18,11 +18,18 @@ public class LruShrinker implements ReclaimPolicy {
     @Override
     public long reclaim(ReclaimContext ctx, long target) {
         long freed = 0;
-        for (ReservationInfo r : ctx.reservationLru()) {
-            if (freed >= target) {
+        // scan_objects() in batches from the head of the LRU until the target is met.
+        while (freed < target) {
+            var batch = ctx.reservationLru(16);
+            if (batch.isEmpty()) {
                 break;
             }
-            freed += ctx.releaseReservation(r.mm(), r.address());
+            for (ReservationInfo r : batch) {
+                if (freed >= target) {
+                    break;
+                }
+                freed += ctx.releaseReservation(r.mm(), r.address());
+            }
         }
         if (freed < target) {
             // Each split frees at most 511 pages: split enough of the queue to meet the target.

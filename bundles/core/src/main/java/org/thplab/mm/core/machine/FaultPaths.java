@@ -63,7 +63,19 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                             "%s: address 0x%x (region %s offset %d) is not mapped", mm.name, a, r.name, a - r.start));
                 }
             }
-            if (!access(mm, v, a, write)) {
+            boolean ok;
+            var h = m.latency;
+            if (h == null) {
+                ok = access(mm, v, a, write);
+            } else {
+                long f0 = m.stat.get(VmEvent.PGFAULT);
+                long t0 = m.clock.now();
+                ok = access(mm, v, a, write);
+                if (m.stat.get(VmEvent.PGFAULT) != f0) {
+                    h.record(m.clock.now() - t0);
+                }
+            }
+            if (!ok) {
                 return SyscallResult.fail(Errno.ENOMEM, String.format(
                         "out of memory: process %s faulting at 0x%x (region %s offset %d) after reclaim",
                         mm.name, a, r.name, a - r.start));

@@ -58,6 +58,8 @@ public final class Machine {
     final Reservations reservations;
     final Tracer trace = new Tracer(clock);
     ActivePolicies policies = ActivePolicies.NONE;
+    /** Fault latencies, recorded while a workload asks for them. */
+    org.thplab.mm.core.stat.LatencyHistogram latency;
 
     final Map<String, AddressSpace> procs = new LinkedHashMap<>();
     /** Every address space by id: the live ones and exited ones still on khugepaged's list. */
@@ -635,6 +637,17 @@ public final class Machine {
 
     public long frames() {
         return f.nr;
+    }
+
+    /** Starts recording the simulated latency of every fault; returns the histogram. */
+    public org.thplab.mm.core.stat.LatencyHistogram recordLatency() {
+        latency = new org.thplab.mm.core.stat.LatencyHistogram();
+        return latency;
+    }
+
+    /** @return resident anonymous pages of a process (MM_ANONPAGES) */
+    public long rss(String proc) {
+        return proc("rss", proc).rssAnon;
     }
 
     // ----------------------------------------------------------------------------------------

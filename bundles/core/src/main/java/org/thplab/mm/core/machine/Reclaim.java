@@ -88,7 +88,7 @@ final class Reclaim implements ReclaimContext {
             p.reclaim(this, target);
         } else {
             // Built-in fallback: give back everything THP-related at once.
-            for (var r : m.reservations.lru()) {
+            for (var r : m.reservations.lru(Integer.MAX_VALUE)) {
                 releaseReservation(r.mm(), r.address());
             }
             splitDeferred(Long.MAX_VALUE);
@@ -140,8 +140,8 @@ final class Reclaim implements ReclaimContext {
     }
 
     @Override
-    public java.util.List<org.thplab.mm.spi.ReservationInfo> reservationLru() {
-        return m.reservations.lru();
+    public java.util.List<org.thplab.mm.spi.ReservationInfo> reservationLru(int max) {
+        return m.reservations.lru(max);
     }
 
     @Override

@@ -202,9 +202,9 @@ final class Reservations {
         return ScanResult.SCAN_SUCCEED;
     }
 
-    List<ReservationInfo> lru() {
+    List<ReservationInfo> lru(int max) {
         List<ReservationInfo> out = new ArrayList<>();
-        for (Reservation r = lruHead; r != null; r = r.next) {
+        for (Reservation r = lruHead; r != null && out.size() < max; r = r.next) {
             out.add(r.info());
         }
         return out;

@@ -419,6 +419,44 @@ public class MmRuntime implements MemoryManager {
     }
 
     @Override
+    public synchronized String run(String workload, Map<String, String> params) {
+        if (!workload.equals("rfc-fork")) {
+            throw new MmUsageException("run: unknown workload '" + workload + "' (rfc-fork)");
+        }
+        for (String k : params.keySet()) {
+            if (!List.of("size", "chunk", "swap", "pattern", "seed", "max").contains(k)) {
+                throw new MmUsageException("run rfc-fork: unknown parameter '" + k + "' (size, chunk, swap, pattern, seed, max)");
+            }
+        }
+        long size = number(params, "size", 256L << 30);
+        long chunk = number(params, "chunk", 16L << 30);
+        long swap = number(params, "swap", 0);
+        long seed = number(params, "seed", 0);
+        int max = (int) number(params, "max", 100_000);
+        String pattern = params.getOrDefault("pattern", "one");
+        if (!pattern.equals("one") && !pattern.equals("random")) {
+            throw new MmUsageException("run rfc-fork: pattern must be one or random, not '" + pattern + "'");
+        }
+        Machine nm = new Machine(size, swap, seed, tunables);
+        machine = nm;
+        nm.tracer().enable(traceOn);
+        nm.setPolicies(current());
+        return org.thplab.mm.core.workload.RfcFork.run(nm, chunk, pattern, seed, max);
+    }
+
+    private static long number(Map<String, String> params, String key, long dflt) {
+        String v = params.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new MmUsageException("run: bad number '" + v + "' for " + key);
+        }
+    }
+
+    @Override
     public synchronized void trace(boolean on) {
         traceOn = on;
         if (machine != null) {

@@ -1,0 +1,38 @@
+package org.thplab.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.thplab.mm.core.runtime.MmRuntime;
+import org.thplab.mm.shell.Commands;
+
+/**
+ * Runs scenario scripts in-process, without the OSGi framework, with the Linux-default policy
+ * bundles wired by hand (as {@link FaultBench} does): for long experiments where the JVM's heap
+ * and the run's wall time should belong to the simulation alone.
+ *
+ * <pre>java -Xmx8g -cp 'benchmarks/target/lib/*:benchmarks/target/classes' org.thplab.bench.RunScript FILE...</pre>
+ */
+public final class RunScript {
+    private RunScript() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        MmRuntime rt = FaultBench.runtime();
+        Commands commands = new Commands(rt);
+        for (String file : args) {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                System.out.println("> " + l);
+                long t0 = System.nanoTime();
+                String out = commands.execute(l);
+                if (out != null && !out.isEmpty()) {
+                    System.out.println(out);
+                }
+                System.err.printf("%s: %.3f s wall%n", l, (System.nanoTime() - t0) / 1e9);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.thplab.mm.core.stat;
+
+import java.util.Locale;
+
+/**
+ * A log-linear histogram of simulated latencies in nanoseconds: exact below 32 ns, then 32
+ * buckets per power of two (about 3 % precision), fixed size, no allocation per value.
+ */
+public final class LatencyHistogram {
+    private static final int SUB = 32;
+    private final long[] counts = new long[64 * SUB];
+    private long total;
+    private long max;
+    private long sum;
+
+    public void record(long v) {
+        counts[index(v)]++;
+        total++;
+        sum += v;
+        max = Math.max(max, v);
+    }
+
+    static int index(long v) {
+        if (v < SUB) {
+            return (int) Math.max(0, v);
+        }
+        int e = 63 - Long.numberOfLeadingZeros(v);
+        int shift = e - 5;
+        return (e - 4) * SUB + (int) ((v >>> shift) & (SUB - 1));
+    }
+
+    /** @return the lowest value of bucket {@code idx} */
+    static long lower(int idx) {
+        if (idx < SUB) {
+            return idx;
+        }
+        int e = idx / SUB + 4;
+        return (long) (SUB + idx % SUB) << (e - 5);
+    }
+
+    public long count() {
+        return total;
+    }
+
+    public long max() {
+        return max;
+    }
+
+    public double mean() {
+        return total == 0 ? 0 : (double) sum / total;
+    }
+
+    /** @return the value at percentile {@code p} (0..100), as the lower bound of its bucket */
+    public long percentile(double p) {
+        if (total == 0) {
+            return 0;
+        }
+        long target = (long) Math.ceil(p / 100.0 * total);
+        long seen = 0;
+        for (int i = 0; i < counts.length; i++) {
+            seen += counts[i];
+            if (seen >= Math.max(1, target)) {
+                return Math.min(lower(i), max);
+            }
+        }
+        return max;
+    }
+
+    /** @return a one-line summary in microseconds */
+    public String summary() {
+        return String.format(Locale.ROOT, "%d faults, mean %.2f us, p50 %.2f us, p90 %.2f us, p99 %.2f us, p99.9 %.2f us, max %.2f us",
+                total, mean() / 1000, percentile(50) / 1000.0, percentile(90) / 1000.0, percentile(99) / 1000.0,
+                percentile(99.9) / 1000.0, max / 1000.0);
+    }
+}
