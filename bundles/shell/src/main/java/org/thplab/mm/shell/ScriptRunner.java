@@ -45,12 +45,24 @@ public class ScriptRunner {
         t.start();
     }
 
-    /** Waits (at most 30 s) until every bundle that is not a fragment is active and services stop changing. */
+    /**
+     * Waits (at most 30 s) until every bundle that is not a fragment is active, every jar in the
+     * FileInstall folder is installed, and services stop changing: a policy dropped into
+     * {@code deploy/} must not race the script's first line.
+     */
     private static void awaitStartup(BundleContext context) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         int lastServices = -1;
+        List<String> deployed = deployedJars(context);
         while (System.nanoTime() < deadline) {
             boolean all = true;
+            for (String jar : deployed) {
+                boolean found = false;
+                for (Bundle b : context.getBundles()) {
+                    found |= b.getLocation().endsWith("/" + jar);
+                }
+                all &= found;
+            }
             int services = 0;
             for (Bundle b : context.getBundles()) {
                 boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
@@ -72,6 +84,18 @@ public class ScriptRunner {
             }
         }
         LOG.warn("not every bundle started within 30 s; running the scripts anyway");
+    }
+
+    private static List<String> deployedJars(BundleContext context) {
+        String dir = context.getProperty("felix.fileinstall.dir");
+        if (dir == null) {
+            return List.of();
+        }
+        try (var files = Files.list(Path.of(dir))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     static int runAll(Commands commands, String scripts, PrintStream out) {
