@@ -85,6 +85,9 @@ public final class FaultBench {
         rt.register(Policies.KIND_PROMOTION, "madv-collapse", new MadvCollapse());
         rt.register(Policies.KIND_FAULT, "reservation", new ReservationFaultPolicy());
         rt.register(Policies.KIND_PROMOTION, "reservation", new ReservationPromoter());
+        // In the framework this is promote-reservation configured with mode=fault; embedded, a
+        // second instance under its own name lets a script pick it.
+        rt.register(Policies.KIND_PROMOTION, "reservation-at-fault", new ReservationPromoter(true));
         rt.register(Policies.KIND_RECLAIM, "lru-shrinker", new LruShrinker());
         rt.register(Policies.KIND_RECLAIM, "drop-all", new DropAllReclaim());
         return rt;

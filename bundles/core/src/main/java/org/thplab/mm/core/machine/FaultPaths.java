@@ -114,6 +114,13 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                 if (!faulted) {
                     faulted = countFault();
                 }
+                // A fault on an empty PMD where a THP is allowed goes through
+                // do_huge_pmd_anonymous_page() in the kernel, which registers the mm with
+                // khugepaged whatever it then maps.
+                if (!mm.khugepaged && (va & ~(PMD_SIZE - 1)) >= vma.start
+                        && (va & ~(PMD_SIZE - 1)) + PMD_SIZE <= vma.end) {
+                    m.promotion.enterVma(mm, vma, true);
+                }
                 FaultOutcome o = callFaultPolicy(mm, vma, va, write, t, i);
                 asked = true;
                 if (o == FaultOutcome.OOM) {

@@ -59,7 +59,12 @@ final class Promotion implements PromotionContext {
      * never) and a PMD-sized THP is allowed in the VMA with the sysfs settings enforced.
      */
     void enterVma(AddressSpace mm, Vma vma) {
-        if (!mm.khugepaged && m.tunables.enabled() != ThpEnabled.NEVER && allowed(vma, true)) {
+        enterVma(mm, vma, false);
+    }
+
+    /** khugepaged_enter_vma() from a fault, where a VMA without anon_vma yet is allowed (TVA_IN_PF). */
+    void enterVma(AddressSpace mm, Vma vma, boolean inFault) {
+        if (!mm.khugepaged && m.tunables.enabled() != ThpEnabled.NEVER && allowed(vma, true, inFault)) {
             register(mm);
         }
     }
