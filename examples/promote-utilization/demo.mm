@@ -15,6 +15,7 @@ madvise app sparse 0 2M hugepage
 # khugepaged would collapse the sparse range too (max_ptes_none is 511; it wakes every
 # khugepaged/scan_sleep_millisecs, 10 s by default): turn it off to see this promoter alone.
 policy disable promotion khugepaged
+policy enable promotion utilization
 policy
 tick 200ms
 smaps app

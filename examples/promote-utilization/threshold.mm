@@ -14,6 +14,7 @@ madvise app dense 0 2M hugepage
 madvise app mostly 0 2M hugepage
 madvise app sparse 0 2M hugepage
 policy disable promotion khugepaged
+policy enable promotion utilization
 tick 200ms
 smaps app
 vmstat thp_collapse_alloc

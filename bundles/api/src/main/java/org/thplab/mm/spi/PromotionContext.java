@@ -109,6 +109,18 @@ public interface PromotionContext {
      */
     ScanResult promoteReservation(int mm, long address);
 
+    /**
+     * Promotes a range through migration entries (Zi Yan's idea in the reservation RFC's review):
+     * its present PTEs become migration entries (under the mmap read lock), the huge page is built
+     * while they stand (in place when a reservation holds the range, by copy into a new huge page
+     * otherwise), and when that simulated time has passed the huge PMD is installed under the mmap
+     * write lock, which is held only for the install. Faults on the entries wait. Refused when a
+     * page is shared, swapped out, or no page is writable.
+     *
+     * @return SCAN_SUCCEED when the promotion started
+     */
+    ScanResult promoteByMigration(int mm, long address);
+
     /** Counts one collapse by khugepaged (/sys/kernel/mm/transparent_hugepage/khugepaged/pages_collapsed). */
     void countPagesCollapsed();
 

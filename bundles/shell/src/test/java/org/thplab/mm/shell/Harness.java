@@ -9,6 +9,7 @@ import org.thplab.policy.faultbase.BaseFaultPolicy;
 import org.thplab.policy.faultthp.ThpFaultPolicy;
 import org.thplab.policy.promotekhugepaged.Khugepaged;
 import org.thplab.policy.promotemadvcollapse.MadvCollapse;
+import org.thplab.policy.promotemigrationentry.MigrationEntryPromoter;
 import org.thplab.policy.faultreservation.ReservationFaultPolicy;
 import org.thplab.policy.promotereservation.ReservationPromoter;
 import org.thplab.policy.reclaimdropall.DropAllReclaim;
@@ -32,6 +33,7 @@ final class Harness {
         rt.register(Policies.KIND_PROMOTION, "reservation", new ReservationPromoter());
         rt.register(Policies.KIND_RECLAIM, "lru-shrinker", new LruShrinker());
         rt.register(Policies.KIND_RECLAIM, "drop-all", new DropAllReclaim());
+        rt.register(Policies.KIND_PROMOTION, "migration-entry", new MigrationEntryPromoter());
         return rt;
     }
 }

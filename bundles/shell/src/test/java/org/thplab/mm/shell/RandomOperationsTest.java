@@ -107,7 +107,8 @@ class RandomOperationsTest {
             case 18 -> switch (rnd.nextInt(9)) {
                 case 6 -> "policy use reclaim " + (rnd.nextBoolean() ? "lru-shrinker" : "drop-all");
                 case 7 -> "sysfs promotion_threshold " + (1 + rnd.nextInt(512));
-                case 8 -> "policy " + (rnd.nextBoolean() ? "enable" : "disable") + " reservation";
+                case 8 -> "policy " + (rnd.nextBoolean() ? "enable" : "disable") + " "
+                        + (rnd.nextBoolean() ? "reservation" : "migration-entry");
                 case 0 -> "sysfs khugepaged/max_ptes_none " + rnd.nextInt(512);
                 case 1 -> "sysfs khugepaged/max_ptes_swap " + rnd.nextInt(512);
                 case 2 -> "sysfs khugepaged/max_ptes_shared " + rnd.nextInt(512);

@@ -184,6 +184,13 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                     }
                     return true;
                 }
+                case Pte.MIGRATION -> {
+                    if (!faulted) {
+                        faulted = countFault();
+                    }
+                    m.migrations.waitFor(mm, va); // migration_entry_wait()
+                    continue;
+                }
                 case Pte.SWAP -> {
                     if (!faulted) {
                         faulted = countFault();

@@ -386,7 +386,7 @@ final class Folios {
 
     private void zapPte(AddressSpace mm, long e) {
         switch (Pte.kind(e)) {
-            case Pte.PRESENT -> {
+            case Pte.PRESENT, Pte.MIGRATION -> {
                 mm.rssAnon--;
                 removePteRmap(Pte.pfn(e));
             }

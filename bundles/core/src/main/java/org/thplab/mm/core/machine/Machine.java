@@ -56,6 +56,7 @@ public final class Machine {
     final Allocator allocator;
     final Promotion promotion;
     final Reservations reservations;
+    final Migrations migrations;
     final Tracer trace = new Tracer(clock);
     ActivePolicies policies = ActivePolicies.NONE;
     /** Fault latencies, recorded while a workload asks for them. */
@@ -114,6 +115,7 @@ public final class Machine {
         reclaim = new Reclaim(this);
         promotion = new Promotion(this);
         reservations = new Reservations(this);
+        migrations = new Migrations(this);
         tunables.resPagesCollapsed = () -> reservations.resPagesCollapsed;
         tunables.pagesCollapsed = () -> promotion.pagesCollapsed;
         tunables.fullScans = () -> promotion.fullScans;
@@ -390,6 +392,13 @@ public final class Machine {
         clock.runUntil(clock.now() + nanos);
     }
 
+    /** Completes pending migration-entry promotions: an operation other than a touch would wait on them. */
+    public void settle() {
+        if (migrations.any()) {
+            migrations.settle();
+        }
+    }
+
     /** Called by the runtime after every operation: wakes kswapd below the low watermark, runs due events. */
     public void endOp() {
         if (buddy.freePages() < buddy.wmarkLow) {
@@ -440,7 +449,7 @@ public final class Machine {
             } else {
                 for (long a = va; a < segEnd; a += PAGE_SIZE) {
                     int k = Pte.kind(ptes[PageTable.pteIndex(a)]);
-                    if (k == Pte.PRESENT) {
+                    if (k == Pte.PRESENT || k == Pte.MIGRATION) {
                         acc[0]++;
                     } else if (k == Pte.SWAP) {
                         acc[2]++;
@@ -605,6 +614,8 @@ public final class Machine {
         s.put("last_madv_collapse_lock_write_ns", lastCollapseHoldNs);
         s.put("last_madv_collapse_lock_acquisitions", lastCollapseAcquisitions);
         s.put("khugepaged_mm_slots", (long) promotion.slots.size());
+        s.put("migration_entry_waits", migrations.waits);
+        s.put("migration_entry_wait_ns", migrations.waitNs);
         return s;
     }
 

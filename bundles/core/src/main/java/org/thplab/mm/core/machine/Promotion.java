@@ -564,6 +564,11 @@ final class Promotion implements PromotionContext {
     }
 
     @Override
+    public ScanResult promoteByMigration(int id, long address) {
+        return m.migrations.start(any(id), address);
+    }
+
+    @Override
     public void countPagesCollapsed() {
         pagesCollapsed++;
     }

@@ -169,23 +169,36 @@ final class Reservations {
         }
         int id = mm.id;
         m.promotion.lockMmapWrite(id);
+        install(r, t, i, ptes, true);
+        m.promotion.unlockMmapWrite(id);
+        return ScanResult.SCAN_SUCCEED;
+    }
+
+    /** The install of a migration-entry promotion in place (the caller holds the mmap write lock). */
+    void promoteMigrated(Reservation r, long[] ptes) {
+        PmdTable t = r.mm.pt.lookup(r.haddr);
+        install(r, t, PageTable.pmdIndex(r.haddr), ptes, false); // zeroed while the entries stood
+    }
+
+    /**
+     * Turns the reserved block into the THP: mapped pages (present or migration entries) stay
+     * where they are, unused ones are zeroed; the caller installs nothing else.
+     */
+    private void install(Reservation r, PmdTable t, int i, long[] ptes, boolean chargeZeroing) {
+        AddressSpace mm = r.mm;
         int unused = 0;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
             int p = r.base + k;
-            if (r.isMapped(k) && Pte.kind(ptes[k]) == Pte.PRESENT) {
+            int kind = Pte.kind(ptes[k]);
+            if (r.isMapped(k) && (kind == Pte.PRESENT || kind == Pte.MIGRATION)) {
                 m.folios.nrAnon--; // the order-0 folio becomes part of the THP
                 mm.rssAnon--;
             } else {
-                if (r.isMapped(k)) {
-                    // mapped once, then zapped: that frame went back to the buddy and the
-                    // reservation would have been released; nothing to do here
-                    throw new IllegalStateException("reserved page " + p + " unmapped but reservation kept");
-                }
                 f.content[p] = 0;
                 unused++;
             }
         }
-        m.clock.charge(CostModel.ZERO_4K * unused + CostModel.TLB_FLUSH);
+        m.clock.charge((chargeZeroing ? CostModel.ZERO_4K * unused : 0) + CostModel.TLB_FLUSH);
         reserved -= unused;
         mm.reservations.remove(r.haddr);
         byBlock[r.base >> HPAGE_PMD_ORDER] = null;
@@ -195,11 +208,9 @@ final class Reservations {
         t.pte[i] = null; // the PTE table becomes the deposited one
         t.pmd[i] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, r.base);
         mm.rssAnon += HPAGE_PMD_NR;
-        m.promotion.unlockMmapWrite(id);
         resPagesCollapsed++;
         m.promotion.pagesCollapsed++;
         m.trace.emit("mm_collapse_huge_page", "mm=" + mm.name + ", isolated=1, status=succeeded (reservation in place)");
-        return ScanResult.SCAN_SUCCEED;
     }
 
     List<ReservationInfo> lru(int max) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
@@ -78,7 +77,14 @@ public class MmRuntime implements MemoryManager {
     private final ThpTunables tunables = new ThpTunables();
     private final Map<String, TreeMap<String, Registered>> registry = new LinkedHashMap<>();
     private final Map<String, String> selected = new LinkedHashMap<>(DEFAULTS);
-    private final Set<String> disabledPromoters = new TreeSet<>();
+    /** Explicit enable (true) or disable (false) of promoters by name; others follow {@link #DEFAULT_PROMOTERS}. */
+    private final Map<String, Boolean> promoterChoice = new TreeMap<>();
+    /**
+     * Promoters enabled as soon as they register: Linux's khugepaged and MADV_COLLAPSE, and the
+     * reservation promoter (which acts only on reservations). Any other promoter registers
+     * disabled until {@code policy enable promotion <name>}.
+     */
+    static final Set<String> DEFAULT_PROMOTERS = Set.of("khugepaged", "madv-collapse", "reservation");
     private Machine machine;
     private boolean traceOn;
     private long seq;
@@ -207,6 +213,10 @@ public class MmRuntime implements MemoryManager {
         LOG.info("{} policy service {} unregistered", kind, id);
     }
 
+    private boolean promoterEnabled(String name) {
+        return promoterChoice.getOrDefault(name, DEFAULT_PROMOTERS.contains(name));
+    }
+
     private Object active(String kind) {
         Registered r = registry.get(kind).get(selected.get(kind));
         return r == null ? null : r.service;
@@ -216,7 +226,7 @@ public class MmRuntime implements MemoryManager {
     private ActivePolicies current() {
         List<PromotionPolicy> promoters = new ArrayList<>();
         registry.get(Policies.KIND_PROMOTION).forEach((name, r) -> {
-            if (!disabledPromoters.contains(name)) {
+            if (promoterEnabled(name)) {
                 promoters.add((PromotionPolicy) r.service);
             }
         });
@@ -233,7 +243,7 @@ public class MmRuntime implements MemoryManager {
             List<String> cands = new ArrayList<>();
             for (Registered r : registry.get(kind).values()) {
                 cands.add(r.describe());
-                boolean on = kind.equals(Policies.KIND_PROMOTION) ? !disabledPromoters.contains(r.name)
+                boolean on = kind.equals(Policies.KIND_PROMOTION) ? promoterEnabled(r.name)
                         : r.name.equals(selected.get(kind));
                 if (on) {
                     active.add(r.describe());
@@ -256,11 +266,7 @@ public class MmRuntime implements MemoryManager {
                 throw new MmUsageException("policy: no promotion policy '" + n + "' (candidates: "
                         + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
             }
-            if (enable) {
-                disabledPromoters.remove(n);
-            } else {
-                disabledPromoters.add(n);
-            }
+            promoterChoice.put(n, enable);
             return;
         }
         if (!registry.get(kind).containsKey(name)) {
@@ -279,6 +285,9 @@ public class MmRuntime implements MemoryManager {
             throw new MmUsageException(cmd + ": no machine yet: boot one first (boot <size>)");
         }
         machine.setPolicies(current());
+        if (!cmd.equals("touch") && !cmd.equals("tick")) {
+            machine.settle(); // it would wait on pending migration entries
+        }
         return machine;
     }
 

@@ -1,0 +1,256 @@
+package org.thplab.mm.core.machine;
+
+import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
+import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
+import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.thplab.mm.api.VmEvent;
+import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.frames.Frames;
+import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.Reservation;
+import org.thplab.mm.core.vma.Vma;
+import org.thplab.mm.spi.AllocPurpose;
+import org.thplab.mm.spi.ScanResult;
+
+/**
+ * Promotion through migration entries, Zi Yan's idea in the reservation RFC's review: the range's
+ * present PTEs are replaced by migration entries (under the mmap lock held for read, as
+ * try_to_migrate() does), the huge page is built while they stand (a copy into a new huge page,
+ * or in place when a reservation holds the range), and only the final PMD install takes the mmap
+ * lock for write (Kirill Shutemov's reply: it still needs it). A fault on a migration entry waits
+ * until the promotion completes (migration_entry_wait()).
+ *
+ * <p>The build takes simulated time: it completes as an event on the clock. Operations other
+ * than a touch settle pending promotions first, as they would wait on the entries.
+ */
+final class Migrations {
+    /** Replacing one PTE by a migration entry (try_to_migrate_one()). */
+    static final long UNMAP_PTE = 100;
+    /** Installing the huge PMD and withdrawing the PTE table. */
+    static final long PMD_INSTALL = 1_000;
+
+    private final Machine m;
+    private final Frames f;
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    long waits;
+    long waitNs;
+
+    private final class Pending {
+        final AddressSpace mm;
+        final long haddr;
+        final Reservation res;
+        final int target;
+        final long due;
+        final String key;
+        boolean done;
+
+        Pending(AddressSpace mm, long haddr, Reservation res, int target, long due) {
+            this.mm = mm;
+            this.haddr = haddr;
+            this.res = res;
+            this.target = target;
+            this.due = due;
+            this.key = mm.id + "@" + haddr;
+        }
+    }
+
+    Migrations(Machine m) {
+        this.m = m;
+        this.f = m.f;
+    }
+
+    /** Starts a promotion of the range at {@code haddr}; it completes {@code copy time} later. */
+    ScanResult start(AddressSpace mm, long haddr) {
+        if (mm.dead) {
+            return ScanResult.SCAN_ANY_PROCESS;
+        }
+        Vma v = mm.find(haddr);
+        if (v == null || haddr < v.start || haddr + PMD_SIZE > v.end) {
+            return ScanResult.SCAN_ADDRESS_RANGE;
+        }
+        if (pending.containsKey(mm.id + "@" + haddr)) {
+            return ScanResult.SCAN_PAGE_LOCK;
+        }
+        PmdTable t = mm.pt.lookup(haddr);
+        int i = PageTable.pmdIndex(haddr);
+        if (t == null || (t.pte[i] == null && t.pmd[i] == 0)) {
+            return ScanResult.SCAN_PMD_NONE;
+        }
+        if (t.pte[i] == null) {
+            return ScanResult.SCAN_PMD_MAPPED;
+        }
+        long[] ptes = t.pte[i];
+        Reservation res = mm.reservations.get(haddr);
+        boolean writable = false;
+        int present = 0;
+        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+            long e = ptes[k];
+            int kind = Pte.kind(e);
+            if (kind == Pte.EMPTY || kind == Pte.ZERO) {
+                continue;
+            }
+            if (kind != Pte.PRESENT) {
+                return ScanResult.SCAN_PTE_NON_PRESENT;
+            }
+            int p = Pte.pfn(e);
+            int h = f.head(p);
+            int entire = f.order[h] == HPAGE_PMD_ORDER ? f.entireMapcount[h >> HPAGE_PMD_ORDER] : 0;
+            if (f.map[p] + entire > 1) {
+                return ScanResult.SCAN_EXCEED_SHARED_PTE; // other mappers would need their PTEs migrated too
+            }
+            if (res != null && p != res.base + k) {
+                res = null; // not the reservation's page: build by copy
+            }
+            writable |= Pte.writable(e);
+            present++;
+        }
+        if (!writable) {
+            return ScanResult.SCAN_PAGE_RO;
+        }
+        int target;
+        long buildNs;
+        if (res != null) {
+            target = res.base;
+            buildNs = CostModel.ZERO_4K * (HPAGE_PMD_NR - present);
+        } else {
+            target = m.allocator.alloc(HPAGE_PMD_ORDER, AllocPurpose.COLLAPSE, v.hugepage());
+            if (target < 0) {
+                m.stat.count(VmEvent.THP_COLLAPSE_ALLOC_FAILED);
+                return ScanResult.SCAN_ALLOC_HUGE_PAGE_FAIL;
+            }
+            m.stat.count(VmEvent.THP_COLLAPSE_ALLOC);
+            buildNs = CostModel.COPY_4K * present + CostModel.ZERO_4K * (HPAGE_PMD_NR - present);
+            // The allocation may have reclaimed: the range must still be what was checked.
+            if (t.pte[i] != ptes || changed(ptes)) {
+                m.folios.freeUnused(target, HPAGE_PMD_ORDER);
+                return ScanResult.SCAN_FAIL;
+            }
+        }
+        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+            if (Pte.kind(ptes[k]) == Pte.PRESENT) {
+                ptes[k] = (ptes[k] & ~Pte.KIND_MASK) | Pte.MIGRATION;
+            }
+        }
+        m.clock.charge(UNMAP_PTE * present + CostModel.TLB_FLUSH);
+        Pending pd = new Pending(mm, haddr, res, target, m.clock.now() + buildNs);
+        pending.put(pd.key, pd);
+        m.clock.schedule("migration " + pd.key, buildNs, () -> complete(pd));
+        m.trace.emit("mm_migrate_promote_begin", String.format("mm=%s, address=0x%x, in_place=%d, present=%d",
+                mm.name, haddr, res != null ? 1 : 0, present));
+        return ScanResult.SCAN_SUCCEED;
+    }
+
+    private boolean changed(long[] ptes) {
+        for (long e : ptes) {
+            int k = Pte.kind(e);
+            if (k != Pte.EMPTY && k != Pte.ZERO && k != Pte.PRESENT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The build is done: install the huge PMD under the mmap write lock, or roll back. */
+    private void complete(Pending pd) {
+        if (pd.done) {
+            return;
+        }
+        pd.done = true;
+        pending.remove(pd.key);
+        AddressSpace mm = pd.mm;
+        PmdTable t = mm.pt.lookup(pd.haddr);
+        int i = PageTable.pmdIndex(pd.haddr);
+        long[] ptes = t == null ? null : t.pte[i];
+        boolean intact = !mm.dead && ptes != null;
+        if (intact && pd.res != null) {
+            intact = mm.reservations.get(pd.haddr) == pd.res;
+        }
+        if (!intact) {
+            rollback(pd, ptes);
+            return;
+        }
+        int id = mm.id;
+        m.promotion.lockMmapWrite(id);
+        m.clock.charge(PMD_INSTALL + CostModel.TLB_FLUSH);
+        int present = 0;
+        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+            long e = ptes[k];
+            if (Pte.kind(e) == Pte.MIGRATION) {
+                present++;
+                if (pd.res == null) {
+                    f.content[pd.target + k] = f.content[Pte.pfn(e)];
+                }
+            } else if (pd.res == null || !pd.res.isMapped(k)) {
+                f.content[pd.target + k] = 0;
+            }
+        }
+        if (pd.res != null) {
+            // In place: the reservation's pages become the THP, as Reservations.promote().
+            m.reservations.promoteMigrated(pd.res, ptes);
+        } else {
+            for (int k = 0; k < HPAGE_PMD_NR; k++) {
+                if (Pte.kind(ptes[k]) == Pte.MIGRATION) {
+                    m.folios.removePteRmap(Pte.pfn(ptes[k]));
+                    mm.rssAnon--;
+                }
+            }
+            m.folios.initAnon(pd.target, HPAGE_PMD_ORDER, mm.family.id, (int) (pd.haddr >>> 12));
+            m.folios.addPmdRmap(pd.target);
+            mm.rssAnon += HPAGE_PMD_NR;
+            m.promotion.pagesCollapsed++;
+        }
+        t.pte[i] = null;
+        t.pmd[i] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, pd.target);
+        m.promotion.unlockMmapWrite(id);
+        m.trace.emit("mm_migrate_promote_end", String.format("mm=%s, address=0x%x, present=%d, status=succeeded",
+                mm.name, pd.haddr, present));
+    }
+
+    /** Restores PRESENT PTEs from the migration entries left; frees a copy target. */
+    private void rollback(Pending pd, long[] ptes) {
+        if (ptes != null) {
+            for (int k = 0; k < HPAGE_PMD_NR; k++) {
+                if (Pte.kind(ptes[k]) == Pte.MIGRATION) {
+                    ptes[k] = (ptes[k] & ~Pte.KIND_MASK) | Pte.PRESENT;
+                }
+            }
+        }
+        if (pd.res == null) {
+            m.folios.freeUnused(pd.target, HPAGE_PMD_ORDER);
+        }
+        m.trace.emit("mm_migrate_promote_end", String.format("mm=%s, address=0x%x, status=rolled_back", pd.mm.name, pd.haddr));
+    }
+
+    /** migration_entry_wait(): a fault on a migration entry waits for its promotion. */
+    void waitFor(AddressSpace mm, long va) {
+        Pending pd = pending.get(mm.id + "@" + (va & ~(PMD_SIZE - 1)));
+        if (pd == null) {
+            throw new IllegalStateException("migration entry at 0x" + Long.toHexString(va) + " without a pending promotion");
+        }
+        long wait = Math.max(0, pd.due - m.clock.now());
+        waits++;
+        waitNs += wait;
+        m.clock.charge(wait);
+        complete(pd);
+    }
+
+    /** Completes every pending promotion (an operation that would wait on their entries). */
+    void settle() {
+        for (Pending pd : new ArrayList<>(pending.values())) {
+            long wait = Math.max(0, pd.due - m.clock.now());
+            m.clock.charge(wait);
+            complete(pd);
+        }
+    }
+
+    boolean any() {
+        return !pending.isEmpty();
+    }
+}
