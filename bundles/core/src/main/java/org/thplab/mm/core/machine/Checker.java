@@ -9,6 +9,7 @@ import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.vma.AddressSpace;
 
 /**
@@ -39,7 +40,7 @@ final class Checker {
         int n = f.nr;
         // owners[p]: 0 = nobody, 1 = free list, 2 = a folio or a kernel page, 3 = a page table
         byte[] owners = new byte[n];
-        int[] ptes = new int[n];       // PTE mappings per page
+        int[] pteMaps = new int[n];       // PTE mappings per page
         long[] pmds = new long[f.nrBlocks]; // PMD mappings per THP
         long[] swapRefs = m.swap == null ? null : new long[m.swap.nslots];
         long free = 0;
@@ -85,7 +86,7 @@ final class Checker {
                 int used = 0;
                 for (int i = 0; i < 512; i++) {
                     long base = ((long) d << PageTable.DIR_SHIFT) + ((long) i << PageTable.PMD_SHIFT);
-                    long[] pt = t.pte[i];
+                    PteTable pt = t.pte[i];
                     long pmd = t.pmd[i];
                     int table = t.tableFrame[i];
                     if (pt == null && pmd == 0) {
@@ -132,7 +133,7 @@ final class Checker {
                         continue;
                     }
                     for (int j = 0; j < 512; j++) {
-                        long e = pt[j];
+                        long e = pt.get(j);
                         long va = base + ((long) j << 12);
                         switch (Pte.kind(e)) {
                             case Pte.EMPTY -> { }
@@ -146,7 +147,7 @@ final class Checker {
                                 if (p <= 0 || p >= n || !Machine.isAnon(f.type[p])) {
                                     problem(mm.name + ": PTE at 0x" + Long.toHexString(va) + " maps frame " + p + " that is not anonymous");
                                 } else {
-                                    ptes[p]++;
+                                    pteMaps[p]++;
                                     rss++;
                                     checkRmap(mm, p, va);
                                 }
@@ -253,11 +254,11 @@ final class Checker {
                             if (k > 0 && (f.type[q] != Frames.ANON_TAIL || f.order[q] != HPAGE_PMD_ORDER)) {
                                 problem("THP " + p + ": frame " + q + " is not its tail");
                             }
-                            if (f.map[q] != ptes[q]) {
-                                problem("frame " + q + ": mapcount " + f.map[q] + " but " + ptes[q] + " PTEs map it");
+                            if (f.map[q] != pteMaps[q]) {
+                                problem("frame " + q + ": mapcount " + f.map[q] + " but " + pteMaps[q] + " PTEs map it");
                             }
-                            mappings += ptes[q];
-                            if (ptes[q] > 0) {
+                            mappings += pteMaps[q];
+                            if (pteMaps[q] > 0) {
                                 mapped++;
                             }
                         }
@@ -282,13 +283,13 @@ final class Checker {
                         }
                         p += HPAGE_PMD_NR - 1;
                     } else {
-                        if (f.map[p] != ptes[p]) {
-                            problem("frame " + p + ": mapcount " + f.map[p] + " but " + ptes[p] + " PTEs map it");
+                        if (f.map[p] != pteMaps[p]) {
+                            problem("frame " + p + ": mapcount " + f.map[p] + " but " + pteMaps[p] + " PTEs map it");
                         }
-                        if (f.ref[p] != ptes[p]) {
-                            problem("frame " + p + ": refcount " + f.ref[p] + " but " + ptes[p] + " mappings");
+                        if (f.ref[p] != pteMaps[p]) {
+                            problem("frame " + p + ": refcount " + f.ref[p] + " but " + pteMaps[p] + " mappings");
                         }
-                        if (ptes[p] == 0) {
+                        if (pteMaps[p] == 0) {
                             problem("frame " + p + " is leaked: an anonymous page nothing maps");
                         }
                     }

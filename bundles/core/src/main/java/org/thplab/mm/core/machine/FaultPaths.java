@@ -14,6 +14,7 @@ import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Region;
 import org.thplab.mm.core.vma.Vma;
@@ -92,7 +93,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         int i = PageTable.pmdIndex(va);
         int j = PageTable.pteIndex(va);
         for (int attempt = 0; attempt < 8; attempt++) {
-            long[] ptes = t.pte[i];
+            PteTable ptes = t.pte[i];
             if (ptes == null) {
                 long pmd = t.pmd[i];
                 if (pmd != 0) {
@@ -134,7 +135,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                 }
                 continue;
             }
-            long e = ptes[j];
+            long e = ptes.get(j);
             switch (Pte.kind(e)) {
                 case Pte.PRESENT -> {
                     if (write && !Pte.writable(e)) {
@@ -150,7 +151,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                         }
                         return true;
                     }
-                    ptes[j] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+                    ptes.set(j, e | Pte.YOUNG | (write ? Pte.DIRTY : 0));
                     if (write) {
                         store(vma, va, Pte.pfn(e));
                     }
@@ -171,7 +172,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                         if (o == FaultOutcome.OOM) {
                             return false;
                         }
-                        if (o == FaultOutcome.MAPPED || ptes[j] != e) {
+                        if (o == FaultOutcome.MAPPED || ptes.get(j) != e) {
                             continue;
                         }
                     }
@@ -211,13 +212,13 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                         if (o == FaultOutcome.OOM) {
                             return false;
                         }
-                        if (o == FaultOutcome.MAPPED || ptes[j] != Pte.NONE) {
+                        if (o == FaultOutcome.MAPPED || ptes.get(j) != Pte.NONE) {
                             continue;
                         }
                     }
                     // do_anonymous_page(): the zero page for a read, a new zeroed page for a write.
                     if (!write) {
-                        ptes[j] = Pte.make(Pte.ZERO, 0, m.zeroPfn);
+                        ptes.set(j, Pte.make(Pte.ZERO, 0, m.zeroPfn));
                         return true;
                     }
                     int r = newPage(mm, vma, ptes, j, va, Pte.NONE);
@@ -272,13 +273,13 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
      * once: its frame, or OOM, or RETRY when the PTE changed while the allocation reclaimed
      * (the kernel's pte_same() check after retaking the lock).
      */
-    private int allocMappedPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long expect) {
+    private int allocMappedPage(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long expect) {
         vma.anonVma = true; // anon_vma_prepare() in do_anonymous_page(), wp_page_copy()
         int p = m.allocator.alloc(0, AllocPurpose.FAULT_BASE, vma.hugepage());
         if (p < 0) {
             return OOM;
         }
-        if (ptes[j] != expect) {
+        if (ptes.get(j) != expect) {
             m.folios.freeUnused(p, 0);
             return RETRY;
         }
@@ -296,13 +297,13 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
      * A new private page at PTE {@code j} (do_anonymous_page for a write, wp_page_copy from the
      * zero page): 1 = mapped, 0 = the PTE changed meanwhile (retry), -1 = out of memory.
      */
-    private int newPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long expect) {
+    private int newPage(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long expect) {
         int p = allocMappedPage(mm, vma, ptes, j, va, expect);
         if (p < 0) {
             return failed(p);
         }
         m.clock.charge(CostModel.ZERO_4K);
-        ptes[j] = Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, p);
+        ptes.set(j, Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, p));
         mm.rssAnon++;
         store(vma, va, p);
         return 1;
@@ -313,11 +314,11 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
      * whose only reference is this PTE, wp_can_reuse_anon_folio()); otherwise copy 4 KiB.
      * 1 = done, 0 = retry, -1 = out of memory.
      */
-    private int doWpPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long e) {
+    private int doWpPage(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long e) {
         int p = Pte.pfn(e);
         int h = f.head(p);
         if (Pte.exclusive(e) || (f.order[h] == 0 && f.ref[h] == 1)) {
-            ptes[j] = e | Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE;
+            ptes.set(j, e | Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE);
             store(vma, va, p);
             return 1;
         }
@@ -327,7 +328,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         }
         m.clock.charge(CostModel.COPY_4K + CostModel.TLB_FLUSH);
         f.content[np] = f.content[p];
-        ptes[j] = Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, np);
+        ptes.set(j, Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, np));
         var res = m.reservations.byBlock[p >> Frames.HPAGE_PMD_ORDER];
         m.folios.removePteRmap(p);
         FaultPolicy fp = m.policies.fault();
@@ -339,12 +340,12 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     }
 
     /** do_swap_page() for __collapse_huge_page_swapin(): a read fault on the swap PTE at {@code j}. */
-    int swapIn(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long e) {
+    int swapIn(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long e) {
         return doSwapPage(mm, vma, ptes, j, va, e, false);
     }
 
     /** do_swap_page(): read the page back into a new base page. 1 = mapped, 0 = retry, -1 = OOM. */
-    private int doSwapPage(AddressSpace mm, Vma vma, long[] ptes, int j, long va, long e, boolean write) {
+    private int doSwapPage(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long e, boolean write) {
         m.stat.count(VmEvent.PGMAJFAULT);
         int np = allocMappedPage(mm, vma, ptes, j, va, e);
         if (np < 0) {
@@ -360,7 +361,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         m.swap.put(slot);
         mm.swapEntries--;
         long flags = Pte.YOUNG | (exclusive ? Pte.EXCLUSIVE | (write ? Pte.WRITE | Pte.DIRTY : 0) : 0);
-        ptes[j] = Pte.make(Pte.PRESENT, flags, np);
+        ptes.set(j, Pte.make(Pte.PRESENT, flags, np));
         mm.rssAnon++;
         return 1;
     }
@@ -565,7 +566,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         if (r == null || r.isMapped(k)) {
             return FaultOutcome.FALLBACK;
         }
-        long[] ptes = t.pte[slot];
+        PteTable ptes = t.pte[slot];
         if (ptes == null) {
             if (t.pmd[slot] != 0) {
                 return FaultOutcome.FALLBACK;
@@ -575,7 +576,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                 return FaultOutcome.OOM;
             }
         }
-        long e = ptes[k];
+        long e = ptes.get(k);
         if (Pte.kind(e) != Pte.EMPTY && Pte.kind(e) != Pte.ZERO) {
             return FaultOutcome.FALLBACK;
         }
@@ -583,7 +584,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         int p = m.reservations.take(r, k);
         m.folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
         m.folios.addPteRmap(p);
-        ptes[k] = Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, p);
+        ptes.set(k, Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, p));
         mm.rssAnon++;
         int used = r.used;
         long haddr = r.haddr;
@@ -599,10 +600,10 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         if (!hugeSuitable() || m.reservations.at(mm, va) != null || (t.pte[slot] == null && t.pmd[slot] != 0)) {
             throw new IllegalStateException("reserveAndMap: the range is not suitable, already reserved or PMD-mapped");
         }
-        long[] ptes = t.pte[slot];
+        PteTable ptes = t.pte[slot];
         if (ptes != null) {
-            for (long e : ptes) {
-                int k = Pte.kind(e);
+            for (int j = 0; j < 512; j++) {
+                int k = Pte.kind(ptes.get(j));
                 if (k != Pte.EMPTY && k != Pte.ZERO) {
                     return FaultOutcome.FALLBACK; // the range already maps memory (a forked child's copy)
                 }

@@ -14,6 +14,7 @@ import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Vma;
 
@@ -201,17 +202,17 @@ final class Folios {
         long pmd = t.pmd[i];
         m.stat.count(VmEvent.THP_SPLIT_PMD);
         m.clock.charge(CostModel.SPLIT_PMD + CostModel.TLB_FLUSH);
-        long[] ptes = new long[512];
+        PteTable ptes = new PteTable();
         if (Pte.kind(pmd) == Pte.HUGE_ZERO) {
             long z = Pte.make(Pte.ZERO, 0, m.zeroPfn);
-            Arrays.fill(ptes, z);
+            ptes.fill(z);
             m.hugeZeroUsers--;
         } else {
             int h = Pte.pfn(pmd);
             long flags = pmd & (Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE);
             int b = h >> HPAGE_PMD_ORDER;
             for (int k = 0; k < HPAGE_PMD_NR; k++) {
-                ptes[k] = Pte.make(Pte.PRESENT, flags, h + k);
+                ptes.set(k, Pte.make(Pte.PRESENT, flags, h + k));
                 if (f.map[h + k]++ == 0) {
                     f.nrPagesMapped[b]++;
                 }
@@ -285,12 +286,12 @@ final class Folios {
     // Page tables.
 
     /** Allocates a PTE table for slot {@code i} (__pte_alloc); returns it, or null when out of memory. */
-    long[] allocPteTable(AddressSpace mm, PmdTable t, int i) {
+    PteTable allocPteTable(AddressSpace mm, PmdTable t, int i) {
         int pt = allocPgtableFrame(mm);
         if (pt < 0) {
             return null;
         }
-        long[] ptes = new long[512];
+        PteTable ptes = new PteTable();
         t.pte[i] = ptes;
         t.tableFrame[i] = pt;
         t.used++;
@@ -365,14 +366,14 @@ final class Folios {
                 }
                 splitHugePmd(mm, t, i, pmdStart);
             }
-            long[] ptes = t.pte[i];
+            PteTable ptes = t.pte[i];
             if (ptes != null) {
                 for (long a = va; a < segEnd; a += PAGE_SIZE) {
                     int j = PageTable.pteIndex(a);
-                    long e = ptes[j];
+                    long e = ptes.get(j);
                     if (e != Pte.NONE) {
                         zapPte(mm, e);
-                        ptes[j] = Pte.NONE;
+                        ptes.set(j, Pte.NONE);
                         any = true;
                     }
                 }
@@ -430,7 +431,7 @@ final class Folios {
                     continue;
                 }
                 int i = PageTable.pmdIndex(va);
-                long[] ptes = pt.pte[i];
+                PteTable ptes = pt.pte[i];
                 long pmd = pt.pmd[i];
                 if (ptes == null && pmd == 0) {
                     continue;
@@ -459,26 +460,26 @@ final class Folios {
                     ct.used++;
                     continue;
                 }
-                long[] cptes = allocPteTable(child, ct, i);
+                PteTable cptes = allocPteTable(child, ct, i);
                 if (cptes == null) {
                     return false;
                 }
                 for (int j = 0; j < 512; j++) {
-                    long e = ptes[j];
+                    long e = ptes.get(j);
                     switch (Pte.kind(e)) {
                         case Pte.PRESENT -> {
                             long shared = e & ~(Pte.WRITE | Pte.EXCLUSIVE);
-                            ptes[j] = shared;
-                            cptes[j] = shared & ~Pte.YOUNG; // copy_present_pte(): pte_mkold() for the child
+                            ptes.set(j, shared);
+                            cptes.set(j, shared & ~Pte.YOUNG); // copy_present_pte(): pte_mkold() for the child
                             addPteRmap(Pte.pfn(e));
                             child.rssAnon++;
                         }
                         case Pte.SWAP -> {
                             m.swap.count[Pte.pfn(e)]++;
                             child.swapEntries++;
-                            cptes[j] = e;
+                            cptes.set(j, e);
                         }
-                        case Pte.ZERO -> cptes[j] = e;
+                        case Pte.ZERO -> cptes.set(j, e);
                         default -> { }
                     }
                 }

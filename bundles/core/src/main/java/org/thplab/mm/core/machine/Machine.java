@@ -28,6 +28,7 @@ import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.swap.SwapDevice;
 import org.thplab.mm.core.vma.AddressSpace;
@@ -439,7 +440,7 @@ public final class Machine {
                 continue;
             }
             int i = PageTable.pmdIndex(va);
-            long[] ptes = t.pte[i];
+            PteTable ptes = t.pte[i];
             if (ptes == null) {
                 if (Pte.kind(t.pmd[i]) == Pte.HUGE) {
                     long pages = (segEnd - va) >>> 12;
@@ -448,7 +449,7 @@ public final class Machine {
                 }
             } else {
                 for (long a = va; a < segEnd; a += PAGE_SIZE) {
-                    int k = Pte.kind(ptes[PageTable.pteIndex(a)]);
+                    int k = Pte.kind(ptes.get(PageTable.pteIndex(a)));
                     if (k == Pte.PRESENT || k == Pte.MIGRATION) {
                         acc[0]++;
                     } else if (k == Pte.SWAP) {
@@ -530,12 +531,12 @@ public final class Machine {
             return 0;
         }
         int i = PageTable.pmdIndex(va);
-        long[] ptes = t.pte[i];
+        PteTable ptes = t.pte[i];
         if (ptes == null) {
             long pmd = t.pmd[i];
             return Pte.kind(pmd) == Pte.HUGE ? f.content[Pte.pfn(pmd) + PageTable.pteIndex(va)] : 0;
         }
-        long e = ptes[PageTable.pteIndex(va)];
+        long e = ptes.get(PageTable.pteIndex(va));
         return switch (Pte.kind(e)) {
             case Pte.PRESENT, Pte.MIGRATION -> f.content[Pte.pfn(e)];
             case Pte.SWAP -> swap.content[Pte.pfn(e)];
@@ -631,8 +632,8 @@ public final class Machine {
         PmdTable t = mm.pt.lookup(va);
         int i = PageTable.pmdIndex(va);
         int pfn = -1;
-        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i][PageTable.pteIndex(va)]) == Pte.PRESENT) {
-            pfn = Pte.pfn(t.pte[i][PageTable.pteIndex(va)]);
+        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i].get(PageTable.pteIndex(va))) == Pte.PRESENT) {
+            pfn = Pte.pfn(t.pte[i].get(PageTable.pteIndex(va)));
         } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
             pfn = Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
         }

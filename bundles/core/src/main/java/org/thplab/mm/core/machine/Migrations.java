@@ -13,6 +13,7 @@ import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Reservation;
 import org.thplab.mm.core.vma.Vma;
@@ -86,12 +87,12 @@ final class Migrations {
         if (t.pte[i] == null) {
             return ScanResult.SCAN_PMD_MAPPED;
         }
-        long[] ptes = t.pte[i];
+        PteTable ptes = t.pte[i];
         Reservation res = mm.reservations.get(haddr);
         boolean writable = false;
         int present = 0;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            long e = ptes[k];
+            long e = ptes.get(k);
             int kind = Pte.kind(e);
             if (kind == Pte.EMPTY || kind == Pte.ZERO) {
                 continue;
@@ -134,8 +135,8 @@ final class Migrations {
             }
         }
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            if (Pte.kind(ptes[k]) == Pte.PRESENT) {
-                ptes[k] = (ptes[k] & ~Pte.KIND_MASK) | Pte.MIGRATION;
+            if (Pte.kind(ptes.get(k)) == Pte.PRESENT) {
+                ptes.set(k, (ptes.get(k) & ~Pte.KIND_MASK) | Pte.MIGRATION);
             }
         }
         m.clock.charge(UNMAP_PTE * present + CostModel.TLB_FLUSH);
@@ -147,9 +148,9 @@ final class Migrations {
         return ScanResult.SCAN_SUCCEED;
     }
 
-    private boolean changed(long[] ptes) {
-        for (long e : ptes) {
-            int k = Pte.kind(e);
+    private boolean changed(PteTable ptes) {
+        for (int j = 0; j < 512; j++) {
+            int k = Pte.kind(ptes.get(j));
             if (k != Pte.EMPTY && k != Pte.ZERO && k != Pte.PRESENT) {
                 return true;
             }
@@ -167,7 +168,7 @@ final class Migrations {
         AddressSpace mm = pd.mm;
         PmdTable t = mm.pt.lookup(pd.haddr);
         int i = PageTable.pmdIndex(pd.haddr);
-        long[] ptes = t == null ? null : t.pte[i];
+        PteTable ptes = t == null ? null : t.pte[i];
         boolean intact = !mm.dead && ptes != null;
         if (intact && pd.res != null) {
             intact = mm.reservations.get(pd.haddr) == pd.res;
@@ -181,7 +182,7 @@ final class Migrations {
         m.clock.charge(PMD_INSTALL + CostModel.TLB_FLUSH);
         int present = 0;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            long e = ptes[k];
+            long e = ptes.get(k);
             if (Pte.kind(e) == Pte.MIGRATION) {
                 present++;
                 if (pd.res == null) {
@@ -196,8 +197,8 @@ final class Migrations {
             m.reservations.promoteMigrated(pd.res, ptes);
         } else {
             for (int k = 0; k < HPAGE_PMD_NR; k++) {
-                if (Pte.kind(ptes[k]) == Pte.MIGRATION) {
-                    m.folios.removePteRmap(Pte.pfn(ptes[k]));
+                if (Pte.kind(ptes.get(k)) == Pte.MIGRATION) {
+                    m.folios.removePteRmap(Pte.pfn(ptes.get(k)));
                     mm.rssAnon--;
                 }
             }
@@ -214,11 +215,11 @@ final class Migrations {
     }
 
     /** Restores PRESENT PTEs from the migration entries left; frees a copy target. */
-    private void rollback(Pending pd, long[] ptes) {
+    private void rollback(Pending pd, PteTable ptes) {
         if (ptes != null) {
             for (int k = 0; k < HPAGE_PMD_NR; k++) {
-                if (Pte.kind(ptes[k]) == Pte.MIGRATION) {
-                    ptes[k] = (ptes[k] & ~Pte.KIND_MASK) | Pte.PRESENT;
+                if (Pte.kind(ptes.get(k)) == Pte.MIGRATION) {
+                    ptes.set(k, (ptes.get(k) & ~Pte.KIND_MASK) | Pte.PRESENT);
                 }
             }
         }

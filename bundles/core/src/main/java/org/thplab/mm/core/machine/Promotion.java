@@ -15,6 +15,7 @@ import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Vma;
 import org.thplab.mm.spi.AllocPurpose;
@@ -230,10 +231,10 @@ final class Promotion implements PromotionContext {
             long maxNone = m.tunables.number("khugepaged/max_ptes_none");
             long maxSwap = m.tunables.number("khugepaged/max_ptes_swap");
             long maxShared = m.tunables.number("khugepaged/max_ptes_shared");
-            long[] ptes = mm.pt.lookup(haddr).pte[PageTable.pmdIndex(haddr)];
+            PteTable ptes = mm.pt.lookup(haddr).pte[PageTable.pmdIndex(haddr)];
             r = null;
             for (int j = 0; j < 512 && r == null; j++) {
-                long e = ptes[j];
+                long e = ptes.get(j);
                 switch (Pte.kind(e)) {
                     case Pte.SWAP -> {
                         if (++unmapped > maxSwap && khugepaged) {
@@ -361,12 +362,12 @@ final class Promotion implements PromotionContext {
         ScanResult r = ScanResult.SCAN_SUCCEED;
         for (int j = 0; j < 512; j++) {
             PmdTable t = mm.pt.lookup(haddr);
-            long[] ptes = t == null ? null : t.pte[PageTable.pmdIndex(haddr)];
+            PteTable ptes = t == null ? null : t.pte[PageTable.pmdIndex(haddr)];
             if (ptes == null) {
                 r = ScanResult.SCAN_PMD_NULL;
                 break;
             }
-            long e = ptes[j];
+            long e = ptes.get(j);
             if (Pte.kind(e) != Pte.SWAP) {
                 continue;
             }
@@ -401,7 +402,7 @@ final class Promotion implements PromotionContext {
         }
         PmdTable pt = mm.pt.lookup(t.haddr);
         int i = PageTable.pmdIndex(t.haddr);
-        long[] ptes = pt.pte[i];
+        PteTable ptes = pt.pte[i];
         r = isolate(mm, ptes, t.khugepaged);
         if (r != ScanResult.SCAN_SUCCEED) {
             return abort(t, r);
@@ -410,7 +411,7 @@ final class Promotion implements PromotionContext {
         int h = t.hpage;
         int present = 0;
         for (int j = 0; j < 512; j++) {
-            long e = ptes[j];
+            long e = ptes.get(j);
             if (Pte.kind(e) == Pte.PRESENT) {
                 int p = Pte.pfn(e);
                 if (poisoned != null && poisoned.get(p)) {
@@ -426,7 +427,7 @@ final class Promotion implements PromotionContext {
         m.clock.charge(CostModel.COPY_4K * present + CostModel.ZERO_4K * (512 - present));
         // Release the old pages; the PTE table becomes the table deposited for the huge PMD.
         for (int j = 0; j < 512; j++) {
-            long e = ptes[j];
+            long e = ptes.get(j);
             if (Pte.kind(e) == Pte.PRESENT) {
                 m.folios.removePteRmap(Pte.pfn(e));
                 mm.rssAnon--;
@@ -443,7 +444,7 @@ final class Promotion implements PromotionContext {
     }
 
     /** __collapse_huge_page_isolate(): the checks again, now that nothing can change the range. */
-    private ScanResult isolate(AddressSpace mm, long[] ptes, boolean khugepaged) {
+    private ScanResult isolate(AddressSpace mm, PteTable ptes, boolean khugepaged) {
         long maxNone = m.tunables.number("khugepaged/max_ptes_none");
         long maxShared = m.tunables.number("khugepaged/max_ptes_shared");
         int none = 0;
@@ -453,7 +454,7 @@ final class Promotion implements PromotionContext {
         int firstPfn = 0;
         ScanResult r = null;
         for (int j = 0; j < 512 && r == null; j++) {
-            long e = ptes[j];
+            long e = ptes.get(j);
             switch (Pte.kind(e)) {
                 case Pte.EMPTY, Pte.ZERO -> {
                     if (++none > maxNone && khugepaged) {

@@ -15,6 +15,7 @@ import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.spi.ReclaimContext;
 import org.thplab.mm.spi.ReclaimPolicy;
@@ -197,7 +198,7 @@ final class Reclaim implements ReclaimContext {
                     break;
                 }
                 int i = PageTable.pmdIndex(va);
-                long[] ptes = t.pte[i];
+                PteTable ptes = t.pte[i];
                 if (ptes == null) {
                     long pmd = t.pmd[i];
                     if (Pte.kind(pmd) == Pte.HUGE && Pte.pfn(pmd) == h && Pte.young(pmd)) {
@@ -207,9 +208,9 @@ final class Reclaim implements ReclaimContext {
                     break;
                 }
                 int j = PageTable.pteIndex(va);
-                long e = ptes[j];
+                long e = ptes.get(j);
                 if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k && Pte.young(e)) {
-                    ptes[j] = e & ~Pte.YOUNG;
+                    ptes.set(j, e & ~Pte.YOUNG);
                     young = true;
                 }
             }
@@ -231,11 +232,11 @@ final class Reclaim implements ReclaimContext {
             if (t == null || t.pte[PageTable.pmdIndex(va)] == null) {
                 continue;
             }
-            long[] ptes = t.pte[PageTable.pmdIndex(va)];
+            PteTable ptes = t.pte[PageTable.pmdIndex(va)];
             int j = PageTable.pteIndex(va);
-            if (Pte.kind(ptes[j]) == Pte.PRESENT && Pte.pfn(ptes[j]) == p) {
+            if (Pte.kind(ptes.get(j)) == Pte.PRESENT && Pte.pfn(ptes.get(j)) == p) {
                 m.swap.count[slot]++;
-                ptes[j] = Pte.make(Pte.SWAP, 0, slot);
+                ptes.set(j, Pte.make(Pte.SWAP, 0, slot));
                 mm.rssAnon--;
                 mm.swapEntries++;
                 m.folios.removePteRmap(p);
@@ -275,9 +276,9 @@ final class Reclaim implements ReclaimContext {
                 continue;
             }
             m.folios.splitHugePmd(mm, t, i, haddr);
-            long[] ptes = t.pte[i];
+            PteTable ptes = t.pte[i];
             for (int k = 0; k < HPAGE_PMD_NR; k++) {
-                ptes[k] = Pte.make(Pte.SWAP, 0, cluster + k);
+                ptes.set(k, Pte.make(Pte.SWAP, 0, cluster + k));
                 m.swap.count[cluster + k]++;
                 m.folios.removePteRmap(h + k);
             }
@@ -330,10 +331,10 @@ final class Reclaim implements ReclaimContext {
                     m.folios.splitHugePmd(mm, t, i, pmdStart);
                 }
             }
-            long[] ptes = t.pte[i];
+            PteTable ptes = t.pte[i];
             if (ptes != null) {
                 for (long a = va; a < segEnd; a += PAGE_SIZE) {
-                    long e = ptes[PageTable.pteIndex(a)];
+                    long e = ptes.get(PageTable.pteIndex(a));
                     if (Pte.kind(e) != Pte.PRESENT) {
                         continue;
                     }
@@ -344,7 +345,7 @@ final class Reclaim implements ReclaimContext {
                             continue; // some page of it is shared
                         }
                         m.folios.splitFolio(h);
-                        e = ptes[PageTable.pteIndex(a)];
+                        e = ptes.get(PageTable.pteIndex(a));
                         if (Pte.kind(e) != Pte.PRESENT) {
                             continue;
                         }
@@ -479,13 +480,13 @@ final class Reclaim implements ReclaimContext {
             if (t == null) {
                 continue;
             }
-            long[] ptes = t.pte[PageTable.pmdIndex(va)];
+            PteTable ptes = t.pte[PageTable.pmdIndex(va)];
             if (ptes == null) {
                 continue;
             }
             int j = PageTable.pteIndex(va);
-            if (Pte.kind(ptes[j]) == Pte.PRESENT && Pte.pfn(ptes[j]) == p) {
-                ptes[j] = Pte.withPfn(ptes[j], np);
+            if (Pte.kind(ptes.get(j)) == Pte.PRESENT && Pte.pfn(ptes.get(j)) == p) {
+                ptes.set(j, Pte.withPfn(ptes.get(j), np));
             }
         }
         f.type[p] = Frames.ISOLATED;

@@ -12,6 +12,7 @@ import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Reservation;
 import org.thplab.mm.core.vma.Vma;
@@ -144,10 +145,10 @@ final class Reservations {
         if (t == null || t.pte[i] == null) {
             return t != null && t.pmd[i] != 0 ? ScanResult.SCAN_PMD_MAPPED : ScanResult.SCAN_PMD_NULL;
         }
-        long[] ptes = t.pte[i];
+        PteTable ptes = t.pte[i];
         boolean writable = false;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            long e = ptes[k];
+            long e = ptes.get(k);
             int kind = Pte.kind(e);
             if (kind == Pte.EMPTY || kind == Pte.ZERO) {
                 continue;
@@ -175,7 +176,7 @@ final class Reservations {
     }
 
     /** The install of a migration-entry promotion in place (the caller holds the mmap write lock). */
-    void promoteMigrated(Reservation r, long[] ptes) {
+    void promoteMigrated(Reservation r, PteTable ptes) {
         PmdTable t = r.mm.pt.lookup(r.haddr);
         install(r, t, PageTable.pmdIndex(r.haddr), ptes, false); // zeroed while the entries stood
     }
@@ -184,12 +185,12 @@ final class Reservations {
      * Turns the reserved block into the THP: mapped pages (present or migration entries) stay
      * where they are, unused ones are zeroed; the caller installs nothing else.
      */
-    private void install(Reservation r, PmdTable t, int i, long[] ptes, boolean chargeZeroing) {
+    private void install(Reservation r, PmdTable t, int i, PteTable ptes, boolean chargeZeroing) {
         AddressSpace mm = r.mm;
         int unused = 0;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
             int p = r.base + k;
-            int kind = Pte.kind(ptes[k]);
+            int kind = Pte.kind(ptes.get(k));
             if (r.isMapped(k) && (kind == Pte.PRESENT || kind == Pte.MIGRATION)) {
                 m.folios.nrAnon--; // the order-0 folio becomes part of the THP
                 mm.rssAnon--;

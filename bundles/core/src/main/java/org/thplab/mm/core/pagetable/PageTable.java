@@ -15,7 +15,7 @@ public final class PageTable {
     /** One 1 GiB piece: 512 PMD slots. */
     public static final class PmdTable {
         public final long[] pmd = new long[512];
-        public final long[][] pte = new long[512][];
+        public final PteTable[] pte = new PteTable[512];
         public final int[] tableFrame = new int[512];
         /** Slots that hold a huge PMD or a PTE table. */
         public int used;

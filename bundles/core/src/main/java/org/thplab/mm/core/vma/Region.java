@@ -1,5 +1,7 @@
 package org.thplab.mm.core.vma;
 
+import org.thplab.mm.core.pagetable.PteTable;
+
 /**
  * A named mapping as the user made it with {@code mmap}, and the oracle of its content: the
  * token the process last wrote to each page (0 = never written, reads zeroes). The oracle is
@@ -10,24 +12,31 @@ public final class Region {
     public final String name;
     public final long start;
     public final long size;
-    /** Expected content per page, allocated per 2 MiB chunk on first write. */
-    private final int[][] expected;
+    /** Expected content per page, per 2 MiB chunk, created on the first write; sparse while few pages are written. */
+    private final PteTable[] expected;
 
     public Region(String name, long start, long size) {
         this.name = name;
         this.start = start;
         this.size = size;
-        this.expected = new int[(int) ((size + (1 << 21) - 1) >>> 21)][];
+        this.expected = new PteTable[(int) ((size + (1 << 21) - 1) >>> 21)];
     }
 
     private Region(Region o) {
         this.name = o.name;
         this.start = o.start;
         this.size = o.size;
-        this.expected = new int[o.expected.length][];
+        this.expected = new PteTable[o.expected.length];
         for (int i = 0; i < expected.length; i++) {
             if (o.expected[i] != null) {
-                expected[i] = o.expected[i].clone();
+                PteTable c = new PteTable();
+                for (int j = 0; j < 512; j++) {
+                    long v = o.expected[i].get(j);
+                    if (v != 0) {
+                        c.set(j, v);
+                    }
+                }
+                expected[i] = c;
             }
         }
     }
@@ -45,28 +54,28 @@ public final class Region {
     public void wrote(long va, int token) {
         long page = (va - start) >>> 12;
         int c = (int) (page >>> 9);
-        int[] chunk = expected[c];
+        PteTable chunk = expected[c];
         if (chunk == null) {
-            chunk = new int[512];
+            chunk = new PteTable();
             expected[c] = chunk;
         }
-        chunk[(int) (page & 511)] = token;
+        chunk.set((int) (page & 511), token);
     }
 
     /** @return what the process should read at {@code va} */
     public int expected(long va) {
         long page = (va - start) >>> 12;
-        int[] chunk = expected[(int) (page >>> 9)];
-        return chunk == null ? 0 : chunk[(int) (page & 511)];
+        PteTable chunk = expected[(int) (page >>> 9)];
+        return chunk == null ? 0 : (int) chunk.get((int) (page & 511));
     }
 
     /** Forgets [from, to): the pages were zapped (MADV_DONTNEED, munmap) and read zeroes again. */
     public void discard(long from, long to) {
         for (long va = from; va < to; va += 4096) {
             long page = (va - start) >>> 12;
-            int[] chunk = expected[(int) (page >>> 9)];
+            PteTable chunk = expected[(int) (page >>> 9)];
             if (chunk != null) {
-                chunk[(int) (page & 511)] = 0;
+                chunk.set((int) (page & 511), 0);
             }
         }
     }

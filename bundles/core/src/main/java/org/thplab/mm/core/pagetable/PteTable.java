@@ -1,0 +1,110 @@
+package org.thplab.mm.core.pagetable;
+
+/**
+ * One PTE table: 512 entries encoded by {@link Pte}. A table with few entries in use is kept
+ * sparse (one entry inline, up to seven more in small arrays) and becomes a dense
+ * {@code long[512]} when it fills, so that a machine whose page tables map one page per 2 MiB
+ * (the reservation RFC's fork test) does not cost 4 KiB of heap per simulated page table.
+ * Entries that are {@link Pte#NONE} are not stored.
+ */
+public final class PteTable {
+    private static final int SPARSE_MAX = 7;
+    private long[] dense;
+    private int i0 = -1;
+    private long v0;
+    private short[] idx;
+    private long[] val;
+    private int n;
+
+    /** @return entry {@code j} (0..511) */
+    public long get(int j) {
+        if (dense != null) {
+            return dense[j];
+        }
+        if (j == i0) {
+            return v0;
+        }
+        for (int k = 0; k < n; k++) {
+            if (idx[k] == j) {
+                return val[k];
+            }
+        }
+        return Pte.NONE;
+    }
+
+    /** Sets entry {@code j} to {@code v}. */
+    public void set(int j, long v) {
+        if (dense != null) {
+            dense[j] = v;
+            return;
+        }
+        if (j == i0) {
+            if (v != Pte.NONE) {
+                v0 = v;
+            } else if (n > 0) {
+                n--;
+                i0 = idx[n];
+                v0 = val[n];
+            } else {
+                i0 = -1;
+            }
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            if (idx[k] == j) {
+                if (v != Pte.NONE) {
+                    val[k] = v;
+                } else {
+                    n--;
+                    idx[k] = idx[n];
+                    val[k] = val[n];
+                }
+                return;
+            }
+        }
+        if (v == Pte.NONE) {
+            return;
+        }
+        if (i0 < 0) {
+            i0 = j;
+            v0 = v;
+        } else if (n < SPARSE_MAX) {
+            if (idx == null) {
+                idx = new short[SPARSE_MAX];
+                val = new long[SPARSE_MAX];
+            }
+            idx[n] = (short) j;
+            val[n] = v;
+            n++;
+        } else {
+            long[] d = new long[512];
+            d[i0] = v0;
+            for (int k = 0; k < n; k++) {
+                d[idx[k]] = val[k];
+            }
+            d[j] = v;
+            dense = d;
+            idx = null;
+            val = null;
+            n = 0;
+            i0 = -1;
+        }
+    }
+
+    /** Sets every entry to {@code v} (the split of a huge PMD). */
+    public void fill(long v) {
+        if (v == Pte.NONE) {
+            dense = null;
+            i0 = -1;
+            n = 0;
+            return;
+        }
+        long[] d = new long[512];
+        java.util.Arrays.fill(d, v);
+        dense = d;
+        idx = null;
+        val = null;
+        n = 0;
+        i0 = -1;
+    }
+}
