@@ -1,5 +1,0 @@
-# The RFC fork experiment (docs/experiments/rfc-fork.md): res256-lru-sync-one-4g at 1/64 scale
-policy use fault reservation
-policy disable reservation
-policy enable reservation-at-fault
-run rfc-fork size=4G chunk=256M pattern=one seed=1
