@@ -34,11 +34,68 @@ final class Allocator implements PhysicalMemory, AllocRequest {
         this.vmaHugepage = vmaHugepage;
         this.migratetype = purpose == AllocPurpose.KERNEL ? Buddy.UNMOVABLE : Buddy.MOVABLE;
         AllocationPolicy p = m.policies.allocation();
-        long pfn = p != null ? p.allocate(this, this) : fallback();
-        if (pfn >= 0 && m.f.type[(int) pfn] != Frames.ISOLATED) {
-            throw new IllegalStateException("allocation policy returned frame " + pfn + " that it did not take");
+        if (!m.usable(p)) {
+            return (int) fallback();
+        }
+        takenCount = 0;
+        long pfn;
+        m.enterPolicy();
+        tracking = true;
+        try {
+            pfn = p.allocate(this, this);
+        } catch (RuntimeException | StackOverflowError e) {
+            tracking = false;
+            m.policyFailed(p, "allocate", e);
+            releaseTaken(-1);
+            return (int) fallback();
+        } finally {
+            tracking = false;
+            m.exitPolicy();
+        }
+        // The policy must return a block it took, and only that one.
+        boolean ours = false;
+        for (int k = 0; k < takenCount; k++) {
+            ours |= taken[k] == pfn;
+        }
+        if (pfn >= 0 && !ours) {
+            m.policyFailed(p, "allocate returned frame " + pfn + " that it did not take (a frame in use would be mapped twice)");
+            releaseTaken(-1);
+            return (int) fallback();
+        }
+        if (takenCount > (pfn >= 0 ? 1 : 0)) {
+            m.policyFailed(p, "allocate took " + takenCount + " blocks and returned " + (pfn >= 0 ? "one" : "none")
+                    + " (the others would have leaked; they were freed)");
+            releaseTaken(pfn);
         }
         return (int) pfn;
+    }
+
+    /** Blocks the allocation policy took during the current request. */
+    private final long[] taken = new long[64];
+    private final int[] takenOrder = new int[64];
+    private int takenCount;
+    private boolean tracking;
+
+    private long took(long pfn, int order) {
+        if (pfn >= 0 && tracking) {
+            if (takenCount == taken.length) {
+                m.buddy.free((int) pfn, order);
+                throw new Machine.PolicyBudgetExceeded("took more than " + taken.length + " blocks for one request");
+            }
+            taken[takenCount] = pfn;
+            takenOrder[takenCount++] = order;
+        }
+        return pfn;
+    }
+
+    /** Frees every block taken for the request except {@code keep}. */
+    private void releaseTaken(long keep) {
+        for (int k = 0; k < takenCount; k++) {
+            if (taken[k] != keep) {
+                m.buddy.free((int) taken[k], takenOrder[k]);
+            }
+        }
+        takenCount = 0;
     }
 
     /** The built-in fallback: the buddy fast and slow paths without compaction; THPs only when free. */
@@ -79,6 +136,7 @@ final class Allocator implements PhysicalMemory, AllocRequest {
     @Override
     public long takeFree(int order, int watermark) {
         checkOrder(order);
+        m.checkBudget();
         long mark = watermark == WMARK_LOW ? m.buddy.wmarkLow : m.buddy.wmarkMin;
         if (purpose == AllocPurpose.KERNEL && order == 0 && watermark == WMARK_MIN) {
             // Page tables may dip below min (ALLOC_HARDER-like) so that teardown never deadlocks.
@@ -87,13 +145,14 @@ final class Allocator implements PhysicalMemory, AllocRequest {
         if (!m.buddy.watermarkOk(order, mark)) {
             return -1;
         }
-        return m.buddy.alloc(order, migratetype);
+        return took(m.buddy.alloc(order, migratetype), order);
     }
 
     @Override
     public long compactAndTake(int order) {
         checkOrder(order);
-        return m.reclaim.compactAndTake(order, migratetype);
+        m.checkBudget();
+        return took(m.reclaim.compactAndTake(order, migratetype), order);
     }
 
     @Override
@@ -103,7 +162,7 @@ final class Allocator implements PhysicalMemory, AllocRequest {
         m.reclaim.directReclaim(Math.max(32, want));
         long pfn = takeFree(order, WMARK_MIN);
         if (pfn < 0 && order > 0) {
-            pfn = m.reclaim.compactAndTake(order, migratetype);
+            pfn = took(m.reclaim.compactAndTake(order, migratetype), order);
         }
         return pfn;
     }

@@ -249,11 +249,26 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
 
     private FaultOutcome callFaultPolicy(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i) {
         FaultPolicy p = m.policies.fault();
-        if (p == null) {
+        if (!m.usable(p)) {
             return FaultOutcome.FALLBACK;
         }
         set(mm, vma, va, write, t, i);
-        return p.fault(this);
+        m.enterPolicy();
+        try {
+            FaultOutcome o = p.fault(this);
+            if (o == null) {
+                m.policyFailed(p, "fault: returned no outcome");
+                return FaultOutcome.FALLBACK;
+            }
+            return o;
+        } catch (RuntimeException | StackOverflowError e) {
+            // Whatever the mechanisms it called did stands (each keeps the invariants); the
+            // access loop looks at the entry again and the base-page path serves it.
+            m.policyFailed(p, "fault", e);
+            return FaultOutcome.FALLBACK;
+        } finally {
+            m.exitPolicy();
+        }
     }
 
     private void set(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i) {
@@ -380,7 +395,24 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         }
         set(mm, vma, va, true, t, i);
         CowPolicy p = m.policies.cow();
-        FaultOutcome o = p == null ? fallbackCow() : p.hugeWriteFault(this);
+        FaultOutcome o;
+        if (!m.usable(p)) {
+            o = fallbackCow();
+        } else {
+            m.enterPolicy();
+            try {
+                o = p.hugeWriteFault(this);
+                if (o == null) {
+                    m.policyFailed(p, "hugeWriteFault: returned no outcome");
+                    o = FaultOutcome.FALLBACK;
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                m.policyFailed(p, "hugeWriteFault", e);
+                o = FaultOutcome.FALLBACK;
+            } finally {
+                m.exitPolicy();
+            }
+        }
         if (o == FaultOutcome.OOM) {
             return false;
         }
@@ -448,6 +480,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
 
     @Override
     public FaultOutcome mapHugeZeroPage() {
+        m.checkBudget();
         requireEmptySuitablePmd("mapHugeZeroPage");
         vma.anonVma = true; // do_huge_pmd_anonymous_page(): anon_vma_prepare() comes first
         m.promotion.enterVma(mm, vma);
@@ -480,6 +513,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
 
     @Override
     public FaultOutcome mapNewHugePage() {
+        m.checkBudget();
         requireEmptySuitablePmd("mapNewHugePage");
         // do_huge_pmd_anonymous_page() prepares the anon_vma, registers the mm with khugepaged.
         vma.anonVma = true;
@@ -513,6 +547,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
 
     @Override
     public FaultOutcome copyHugePage() {
+        m.checkBudget();
         long pmd = t.pmd[slot];
         if (t.pte[slot] != null || pmd == 0) {
             throw new IllegalStateException("copyHugePage: no huge PMD to copy");
@@ -561,6 +596,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
 
     @Override
     public FaultOutcome mapFromReservation() {
+        m.checkBudget();
         var r = m.reservations.at(mm, va);
         int k = PageTable.pteIndex(va);
         if (r == null || r.isMapped(k)) {
@@ -589,14 +625,25 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
         int used = r.used;
         long haddr = r.haddr;
         for (PromotionPolicy pr : m.policies.promoters()) {
-            pr.reservationFaulted(m.promotion, mm.id, haddr, used);
-            m.promotion.releaseLocks();
+            if (!m.usable(pr)) {
+                continue;
+            }
+            m.enterPolicy();
+            try {
+                pr.reservationFaulted(m.promotion, mm.id, haddr, used);
+            } catch (RuntimeException | StackOverflowError ex) {
+                m.policyFailed(pr, "reservationFaulted", ex);
+            } finally {
+                m.exitPolicy();
+                m.promotion.cleanupAfter(pr);
+            }
         }
         return FaultOutcome.MAPPED;
     }
 
     @Override
     public FaultOutcome reserveAndMap() {
+        m.checkBudget();
         if (!hugeSuitable() || m.reservations.at(mm, va) != null || (t.pte[slot] == null && t.pmd[slot] != 0)) {
             throw new IllegalStateException("reserveAndMap: the range is not suitable, already reserved or PMD-mapped");
         }
@@ -619,6 +666,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
 
     @Override
     public void splitPmd() {
+        m.checkBudget();
         if (t.pte[slot] == null && t.pmd[slot] != 0) {
             m.folios.splitHugePmd(mm, t, slot, va & ~(PMD_SIZE - 1));
         }

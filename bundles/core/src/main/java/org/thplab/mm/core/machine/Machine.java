@@ -60,6 +60,29 @@ public final class Machine {
     final Migrations migrations;
     final Tracer trace = new Tracer(clock);
     ActivePolicies policies = ActivePolicies.NONE;
+    /** Policies that failed during this operation (containment); the runtime disables them. */
+    private final List<PolicyFailure> failures = new ArrayList<>();
+    private final java.util.Set<Object> failed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private int policyDepth;
+    private long policySimDeadline;
+    private long policyWallDeadline;
+    /** Simulated and wall-clock time one policy call may take before it is stopped. */
+    static final long POLICY_SIM_BUDGET = 1_000_000_000L;
+    static final long POLICY_WALL_BUDGET = 2_000_000_000L;
+
+    /** A policy that failed: what it was and why. */
+    public record PolicyFailure(Object policy, String reason) {
+    }
+
+    /** Thrown by a mechanism when the policy calling it has run past its budget. */
+    static final class PolicyBudgetExceeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PolicyBudgetExceeded(String m) {
+            super(m);
+        }
+    }
+
     /** Fault latencies, recorded while a workload asks for them. */
     org.thplab.mm.core.stat.LatencyHistogram latency;
 
@@ -297,8 +320,19 @@ public final class Machine {
         long acq0 = promotion.lockWriteAcquisitions;
         SyscallResult res = null;
         for (var p : policies.promoters()) {
-            res = p.madviseCollapse(promotion, mm.id, from, to - from);
-            promotion.releaseLocks();
+            if (!usable(p)) {
+                continue;
+            }
+            enterPolicy();
+            try {
+                res = p.madviseCollapse(promotion, mm.id, from, to - from);
+            } catch (RuntimeException | StackOverflowError e) {
+                policyFailed(p, "madviseCollapse", e);
+                res = SyscallResult.fail(Errno.EINVAL, "the promotion policy failed: " + e);
+            } finally {
+                exitPolicy();
+                promotion.cleanupAfter(p);
+            }
             if (res != null) {
                 break;
             }
@@ -391,6 +425,57 @@ public final class Machine {
             throw new MmUsageException("tick: negative duration");
         }
         clock.runUntil(clock.now() + nanos);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Containment of policies: every call into a policy goes through enter/exit; a policy that
+    // throws, runs past its budget or misuses a mechanism is recorded and treated as absent from
+    // then on, and the caller completes the operation with the built-in fallback.
+
+    boolean usable(Object policy) {
+        return policy != null && !failed.contains(policy);
+    }
+
+    void enterPolicy() {
+        if (policyDepth++ == 0) {
+            policySimDeadline = clock.now() + POLICY_SIM_BUDGET;
+            policyWallDeadline = System.nanoTime() + POLICY_WALL_BUDGET;
+        }
+    }
+
+    void exitPolicy() {
+        policyDepth--;
+    }
+
+    /** Called by mechanisms: stops a policy call that has run past its simulated or wall-clock budget. */
+    void checkBudget() {
+        if (policyDepth > 0 && (clock.now() > policySimDeadline || System.nanoTime() > policyWallDeadline)) {
+            throw new PolicyBudgetExceeded("ran past its time budget (" + POLICY_SIM_BUDGET / 1_000_000 + " ms simulated or "
+                    + POLICY_WALL_BUDGET / 1_000_000 + " ms wall per call)");
+        }
+    }
+
+    void policyFailed(Object policy, String what, Throwable t) {
+        policyFailed(policy, what + ": " + (t instanceof PolicyBudgetExceeded ? t.getMessage() : t.toString()));
+    }
+
+    void policyFailed(Object policy, String reason) {
+        if (failed.add(policy)) {
+            failures.add(new PolicyFailure(policy, reason));
+            trace.emit("thplab_policy_failed", "policy=" + policy.getClass().getName() + " reason=" + reason);
+        }
+    }
+
+    /** @return and clears the policies that failed since the last call */
+    public List<PolicyFailure> takeFailures() {
+        List<PolicyFailure> out = new ArrayList<>(failures);
+        failures.clear();
+        return out;
+    }
+
+    /** Forgets that a policy failed (the user selected it again). */
+    public void forgive(Object policy) {
+        failed.remove(policy);
     }
 
     /** Completes pending migration-entry promotions: an operation other than a touch would wait on them. */
@@ -578,18 +663,34 @@ public final class Machine {
     }
 
     private void scheduleDaemon(org.thplab.mm.spi.PromotionPolicy pr, String name) {
-        long delay = pr.nextWake(promotion);
+        if (!usable(pr)) {
+            return;
+        }
+        long delay;
+        try {
+            delay = pr.nextWake(promotion);
+        } catch (RuntimeException | StackOverflowError e) {
+            policyFailed(pr, "nextWake", e);
+            return;
+        }
         if (delay >= 0) {
             clock.schedule(name, delay, () -> runDaemon(pr, name));
         }
     }
 
     private void runDaemon(org.thplab.mm.spi.PromotionPolicy pr, String name) {
-        if (daemons.get(pr) != name) {
+        if (daemons.get(pr) != name || !usable(pr)) {
             return; // disabled meanwhile
         }
-        pr.wake(promotion);
-        promotion.releaseLocks();
+        enterPolicy();
+        try {
+            pr.wake(promotion);
+        } catch (RuntimeException | StackOverflowError e) {
+            policyFailed(pr, "wake", e);
+        } finally {
+            exitPolicy();
+            promotion.cleanupAfter(pr);
+        }
         scheduleDaemon(pr, name);
     }
 

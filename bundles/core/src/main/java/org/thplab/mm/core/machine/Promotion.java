@@ -116,6 +116,7 @@ final class Promotion implements PromotionContext {
 
     @Override
     public void charge(long nanos) {
+        m.checkBudget();
         if (nanos < 0) {
             throw new IllegalArgumentException("negative charge " + nanos);
         }
@@ -124,6 +125,7 @@ final class Promotion implements PromotionContext {
 
     @Override
     public List<Integer> khugepagedMms() {
+        m.checkBudget();
         List<Integer> ids = new ArrayList<>(slots.size());
         for (AddressSpace mm : slots) {
             ids.add(mm.id);
@@ -160,6 +162,7 @@ final class Promotion implements PromotionContext {
 
     @Override
     public List<VmaRange> vmas(int id) {
+        m.checkBudget();
         AddressSpace mm = any(id);
         List<VmaRange> out = new ArrayList<>(mm.vmas.size());
         for (Vma v : mm.vmas) {
@@ -218,6 +221,7 @@ final class Promotion implements PromotionContext {
 
     @Override
     public PmdScan scanPmd(int id, long haddr, boolean khugepaged) {
+        m.checkBudget();
         AddressSpace mm = any(id);
         m.clock.charge(CostModel.SCAN_PMD);
         ScanResult r = revalidate(mm, haddr, false);
@@ -324,6 +328,7 @@ final class Promotion implements PromotionContext {
 
     @Override
     public CollapseTicket prepareCollapse(int id, PmdScan scan, boolean khugepaged) {
+        m.checkBudget();
         AddressSpace mm = any(id);
         Ticket t = new Ticket(mm, scan.address(), khugepaged);
         if (scan.result() != ScanResult.SCAN_SUCCEED) {
@@ -341,6 +346,7 @@ final class Promotion implements PromotionContext {
         }
         m.stat.count(VmEvent.THP_COLLAPSE_ALLOC);
         t.hpage = h;
+        open.add(t);
         // The allocation may have reclaimed: look again (hugepage_vma_revalidate()).
         ScanResult r = revalidate(mm, t.haddr, false);
         if (r != ScanResult.SCAN_SUCCEED) {
@@ -587,12 +593,34 @@ final class Promotion implements PromotionContext {
         poisoned.set(pfn);
     }
 
-    /** Ensures no mmap lock is left held by a promoter after its call (containment). */
-    void releaseLocks() {
+    /** Collapses prepared and neither committed nor aborted yet. */
+    private final List<Ticket> open = new ArrayList<>();
+
+    /**
+     * After a promoter's call: no mmap lock stays held and no prepared collapse stays open (its
+     * huge page would leak); a promoter that left either behind is stopped.
+     */
+    void cleanupAfter(Object promoter) {
+        boolean lock = false;
         for (AddressSpace mm : m.mms.values()) {
             if (mm.mmapWriteSince >= 0) {
                 unlockMmapWrite(mm.id);
+                lock = true;
             }
+        }
+        boolean tickets = false;
+        for (Ticket t : new ArrayList<>(open)) {
+            if (t.hpage >= 0) {
+                abortTicket(t, ScanResult.SCAN_FAIL);
+                tickets = true;
+            }
+        }
+        open.clear();
+        if (lock) {
+            m.policyFailed(promoter, "left the mmap lock held for write");
+        }
+        if (tickets) {
+            m.policyFailed(promoter, "left a prepared collapse neither committed nor aborted");
         }
     }
 }

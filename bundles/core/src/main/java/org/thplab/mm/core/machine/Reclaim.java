@@ -85,9 +85,19 @@ final class Reclaim implements ReclaimContext {
         this.direct = direct;
         long before = m.buddy.freePages();
         ReclaimPolicy p = m.policies.reclaim();
-        if (p != null) {
-            p.reclaim(this, target);
-        } else {
+        boolean done = false;
+        if (m.usable(p)) {
+            m.enterPolicy();
+            try {
+                p.reclaim(this, target);
+                done = true;
+            } catch (RuntimeException | StackOverflowError e) {
+                m.policyFailed(p, "reclaim", e);
+            } finally {
+                m.exitPolicy();
+            }
+        }
+        if (!done) {
             // Built-in fallback: give back everything THP-related at once.
             for (var r : m.reservations.lru(Integer.MAX_VALUE)) {
                 releaseReservation(r.mm(), r.address());
@@ -122,6 +132,7 @@ final class Reclaim implements ReclaimContext {
 
     @Override
     public long splitDeferred(long max) {
+        m.checkBudget();
         return m.folios.splitDeferred(max);
     }
 
@@ -147,6 +158,7 @@ final class Reclaim implements ReclaimContext {
 
     @Override
     public long releaseReservation(int mm, long address) {
+        m.checkBudget();
         AddressSpace a = m.mms.get(mm);
         if (a == null) {
             return 0;

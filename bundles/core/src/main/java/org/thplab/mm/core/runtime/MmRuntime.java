@@ -86,6 +86,8 @@ public class MmRuntime implements MemoryManager {
      */
     static final Set<String> DEFAULT_PROMOTERS = Set.of("khugepaged", "madv-collapse", "reservation");
     private Machine machine;
+    /** Policies stopped by containment: by service object, the reason. */
+    private final Map<Object, String> broken = new java.util.IdentityHashMap<>();
     private boolean traceOn;
     private long seq;
     private volatile ConfigurationAdmin configAdmin;
@@ -219,14 +221,44 @@ public class MmRuntime implements MemoryManager {
 
     private Object active(String kind) {
         Registered r = registry.get(kind).get(selected.get(kind));
-        return r == null ? null : r.service;
+        return r == null || broken.containsKey(r.service) ? null : r.service;
+    }
+
+    /** Disables the policies the machine reports as failed: logged, shown by mm:policy, fallback from now on. */
+    private void collectFailures() {
+        if (machine == null) {
+            return;
+        }
+        for (Machine.PolicyFailure pf : machine.takeFailures()) {
+            String who = describe(pf.policy());
+            broken.put(pf.policy(), pf.reason());
+            LOG.warn("policy {} disabled: {}", who, pf.reason());
+        }
+    }
+
+    private String describe(Object service) {
+        for (var e : registry.entrySet()) {
+            for (Registered r : e.getValue().values()) {
+                if (r.service == service) {
+                    return e.getKey() + " '" + r.name + "' (" + r.bundle + " " + r.version + ")";
+                }
+            }
+        }
+        return service.getClass().getName();
+    }
+
+    private void forgive(String kind, String name) {
+        Registered r = registry.get(kind).get(name);
+        if (r != null && broken.remove(r.service) != null && machine != null) {
+            machine.forgive(r.service);
+        }
     }
 
     /** The policies for the next operation. */
     private ActivePolicies current() {
         List<PromotionPolicy> promoters = new ArrayList<>();
         registry.get(Policies.KIND_PROMOTION).forEach((name, r) -> {
-            if (promoterEnabled(name)) {
+            if (promoterEnabled(name) && !broken.containsKey(r.service)) {
                 promoters.add((PromotionPolicy) r.service);
             }
         });
@@ -242,10 +274,11 @@ public class MmRuntime implements MemoryManager {
             List<String> active = new ArrayList<>();
             List<String> cands = new ArrayList<>();
             for (Registered r : registry.get(kind).values()) {
-                cands.add(r.describe());
+                String why = broken.get(r.service);
+                cands.add(r.describe() + (why == null ? "" : " [disabled: " + why + "]"));
                 boolean on = kind.equals(Policies.KIND_PROMOTION) ? promoterEnabled(r.name)
                         : r.name.equals(selected.get(kind));
-                if (on) {
+                if (on && why == null) {
                     active.add(r.describe());
                 }
             }
@@ -267,6 +300,9 @@ public class MmRuntime implements MemoryManager {
                         + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
             }
             promoterChoice.put(n, enable);
+            if (enable) {
+                forgive(kind, n);
+            }
             return;
         }
         if (!registry.get(kind).containsKey(name)) {
@@ -274,6 +310,7 @@ public class MmRuntime implements MemoryManager {
                     + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
         }
         selected.put(kind, name);
+        forgive(kind, name);
         LOG.info("{} policy '{}' selected", kind, name);
     }
 
@@ -284,6 +321,7 @@ public class MmRuntime implements MemoryManager {
         if (machine == null) {
             throw new MmUsageException(cmd + ": no machine yet: boot one first (boot <size>)");
         }
+        collectFailures();
         machine.setPolicies(current());
         if (!cmd.equals("touch") && !cmd.equals("tick")) {
             machine.settle(); // it would wait on pending migration entries
@@ -293,6 +331,7 @@ public class MmRuntime implements MemoryManager {
 
     private <T> T op(T result) {
         machine.endOp();
+        collectFailures();
         return result;
     }
 
