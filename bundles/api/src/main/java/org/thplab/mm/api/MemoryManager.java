@@ -83,6 +83,21 @@ public interface MemoryManager {
      */
     String run(String workload, Map<String, String> params);
 
+    /**
+     * Starts {@link #run} in the background: the workload runs step by step (one 2 MiB region
+     * a step) on its own thread, and commands, policy swaps and bundle changes act between two
+     * steps. Not deterministic relative to the commands typed meanwhile.
+     *
+     * @return the job's number
+     */
+    int runBackground(String workload, Map<String, String> params);
+
+    /** @return one line per background job: number, workload, state, progress or report */
+    List<String> jobs();
+
+    /** Stops a background job at its next step; returns its report. */
+    String stop(int job);
+
     /** Turns tracepoint recording on or off. */
     void trace(boolean on);
 

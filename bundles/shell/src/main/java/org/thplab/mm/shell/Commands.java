@@ -29,7 +29,8 @@ import org.thplab.mm.api.SyscallResult;
     "osgi.command.function=tick", "osgi.command.function=smaps", "osgi.command.function=vmstat",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=verify",
     "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=poison", "osgi.command.function=policy", "osgi.command.function=trace",
-    "osgi.command.function=help", "osgi.command.function=echo", "osgi.command.function=run"})
+    "osgi.command.function=help", "osgi.command.function=echo", "osgi.command.function=run",
+    "osgi.command.function=jobs", "osgi.command.function=stop"})
 public class Commands {
 
     /** Usage and description of every command, in the order {@code help} lists them. */
@@ -56,8 +57,10 @@ public class Commands {
         use("check", "check", "check the machine's invariants: frames, refcounts, mapcounts, counters");
         use("policy", "policy [list | use <kind> <name> | enable [promotion] <name> | disable [promotion] <name>]", "list policies, select one, or turn a promoter on or off, live");
         use("trace", "trace [on|off|dump]", "record tracepoints, or print and clear what was recorded");
-        use("run", "run rfc-fork [size=<size>] [chunk=<size>] [swap=<size>] [pattern=one|random] [seed=<n>] [max=<n>]",
-                "boot a fresh machine and run a workload: the THP reservation RFC's fork test");
+        use("run", "run [--background] rfc-fork [size=<size>] [chunk=<size>] [swap=<size>] [pattern=one|random] [seed=<n>] [max=<n>]",
+                "boot a fresh machine and run a workload (the THP reservation RFC's fork test), or start it in the background");
+        use("jobs", "jobs", "background workloads: progress, or their report once done");
+        use("stop", "stop <job>", "stop a background workload at its next step and print its report");
         use("echo", "echo <words...>", "print the words: a label in a transcript");
         use("help", "help [mm]", "list the mm commands");
     }
@@ -123,6 +126,8 @@ public class Commands {
             case "help": return help(a);
             case "echo": return echo(a);
             case "run": return run(a);
+            case "jobs": return jobs(a);
+            case "stop": return stop(a);
             default: throw new IllegalArgumentException("unknown command '" + name + "' (try: help mm)");
         }
     }
@@ -393,6 +398,10 @@ public class Commands {
 
     @Descriptor("boot a fresh machine and run a workload: run rfc-fork [size=..] [chunk=..] [swap=..] [pattern=one|random] [seed=..] [max=..]")
     public String run(String... a) {
+        boolean background = a.length > 0 && a[0].equals("--background");
+        if (background) {
+            a = Arrays.copyOfRange(a, 1, a.length);
+        }
         if (a.length < 1) {
             throw new IllegalArgumentException("run: usage: " + USAGE.get("run")[0]);
         }
@@ -409,7 +418,27 @@ public class Commands {
             }
             params.put(k, v);
         }
+        if (background) {
+            return "job " + mm.runBackground(a[0], params) + " started";
+        }
         return mm.run(a[0], params);
+    }
+
+    @Descriptor("background workloads: jobs")
+    public String jobs(String... a) {
+        arity("jobs", a, 0, 0);
+        List<String> j = mm.jobs();
+        return j.isEmpty() ? "no jobs" : String.join("\n", j);
+    }
+
+    @Descriptor("stop a background workload: stop <job>")
+    public String stop(String... a) {
+        arity("stop", a, 1, 1);
+        try {
+            return mm.stop(Integer.parseInt(a[0]));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("stop: bad job number '" + a[0] + "'");
+        }
     }
 
     @Descriptor("print the words, to label a transcript: echo <words...>")

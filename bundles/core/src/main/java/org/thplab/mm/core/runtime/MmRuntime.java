@@ -468,6 +468,30 @@ public class MmRuntime implements MemoryManager {
 
     @Override
     public synchronized String run(String workload, Map<String, String> params) {
+        return prepare(workload, params).runToEnd();
+    }
+
+    /** A workload bound to the machine it booted. */
+    private final class Workload {
+        final Machine on;
+        final org.thplab.mm.core.workload.RfcFork w;
+
+        Workload(Machine on, org.thplab.mm.core.workload.RfcFork w) {
+            this.on = on;
+            this.w = w;
+        }
+
+        String runToEnd() {
+            while (w.step()) {
+                collectFailures();
+                on.setPolicies(current());
+            }
+            collectFailures();
+            return w.report();
+        }
+    }
+
+    private Workload prepare(String workload, Map<String, String> params) {
         if (!workload.equals("rfc-fork")) {
             throw new MmUsageException("run: unknown workload '" + workload + "' (rfc-fork)");
         }
@@ -486,10 +510,88 @@ public class MmRuntime implements MemoryManager {
             throw new MmUsageException("run rfc-fork: pattern must be one or random, not '" + pattern + "'");
         }
         Machine nm = new Machine(size, swap, seed, tunables);
+        var w = new org.thplab.mm.core.workload.RfcFork(nm, chunk, pattern, seed, max);
         machine = nm;
         nm.tracer().enable(traceOn);
         nm.setPolicies(current());
-        return org.thplab.mm.core.workload.RfcFork.run(nm, chunk, pattern, seed, max);
+        return new Workload(nm, w);
+    }
+
+    /** Background jobs, by number. */
+    private final Map<Integer, Job> jobs = new TreeMap<>();
+    private int nextJob = 1;
+
+    private final class Job {
+        final int id;
+        final String what;
+        final Workload wl;
+        volatile String report;
+        volatile boolean stopping;
+
+        Job(int id, String what, Workload wl) {
+            this.id = id;
+            this.what = what;
+            this.wl = wl;
+        }
+
+        void loop() {
+            while (true) {
+                synchronized (MmRuntime.this) {
+                    if (stopping || machine != wl.on) {
+                        wl.w.stop();
+                    }
+                    collectFailures();
+                    wl.on.setPolicies(current());
+                    if (!wl.w.step()) {
+                        collectFailures();
+                        report = wl.w.report();
+                        return;
+                    }
+                }
+                Thread.yield(); // let commands in between two steps
+            }
+        }
+    }
+
+    @Override
+    public synchronized int runBackground(String workload, Map<String, String> params) {
+        Workload wl = prepare(workload, params);
+        Job job = new Job(nextJob++, workload + " " + params, wl);
+        jobs.put(job.id, job);
+        Thread t = new Thread(job::loop, "thplab-job-" + job.id);
+        t.setDaemon(true);
+        t.start();
+        return job.id;
+    }
+
+    @Override
+    public synchronized List<String> jobs() {
+        List<String> out = new ArrayList<>();
+        for (Job j : jobs.values()) {
+            out.add(j.id + " " + j.what + ": " + (j.report == null ? "running, " + j.wl.w.progress() : "done\n" + j.report));
+        }
+        return out;
+    }
+
+    @Override
+    public String stop(int id) {
+        Job j;
+        synchronized (this) {
+            j = jobs.get(id);
+            if (j == null) {
+                throw new MmUsageException("stop: no job " + id);
+            }
+            j.stopping = true;
+        }
+        for (int i = 0; i < 6000 && j.report == null; i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return j.report == null ? "job " + id + " is stopping" : j.report;
     }
 
     private static long number(Map<String, String> params, String key, long dflt) {

@@ -22,62 +22,132 @@ import org.thplab.mm.core.stat.LatencyHistogram;
 public final class RfcFork {
     private static final long REGION = 2L << 20;
 
-    private RfcFork() {
-    }
+    private final Machine m;
+    private final long chunk;
+    private final String pattern;
+    private final long seed;
+    private final int maxChildren;
+    private final boolean random;
+    private final SplittableRandom rnd;
+    private final LatencyHistogram lat;
+    private final int regions;
+    private final int[] perm = new int[512];
+    private int child;
+    private int region;
+    private int completed;
+    private String failure;
+    private boolean done;
 
-    /** Runs the test on a booted, empty machine. */
-    public static String run(Machine m, long chunk, String pattern, long seed, int maxChildren) {
+    /** Prepares the test on a booted, empty machine. */
+    public RfcFork(Machine m, long chunk, String pattern, long seed, int maxChildren) {
         if (chunk <= 0 || chunk % REGION != 0) {
             throw new MmUsageException("run rfc-fork: chunk must be a positive multiple of 2M");
         }
-        boolean random = switch (pattern) {
+        this.random = switch (pattern) {
             case "one" -> false;
             case "random" -> true;
             default -> throw new MmUsageException("run rfc-fork: pattern must be one or random, not '" + pattern + "'");
         };
-        SplittableRandom rnd = new SplittableRandom(seed);
-        LatencyHistogram lat = m.recordLatency();
+        this.m = m;
+        this.chunk = chunk;
+        this.pattern = pattern;
+        this.seed = seed;
+        this.maxChildren = maxChildren;
+        this.rnd = new SplittableRandom(seed);
+        this.lat = m.recordLatency();
+        this.regions = (int) (chunk / REGION);
+        this.failure = "stopped after " + maxChildren + " children (max)";
         m.spawn("rfc");
         m.endOp();
-        int regions = (int) (chunk / REGION);
-        int[] perm = new int[512];
-        int completed = 0;
-        String failure = "stopped after " + maxChildren + " children (max)";
-        for (int child = 1; child <= maxChildren; child++) {
-            String name = "child" + child;
-            SyscallResult r = m.fork("rfc", name);
+    }
+
+    /** Runs the whole test; returns the report. */
+    public static String run(Machine m, long chunk, String pattern, long seed, int maxChildren) {
+        RfcFork w = new RfcFork(m, chunk, pattern, seed, maxChildren);
+        while (w.step()) {
+            // one 2 MiB region per step
+        }
+        return w.report();
+    }
+
+    /**
+     * Does one step: forks the next child, or writes one region of the current child's chunk.
+     *
+     * @return false when the test has ended
+     */
+    public boolean step() {
+        if (done) {
+            return false;
+        }
+        if (region == 0 && (child == 0 || completedCurrent())) {
+            if (child >= maxChildren) {
+                done = true;
+                return false;
+            }
+            child++;
+            SyscallResult r = m.fork("rfc", name());
             if (!r.ok()) {
                 failure = "child " + child + " could not be forked: " + r;
-                break;
+                done = true;
+                return false;
             }
-            m.mmap(name, "chunk", chunk);
-            SyscallResult res = SyscallResult.OK;
-            int region = 0;
-            for (; region < regions && res.ok(); region++) {
-                long base = region * REGION;
-                if (!random) {
-                    res = m.touch(name, "chunk", base, 4096, true);
-                } else {
-                    int k = 1 + rnd.nextInt(512);
-                    for (int i = 0; i < 512; i++) {
-                        perm[i] = i;
-                    }
-                    for (int i = 0; i < k && res.ok(); i++) {
-                        int j = i + rnd.nextInt(512 - i);
-                        int t = perm[i];
-                        perm[i] = perm[j];
-                        perm[j] = t;
-                        res = m.touch(name, "chunk", base + perm[i] * 4096L, 4096, true);
-                    }
-                }
-                m.endOp();
-            }
-            if (!res.ok()) {
-                failure = "child " + child + " failed in region " + region + " of " + regions + ": " + res.errno();
-                break;
-            }
-            completed++;
+            m.mmap(name(), "chunk", chunk);
         }
+        SyscallResult res = SyscallResult.OK;
+        long base = region * REGION;
+        if (!random) {
+            res = m.touch(name(), "chunk", base, 4096, true);
+        } else {
+            int k = 1 + rnd.nextInt(512);
+            for (int i = 0; i < 512; i++) {
+                perm[i] = i;
+            }
+            for (int i = 0; i < k && res.ok(); i++) {
+                int j = i + rnd.nextInt(512 - i);
+                int t = perm[i];
+                perm[i] = perm[j];
+                perm[j] = t;
+                res = m.touch(name(), "chunk", base + perm[i] * 4096L, 4096, true);
+            }
+        }
+        m.endOp();
+        region++;
+        if (!res.ok()) {
+            failure = "child " + child + " failed in region " + region + " of " + regions + ": " + res.errno();
+            done = true;
+            return false;
+        }
+        if (region == regions) {
+            completed++;
+            region = 0;
+        }
+        return true;
+    }
+
+    private boolean completedCurrent() {
+        return completed == child;
+    }
+
+    private String name() {
+        return "child" + child;
+    }
+
+    /** Stops the test early (mm:stop). */
+    public void stop() {
+        if (!done) {
+            failure = "stopped by the user in child " + child + ", region " + region;
+            done = true;
+        }
+    }
+
+    /** @return where the test is, for mm:jobs */
+    public String progress() {
+        return String.format(Locale.ROOT, "child %d, region %d of %d, %d completed%s", child, region, regions, completed,
+                done ? ", ended" : "");
+    }
+
+    /** @return the report: children completed, memory, fault latency, promotions */
+    public String report() {
         Map<String, Long> vm = m.vmstat();
         Map<String, Long> mi = m.meminfo();
         long usedKb = mi.get("MemTotal") - mi.get("MemFree");
