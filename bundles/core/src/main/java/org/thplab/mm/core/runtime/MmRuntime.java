@@ -211,8 +211,34 @@ public class MmRuntime implements MemoryManager {
 
     private void remove(String kind, ServiceReference<?> ref) {
         Object id = ref.getProperty(Constants.SERVICE_ID);
-        registry.get(kind).values().removeIf(r -> r.serviceId == (Long) id);
-        LOG.info("{} policy service {} unregistered", kind, id);
+        Registered gone = null;
+        for (Registered r : registry.get(kind).values()) {
+            if (r.serviceId == (Long) id) {
+                gone = r;
+            }
+        }
+        if (gone == null) {
+            return;
+        }
+        registry.get(kind).remove(gone.name);
+        broken.remove(gone.service);
+        boolean active = kind.equals(Policies.KIND_PROMOTION) ? promoterEnabled(gone.name) : gone.name.equals(selected.get(kind));
+        LOG.info("{} policy '{}' ({} {}) unregistered{}", kind, gone.name, gone.bundle, gone.version,
+                active && activeCount(kind) == 0 ? "; " + kind + " now served by the fallback: " + FALLBACKS.get(kind) : "");
+    }
+
+    /** Policies of a kind that would serve the next operation (for a promotion kind: enabled promoters). */
+    private int activeCount(String kind) {
+        if (!kind.equals(Policies.KIND_PROMOTION)) {
+            return active(kind) == null ? 0 : 1;
+        }
+        int n = 0;
+        for (Registered r : registry.get(kind).values()) {
+            if (promoterEnabled(r.name) && !broken.containsKey(r.service)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private boolean promoterEnabled(String name) {
