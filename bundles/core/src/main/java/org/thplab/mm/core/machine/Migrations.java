@@ -5,6 +5,7 @@ import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
 import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.thplab.mm.api.VmEvent;
@@ -40,6 +41,12 @@ final class Migrations {
     private final Machine m;
     private final Frames f;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /**
+     * The pages behind migration entries: isolated from the LRU while their promotion is pending,
+     * so compaction does not move them and reclaim does not pick them (isolate_migratepages_block()
+     * and shrink_folio_list() only see pages on the LRU).
+     */
+    private final BitSet isolated = new BitSet();
     long waits;
     long waitNs;
 
@@ -50,15 +57,17 @@ final class Migrations {
         final int target;
         final long due;
         final String key;
+        final int[] sources;
         boolean done;
 
-        Pending(AddressSpace mm, long haddr, Reservation res, int target, long due) {
+        Pending(AddressSpace mm, long haddr, Reservation res, int target, long due, int[] sources) {
             this.mm = mm;
             this.haddr = haddr;
             this.res = res;
             this.target = target;
             this.due = due;
             this.key = mm.id + "@" + haddr;
+            this.sources = sources;
         }
     }
 
@@ -134,13 +143,17 @@ final class Migrations {
                 return ScanResult.SCAN_FAIL;
             }
         }
+        int[] sources = new int[present];
+        int n = 0;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
             if (Pte.kind(ptes.get(k)) == Pte.PRESENT) {
                 ptes.set(k, (ptes.get(k) & ~Pte.KIND_MASK) | Pte.MIGRATION);
+                sources[n++] = Pte.pfn(ptes.get(k));
+                isolated.set(sources[n - 1]);
             }
         }
         m.clock.charge(UNMAP_PTE * present + CostModel.TLB_FLUSH);
-        Pending pd = new Pending(mm, haddr, res, target, m.clock.now() + buildNs);
+        Pending pd = new Pending(mm, haddr, res, target, m.clock.now() + buildNs, sources);
         pending.put(pd.key, pd);
         m.clock.schedule("migration " + pd.key, buildNs, () -> complete(pd));
         m.trace.emit("mm_migrate_promote_begin", String.format("mm=%s, address=0x%x, in_place=%d, present=%d",
@@ -165,6 +178,9 @@ final class Migrations {
         }
         pd.done = true;
         pending.remove(pd.key);
+        for (int p : pd.sources) {
+            isolated.clear(p); // putback: the pages are the promotion's again, or back on the LRU
+        }
         AddressSpace mm = pd.mm;
         PmdTable t = mm.pt.lookup(pd.haddr);
         int i = PageTable.pmdIndex(pd.haddr);
@@ -249,6 +265,12 @@ final class Migrations {
             m.clock.charge(wait);
             complete(pd);
         }
+    }
+
+    /** @return true when a page in [pfn, pfn + n) is isolated for a pending promotion */
+    boolean isolated(int pfn, int n) {
+        int next = isolated.nextSetBit(pfn);
+        return next >= 0 && next < pfn + n;
     }
 
     boolean any() {

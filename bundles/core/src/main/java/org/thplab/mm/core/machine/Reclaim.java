@@ -178,8 +178,8 @@ final class Reclaim implements ReclaimContext {
             int p = hand;
             hand = (hand + 1) % f.nr;
             scanned++;
-            if (f.type[p] != ANON) {
-                continue;
+            if (f.type[p] != ANON || m.migrations.isolated(p, f.order[p] == HPAGE_PMD_ORDER ? HPAGE_PMD_NR : 1)) {
+                continue; // not on the LRU: under a pending migration-entry promotion
             }
             m.clock.charge(CostModel.RECLAIM_SCAN);
             if (referenced(p)) {
@@ -465,6 +465,9 @@ final class Reclaim implements ReclaimContext {
             return false; // a reserved block stays where it is, to be promoted in place
         }
         int start = b << HPAGE_PMD_ORDER;
+        if (m.migrations.isolated(start, HPAGE_PMD_NR)) {
+            return false; // a page behind a migration entry is isolated already
+        }
         for (int p = start; p < start + HPAGE_PMD_NR; p++) {
             byte ty = f.type[p];
             if (ty == Frames.FREE || ty == FREE_HEAD) {
