@@ -79,6 +79,10 @@ public class MmRuntime implements MemoryManager {
     private final Map<String, String> selected = new LinkedHashMap<>(DEFAULTS);
     /** Explicit enable (true) or disable (false) of promoters by name; others follow {@link #DEFAULT_PROMOTERS}. */
     private final Map<String, Boolean> promoterChoice = new TreeMap<>();
+    /** The enabled promoters named by configuration, or null to follow {@link #DEFAULT_PROMOTERS}. */
+    private java.util.Set<String> configuredPromoters;
+    /** The sequence number of our last write of each kind's configuration. */
+    private final Map<String, Long> written = new java.util.HashMap<>();
     /**
      * Promoters enabled as soon as they register: Linux's khugepaged and MADV_COLLAPSE, and the
      * reservation promoter (which acts only on reservations). Any other promoter registers
@@ -90,6 +94,7 @@ public class MmRuntime implements MemoryManager {
     private final Map<Object, String> broken = new java.util.IdentityHashMap<>();
     private boolean traceOn;
     private long seq;
+    private long policySeq;
     private volatile ConfigurationAdmin configAdmin;
 
     public MmRuntime() {
@@ -242,7 +247,103 @@ public class MmRuntime implements MemoryManager {
     }
 
     private boolean promoterEnabled(String name) {
-        return promoterChoice.getOrDefault(name, DEFAULT_PROMOTERS.contains(name));
+        Boolean choice = promoterChoice.get(name);
+        if (choice != null) {
+            return choice;
+        }
+        return configuredPromoters != null ? configuredPromoters.contains(name) : DEFAULT_PROMOTERS.contains(name);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // The selection as configurations (PolicySelectionConfig): one PID per kind, written back by
+    // mm:policy. Each write carries "<kind>.seq"; a configuration older than our last write of
+    // that kind is an echo and is ignored, so a late echo cannot undo a newer mm:policy.
+
+    synchronized void applySelection(Map<String, Object> props) {
+        for (String kind : KINDS) {
+            Object v = props.get(kind);
+            if (v == null) {
+                continue;
+            }
+            Object s = props.get(kind + ".seq");
+            Long last = written.get(kind);
+            if (s instanceof Number n && last != null && n.longValue() < last) {
+                continue;
+            }
+            if (kind.equals(Policies.KIND_PROMOTION)) {
+                java.util.TreeSet<String> names = new java.util.TreeSet<>();
+                for (String n : names(v)) {
+                    names.add(n);
+                }
+                boolean same = names.equals(enabledPromoters());
+                configuredPromoters = names;
+                promoterChoice.clear();
+                if (!same) {
+                    LOG.info("promotion policies {} enabled by configuration {}{}", names, PolicySelectionConfig.PID_PREFIX, kind);
+                }
+            } else {
+                String name = String.valueOf(v).trim();
+                if (!name.isEmpty() && !name.equals(selected.get(kind))) {
+                    selected.put(kind, name);
+                    LOG.info("{} policy '{}' selected by configuration {}{}{}", kind, name, PolicySelectionConfig.PID_PREFIX, kind,
+                            registry.get(kind).containsKey(name) ? "" : "; it is not registered: the fallback serves until it is");
+                }
+            }
+        }
+    }
+
+    private static List<String> names(Object v) {
+        List<String> out = new ArrayList<>();
+        if (v instanceof String[] a) {
+            for (String x : a) {
+                out.addAll(names(x));
+            }
+        } else if (v instanceof java.util.Collection<?> c) {
+            for (Object x : c) {
+                out.addAll(names(x));
+            }
+        } else {
+            for (String x : String.valueOf(v).split(",")) {
+                if (!x.isBlank()) {
+                    out.add(x.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The names of the promoters enabled now, registered or not. */
+    private java.util.TreeSet<String> enabledPromoters() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(registry.get(Policies.KIND_PROMOTION).keySet());
+        names.addAll(promoterChoice.keySet());
+        names.addAll(configuredPromoters != null ? configuredPromoters : DEFAULT_PROMOTERS);
+        names.removeIf(n -> !promoterEnabled(n));
+        return names;
+    }
+
+    /** Writes the selection of a kind to its configuration. */
+    private void persistSelection(String kind) {
+        ConfigurationAdmin ca = configAdmin;
+        if (ca == null) {
+            return;
+        }
+        Object value;
+        if (kind.equals(Policies.KIND_PROMOTION)) {
+            value = enabledPromoters().toArray(new String[0]);
+        } else {
+            value = selected.get(kind);
+        }
+        try {
+            Configuration c = ca.getConfiguration(PolicySelectionConfig.PID_PREFIX + kind, "?");
+            Dictionary<String, Object> d = new Hashtable<>();
+            d.put(kind, value);
+            long n = ++policySeq;
+            d.put(kind + ".seq", n);
+            written.put(kind, n);
+            c.update(d);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot persist the {} policy selection: {}", kind, e.toString());
+        }
     }
 
     private Object active(String kind) {
@@ -329,6 +430,7 @@ public class MmRuntime implements MemoryManager {
             if (enable) {
                 forgive(kind, n);
             }
+            persistSelection(kind);
             return;
         }
         if (!registry.get(kind).containsKey(name)) {
@@ -338,6 +440,7 @@ public class MmRuntime implements MemoryManager {
         selected.put(kind, name);
         forgive(kind, name);
         LOG.info("{} policy '{}' selected", kind, name);
+        persistSelection(kind);
     }
 
     // ----------------------------------------------------------------------------------------

@@ -1,0 +1,117 @@
+package org.thplab.itests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectService;
+import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.PolicyInfo;
+
+/**
+ * The policy selection is also Configuration Admin configuration, one PID per kind
+ * (org.thplab.mm.policy.kind): a configuration written from outside (config: commands, a .cfg in
+ * deploy/) selects, mm:policy writes the configuration back, and a late echo of an older write
+ * does not undo a newer selection.
+ */
+class PolicyConfigTest {
+    static final String PREFIX = "org.thplab.mm.policy.";
+
+    @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
+    MemoryManager mm;
+    @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
+    ConfigurationAdmin ca;
+
+    private List<String> active(String kind) {
+        return mm.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().orElseThrow().active();
+    }
+
+    private static void await(String what, Supplier<Boolean> cond) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + RuntimeSmokeTest.TIMEOUT;
+        while (!cond.get()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private void write(String kind, Object value) throws Exception {
+        Dictionary<String, Object> d = new Hashtable<>();
+        d.put(kind, value);
+        ca.getConfiguration(PREFIX + kind, "?").update(d);
+    }
+
+    private Object stored(String kind) throws Exception {
+        Dictionary<String, Object> d = ca.getConfiguration(PREFIX + kind, "?").getProperties();
+        return d == null ? null : d.get(kind);
+    }
+
+    @AfterEach
+    void defaults() throws Exception {
+        for (String kind : List.of("allocation", "fault", "promotion", "reclaim", "cow")) {
+            Configuration c = ca.getConfiguration(PREFIX + kind, "?");
+            if (c.getProperties() != null) {
+                c.delete();
+            }
+        }
+        mm.usePolicy("fault", "thp");
+        mm.usePolicy("cow", "pte");
+        mm.usePolicy("reclaim", "lru-shrinker");
+        mm.usePolicy("promotion", "+khugepaged");
+        mm.usePolicy("promotion", "+madv-collapse");
+        mm.usePolicy("promotion", "+reservation");
+        mm.usePolicy("promotion", "-migration-entry");
+    }
+
+    @Test
+    void aConfigurationSelects() throws Exception {
+        write("fault", "base");
+        await("fault-base selected", () -> active("fault").size() == 1 && active("fault").get(0).startsWith("base "));
+        write("promotion", new String[] {"khugepaged", "migration-entry"});
+        await("two promoters", () -> active("promotion").size() == 2);
+        assertTrue(active("promotion").get(0).startsWith("khugepaged "), active("promotion").toString());
+        assertTrue(active("promotion").get(1).startsWith("migration-entry "), active("promotion").toString());
+        // A .cfg file gives a comma-separated string.
+        write("promotion", "madv-collapse, reservation");
+        await("the .cfg form", () -> active("promotion").size() == 2 && active("promotion").get(0).startsWith("madv-collapse "));
+    }
+
+    @Test
+    void aNameNotRegisteredLeavesTheKindOnItsFallbackUntilItArrives() throws Exception {
+        write("reclaim", "not-installed");
+        await("the reclaim fallback", () -> active("reclaim").isEmpty());
+        PolicyInfo reclaim = mm.policies().stream().filter(p -> p.kind().equals("reclaim")).findFirst().orElseThrow();
+        assertEquals("release everything THP-related on pressure", reclaim.fallback());
+    }
+
+    @Test
+    void mmPolicyWritesTheConfigurationBack() throws Exception {
+        mm.usePolicy("cow", "huge");
+        assertEquals("huge", stored("cow"));
+        mm.usePolicy("promotion", "-madv-collapse");
+        mm.usePolicy("promotion", "+migration-entry");
+        assertArrayEquals(new String[] {"khugepaged", "migration-entry", "reservation"}, (String[]) stored("promotion"));
+    }
+
+    @Test
+    void aLateEchoDoesNotUndoANewerSelection() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            mm.usePolicy("fault", "base");
+            mm.usePolicy("fault", "reservation");
+        }
+        mm.usePolicy("fault", "thp");
+        Thread.sleep(300); // let Configuration Admin deliver every echo
+        assertEquals(1, active("fault").size());
+        assertTrue(active("fault").get(0).startsWith("thp "), active("fault").toString());
+        assertEquals("thp", stored("fault"));
+    }
+}
