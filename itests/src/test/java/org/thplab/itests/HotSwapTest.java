@@ -1,0 +1,180 @@
+package org.thplab.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.PolicyInfo;
+import org.thplab.mm.spi.FaultOutcome;
+import org.thplab.mm.spi.FaultPolicy;
+import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.PromotionContext;
+import org.thplab.mm.spi.PromotionPolicy;
+
+/**
+ * Policy bundles updated, stopped, uninstalled and reinstalled while a workload runs in the
+ * background, and broken policy services registered from outside the core: the core detaches
+ * what leaves, falls back visibly, disables what misbehaves with a reason, and the machine stays
+ * consistent (check) with no page content lost (verify).
+ */
+class HotSwapTest {
+    @InjectBundleContext
+    BundleContext context;
+    @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
+    MemoryManager mm;
+
+    private Bundle bundle(String bsn) {
+        for (Bundle b : context.getBundles()) {
+            if (bsn.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + bsn);
+    }
+
+    private PolicyInfo info(String kind) {
+        return mm.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().orElseThrow();
+    }
+
+    private static void await(String what, Supplier<Boolean> cond) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + RuntimeSmokeTest.TIMEOUT;
+        while (!cond.get()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private void consistent() {
+        assertEquals(List.of(), mm.check());
+        for (String proc : mm.processes()) {
+            for (var e : mm.smaps(proc, null)) {
+                assertEquals(0, mm.verify(proc, e.region()), proc + " " + e.region());
+            }
+        }
+    }
+
+    @AfterEach
+    void defaults() {
+        mm.usePolicy("fault", "thp");
+        mm.usePolicy("reclaim", "lru-shrinker");
+        mm.usePolicy("promotion", "+khugepaged");
+        mm.usePolicy("promotion", "+madv-collapse");
+        mm.usePolicy("promotion", "+reservation");
+        mm.sysfs("khugepaged/scan_sleep_millisecs", "10000");
+    }
+
+    @Test
+    void bundlesComeAndGoUnderARunningWorkload() throws Exception {
+        mm.sysfs("enabled", "always");
+        mm.sysfs("khugepaged/scan_sleep_millisecs", "10");
+        mm.usePolicy("fault", "reservation");
+        int job = mm.runBackground("rfc-fork", Map.of("size", Long.toString(16L << 30), "chunk", Long.toString(1L << 30), "pattern", "random", "seed", "5"));
+
+        // update: the same jar again; the new service takes the selected name back.
+        Bundle faultRes = bundle("org.thplab.policy.fault-reservation");
+        long resBefore = mm.vmstat().get("thp_res_alloc");
+        faultRes.update();
+        await("fault-reservation back after update", () -> info("fault").active().size() == 1
+                && info("fault").active().get(0).startsWith("reservation "));
+
+        // uninstall and install again: khugepaged leaves the promoter set and comes back enabled.
+        Bundle khugepaged = bundle("org.thplab.policy.promote-khugepaged");
+        String location = khugepaged.getLocation();
+        khugepaged.uninstall();
+        assertTrue(info("promotion").active().stream().noneMatch(a -> a.startsWith("khugepaged ")));
+        // Installed through the framework's own context: osgi-test uninstalls what the injected one installs.
+        Bundle again = org.osgi.framework.FrameworkUtil.getBundle(HotSwapTest.class).getBundleContext().installBundle(location);
+        again.start();
+        await("khugepaged back", () -> info("promotion").active().stream().anyMatch(a -> a.startsWith("khugepaged ")));
+
+        // stop: the reclaim kind falls back, visibly, and comes back on start.
+        Bundle lru = bundle("org.thplab.policy.reclaim-lru-shrinker");
+        lru.stop();
+        assertTrue(info("reclaim").active().isEmpty(), info("reclaim").toString());
+        lru.start();
+        await("lru-shrinker back", () -> info("reclaim").active().size() == 1);
+
+        String report = mm.stop(job);
+        System.out.println("hot swap under rfc-fork:\n" + report);
+        assertTrue(mm.vmstat().get("thp_res_alloc") > resBefore, "reservations went on being made");
+        for (PolicyInfo p : mm.policies()) {
+            assertFalse(p.candidates().toString().contains("[disabled"), p.toString());
+        }
+        consistent();
+    }
+
+    /** A fault policy that throws on every call. */
+    static final class Throwing implements FaultPolicy {
+        @Override
+        public FaultOutcome fault(org.thplab.mm.spi.AnonFault fault) {
+            throw new IllegalStateException("deliberately broken");
+        }
+    }
+
+    /** A promoter that never returns from its wake without the core stopping it. */
+    static final class Looping implements PromotionPolicy {
+        @Override
+        public long nextWake(PromotionContext ctx) {
+            return 10_000_000L;
+        }
+
+        @Override
+        public void wake(PromotionContext ctx) {
+            while (true) {
+                ctx.khugepagedMms(); // every mechanism checks the budget
+                ctx.charge(1_000_000L);
+            }
+        }
+    }
+
+    private ServiceRegistration<?> register(Class<?> type, Object service, String kind, String name) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Policies.KIND, kind);
+        props.put(Policies.NAME, name);
+        return context.registerService(type.getName(), service, props);
+    }
+
+    @Test
+    void brokenPolicyServicesAreContained() throws Exception {
+        ServiceRegistration<?> thrower = register(FaultPolicy.class, new Throwing(), Policies.KIND_FAULT, "broken-throws");
+        ServiceRegistration<?> looper = register(PromotionPolicy.class, new Looping(), Policies.KIND_PROMOTION, "broken-loops");
+        try {
+            mm.sysfs("enabled", "always");
+            mm.boot(256L << 20, 0, 9);
+            mm.spawn("p");
+            mm.mmap("p", "a", 8L << 20);
+            mm.usePolicy("fault", "broken-throws");
+            mm.usePolicy("promotion", "+broken-loops");
+            assertTrue(mm.touch("p", "a", 0, 8L << 20, true).ok(), "the fault completed by the fallback");
+            mm.tick(100_000_000L);
+            String fault = info("fault").candidates().toString();
+            String promotion = info("promotion").candidates().toString();
+            System.out.println("contained:\n" + info("fault") + "\n" + info("promotion"));
+            assertTrue(fault.contains("broken-throws (thplab-itests-tests 0.1.0.SNAPSHOT) [disabled: fault: "
+                    + "java.lang.IllegalStateException: deliberately broken]"), fault);
+            assertTrue(promotion.contains("[disabled: wake: ran past its time budget"), promotion);
+            assertEquals(0, mm.vmstat().get("thp_fault_alloc"), "the fallback maps base pages");
+            assertTrue(info("fault").active().isEmpty());
+            consistent();
+        } finally {
+            thrower.unregister();
+            looper.unregister();
+        }
+        await("the broken services gone", () -> !info("fault").candidates().toString().contains("broken"));
+    }
+}
