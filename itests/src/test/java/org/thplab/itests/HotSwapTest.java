@@ -18,7 +18,9 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.thplab.mm.api.MemoryManager;
 import org.thplab.mm.api.PolicyInfo;
+import org.thplab.mm.spi.AllocationPolicy;
 import org.thplab.mm.spi.FaultOutcome;
+import org.thplab.mm.spi.PhysicalMemory;
 import org.thplab.mm.spi.FaultPolicy;
 import org.thplab.mm.spi.Policies;
 import org.thplab.mm.spi.PromotionContext;
@@ -138,6 +140,42 @@ class HotSwapTest {
             while (true) {
                 ctx.khugepagedMms(); // every mechanism checks the budget
                 ctx.charge(1_000_000L);
+            }
+        }
+    }
+
+    /** The four ways a policy can go wrong; each must leave the machine consistent and say why. */
+    @Test
+    void leakingAndDoubleMappingAllocatorsAreContained() throws Exception {
+        AllocationPolicy leaks = (req, mem) -> {
+            mem.takeFree(0, PhysicalMemory.WMARK_MIN); // taken and dropped
+            return mem.takeFree(req.order(), PhysicalMemory.WMARK_MIN);
+        };
+        long[] first = {-1};
+        AllocationPolicy twice = (req, mem) -> {
+            if (first[0] < 0) {
+                first[0] = mem.takeFree(req.order(), PhysicalMemory.WMARK_MIN);
+            }
+            return first[0]; // the same frame for every request
+        };
+        for (Object[] c : new Object[][] {{"broken-leaks", leaks, "the others would have leaked; they were freed"},
+            {"broken-twice", twice, "that it did not take (a frame in use would be mapped twice)"}}) {
+            ServiceRegistration<?> reg = register(AllocationPolicy.class, c[1], Policies.KIND_ALLOCATION, (String) c[0]);
+            try {
+                mm.boot(256L << 20, 0, 9);
+                mm.spawn("p");
+                mm.mmap("p", "a", 4L << 20);
+                mm.usePolicy("allocation", (String) c[0]);
+                assertTrue(mm.touch("p", "a", 0, 4L << 20, true).ok(), "completed by the fallback");
+                PolicyInfo alloc = info("allocation");
+                System.out.println("contained:\n" + alloc);
+                assertTrue(alloc.candidates().toString().contains(c[0] + " (thplab-itests-tests 0.1.0.SNAPSHOT) [disabled: "), alloc.toString());
+                assertTrue(alloc.candidates().toString().contains((String) c[2]), alloc.toString());
+                assertTrue(alloc.active().isEmpty(), "the fallback serves allocations");
+                consistent();
+            } finally {
+                reg.unregister();
+                mm.usePolicy("allocation", "buddy");
             }
         }
     }
