@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectService;
@@ -100,6 +102,25 @@ class PolicyConfigTest {
         mm.usePolicy("promotion", "-madv-collapse");
         mm.usePolicy("promotion", "+migration-entry");
         assertArrayEquals(new String[] {"khugepaged", "migration-entry", "reservation"}, (String[]) stored("promotion"));
+    }
+
+    @Test
+    void theConfigCommandsAgreeWithMmPolicy(@InjectService(timeout = RuntimeSmokeTest.TIMEOUT) CommandProcessor processor)
+            throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(new java.io.ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            session.execute("config:set org.thplab.mm.policy.cow cow huge");
+            await("cow-huge selected by config:set", () -> active("cow").size() == 1 && active("cow").get(0).startsWith("huge "));
+            mm.usePolicy("fault", "base");
+            String fault = String.valueOf(session.execute("config:get org.thplab.mm.policy.fault"));
+            assertTrue(fault.contains("fault = base"), fault);
+            String list = String.valueOf(session.execute("config:list org.thplab.mm.policy"));
+            assertTrue(list.contains("org.thplab.mm.policy.cow") && list.contains("org.thplab.mm.policy.fault"), list);
+        } finally {
+            session.close();
+        }
     }
 
     @Test
