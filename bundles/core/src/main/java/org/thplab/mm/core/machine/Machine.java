@@ -482,6 +482,9 @@ public final class Machine {
 
     /** @return and clears the policies that failed since the last call */
     public List<PolicyFailure> takeFailures() {
+        if (failures.isEmpty()) {
+            return List.of();
+        }
         List<PolicyFailure> out = new ArrayList<>(failures);
         failures.clear();
         return out;

@@ -197,6 +197,7 @@ public class MmRuntime implements MemoryManager {
         Registered r = new Registered(name, service, b == null ? "?" : b.getSymbolicName(),
                 b == null ? "?" : b.getVersion().toString(), (Long) ref.getProperty(Constants.SERVICE_ID));
         Registered old = registry.get(kind).put(name, r);
+        epoch++;
         if (old != null) {
             LOG.warn("{} policy '{}' from {} replaces the one from {}", kind, name, r.bundle, old.bundle);
         }
@@ -212,6 +213,7 @@ public class MmRuntime implements MemoryManager {
             throw new IllegalArgumentException("unknown kind " + kind);
         }
         registry.get(kind).put(name, new Registered(name, service, "embedded", "0", -registry.get(kind).size() - 1));
+        epoch++;
     }
 
     private void remove(String kind, ServiceReference<?> ref) {
@@ -227,6 +229,7 @@ public class MmRuntime implements MemoryManager {
         }
         registry.get(kind).remove(gone.name);
         broken.remove(gone.service);
+        epoch++;
         boolean active = kind.equals(Policies.KIND_PROMOTION) ? promoterEnabled(gone.name) : gone.name.equals(selected.get(kind));
         LOG.info("{} policy '{}' ({} {}) unregistered{}", kind, gone.name, gone.bundle, gone.version,
                 active && activeCount(kind) == 0 ? "; " + kind + " now served by the fallback: " + FALLBACKS.get(kind) : "");
@@ -278,6 +281,7 @@ public class MmRuntime implements MemoryManager {
                 boolean same = names.equals(enabledPromoters());
                 configuredPromoters = names;
                 promoterChoice.clear();
+                epoch++;
                 if (!same) {
                     LOG.info("promotion policies {} enabled by configuration {}{}", names, PolicySelectionConfig.PID_PREFIX, kind);
                 }
@@ -285,6 +289,7 @@ public class MmRuntime implements MemoryManager {
                 String name = String.valueOf(v).trim();
                 if (!name.isEmpty() && !name.equals(selected.get(kind))) {
                     selected.put(kind, name);
+                    epoch++;
                     LOG.info("{} policy '{}' selected by configuration {}{}{}", kind, name, PolicySelectionConfig.PID_PREFIX, kind,
                             registry.get(kind).containsKey(name) ? "" : "; it is not registered: the fallback serves until it is");
                 }
@@ -359,6 +364,7 @@ public class MmRuntime implements MemoryManager {
         for (Machine.PolicyFailure pf : machine.takeFailures()) {
             String who = describe(pf.policy());
             broken.put(pf.policy(), pf.reason());
+            epoch++;
             LOG.warn("policy {} disabled: {}", who, pf.reason());
         }
     }
@@ -377,12 +383,27 @@ public class MmRuntime implements MemoryManager {
     private void forgive(String kind, String name) {
         Registered r = registry.get(kind).get(name);
         if (r != null && broken.remove(r.service) != null && machine != null) {
+            epoch++;
             machine.forgive(r.service);
         }
     }
 
-    /** The policies for the next operation. */
+    /** Bumped by every change of what current() returns: registrations, selection, failures. */
+    private long epoch;
+    private long cachedEpoch = -1;
+    private ActivePolicies cached;
+
+    /** The policies for the next operation (cached until something changes them). */
     private ActivePolicies current() {
+        if (cachedEpoch == epoch) {
+            return cached;
+        }
+        cached = computeCurrent();
+        cachedEpoch = epoch;
+        return cached;
+    }
+
+    private ActivePolicies computeCurrent() {
         List<PromotionPolicy> promoters = new ArrayList<>();
         registry.get(Policies.KIND_PROMOTION).forEach((name, r) -> {
             if (promoterEnabled(name) && !broken.containsKey(r.service)) {
@@ -427,6 +448,7 @@ public class MmRuntime implements MemoryManager {
                         + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
             }
             promoterChoice.put(n, enable);
+            epoch++;
             if (enable) {
                 forgive(kind, n);
             }
@@ -438,6 +460,7 @@ public class MmRuntime implements MemoryManager {
                     + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
         }
         selected.put(kind, name);
+        epoch++;
         forgive(kind, name);
         LOG.info("{} policy '{}' selected", kind, name);
         persistSelection(kind);

@@ -128,8 +128,16 @@ public final class RfcFork {
         return completed == child;
     }
 
+    private String name;
+    private int named = -1;
+
+    /** The current child's name, built once per child (a step runs per 4 KiB page in pattern one). */
     private String name() {
-        return "child" + child;
+        if (named != child) {
+            name = "child" + child;
+            named = child;
+        }
+        return name;
     }
 
     /** Stops the test early (mm:stop). */
