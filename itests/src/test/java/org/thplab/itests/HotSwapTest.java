@@ -8,7 +8,6 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -48,18 +47,9 @@ class HotSwapTest {
     }
 
     private PolicyInfo info(String kind) {
-        return mm.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().orElseThrow();
+        return Itests.policy(mm, kind);
     }
 
-    private static void await(String what, Supplier<Boolean> cond) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + RuntimeSmokeTest.TIMEOUT;
-        while (!cond.get()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
 
     private void consistent() {
         assertEquals(List.of(), mm.check());
@@ -91,7 +81,7 @@ class HotSwapTest {
         Bundle faultRes = bundle("org.thplab.policy.fault-reservation");
         long resBefore = mm.vmstat().get("thp_res_alloc");
         faultRes.update();
-        await("fault-reservation back after update", () -> info("fault").active().size() == 1
+        Itests.await("fault-reservation back after update", () -> info("fault").active().size() == 1
                 && info("fault").active().get(0).startsWith("reservation "));
 
         // uninstall and install again: khugepaged leaves the promoter set and comes back enabled.
@@ -102,14 +92,14 @@ class HotSwapTest {
         // Installed through the framework's own context: osgi-test uninstalls what the injected one installs.
         Bundle again = org.osgi.framework.FrameworkUtil.getBundle(HotSwapTest.class).getBundleContext().installBundle(location);
         again.start();
-        await("khugepaged back", () -> info("promotion").active().stream().anyMatch(a -> a.startsWith("khugepaged ")));
+        Itests.await("khugepaged back", () -> info("promotion").active().stream().anyMatch(a -> a.startsWith("khugepaged ")));
 
         // stop: the reclaim kind falls back, visibly, and comes back on start.
         Bundle lru = bundle("org.thplab.policy.reclaim-lru-shrinker");
         lru.stop();
         assertTrue(info("reclaim").active().isEmpty(), info("reclaim").toString());
         lru.start();
-        await("lru-shrinker back", () -> info("reclaim").active().size() == 1);
+        Itests.await("lru-shrinker back", () -> info("reclaim").active().size() == 1);
 
         String report = mm.stop(job);
         System.out.println("hot swap under rfc-fork:\n" + report);
@@ -213,6 +203,6 @@ class HotSwapTest {
             thrower.unregister();
             looper.unregister();
         }
-        await("the broken services gone", () -> !info("fault").candidates().toString().contains("broken"));
+        Itests.await("the broken services gone", () -> !info("fault").candidates().toString().contains("broken"));
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.apache.felix.service.command.CommandProcessor;
@@ -33,18 +32,9 @@ class PolicyConfigTest {
     ConfigurationAdmin ca;
 
     private List<String> active(String kind) {
-        return mm.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().orElseThrow().active();
+        return Itests.policy(mm, kind).active();
     }
 
-    private static void await(String what, Supplier<Boolean> cond) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + RuntimeSmokeTest.TIMEOUT;
-        while (!cond.get()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
 
     private void write(String kind, Object value) throws Exception {
         Dictionary<String, Object> d = new Hashtable<>();
@@ -77,21 +67,21 @@ class PolicyConfigTest {
     @Test
     void aConfigurationSelects() throws Exception {
         write("fault", "base");
-        await("fault-base selected", () -> active("fault").size() == 1 && active("fault").get(0).startsWith("base "));
+        Itests.await("fault-base selected", () -> active("fault").size() == 1 && active("fault").get(0).startsWith("base "));
         write("promotion", new String[] {"khugepaged", "migration-entry"});
-        await("two promoters", () -> active("promotion").size() == 2);
+        Itests.await("two promoters", () -> active("promotion").size() == 2);
         assertTrue(active("promotion").get(0).startsWith("khugepaged "), active("promotion").toString());
         assertTrue(active("promotion").get(1).startsWith("migration-entry "), active("promotion").toString());
         // A .cfg file gives a comma-separated string.
         write("promotion", "madv-collapse, reservation");
-        await("the .cfg form", () -> active("promotion").size() == 2 && active("promotion").get(0).startsWith("madv-collapse "));
+        Itests.await("the .cfg form", () -> active("promotion").size() == 2 && active("promotion").get(0).startsWith("madv-collapse "));
     }
 
     @Test
     void aNameNotRegisteredLeavesTheKindOnItsFallbackUntilItArrives() throws Exception {
         write("reclaim", "not-installed");
-        await("the reclaim fallback", () -> active("reclaim").isEmpty());
-        PolicyInfo reclaim = mm.policies().stream().filter(p -> p.kind().equals("reclaim")).findFirst().orElseThrow();
+        Itests.await("the reclaim fallback", () -> active("reclaim").isEmpty());
+        PolicyInfo reclaim = Itests.policy(mm, "reclaim");
         assertEquals("release everything THP-related on pressure", reclaim.fallback());
     }
 
@@ -112,7 +102,7 @@ class PolicyConfigTest {
         CommandSession session = processor.createSession(new java.io.ByteArrayInputStream(new byte[0]), print, print);
         try {
             session.execute("config:set org.thplab.mm.policy.cow cow huge");
-            await("cow-huge selected by config:set", () -> active("cow").size() == 1 && active("cow").get(0).startsWith("huge "));
+            Itests.await("cow-huge selected by config:set", () -> active("cow").size() == 1 && active("cow").get(0).startsWith("huge "));
             mm.usePolicy("fault", "base");
             String fault = String.valueOf(session.execute("config:get org.thplab.mm.policy.fault"));
             assertTrue(fault.contains("fault = base"), fault);

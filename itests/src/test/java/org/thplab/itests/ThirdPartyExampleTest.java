@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -26,18 +25,9 @@ class ThirdPartyExampleTest {
     MemoryManager mm;
 
     private PolicyInfo promotion() {
-        return mm.policies().stream().filter(p -> p.kind().equals("promotion")).findFirst().orElseThrow();
+        return Itests.policy(mm, "promotion");
     }
 
-    private static void await(String what, Supplier<Boolean> cond) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + RuntimeSmokeTest.TIMEOUT;
-        while (!cond.get()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
 
     @Test
     void theExampleJarInstallsAndPromotes() throws Exception {
@@ -47,7 +37,7 @@ class ThirdPartyExampleTest {
         Bundle example = context.installBundle(jar.toURI().toString());
         try {
             example.start();
-            await("the utilization promoter", () -> promotion().candidates().stream().anyMatch(c -> c.startsWith("utilization (")));
+            Itests.await("the utilization promoter", () -> promotion().candidates().stream().anyMatch(c -> c.startsWith("utilization (")));
             assertTrue(promotion().active().stream().noneMatch(a -> a.startsWith("utilization ")),
                     "a third-party promoter registers disabled");
 
