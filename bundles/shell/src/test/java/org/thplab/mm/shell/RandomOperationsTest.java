@@ -28,10 +28,22 @@ class RandomOperationsTest {
     @TestFactory
     Stream<DynamicTest> randomSequencesKeepTheMachineSound() {
         return LongStream.range(0, SEQUENCES)
-                .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed)));
+                .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed, 1)));
     }
 
-    static void run(long seed) {
+    /**
+     * The same, checked only every 16th step (and at the end): check and verify settle pending
+     * migration-entry promotions, so checking after every step never lets one stay pending across
+     * the touches and ticks that follow. (Neither variant found the compaction bug of
+     * scripts/reservations/migration-entry-compaction.mm in 3000 seeds; the policy matrix did.)
+     */
+    @TestFactory
+    Stream<DynamicTest> randomSequencesCheckedSparsely() {
+        return LongStream.range(1000, 1000 + SEQUENCES)
+                .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed, 16)));
+    }
+
+    static void run(long seed, int checkEvery) {
         SplittableRandom rnd = new SplittableRandom(seed);
         MmRuntime rt = Harness.runtime();
         Commands sh = new Commands(rt);
@@ -58,7 +70,9 @@ class RandomOperationsTest {
                 // The generator made a misuse (a region that is gone, a range outside it):
                 // it must change nothing, which the checks below see.
             }
-            assertSound(rt, "seed " + seed, log);
+            if ((step + 1) % checkEvery == 0 || step == STEPS - 1) {
+                assertSound(rt, "seed " + seed, log);
+            }
         }
         if (Boolean.getBoolean("thplab.print")) {
             var v = rt.vmstat();
