@@ -38,12 +38,7 @@ class HotSwapTest {
     MemoryManager mm;
 
     private Bundle bundle(String bsn) {
-        for (Bundle b : context.getBundles()) {
-            if (bsn.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + bsn);
+        return Itests.bundle(context, bsn);
     }
 
     private PolicyInfo info(String kind) {
@@ -62,12 +57,7 @@ class HotSwapTest {
 
     @AfterEach
     void defaults() {
-        mm.usePolicy("fault", "thp");
-        mm.usePolicy("reclaim", "lru-shrinker");
-        mm.usePolicy("promotion", "+khugepaged");
-        mm.usePolicy("promotion", "+madv-collapse");
-        mm.usePolicy("promotion", "+reservation");
-        mm.sysfs("khugepaged/scan_sleep_millisecs", "10000");
+        Itests.restoreDefaultPolicies(mm);
     }
 
     @Test

@@ -55,13 +55,7 @@ class PolicyConfigTest {
                 c.delete();
             }
         }
-        mm.usePolicy("fault", "thp");
-        mm.usePolicy("cow", "pte");
-        mm.usePolicy("reclaim", "lru-shrinker");
-        mm.usePolicy("promotion", "+khugepaged");
-        mm.usePolicy("promotion", "+madv-collapse");
-        mm.usePolicy("promotion", "+reservation");
-        mm.usePolicy("promotion", "-migration-entry");
+        Itests.restoreDefaultPolicies(mm);
     }
 
     @Test

@@ -64,13 +64,7 @@ class PolicyMatrixTest {
 
     @AfterAll
     static void restoreDefaults() {
-        mm.usePolicy("fault", "thp");
-        mm.usePolicy("cow", "pte");
-        mm.usePolicy("reclaim", "lru-shrinker");
-        for (String p : PROMOTERS) {
-            mm.usePolicy("promotion", (PROMOTER_SETS.get("linux").contains(p) ? "+" : "-") + p);
-        }
-        mm.sysfs("khugepaged/scan_sleep_millisecs", "10000");
+        Itests.restoreDefaultPolicies(mm);
         context.ungetService(ref);
     }
 

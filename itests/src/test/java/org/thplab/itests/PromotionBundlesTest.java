@@ -25,12 +25,7 @@ class PromotionBundlesTest {
     BundleContext context;
 
     private Bundle bundle(String bsn) {
-        for (Bundle b : context.getBundles()) {
-            if (bsn.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + bsn);
+        return Itests.bundle(context, bsn);
     }
 
     private long anonHugeKb(MemoryManager mm) {
