@@ -1,15 +1,19 @@
 package org.thplab.mm.core.runtime;
 
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ManagedService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.thplab.mm.api.MemoryManager;
@@ -17,51 +21,54 @@ import org.thplab.mm.api.MemoryManager;
 /**
  * The policy selection as Configuration Admin configurations, one PID per kind
  * ({@code org.thplab.mm.policy.<kind>}), so that {@code config:} commands, a {@code .cfg} file in
- * {@code deploy/} and {@code mm:policy} agree. Each PID holds one property named after its kind
- * (so the merged properties this component receives do not collide); {@code mm:policy} writes
- * them back. The runtime does the work; this component only delivers the configurations.
+ * {@code deploy/} and {@code mm:policy} agree. Each PID holds one property named after its kind;
+ * {@code mm:policy} writes them back. The runtime does the work; this component only delivers
+ * the configurations.
+ *
+ * <p>One {@link ManagedService} per PID rather than a component with five configuration PIDs:
+ * Configuration Admin calls each in order with the configuration as it is, also when a PID is
+ * deleted and written again at once. SCR's merged multi-PID configuration lost such a write now
+ * and then (a deleted-then-recreated PID's update was never delivered) and missed configurations
+ * FileInstall created while the framework started.
  */
-@Component(configurationPid = {PolicySelectionConfig.PID_PREFIX + "allocation", PolicySelectionConfig.PID_PREFIX + "fault",
-    PolicySelectionConfig.PID_PREFIX + "promotion", PolicySelectionConfig.PID_PREFIX + "reclaim",
-    PolicySelectionConfig.PID_PREFIX + "cow"}, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(immediate = true)
 public class PolicySelectionConfig {
     public static final String PID_PREFIX = "org.thplab.mm.policy.";
 
-    private final MmRuntime runtime;
+    private final List<ServiceRegistration<ManagedService>> registrations = new ArrayList<>();
 
     @Activate
-    public PolicySelectionConfig(@Reference MemoryManager mm, Map<String, Object> props,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY) ConfigurationAdmin ca) {
-        this.runtime = (MmRuntime) mm;
-        // A configuration FileInstall creates from deploy/ while the framework starts can miss
-        // this component (SCR does not merge it in); read what exists once, then follow updates.
-        if (ca != null) {
-            try {
-                Configuration[] all = ca.listConfigurations("(service.pid=" + PID_PREFIX + "*)");
-                if (all != null) {
-                    java.util.Arrays.sort(all, java.util.Comparator.comparing(Configuration::getPid));
-                    for (Configuration c : all) {
-                        Map<String, Object> m = new java.util.HashMap<>();
-                        var d = c.getProperties();
-                        if (d != null) {
-                            for (var keys = d.keys(); keys.hasMoreElements(); ) {
-                                String k = keys.nextElement();
-                                m.put(k, d.get(k));
-                            }
-                            runtime.applySelection(m);
-                        }
+    public PolicySelectionConfig(@Reference MemoryManager mm, BundleContext context) {
+        MmRuntime runtime = (MmRuntime) mm;
+        for (String kind : MmRuntime.KINDS) {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(Constants.SERVICE_PID, PID_PREFIX + kind);
+            // A deleted configuration (null) forgets the stored choice but keeps the current
+            // selection; only a written value selects.
+            ManagedService ms = d -> {
+                if (d != null) {
+                    Map<String, Object> m = new HashMap<>();
+                    for (var keys = d.keys(); keys.hasMoreElements(); ) {
+                        String k = keys.nextElement();
+                        m.put(k, d.get(k));
                     }
+                    runtime.applySelection(m);
                 }
-            } catch (java.io.IOException | org.osgi.framework.InvalidSyntaxException e) {
-                org.slf4j.LoggerFactory.getLogger(PolicySelectionConfig.class).warn("cannot read the policy selection: {}", e.toString());
-            }
+            };
+            registrations.add(context.registerService(ManagedService.class, ms, props));
         }
-        runtime.applySelection(props);
     }
 
-    @Modified
-    void modified(Map<String, Object> props) {
-        runtime.applySelection(props);
+    @Deactivate
+    void deactivate() {
+        for (ServiceRegistration<ManagedService> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping this bundle
+            }
+        }
+        registrations.clear();
     }
 
     @ObjectClassDefinition(pid = PID_PREFIX + "allocation", name = "thplab allocation policy",
