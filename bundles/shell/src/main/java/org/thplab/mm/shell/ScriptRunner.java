@@ -9,6 +9,11 @@ import java.util.List;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -28,6 +33,8 @@ public class ScriptRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
     /** With -Dthplab.timing=true each command's wall time is printed on stderr. */
     static final boolean TIMING = Boolean.getBoolean("thplab.timing");
+    /** The property FileInstall puts on each configuration it creates from a file. */
+    private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
     @Activate
     public ScriptRunner(BundleContext context, @Reference Commands commands) {
@@ -47,13 +54,16 @@ public class ScriptRunner {
 
     /**
      * Waits (at most 30 s) until every bundle that is not a fragment is active, every jar in the
-     * FileInstall folder is installed, and services stop changing: a policy dropped into
+     * FileInstall folder is installed, every configuration file there is in Configuration Admin
+     * and delivered, and services stop changing: a policy or a selection dropped into
      * {@code deploy/} must not race the script's first line.
      */
     private static void awaitStartup(BundleContext context) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         int lastServices = -1;
-        List<String> deployed = deployedJars(context);
+        List<String> deployed = deployed(context, ".jar");
+        List<String> configs = new java.util.ArrayList<>(deployed(context, ".cfg"));
+        configs.addAll(deployed(context, ".config"));
         while (System.nanoTime() < deadline) {
             boolean all = true;
             for (String jar : deployed) {
@@ -63,6 +73,7 @@ public class ScriptRunner {
                 }
                 all &= found;
             }
+            all &= configs.isEmpty() || configured(context).containsAll(configs);
             int services = 0;
             for (Bundle b : context.getBundles()) {
                 boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
@@ -73,6 +84,9 @@ public class ScriptRunner {
                 services += regs == null ? 0 : regs.length;
             }
             if (all && services == lastServices) {
+                if (!configs.isEmpty()) {
+                    awaitConfigDelivery(context, deadline);
+                }
                 return;
             }
             lastServices = all ? services : -1;
@@ -86,15 +100,56 @@ public class ScriptRunner {
         LOG.warn("not every bundle started within 30 s; running the scripts anyway");
     }
 
-    private static List<String> deployedJars(BundleContext context) {
+    private static List<String> deployed(BundleContext context, String suffix) {
         String dir = context.getProperty("felix.fileinstall.dir");
         if (dir == null) {
             return List.of();
         }
         try (var files = Files.list(Path.of(dir))) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().toList();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    /** The file names of the configurations FileInstall has written to Configuration Admin. */
+    private static java.util.Set<String> configured(BundleContext context) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        var ref = context.getServiceReference(ConfigurationAdmin.class);
+        ConfigurationAdmin ca = ref == null ? null : context.getService(ref);
+        if (ca == null) {
+            return names;
+        }
+        try {
+            Configuration[] all = ca.listConfigurations("(" + FILEINSTALL_FILENAME + "=*)");
+            for (Configuration c : all == null ? new Configuration[0] : all) {
+                String f = String.valueOf(c.getProperties().get(FILEINSTALL_FILENAME));
+                names.add(f.substring(f.lastIndexOf('/') + 1));
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.debug("cannot list configurations: {}", e.toString());
+        } finally {
+            context.ungetService(ref);
+        }
+        return names;
+    }
+
+    /**
+     * Configuration Admin delivers configurations to their ManagedServices on one queue, in order
+     * (Felix CM's update thread): a ManagedService registered now is called after every update
+     * queued before it, so once it is called the deployed selection has reached the runtime.
+     */
+    private static void awaitConfigDelivery(BundleContext context, long deadline) {
+        java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(1);
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put(Constants.SERVICE_PID, "org.thplab.shell.startup-barrier");
+        ServiceRegistration<ManagedService> r = context.registerService(ManagedService.class, d -> delivered.countDown(), props);
+        try {
+            delivered.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            r.unregister();
         }
     }
 
