@@ -91,9 +91,11 @@ class HotSwapTest {
         lru.start();
         Itests.await("lru-shrinker back", () -> info("reclaim").active().size() == 1);
 
+        // The job runs on its own thread; on a loaded machine it may not have faulted since the
+        // update yet, so wait for it rather than assert on whatever it managed so far.
+        Itests.await("reservations made after the swaps", () -> mm.vmstat().get("thp_res_alloc") > resBefore);
         String report = mm.stop(job);
         System.out.println("hot swap under rfc-fork:\n" + report);
-        assertTrue(mm.vmstat().get("thp_res_alloc") > resBefore, "reservations went on being made");
         for (PolicyInfo p : mm.policies()) {
             assertFalse(p.candidates().toString().contains("[disabled"), p.toString());
         }
