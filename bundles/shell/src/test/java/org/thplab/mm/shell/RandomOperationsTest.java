@@ -24,6 +24,7 @@ import org.thplab.mm.core.runtime.MmRuntime;
 class RandomOperationsTest {
     static final int SEQUENCES = 80;
     static final int STEPS = 80;
+    static final int PRESSURE_SEQUENCES = 200;
 
     @TestFactory
     Stream<DynamicTest> randomSequencesKeepTheMachineSound() {
@@ -43,20 +44,54 @@ class RandomOperationsTest {
                 .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed, 16)));
     }
 
+    /**
+     * Memory pressure on huge-page-sized work: regions larger than the machine's free order-9
+     * blocks, touches that are mostly one page per 2 MiB range (reservations, sparse ranges for
+     * the promoters) or whole ranges, defrag=always so that faults compact, and the
+     * migration-entry promoter often enabled, so that reclaim and compaction run while promotions
+     * are pending. Checked every 8th step. Against the code before the fix of
+     * scripts/reservations/migration-entry-compaction.mm (compaction moving a page behind a
+     * migration entry), seeds 2076, 2083 and 2123 of this family fail; the other two families
+     * pass.
+     */
+    @TestFactory
+    Stream<DynamicTest> randomSequencesUnderPressure() {
+        return LongStream.range(2000, 2000 + PRESSURE_SEQUENCES)
+                .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed, 8, true)));
+    }
+
     static void run(long seed, int checkEvery) {
+        run(seed, checkEvery, false);
+    }
+
+    static void run(long seed, int checkEvery, boolean pressure) {
         SplittableRandom rnd = new SplittableRandom(seed);
         MmRuntime rt = Harness.runtime();
         Commands sh = new Commands(rt);
         List<String> log = new ArrayList<>();
-        String boot = "boot " + (24 + 8 * rnd.nextInt(4)) + "M swap=" + (8 * rnd.nextInt(3)) + "M";
-        log.add(boot);
-        sh.execute(boot);
-        sh.execute("spawn p0");
-        sh.execute("sysfs khugepaged/scan_sleep_millisecs " + (1 + rnd.nextInt(20)));
+        List<String> setup = new ArrayList<>();
+        if (pressure) {
+            setup.add("boot " + (32 + 16 * rnd.nextInt(3)) + "M swap=" + (16 * rnd.nextInt(2)) + "M seed=" + seed);
+            setup.add("sysfs enabled always");
+            setup.add("sysfs defrag " + (rnd.nextBoolean() ? "always" : "madvise"));
+            setup.add("policy use fault " + (rnd.nextInt(3) == 0 ? "thp" : "reservation"));
+            setup.add("policy use reclaim " + (rnd.nextBoolean() ? "lru-shrinker" : "drop-all"));
+            if (rnd.nextInt(4) != 0) {
+                setup.add("policy enable promotion migration-entry");
+            }
+        } else {
+            setup.add("boot " + (24 + 8 * rnd.nextInt(4)) + "M swap=" + (8 * rnd.nextInt(3)) + "M");
+        }
+        setup.add("spawn p0");
+        setup.add("sysfs khugepaged/scan_sleep_millisecs " + (1 + rnd.nextInt(20)));
+        for (String cmd : setup) {
+            log.add(cmd);
+            sh.execute(cmd);
+        }
         int procs = 1;
         int enomem = 0;
         for (int step = 0; step < STEPS; step++) {
-            String cmd = command(rnd, rt, procs);
+            String cmd = pressure ? pressureCommand(rnd, rt, procs) : command(rnd, rt, procs);
             if (cmd.startsWith("fork") || cmd.startsWith("spawn")) {
                 procs++;
             }
@@ -131,6 +166,47 @@ class RandomOperationsTest {
                 default -> "policy use cow " + (rnd.nextBoolean() ? "pte" : "huge");
             };
             default -> rnd.nextBoolean() ? "munmap " + p + " " + region : "poison " + p + " " + region + " " + (first * 4096);
+        };
+    }
+
+    /** The pressure family's mix: big regions, 2 MiB-shaped touches, reclaim and promotion. */
+    private static String pressureCommand(SplittableRandom rnd, MemoryManager mm, int procs) {
+        List<String> alive = mm.processes();
+        if (alive.isEmpty()) {
+            return "spawn p" + procs;
+        }
+        String p = alive.get(rnd.nextInt(alive.size()));
+        java.util.Map<String, long[]> regions = new java.util.LinkedHashMap<>();
+        for (SmapsEntry e : mm.smaps(p, null)) {
+            regions.merge(e.region(), new long[] {e.start(), e.end()},
+                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        int what = rnd.nextInt(16);
+        if (regions.isEmpty() || what < 2) {
+            return "mmap " + p + " r" + rnd.nextInt(4) + " " + (8 + 8 * rnd.nextInt(4)) + "M";
+        }
+        List<String> names = new ArrayList<>(regions.keySet());
+        String region = names.get(rnd.nextInt(names.size()));
+        long[] ext = regions.get(region);
+        long hugeRanges = Math.max(1, (ext[1] - ext[0]) >>> 21);
+        long h = rnd.nextLong(hugeRanges) << 21;
+        long len = Math.min(ext[1] - ext[0] - h, (1 + rnd.nextLong(Math.min(hugeRanges, 4))) << 21);
+        return switch (what) {
+            // one page of a 2 MiB range: a reservation, later a sparse range for the promoters
+            case 2, 3, 4 -> "touch " + p + " " + region + " " + (h + (rnd.nextLong(512) << 12)) + " 4096 "
+                    + (rnd.nextInt(4) == 0 ? "read" : "write");
+            case 5, 6 -> "touch " + p + " " + region + " " + h + " " + len + " write";
+            case 7 -> "touch " + p + " " + region + " " + h + " " + ((1 + rnd.nextLong(512)) << 12) + " write";
+            case 8 -> "tick " + (1 + rnd.nextInt(200)) + "ms";
+            case 9 -> alive.size() < 4 ? "fork " + p + " p" + procs : "exit " + p;
+            case 10 -> "madvise " + p + " " + region + " " + h + " " + len + " "
+                    + new String[] {"dontneed", "pageout", "collapse", "nohugepage", "hugepage"}[rnd.nextInt(5)];
+            case 11 -> "munmap " + p + " " + region + " " + (h + (rnd.nextLong(512) << 12)) + " " + ((1 + rnd.nextLong(64)) << 12);
+            case 12 -> "munmap " + p + " " + region;
+            case 13 -> "policy " + (rnd.nextBoolean() ? "enable" : "disable") + " promotion "
+                    + new String[] {"migration-entry", "khugepaged", "reservation"}[rnd.nextInt(3)];
+            case 14 -> "sysfs promotion_threshold " + (1 + rnd.nextInt(512));
+            default -> "tick " + (1 + rnd.nextInt(20)) + "ms";
         };
     }
 
