@@ -20,7 +20,10 @@ touch p c 0 2M write
 spawn hog
 mmap hog b 64M
 sysfs enabled never
-touch hog b 0 64M write
+# 14561 base pages take free memory down to the min watermark: one page more and the hog's
+# fault would invoke the OOM killer (which would kill the hog and free it all again).
+touch hog b 0 58244K write
+meminfo
 madvise p c 0 2M collapse
 trace dump
 vmstat thp_collapse

@@ -62,6 +62,7 @@ mmap p a 2M
 !policy use cow nosuch
 !trace sometimes
 !trace on off
+!dmesg -c
 !meminfo all
 !buddyinfo 0
 !check all

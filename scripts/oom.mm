@@ -1,18 +1,52 @@
-# A fault that cannot be served after reclaim fails the access with ENOMEM and names the
-# process (the kernel would invoke the OOM killer; thplab fails the touch instead, see
-# docs/model.md). Without swap nothing anonymous can be reclaimed.
+# Out of memory. A fault whose order-0 allocation fails after reclaim invokes the OOM killer
+# (mm/oom_kill.c: out_of_memory(), select_bad_process(), oom_kill_process()), which kills the
+# process with the highest oom_badness() (RSS + swap entries + page-table pages; oom_score_adj
+# is 0 everywhere here), reaps its memory, and the allocation is retried. A THP that cannot be had
+# only falls back to base pages (costly orders never invoke the killer). Without swap nothing
+# anonymous can be reclaimed. The report goes to the kernel log: dmesg.
+echo 1. the only process with memory is the one faulting: it is killed, its memory freed
 boot 64M
 spawn hog
 mmap hog a 128M
 touch hog a 0 128M write
+vmstat oom_kill
 meminfo
-smaps hog a
-verify hog a
+!smaps hog a
+dmesg
 check
-# Memory freed by munmap can be used again.
-munmap hog a
+# Memory freed by the kill can be used again.
 spawn next
 mmap next b 8M
 touch next b 0 8M write
 verify next b
+check
+echo 2. the process with the most memory is killed, not the one faulting; its fault completes
+boot 64M
+spawn big
+mmap big a 40M
+touch big a 0 40M write
+spawn small
+mmap small b 32M
+touch small b 0 32M write
+vmstat oom_kill
+!smaps big a
+smaps small b
+verify small b
+check
+echo 3. equal badness: the later process on the task list is killed (oom_evaluate_task)
+boot 64M
+spawn t1
+mmap t1 a 24M
+touch t1 a 0 24M write
+spawn t2
+mmap t2 a 24M
+touch t2 a 0 24M write
+spawn f
+mmap f c 24M
+touch f c 0 24M write
+vmstat oom_kill
+smaps t1 a
+!smaps t2 a
+verify t1 a
+verify f c
 check

@@ -2,7 +2,10 @@ package org.thplab.mm.api;
 
 /** The errno values a simulated system call can answer with, named as in Linux. */
 public enum Errno {
-    /** Out of memory: a fault could not be served after reclaim, or a huge page could not be had. */
+    /**
+     * Out of memory: a huge page could not be had (MADV_COLLAPSE), or a fault could not be served
+     * after reclaim and the OOM killer found no process to kill.
+     */
     ENOMEM,
     /** Invalid argument, or a feature this machine's bundles do not provide. */
     EINVAL,
@@ -13,5 +16,12 @@ public enum Errno {
     /** The operation is not permitted on this mapping. */
     EPERM,
     /** Bad address: the range is not mapped. */
-    EFAULT
+    EFAULT,
+    /**
+     * Not an errno: the process was killed during the call (the OOM killer chose it while it
+     * faulted) and no longer exists; the call never returned to it.
+     *
+     * @since 1.1
+     */
+    SIGKILL
 }

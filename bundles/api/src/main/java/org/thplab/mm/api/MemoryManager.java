@@ -104,6 +104,13 @@ public interface MemoryManager {
     /** @return and clears the recorded tracepoint lines */
     List<String> traceDump();
 
+    /**
+     * @return the kernel log since boot, oldest first, each line prefixed with its simulated time
+     *         as dmesg prints it ({@code [    1.234567] }): the OOM killer's reports
+     * @since 1.1
+     */
+    List<String> dmesg();
+
     /** @return simulated nanoseconds since boot */
     long now();
 

@@ -4,5 +4,5 @@
  * with the kernel's names, and the result types of simulated system calls.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.thplab.mm.api;

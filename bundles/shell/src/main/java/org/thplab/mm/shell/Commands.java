@@ -28,7 +28,7 @@ import org.thplab.mm.api.SyscallResult;
     "osgi.command.function=touch", "osgi.command.function=fork", "osgi.command.function=exit",
     "osgi.command.function=tick", "osgi.command.function=smaps", "osgi.command.function=vmstat",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=verify",
-    "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=poison", "osgi.command.function=policy", "osgi.command.function=trace",
+    "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=poison", "osgi.command.function=policy", "osgi.command.function=trace", "osgi.command.function=dmesg",
     "osgi.command.function=help", "osgi.command.function=echo", "osgi.command.function=run",
     "osgi.command.function=jobs", "osgi.command.function=stop"})
 public class Commands {
@@ -57,6 +57,7 @@ public class Commands {
         use("check", "check", "check the machine's invariants: frames, refcounts, mapcounts, counters");
         use("policy", "policy [list | use <kind> <name> | enable [promotion] <name> | disable [promotion] <name>]", "list policies, select one, or turn a promoter on or off, live");
         use("trace", "trace [on|off|dump]", "record tracepoints, or print and clear what was recorded");
+        use("dmesg", "dmesg", "the kernel log since boot: the OOM killer's reports");
         use("run", "run [--background] rfc-fork [size=<size>] [chunk=<size>] [swap=<size>] [pattern=one|random] [seed=<n>] [max=<n>]",
                 "boot a fresh machine and run a workload (the THP reservation RFC's fork test), or start it in the background");
         use("jobs", "jobs", "background workloads: progress, or their report once done");
@@ -123,6 +124,7 @@ public class Commands {
             case "poison": return poison(a);
             case "policy": return policy(a);
             case "trace": return trace(a);
+            case "dmesg": return dmesg(a);
             case "help": return help(a);
             case "echo": return echo(a);
             case "run": return run(a);
@@ -382,6 +384,12 @@ public class Commands {
             return null;
         }
         throw new IllegalArgumentException("policy: usage: " + USAGE.get("policy")[0]);
+    }
+
+    @Descriptor("the kernel log since boot: dmesg")
+    public String dmesg(String... a) {
+        arity("dmesg", a, 0, 0);
+        return String.join("\n", mm.dmesg());
     }
 
     @Descriptor("record tracepoints: trace [on|off|dump]")

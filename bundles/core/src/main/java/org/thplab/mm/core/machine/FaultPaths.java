@@ -40,6 +40,9 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     private final Machine m;
     private final Frames f;
 
+    /** Set while a fault is retried after the OOM killer ran for it: the same fault, not a new one. */
+    private boolean oomRetry;
+
     // The fault being handled (valid during a policy call).
     private AddressSpace mm;
     private Vma vma;
@@ -66,20 +69,37 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
             }
             boolean ok;
             var h = m.latency;
-            if (h == null) {
-                ok = access(mm, v, a, write);
-            } else {
-                long f0 = m.stat.get(VmEvent.PGFAULT);
-                long t0 = m.clock.now();
-                ok = access(mm, v, a, write);
-                if (m.stat.get(VmEvent.PGFAULT) != f0) {
-                    h.record(m.clock.now() - t0);
+            long f0 = 0;
+            long t0 = 0;
+            if (h != null) {
+                f0 = m.stat.get(VmEvent.PGFAULT);
+                t0 = m.clock.now();
+            }
+            ok = access(mm, v, a, write);
+            while (!ok) {
+                // An order-0 allocation failed after reclaim: out_of_memory(), then the
+                // allocator retries (__alloc_pages_may_oom() made progress) within the same
+                // fault, so the retry is neither counted nor charged as a fault of its own.
+                AddressSpace victim = m.oom.outOfMemory(mm);
+                if (victim == null) {
+                    return SyscallResult.fail(Errno.ENOMEM, String.format(
+                            "out of memory: process %s faulting at 0x%x (region %s offset %d) after reclaim, and no process to kill",
+                            mm.name, a, r.name, a - r.start));
+                }
+                if (victim == mm) {
+                    return SyscallResult.fail(Errno.SIGKILL, String.format(
+                            "%s was killed by the OOM killer while faulting at 0x%x (region %s offset %d)",
+                            mm.name, a, r.name, a - r.start));
+                }
+                oomRetry = true;
+                try {
+                    ok = access(mm, v, a, write);
+                } finally {
+                    oomRetry = false;
                 }
             }
-            if (!ok) {
-                return SyscallResult.fail(Errno.ENOMEM, String.format(
-                        "out of memory: process %s faulting at 0x%x (region %s offset %d) after reclaim",
-                        mm.name, a, r.name, a - r.start));
+            if (h != null && m.stat.get(VmEvent.PGFAULT) != f0) {
+                h.record(m.clock.now() - t0);
             }
         }
         return SyscallResult.OK;
@@ -236,6 +256,9 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     }
 
     private boolean countFault() {
+        if (oomRetry) {
+            return true; // the same fault, retried after the OOM kill: counted and charged once
+        }
         m.stat.count(VmEvent.PGFAULT);
         m.clock.charge(CostModel.FAULT);
         return true;
@@ -361,11 +384,11 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
 
     /** do_swap_page(): read the page back into a new base page. 1 = mapped, 0 = retry, -1 = OOM. */
     private int doSwapPage(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long e, boolean write) {
-        m.stat.count(VmEvent.PGMAJFAULT);
         int np = allocMappedPage(mm, vma, ptes, j, va, e);
         if (np < 0) {
             return failed(np);
         }
+        m.stat.count(VmEvent.PGMAJFAULT); // as do_swap_page(), once it has the folio
         int slot = Pte.pfn(e);
         m.stat.count(VmEvent.PSWPIN);
         m.clock.charge(CostModel.SWAP_IN_4K);

@@ -59,6 +59,10 @@ public final class Machine {
     final Reservations reservations;
     final Migrations migrations;
     final Tracer trace = new Tracer(clock);
+    final OomKiller oom = new OomKiller(this);
+    /** The kernel log (printk), dmesg's ring buffer: the newest {@value #KMSG_LINES} lines. */
+    private final java.util.ArrayDeque<String> kmsg = new java.util.ArrayDeque<>();
+    static final int KMSG_LINES = 16_384;
     ActivePolicies policies = ActivePolicies.NONE;
     /** Policies that failed during this operation (containment); the runtime disables them. */
     private final List<PolicyFailure> failures = new ArrayList<>();
@@ -366,13 +370,34 @@ public final class Machine {
         return faults.touch(mm, r, rg[0], rg[1], write);
     }
 
-    /** fork(): dup_mmap() and copy_page_range(); fails with ENOMEM when page tables cannot be had. */
+    /**
+     * fork(): dup_mmap() and copy_page_range(). When the child's page tables cannot be had the
+     * OOM killer runs and the fork is tried again; it fails only when the parent itself is killed
+     * (SIGKILL) or no process is left to kill (ENOMEM).
+     */
     public SyscallResult fork(String parent, String child) {
         AddressSpace p = proc("fork", parent);
         checkName("fork", child);
         if (procs.containsKey(child)) {
             throw new MmUsageException("fork: process '" + child + "' exists");
         }
+        while (true) {
+            SyscallResult r = tryFork(p, child);
+            if (r != null) {
+                return r;
+            }
+            AddressSpace victim = oom.outOfMemory(p);
+            if (victim == null) {
+                return SyscallResult.fail(Errno.ENOMEM, "fork: no memory for the child's page tables and no process to kill");
+            }
+            if (victim == p) {
+                return SyscallResult.fail(Errno.SIGKILL, "fork: " + p.name + " was killed by the OOM killer");
+            }
+        }
+    }
+
+    /** One attempt at fork; null when the child's page tables could not be had (undone). */
+    private SyscallResult tryFork(AddressSpace p, String child) {
         AddressSpace c = new AddressSpace(child, nextMmId++, p.family);
         c.nextMmap = p.nextMmap;
         Map<Region, Region> copies = new LinkedHashMap<>();
@@ -394,7 +419,7 @@ public final class Machine {
         }
         if (!folios.copyPageTables(p, c)) {
             teardown(c);
-            return SyscallResult.fail(Errno.ENOMEM, "fork: no memory for the child's page tables");
+            return null;
         }
         // The parent's PTEs were write-protected: flush its TLB.
         clock.charge(CostModel.TLB_FLUSH);
@@ -403,6 +428,43 @@ public final class Machine {
 
     public void exit(String proc) {
         teardown(proc("exit", proc));
+    }
+
+    /** The OOM killer's kill: the victim exits and its memory is reaped (oom_reap_task_mm, exit_mmap). */
+    void kill(AddressSpace victim) {
+        teardown(victim);
+    }
+
+    /** printk(): one line into the kernel log, stamped with the simulated time as dmesg shows it. */
+    void printk(String line) {
+        long ns = clock.now();
+        if (kmsg.size() == KMSG_LINES) {
+            kmsg.removeFirst(); // the ring buffer overwrites its oldest record
+        }
+        kmsg.addLast(String.format(java.util.Locale.ROOT, "[%5d.%06d] %s", ns / 1_000_000_000L, (ns / 1000) % 1_000_000, line));
+    }
+
+    /** @return the kernel log, oldest line first */
+    public List<String> dmesg() {
+        return List.copyOf(kmsg);
+    }
+
+    /**
+     * @return meminfo as the last OOM report found it, before its victim was reaped (plus
+     *         {@code nr_thp_reserved} in pages), or null when the OOM killer has not run
+     */
+    public Map<String, Long> meminfoAtLastOom() {
+        return oom.lastMeminfo();
+    }
+
+    /** @return the process the OOM killer killed last, or null */
+    public String lastOomVictim() {
+        return oom.lastVictim();
+    }
+
+    /** @return how many processes the OOM killer has killed (vmstat oom_kill) */
+    public long oomKills() {
+        return stat.get(VmEvent.OOM_KILL);
     }
 
     private void teardown(AddressSpace mm) {

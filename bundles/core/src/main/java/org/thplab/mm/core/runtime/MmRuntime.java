@@ -772,6 +772,11 @@ public class MmRuntime implements MemoryManager {
     }
 
     @Override
+    public synchronized List<String> dmesg() {
+        return machine == null ? List.of() : machine.dmesg();
+    }
+
+    @Override
     public synchronized long now() {
         return machine == null ? 0 : machine.now();
     }

@@ -12,8 +12,9 @@ import org.thplab.mm.core.stat.LatencyHistogram;
  * The fork test of the THP reservations RFC (Anthony Yznaga, November 2018): a parent forks
  * children one after another; each maps a large chunk and touches, in every 2 MiB region of it,
  * either one page or a random number of pages; children stay alive; the run ends when a child
- * cannot complete its chunk. Reports Mel Gorman's metrics: fault latency, memory consumption and
- * successful promotions.
+ * cannot complete its chunk: at the first OOM kill, whichever process the killer chose (on the
+ * RFC's machine a child was killed). Reports Mel Gorman's metrics: fault latency, memory
+ * consumption (as the OOM report found it) and successful promotions.
  *
  * <p>Patterns: {@code one} writes the first page of each region; {@code random} writes k
  * distinct pages at random positions, k uniform in 1..512, from the machine's seed (the RFC does
@@ -85,15 +86,17 @@ public final class RfcFork {
                 return false;
             }
             child++;
+            long kills = m.oomKills();
             SyscallResult r = m.fork("rfc", name());
-            if (!r.ok()) {
-                failure = "child " + child + " could not be forked: " + r;
+            if (!r.ok() || m.oomKills() != kills) {
+                failure = "child " + child + " could not be forked: " + (r.ok() ? "the OOM killer ran" : r);
                 done = true;
                 return false;
             }
             m.mmap(name(), "chunk", chunk);
         }
         SyscallResult res = SyscallResult.OK;
+        long kills = m.oomKills();
         long base = region * REGION;
         if (!random) {
             res = m.touch(name(), "chunk", base, 4096, true);
@@ -112,8 +115,9 @@ public final class RfcFork {
         }
         m.endOp();
         region++;
-        if (!res.ok()) {
-            failure = "child " + child + " failed in region " + region + " of " + regions + ": " + res.errno();
+        if (!res.ok() || m.oomKills() != kills) {
+            failure = "child " + child + " failed in region " + region + " of " + regions + ": " + (res.ok() ? "" : res.errno() + ", ")
+                    + "the OOM killer killed " + m.lastOomVictim();
             done = true;
             return false;
         }
@@ -157,7 +161,8 @@ public final class RfcFork {
     /** @return the report: children completed, memory, fault latency, promotions */
     public String report() {
         Map<String, Long> vm = m.vmstat();
-        Map<String, Long> mi = m.meminfo();
+        // Memory as the OOM report found it (before its victim was reaped), else as it is now.
+        Map<String, Long> mi = m.meminfoAtLastOom() != null ? m.meminfoAtLastOom() : m.meminfo();
         long usedKb = mi.get("MemTotal") - mi.get("MemFree");
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "rfc-fork: %d MiB machine, %d MiB chunks, pattern %s, seed %d%n",
@@ -166,7 +171,7 @@ public final class RfcFork {
         b.append(String.format(Locale.ROOT,
                 "memory: used %d MiB (anon %d MiB, of it THP %d MiB; page tables %d MiB; reserved %d MiB), %.1f MiB per completed child%n",
                 usedKb / 1024, mi.get("AnonPages") / 1024, mi.get("AnonHugePages") / 1024, mi.get("PageTables") / 1024,
-                vm.get("nr_thp_reserved") * 4 / 1024, completed == 0 ? 0.0 : usedKb / 1024.0 / completed));
+                mi.getOrDefault("nr_thp_reserved", vm.get("nr_thp_reserved")) * 4 / 1024, completed == 0 ? 0.0 : usedKb / 1024.0 / completed));
         b.append("fault latency: ").append(lat.summary()).append('\n');
         b.append(String.format(Locale.ROOT,
                 "promotions: thp_fault_alloc %d, khugepaged/pages_collapsed %d (of them res_pages_collapsed %d); thp_res_alloc %d, thp_res_alloc_failed %d, thp_fault_fallback %d%n",

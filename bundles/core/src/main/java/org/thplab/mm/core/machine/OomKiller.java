@@ -1,0 +1,121 @@
+package org.thplab.mm.core.machine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.thplab.mm.api.VmEvent;
+import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.Vma;
+
+/**
+ * The OOM killer of mm/oom_kill.c on a machine without memcgs, cpusets or mempolicies
+ * (CONSTRAINT_NONE): {@code out_of_memory()} to {@code select_bad_process()} to
+ * {@code oom_kill_process()}.
+ *
+ * <p>It runs where an order-0 allocation of a fault or of fork's page tables has failed after
+ * reclaim and compaction, as {@code __alloc_pages_may_oom()} does; costly orders (a THP, a
+ * reservation) never get here, they fall back. The victim is the process with the highest
+ * {@code oom_badness()}: RSS + swap entries + page-table pages, every simulated process having
+ * {@code oom_score_adj} 0. On equal points the later process on the task list wins, as
+ * {@code oom_evaluate_task()} replaces the chosen task on a tie. The victim is killed and its
+ * memory reaped at once (the kernel's SIGKILL and {@code oom_reaper} take a moment; no simulated
+ * time is charged), then the caller retries its allocation. The report goes to the kernel log
+ * ({@code dmesg}) in the kernel's words.
+ */
+final class OomKiller {
+    private final Machine m;
+    /** The Mem-Info of the last report (show_mem() in dump_header()), or null before the first. */
+    private Map<String, Long> lastMeminfo;
+    /** The name of the last victim, or null. */
+    private String lastVictim;
+
+    OomKiller(Machine m) {
+        this.m = m;
+    }
+
+    /** oom_badness() with oom_score_adj 0. */
+    static long badness(AddressSpace mm) {
+        return mm.rssAnon + mm.swapEntries + mm.pgtables;
+    }
+
+    /**
+     * out_of_memory(): reports, chooses and kills a victim.
+     *
+     * @param current the process whose allocation failed
+     * @return the process killed, or null when there is none to kill (the kernel would panic:
+     *         "Out of memory and no killable processes...")
+     */
+    AddressSpace outOfMemory(AddressSpace current) {
+        AddressSpace chosen = null;
+        long chosenPoints = Long.MIN_VALUE;
+        for (AddressSpace p : m.procs.values()) { // for_each_process(): creation order
+            long points = badness(p);
+            if (points >= chosenPoints) {
+                chosen = p;
+                chosenPoints = points;
+            }
+        }
+        if (chosen == null) {
+            m.printk("Out of memory and no killable processes...");
+            return null;
+        }
+        dumpHeader(current);
+        m.printk(String.format(Locale.ROOT, "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task=%s,pid=%d,uid=0",
+                chosen.name, chosen.id));
+        m.printk(String.format(Locale.ROOT,
+                "Out of memory: Killed process %d (%s) total-vm:%dkB, anon-rss:%dkB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:%dkB oom_score_adj:0",
+                chosen.id, chosen.name, totalVm(chosen) * 4, chosen.rssAnon * 4, chosen.pgtables * 4));
+        m.stat.count(VmEvent.OOM_KILL);
+        lastVictim = chosen.name;
+        m.trace.emit("mark_victim", "pid=" + chosen.id);
+        m.kill(chosen);
+        m.printk(String.format(Locale.ROOT, "oom_reaper: reaped process %d (%s), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
+                chosen.id, chosen.name));
+        return chosen;
+    }
+
+    /** dump_header(): who invoked the killer, show_mem() (abridged) and dump_tasks(). */
+    private void dumpHeader(AddressSpace current) {
+        m.printk(current.name + " invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0");
+        lastMeminfo = m.meminfo();
+        lastMeminfo.put("nr_thp_reserved", m.reservations.reserved);
+        m.printk("Mem-Info:");
+        m.printk(String.format(Locale.ROOT, "anon:%d anon_thp:%d pagetables:%d free:%d thp_reserved:%d",
+                lastMeminfo.get("AnonPages") / 4, lastMeminfo.get("AnonHugePages") / 4, lastMeminfo.get("PageTables") / 4,
+                lastMeminfo.get("MemFree") / 4, m.reservations.reserved));
+        m.printk(String.format(Locale.ROOT, "Free swap  = %dkB", lastMeminfo.get("SwapFree")));
+        m.printk(String.format(Locale.ROOT, "Total swap = %dkB", lastMeminfo.get("SwapTotal")));
+        m.printk(m.frames() + " pages RAM");
+        m.printk("Tasks state (memory values in pages):");
+        // dump_task() as of 6.6: pid, uid, tgid, total_vm, rss, pgtables_bytes, swapents, oom_score_adj, comm
+        m.printk("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name");
+        List<AddressSpace> tasks = new ArrayList<>(m.procs.values());
+        for (AddressSpace p : tasks) {
+            m.printk(String.format(Locale.ROOT, "[%7d] %5d %5d %8d %8d %8d %8d         %5d %s", p.id, 0, p.id, totalVm(p),
+                    p.rssAnon, p.pgtables * 4096, p.swapEntries, 0, p.name));
+        }
+    }
+
+    /** mm->total_vm: the pages of every VMA. */
+    private static long totalVm(AddressSpace mm) {
+        long pages = 0;
+        for (Vma v : mm.vmas) {
+            pages += (v.end - v.start) >>> 12;
+        }
+        return pages;
+    }
+
+    /** @return the name of the last process killed, or null */
+    String lastVictim() {
+        return lastVictim;
+    }
+
+    /**
+     * @return meminfo as the last OOM report found it (plus nr_thp_reserved, in pages), or null
+     *         when there was none
+     */
+    Map<String, Long> lastMeminfo() {
+        return lastMeminfo;
+    }
+}

@@ -1,0 +1,109 @@
+package org.thplab.mm.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.thplab.mm.api.Errno;
+import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.core.runtime.MmRuntime;
+
+/**
+ * The OOM killer as mm/oom_kill.c chooses: oom_badness() counts RSS, swap entries and page-table
+ * pages; on a tie the later process wins; fork's page tables invoke it too; the fault that
+ * invoked it is retried and counted once. Base pages only (enabled=never), no reclaimable memory
+ * but what swap takes, so every figure follows from the sizes.
+ */
+class OomKillerTest {
+
+    private static Commands machine(MmRuntime rt, String boot) {
+        Commands sh = new Commands(rt);
+        sh.execute("sysfs enabled never");
+        sh.execute(boot);
+        return sh;
+    }
+
+    @Test
+    void swapEntriesCountTowardsBadness() {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = machine(rt, "boot 64M swap=16M");
+        sh.execute("spawn a");
+        sh.execute("mmap a r 24M");
+        sh.execute("touch a r 0 24M write"); // badness 6144 + 12 page tables
+        sh.execute("spawn b");
+        sh.execute("mmap b r 36M");
+        sh.execute("touch b r 0 16M write");
+        assertEquals("ok", sh.execute("madvise b r 0 16M pageout")); // the swap device is full now
+        sh.execute("touch b r 16M 20M write"); // badness 5120 resident + 4096 swapped + 18 tables
+        assertEquals(0, rt.vmstat().get("oom_kill"));
+        sh.execute("spawn c");
+        sh.execute("mmap c r 32M");
+        long faults = rt.vmstat().get("pgfault");
+        SyscallResult r = rt.touch("c", "r", 0, 32L << 20, true);
+        // RSS alone would pick a (6144 > 5120); with its swap entries b has the most.
+        assertTrue(r.ok(), r.toString());
+        assertEquals(1, rt.vmstat().get("oom_kill"));
+        assertEquals(List.of("a", "c"), rt.processes());
+        // The fault that invoked the killer was retried within itself: one fault per page.
+        assertEquals(8192, rt.vmstat().get("pgfault") - faults);
+        assertEquals("ok", sh.execute("verify a r"));
+        assertEquals("ok", sh.execute("verify c r"));
+        assertEquals(List.of(), rt.check());
+        String log = String.join("\n", rt.dmesg());
+        assertTrue(log.contains("c invoked oom-killer"), log);
+        assertTrue(log.contains("Out of memory: Killed process 2 (b) total-vm:36864kB, anon-rss:20480kB"), log);
+    }
+
+    @Test
+    void onATieTheLaterProcessIsKilledAndTheFaultingOneWhenItIsTheBiggest() {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = machine(rt, "boot 64M");
+        for (String p : List.of("t1", "t2")) {
+            sh.execute("spawn " + p);
+            sh.execute("mmap " + p + " r 24M");
+            sh.execute("touch " + p + " r 0 24M write"); // badness 6144 + 12 page tables
+        }
+        sh.execute("spawn f");
+        sh.execute("mmap f r 28M");
+        assertTrue(rt.touch("f", "r", 0, 28L << 20, true).ok()); // at ~13M f runs out of memory
+        assertEquals(List.of("t1", "f"), rt.processes(), "t1 and t2 tie; oom_evaluate_task() keeps the later");
+        // Now f has the most: the next fault it cannot serve kills f itself.
+        sh.execute("mmap f s 40M");
+        SyscallResult r = rt.touch("f", "s", 0, 40L << 20, true);
+        assertEquals(Errno.SIGKILL, r.errno(), r.toString());
+        assertEquals(List.of("t1"), rt.processes());
+        assertEquals(2, rt.vmstat().get("oom_kill"));
+        assertEquals(List.of(), rt.check());
+    }
+
+    @Test
+    void forksPageTablesInvokeTheKillerAndTheForkThenSucceeds() {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = machine(rt, "boot 64M");
+        // 256 page tables with one page each: the child needs 256 new tables.
+        sh.execute("spawn parent");
+        sh.execute("mmap parent r 512M");
+        for (long off = 0; off < 512L << 20; off += 2L << 20) {
+            sh.execute("touch parent r " + off + " 4K write");
+        }
+        // Another process takes base pages down to the min watermark, which user pages respect
+        // and page tables may dip below (by half).
+        sh.execute("spawn other");
+        sh.execute("mmap other r 60M");
+        long off = 0;
+        while (rt.meminfo().get("MemFree") > 1024 + 4) { // wmark_min of 64M: 256 pages
+            assertTrue(rt.touch("other", "r", off, 4096, true).ok());
+            off += 4096;
+        }
+        assertEquals(0, rt.vmstat().get("oom_kill"));
+        SyscallResult r = rt.fork("parent", "child");
+        assertTrue(r.ok(), r.toString());
+        assertEquals(1, rt.vmstat().get("oom_kill"));
+        assertEquals(List.of("parent", "child"), rt.processes());
+        assertEquals("ok", sh.execute("verify child r"));
+        assertEquals(List.of(), rt.check());
+        assertFalse(String.join("\n", rt.dmesg()).contains("Killed process 1 "), "not the parent");
+    }
+}
