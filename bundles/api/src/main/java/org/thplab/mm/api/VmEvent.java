@@ -8,7 +8,18 @@ import java.util.Locale;
  * {@code nr_free_pages} are computed from machine state and are not listed here.
  */
 public enum VmEvent {
-    PGFAULT, PGMAJFAULT, PSWPIN, PSWPOUT, PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
+    PGFAULT, PGMAJFAULT, PSWPIN, PSWPOUT,
+    /**
+     * Reclaim: direct reclaim entries (try_to_free_pages()), pages reclaimed and pages scanned on
+     * the anonymous LRU by kswapd and by direct reclaim, and kswapd's balance_pgdat() runs.
+     * MADV_PAGEOUT and the reclaim policy's release of THP reservations are not LRU reclaim and
+     * do not count here.
+     *
+     * @since 1.1
+     */
+    ALLOCSTALL_NORMAL, PGSTEAL_KSWAPD, PGSTEAL_DIRECT, PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSCAN_ANON, PGSTEAL_ANON,
+    PAGEOUTRUN,
+    PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
     COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
     COMPACT_DAEMON_WAKE, OOM_KILL,
     THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_COLLAPSE_ALLOC, THP_COLLAPSE_ALLOC_FAILED,

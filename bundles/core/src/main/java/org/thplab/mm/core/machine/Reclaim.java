@@ -57,6 +57,7 @@ final class Reclaim implements ReclaimContext {
             return;
         }
         m.trace.emit("mm_vmscan_kswapd_wake", "nid=0 zid=2 order=0");
+        m.stat.count(VmEvent.PAGEOUTRUN);
         reclaim(m.buddy.wmarkHigh - free, false);
     }
 
@@ -75,6 +76,7 @@ final class Reclaim implements ReclaimContext {
     /** try_to_free_pages() from the allocator's slow path. */
     long directReclaim(long target) {
         m.trace.emit("mm_vmscan_direct_reclaim_begin", "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE");
+        m.stat.count(VmEvent.ALLOCSTALL_NORMAL);
         long freed = reclaim(target, true);
         m.trace.emit("mm_vmscan_direct_reclaim_end", "nr_reclaimed=" + freed);
         return freed;
@@ -182,18 +184,27 @@ final class Reclaim implements ReclaimContext {
                 continue; // not on the LRU: under a pending migration-entry promotion
             }
             m.clock.charge(CostModel.RECLAIM_SCAN);
+            // shrink_inactive_list(): pgscan counts the folio's pages, pgsteal what was reclaimed.
+            long pages = f.order[p] == HPAGE_PMD_ORDER ? HPAGE_PMD_NR : 1;
+            m.stat.count(direct ? VmEvent.PGSCAN_DIRECT : VmEvent.PGSCAN_KSWAPD, pages);
+            m.stat.count(VmEvent.PGSCAN_ANON, pages);
             if (referenced(p)) {
                 if (f.order[p] == HPAGE_PMD_ORDER) {
                     hand = (p + HPAGE_PMD_NR) % f.nr;
                 }
                 continue;
             }
+            long stolen = 0;
             if (f.order[p] == HPAGE_PMD_ORDER) {
+                long out = m.stat.get(VmEvent.THP_SWPOUT);
                 swapOutThp(p);
+                stolen = m.stat.get(VmEvent.THP_SWPOUT) != out ? HPAGE_PMD_NR : 0; // else split, pages follow
                 hand = p; // base pages left by a split are looked at next
-            } else {
-                swapOutPage(p);
+            } else if (swapOutPage(p)) {
+                stolen = 1;
             }
+            m.stat.count(direct ? VmEvent.PGSTEAL_DIRECT : VmEvent.PGSTEAL_KSWAPD, stolen);
+            m.stat.count(VmEvent.PGSTEAL_ANON, stolen);
         }
     }
 
