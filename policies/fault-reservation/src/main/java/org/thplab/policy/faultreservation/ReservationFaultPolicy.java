@@ -32,15 +32,16 @@ public class ReservationFaultPolicy implements FaultPolicy {
 
     /** Configuration. */
     @ObjectClassDefinition(name = "thplab reservation faults", description = "THP reservations at fault time (2018 RFC)")
+    /** Property names: a double underscore in a method name is one underscore in the property (OSGi component property types). */
     public @interface Config {
         @AttributeDefinition(description = "Reserve on a read fault too (the RFC as posted) instead of mapping the zero page until the first write")
-        boolean reserve_on_read() default false;
+        boolean reserve__on__read() default false;
 
         @AttributeDefinition(description = "VMAs marked MADV_HUGEPAGE get a huge page at the first fault")
-        boolean madvise_huge_at_fault() default true;
+        boolean madvise__huge__at__fault() default true;
 
         @AttributeDefinition(description = "The owner's CoW fault on a reserved page releases the reservation (the RFC as posted)")
-        boolean release_on_cow() default false;
+        boolean release__on__cow() default false;
     }
 
     private volatile boolean reserveOnRead;
@@ -60,9 +61,9 @@ public class ReservationFaultPolicy implements FaultPolicy {
     @Activate
     @Modified
     void configure(Config c) {
-        reserveOnRead = c.reserve_on_read();
-        madviseHuge = c.madvise_huge_at_fault();
-        releaseOnCow = c.release_on_cow();
+        reserveOnRead = c.reserve__on__read();
+        madviseHuge = c.madvise__huge__at__fault();
+        releaseOnCow = c.release__on__cow();
     }
 
     @Override
