@@ -13,6 +13,8 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.cm.ManagedService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -135,21 +137,46 @@ public class ScriptRunner {
     }
 
     /**
-     * Configuration Admin delivers configurations to their ManagedServices on one queue, in order
-     * (Felix CM's update thread): a ManagedService registered now is called after every update
-     * queued before it, so once it is called the deployed selection has reached the runtime.
+     * Waits until the deployed configurations have reached their consumers. Felix CM calls
+     * ManagedServices on one update queue and ConfigurationListeners (SCR, which configures the
+     * policy components) on one event queue, each in order: a ManagedService registered now is
+     * called after every update queued before it, and the event of a configuration written now
+     * is delivered after every earlier event. The barrier configuration is deleted afterwards.
      */
     private static void awaitConfigDelivery(BundleContext context, long deadline) {
-        java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(1);
+        String pid = "org.thplab.shell.startup-barrier";
+        java.util.concurrent.CountDownLatch updated = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch event = new java.util.concurrent.CountDownLatch(1);
         java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
-        props.put(Constants.SERVICE_PID, "org.thplab.shell.startup-barrier");
-        ServiceRegistration<ManagedService> r = context.registerService(ManagedService.class, d -> delivered.countDown(), props);
+        props.put(Constants.SERVICE_PID, pid);
+        ServiceRegistration<ManagedService> ms = context.registerService(ManagedService.class, d -> updated.countDown(), props);
+        ServiceRegistration<ConfigurationListener> cl = context.registerService(ConfigurationListener.class, e -> {
+            if (pid.equals(e.getPid()) && e.getType() == ConfigurationEvent.CM_UPDATED) {
+                event.countDown();
+            }
+        }, null);
+        var ref = context.getServiceReference(ConfigurationAdmin.class);
+        ConfigurationAdmin ca = ref == null ? null : context.getService(ref);
         try {
-            delivered.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            updated.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (ca != null) {
+                Configuration c = ca.getConfiguration(pid, "?");
+                java.util.Hashtable<String, Object> d = new java.util.Hashtable<>();
+                d.put("barrier", Boolean.TRUE);
+                c.update(d);
+                event.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                c.delete();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debug("configuration barrier: {}", e.toString());
         } finally {
-            r.unregister();
+            ms.unregister();
+            cl.unregister();
+            if (ca != null) {
+                context.ungetService(ref);
+            }
         }
     }
 
