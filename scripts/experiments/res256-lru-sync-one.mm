@@ -1,4 +1,4 @@
-# The RFC fork experiment (docs/experiments/rfc-fork.md): res256-lru-sync-one-4g at 1/64 scale
+# The RFC fork experiment (docs/experiments/rfc-fork.md): res256-lru-sync-one
 policy use fault reservation
 policy disable reservation
 policy enable reservation-at-fault
