@@ -2,7 +2,10 @@
 # blocks touching one page in each (48 MiB held, 96 kB mapped); then process q writes 96 MiB
 # of base pages, which the machine has only if reservations give their unused pages back.
 # reclaim-lru-shrinker releases reservations least recently faulted first, only as many as the
-# reclaim target needs; reclaim-drop-all releases every one at once.
+# reclaim target needs; reclaim-drop-all releases every one at once. allocstall_normal (direct
+# reclaim entries) and pageoutrun (kswapd runs) count on across both halves: q's writes stall 10
+# times under lru-shrinker (11 of the 24 reservations released, a few at each stall), once under
+# drop-all.
 echo reclaim-lru-shrinker
 boot 128M
 sysfs enabled always
@@ -42,6 +45,8 @@ sysfs enabled never
 touch q b 0 96M write
 sysfs enabled always
 vmstat nr_thp_reserved
+vmstat allocstall
+vmstat pageoutrun
 smaps r a
 verify r a
 verify q b
@@ -82,6 +87,8 @@ sysfs enabled never
 touch q b 0 96M write
 sysfs enabled always
 vmstat nr_thp_reserved
+vmstat allocstall
+vmstat pageoutrun
 smaps r c
 verify r c
 verify q b
