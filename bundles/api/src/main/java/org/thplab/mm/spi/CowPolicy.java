@@ -7,7 +7,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface CowPolicy {
     /**
      * @return MAPPED when the policy resolved the fault at PMD level; FALLBACK after it split
-     *         the PMD, so that the core copies one base page; OOM to fail the access
+     *         the PMD, so that the core copies one base page; OOM when memory could not be had
+     *         (see {@link FaultOutcome#OOM})
      */
     FaultOutcome hugeWriteFault(HugeWriteFault fault);
 }

@@ -6,6 +6,11 @@ public enum FaultOutcome {
     MAPPED,
     /** The policy did nothing (more); the core's base-page path handles the fault. */
     FALLBACK,
-    /** No memory could be had even after reclaim: the access fails with ENOMEM. */
+    /**
+     * No memory could be had even after reclaim. When a base-page (order-0) allocation the
+     * policy made through the mechanisms failed, the core runs the OOM killer and then asks the
+     * policy again (its allocation is retried, as the kernel's allocator retries after
+     * out_of_memory()); when none failed, the access fails with ENOMEM and nobody is killed.
+     */
     OOM
 }

@@ -48,7 +48,13 @@ public class ScriptRunner {
         // only once every bundle has started: policies start at the same start level as this
         // bundle, and a script must not race their registration.
         Thread t = new Thread(() -> {
-            awaitStartup(context);
+            try {
+                awaitStartup(context);
+            } catch (RuntimeException e) {
+                // A framework changing under us must not keep the scripts from running (and the
+                // JVM from exiting).
+                LOG.warn("waiting for start-up failed; running the scripts anyway: {}", e.toString());
+            }
             System.exit(runAll(commands, scripts, System.out));
         }, "thplab-script");
         t.start();
@@ -125,8 +131,11 @@ public class ScriptRunner {
         try {
             Configuration[] all = ca.listConfigurations("(" + FILEINSTALL_FILENAME + "=*)");
             for (Configuration c : all == null ? new Configuration[0] : all) {
-                String f = String.valueOf(c.getProperties().get(FILEINSTALL_FILENAME));
-                names.add(f.substring(f.lastIndexOf('/') + 1));
+                var props = c.getProperties(); // null when deleted meanwhile
+                if (props != null && props.get(FILEINSTALL_FILENAME) != null) {
+                    String f = String.valueOf(props.get(FILEINSTALL_FILENAME));
+                    names.add(f.substring(f.lastIndexOf('/') + 1));
+                }
             }
         } catch (IOException | InvalidSyntaxException e) {
             LOG.debug("cannot list configurations: {}", e.toString());
@@ -164,12 +173,15 @@ public class ScriptRunner {
                 java.util.Hashtable<String, Object> d = new java.util.Hashtable<>();
                 d.put("barrier", Boolean.TRUE);
                 c.update(d);
-                event.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-                c.delete();
+                try {
+                    event.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } finally {
+                    c.delete(); // never left behind in a persisted configuration store
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             LOG.debug("configuration barrier: {}", e.toString());
         } finally {
             ms.unregister();

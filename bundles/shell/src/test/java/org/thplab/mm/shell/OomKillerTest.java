@@ -106,4 +106,93 @@ class OomKillerTest {
         assertEquals(List.of(), rt.check());
         assertFalse(String.join("\n", rt.dmesg()).contains("Killed process 1 "), "not the parent");
     }
+
+    @Test
+    void theRetryAfterAKillDoesNotAskTheFaultPolicyAgainOnceATHPFellBack() {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = machine(rt, "boot 64M");
+        sh.execute("sysfs enabled always");
+        sh.execute("sysfs defrag never"); // no compaction: the THP fails for want of a free block
+        sh.execute("spawn other");
+        sh.execute("mmap other r 62M");
+        sh.execute("madvise other r 0 62M nohugepage");
+        long off = 0;
+        while (rt.meminfo().get("MemFree") > 4 * (256 + 2)) { // user pages stop at min (256 pages)
+            assertTrue(rt.touch("other", "r", off, 4096, true).ok());
+            off += 4096;
+        }
+        // Page tables may dip to min/2: forks of a process with one PTE table take one page each.
+        sh.execute("spawn parent");
+        sh.execute("mmap parent r 2M");
+        sh.execute("madvise parent r 0 2M nohugepage");
+        int children = 0;
+        for (; rt.meminfo().get("MemFree") > 4 * 128; children++) {
+            assertTrue(rt.fork("parent", "c" + children).ok());
+            if (children == 0) {
+                assertTrue(rt.touch("parent", "r", 0, 4096, true).ok());
+            }
+        }
+        assertEquals(0, rt.vmstat().get("oom_kill"), () -> String.join("\n", rt.dmesg()) + "\n" + rt.meminfo());
+        sh.execute("spawn f");
+        sh.execute("mmap f h 2M");
+        assertEquals("ok", sh.execute("madvise f h 0 2M hugepage"));
+        long thp = rt.vmstat().get("thp_fault_alloc");
+        long fallback = rt.vmstat().get("thp_fault_fallback");
+        // The THP fails (no order-9 block), its fallback's page table fails (at min/2): the OOM
+        // killer takes other, and the allocation is retried: a base page, as in the kernel
+        // (pte_alloc() retries inside the allocator; the THP decision is not taken again). (Had
+        // the THP been had and its deposited table failed, the policy's own allocation is what
+        // is retried: __do_huge_pmd_anonymous_page() returns VM_FAULT_OOM, it does not fall back.)
+        assertTrue(rt.touch("f", "h", 0, 4096, true).ok());
+        assertEquals(1, rt.vmstat().get("oom_kill"));
+        assertEquals(thp, rt.vmstat().get("thp_fault_alloc"), () -> rt.vmstat().toString() + String.join("\n", rt.dmesg()));
+        assertEquals(fallback + 1, rt.vmstat().get("thp_fault_fallback"));
+        assertEquals(0, rt.smaps("f", "h").get(0).anonHugeKb());
+        assertTrue(String.join("\n", rt.dmesg()).contains("f invoked oom-killer: gfp_mask=0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)"));
+        assertEquals(List.of(), rt.check());
+    }
+
+    @Test
+    void aPolicyAnsweringOomWithMemoryFreeFailsTheAccessButKillsNobody() {
+        MmRuntime rt = Harness.runtime();
+        rt.register(org.thplab.mm.spi.Policies.KIND_FAULT, "liar", (org.thplab.mm.spi.FaultPolicy) f -> org.thplab.mm.spi.FaultOutcome.OOM);
+        Commands sh = machine(rt, "boot 64M");
+        sh.execute("policy use fault liar");
+        sh.execute("spawn a");
+        sh.execute("mmap a r 4M");
+        SyscallResult r = rt.touch("a", "r", 0, 4096, true);
+        assertEquals(Errno.ENOMEM, r.errno(), r.toString());
+        assertEquals(0, rt.vmstat().get("oom_kill"));
+        assertEquals(List.of("a"), rt.processes());
+        assertEquals(List.of(), rt.check());
+    }
+
+    @Test
+    void aKilledProcessesPendingPromotionsAreAbandonedAndTheirPagesLeaveIsolation() {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = machine(rt, "boot 64M");
+        sh.execute("sysfs enabled madvise");
+        sh.execute("policy disable promotion khugepaged");
+        sh.execute("policy enable promotion migration-entry");
+        sh.execute("sysfs khugepaged/scan_sleep_millisecs 10");
+        long wake = rt.now() + 10_000_000L;
+        sh.execute("spawn a");
+        sh.execute("mmap a r 40M");
+        sh.execute("touch a r 0 40M write");
+        assertEquals("ok", sh.execute("madvise a r 0 40M hugepage"));
+        sh.execute("spawn b");
+        sh.execute("mmap b r 32M"); // (every command but touch and tick waits for pending promotions)
+        sh.execute("trace on");
+        sh.execute("tick " + (wake - rt.now()) + "ns"); // the promoter's wake: copies under way
+        assertTrue(rt.touch("b", "r", 0, 32L << 20, true).ok()); // a, the biggest, is killed
+        assertEquals(List.of("b"), rt.processes());
+        String trace = String.join("\n", rt.traceDump());
+        assertTrue(trace.contains("mm_migrate_promote_begin: mm=a"), trace);
+        assertTrue(trace.matches("(?s).*mm_migrate_promote_end: mm=a, address=0x[0-9a-f]+, status=rolled_back.*"), trace);
+        // check() holds every isolated page to a pending promotion's source.
+        assertEquals(List.of(), rt.check());
+        sh.execute("tick 1s");
+        assertEquals("ok", sh.execute("verify b r"));
+        assertEquals(List.of(), rt.check());
+    }
 }

@@ -25,8 +25,25 @@ final class Allocator implements PhysicalMemory, AllocRequest {
         this.m = m;
     }
 
+    /**
+     * Order-0 allocations that failed after the slow path (reclaim included), and the purpose of
+     * the last: what makes a failed fault an out-of-memory condition (__alloc_pages_may_oom() is
+     * reached for these only; costly orders fall back instead).
+     */
+    long order0Failures;
+    AllocPurpose lastOrder0Failure;
+
     /** Allocates a block of {@code order}; returns its first frame or -1. */
     int alloc(int order, AllocPurpose purpose, boolean vmaHugepage) {
+        int pfn = tryAlloc(order, purpose, vmaHugepage);
+        if (pfn < 0 && order == 0) {
+            order0Failures++;
+            lastOrder0Failure = purpose;
+        }
+        return pfn;
+    }
+
+    private int tryAlloc(int order, AllocPurpose purpose, boolean vmaHugepage) {
         // Requests do not nest (reclaim and compaction take frames from the buddy directly),
         // so one mutable request object serves them all without garbage.
         this.order = order;

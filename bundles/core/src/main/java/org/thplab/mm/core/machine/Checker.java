@@ -334,6 +334,8 @@ final class Checker {
                 problem("swap device says " + m.swap.used() + " slots used, found " + used);
             }
         }
+        // Pages isolated for migration-entry promotions are exactly the pending ones' sources.
+        m.migrations.checkIsolation(this::problem);
         if (reported > MAX_REPORTS) {
             problems.add("... and " + (reported - MAX_REPORTS) + " more");
         }

@@ -42,6 +42,10 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
 
     /** Set while a fault is retried after the OOM killer ran for it: the same fault, not a new one. */
     private boolean oomRetry;
+    /** On that retry the fault policy is not asked again: it had already answered (a THP fell back). */
+    private boolean oomRetrySkipsPolicy;
+    /** The fault policy's answer during the current access, or null when it was not asked. */
+    private FaultOutcome policyOutcome;
 
     // The fault being handled (valid during a policy call).
     private AddressSpace mm;
@@ -75,12 +79,21 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                 f0 = m.stat.get(VmEvent.PGFAULT);
                 t0 = m.clock.now();
             }
+            long failures = m.allocator.order0Failures;
+            policyOutcome = null;
             ok = access(mm, v, a, write);
             while (!ok) {
+                if (m.allocator.order0Failures == failures) {
+                    // A policy answered OOM without an allocation failing: the access fails as
+                    // the SPI says; only a real shortage invokes the killer.
+                    return SyscallResult.fail(Errno.ENOMEM, String.format(
+                            "out of memory: a policy failed the fault of %s at 0x%x (region %s offset %d), though no allocation failed",
+                            mm.name, a, r.name, a - r.start));
+                }
                 // An order-0 allocation failed after reclaim: out_of_memory(), then the
                 // allocator retries (__alloc_pages_may_oom() made progress) within the same
-                // fault, so the retry is neither counted nor charged as a fault of its own.
-                AddressSpace victim = m.oom.outOfMemory(mm);
+                // fault: the retry is neither counted nor charged as a fault of its own.
+                AddressSpace victim = m.oom.outOfMemory(mm, m.allocator.lastOrder0Failure);
                 if (victim == null) {
                     return SyscallResult.fail(Errno.ENOMEM, String.format(
                             "out of memory: process %s faulting at 0x%x (region %s offset %d) after reclaim, and no process to kill",
@@ -91,11 +104,16 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                             "%s was killed by the OOM killer while faulting at 0x%x (region %s offset %d)",
                             mm.name, a, r.name, a - r.start));
                 }
+                // A policy whose own allocation failed (OOM) retries it, as the allocator would
+                // inside the policy's path; one that had fallen back is not asked again.
+                failures = m.allocator.order0Failures;
                 oomRetry = true;
+                oomRetrySkipsPolicy = policyOutcome != null && policyOutcome != FaultOutcome.OOM;
                 try {
                     ok = access(mm, v, a, write);
                 } finally {
                     oomRetry = false;
+                    oomRetrySkipsPolicy = false;
                 }
             }
             if (h != null && m.stat.get(VmEvent.PGFAULT) != f0) {
@@ -108,7 +126,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     /** One access; faults as needed. @return false when the fault ended in OOM */
     private boolean access(AddressSpace mm, Vma vma, long va, boolean write) {
         boolean faulted = false;
-        boolean asked = false; // the fault policy is asked once per fault, as create_huge_pmd() is
+        boolean asked = oomRetrySkipsPolicy; // the fault policy is asked once per fault, as create_huge_pmd() is
         PmdTable t = mm.pt.get(va);
         int i = PageTable.pmdIndex(va);
         int j = PageTable.pteIndex(va);
@@ -142,13 +160,15 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                         && (va & ~(PMD_SIZE - 1)) + PMD_SIZE <= vma.end) {
                     m.promotion.enterVma(mm, vma, true);
                 }
-                FaultOutcome o = callFaultPolicy(mm, vma, va, write, t, i);
-                asked = true;
-                if (o == FaultOutcome.OOM) {
-                    return false;
-                }
-                if (o == FaultOutcome.MAPPED || t.pte[i] != null || t.pmd[i] != 0) {
-                    continue;
+                if (!asked) {
+                    FaultOutcome o = callFaultPolicy(mm, vma, va, write, t, i);
+                    asked = true;
+                    if (o == FaultOutcome.OOM) {
+                        return false;
+                    }
+                    if (o == FaultOutcome.MAPPED || t.pte[i] != null || t.pmd[i] != 0) {
+                        continue;
+                    }
                 }
                 if (m.folios.allocPteTable(mm, t, i) == null) {
                     return false;
@@ -271,6 +291,12 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     }
 
     private FaultOutcome callFaultPolicy(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i) {
+        FaultOutcome o = askFaultPolicy(mm, vma, va, write, t, i);
+        policyOutcome = o;
+        return o;
+    }
+
+    private FaultOutcome askFaultPolicy(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i) {
         FaultPolicy p = m.policies.fault();
         if (!m.usable(p)) {
             return FaultOutcome.FALLBACK;

@@ -382,11 +382,15 @@ public final class Machine {
             throw new MmUsageException("fork: process '" + child + "' exists");
         }
         while (true) {
+            long failures = allocator.order0Failures;
             SyscallResult r = tryFork(p, child);
             if (r != null) {
                 return r;
             }
-            AddressSpace victim = oom.outOfMemory(p);
+            if (allocator.order0Failures == failures) {
+                return SyscallResult.fail(Errno.ENOMEM, "fork: the child's page tables could not be had, though no allocation failed");
+            }
+            AddressSpace victim = oom.outOfMemory(p, AllocPurpose.KERNEL);
             if (victim == null) {
                 return SyscallResult.fail(Errno.ENOMEM, "fork: no memory for the child's page tables and no process to kill");
             }
@@ -432,6 +436,9 @@ public final class Machine {
 
     /** The OOM killer's kill: the victim exits and its memory is reaped (oom_reap_task_mm, exit_mmap). */
     void kill(AddressSpace victim) {
+        if (migrations.any()) {
+            migrations.abandon(victim);
+        }
         teardown(victim);
     }
 
@@ -450,16 +457,17 @@ public final class Machine {
     }
 
     /**
-     * @return meminfo as the last OOM report found it, before its victim was reaped (plus
-     *         {@code nr_thp_reserved} in pages), or null when the OOM killer has not run
+     * @param kill the number of the kill, counted from 1 as vmstat oom_kill counts them
+     * @return meminfo as that kill's OOM report found it, before its victim was reaped (plus
+     *         {@code nr_thp_reserved} in pages), or null when it is not among the last few
      */
-    public Map<String, Long> meminfoAtLastOom() {
-        return oom.lastMeminfo();
+    public Map<String, Long> meminfoAtOom(long kill) {
+        return oom.meminfo(kill);
     }
 
-    /** @return the process the OOM killer killed last, or null */
-    public String lastOomVictim() {
-        return oom.lastVictim();
+    /** @return the process the OOM killer killed in kill number {@code kill} (from 1), or null */
+    public String oomVictim(long kill) {
+        return oom.victim(kill);
     }
 
     /** @return how many processes the OOM killer has killed (vmstat oom_kill) */

@@ -258,12 +258,51 @@ final class Migrations {
         complete(pd);
     }
 
+    /**
+     * The OOM killer takes {@code mm}: its pending promotions are abandoned, as a migration whose
+     * process dies fails and remove_migration_ptes() puts the old pages back, so that the zap
+     * that follows frees them like any others and none stays marked isolated.
+     */
+    void abandon(AddressSpace mm) {
+        for (Pending pd : new ArrayList<>(pending.values())) {
+            if (pd.mm != mm) {
+                continue;
+            }
+            pd.done = true;
+            pending.remove(pd.key);
+            for (int p : pd.sources) {
+                isolated.clear(p);
+            }
+            PmdTable t = mm.pt.lookup(pd.haddr);
+            rollback(pd, t == null ? null : t.pte[PageTable.pmdIndex(pd.haddr)]);
+        }
+    }
+
     /** Completes every pending promotion (an operation that would wait on their entries). */
     void settle() {
         for (Pending pd : new ArrayList<>(pending.values())) {
             long wait = Math.max(0, pd.due - m.clock.now());
             m.clock.charge(wait);
             complete(pd);
+        }
+    }
+
+    /** check(): every isolated page is a pending promotion's source, and every source is isolated. */
+    void checkIsolation(java.util.function.Consumer<String> problem) {
+        BitSet sources = new BitSet();
+        for (Pending pd : pending.values()) {
+            for (int p : pd.sources) {
+                sources.set(p);
+            }
+        }
+        BitSet stray = (BitSet) isolated.clone();
+        stray.andNot(sources);
+        for (int p = stray.nextSetBit(0); p >= 0; p = stray.nextSetBit(p + 1)) {
+            problem.accept("frame " + p + " is isolated for a migration-entry promotion that is no longer pending");
+        }
+        sources.andNot(isolated);
+        for (int p = sources.nextSetBit(0); p >= 0; p = sources.nextSetBit(p + 1)) {
+            problem.accept("frame " + p + " is the source of a pending promotion but not isolated");
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Vma;
+import org.thplab.mm.spi.AllocPurpose;
 
 /**
  * The OOM killer of mm/oom_kill.c on a machine without memcgs, cpusets or mempolicies
@@ -25,10 +26,13 @@ import org.thplab.mm.core.vma.Vma;
  */
 final class OomKiller {
     private final Machine m;
-    /** The Mem-Info of the last report (show_mem() in dump_header()), or null before the first. */
-    private Map<String, Long> lastMeminfo;
-    /** The name of the last victim, or null. */
-    private String lastVictim;
+    /** The last few reports by kill number: the victim and the Mem-Info dump_header() printed. */
+    private record Report(String victim, Map<String, Long> meminfo) {
+    }
+
+    private static final int REPORTS = 16;
+    private final java.util.TreeMap<Long, Report> reports = new java.util.TreeMap<>();
+    private Map<String, Long> pendingMeminfo;
 
     OomKiller(Machine m) {
         this.m = m;
@@ -43,10 +47,11 @@ final class OomKiller {
      * out_of_memory(): reports, chooses and kills a victim.
      *
      * @param current the process whose allocation failed
+     * @param purpose what the failed order-0 allocation was for (the gfp mask the report prints)
      * @return the process killed, or null when there is none to kill (the kernel would panic:
      *         "Out of memory and no killable processes...")
      */
-    AddressSpace outOfMemory(AddressSpace current) {
+    AddressSpace outOfMemory(AddressSpace current, AllocPurpose purpose) {
         AddressSpace chosen = null;
         long chosenPoints = Long.MIN_VALUE;
         for (AddressSpace p : m.procs.values()) { // for_each_process(): creation order
@@ -60,14 +65,17 @@ final class OomKiller {
             m.printk("Out of memory and no killable processes...");
             return null;
         }
-        dumpHeader(current);
+        dumpHeader(current, purpose);
         m.printk(String.format(Locale.ROOT, "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task=%s,pid=%d,uid=0",
                 chosen.name, chosen.id));
         m.printk(String.format(Locale.ROOT,
                 "Out of memory: Killed process %d (%s) total-vm:%dkB, anon-rss:%dkB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:%dkB oom_score_adj:0",
                 chosen.id, chosen.name, totalVm(chosen) * 4, chosen.rssAnon * 4, chosen.pgtables * 4));
         m.stat.count(VmEvent.OOM_KILL);
-        lastVictim = chosen.name;
+        reports.put(m.stat.get(VmEvent.OOM_KILL), new Report(chosen.name, pendingMeminfo));
+        if (reports.size() > REPORTS) {
+            reports.pollFirstEntry();
+        }
         m.trace.emit("mark_victim", "pid=" + chosen.id);
         m.kill(chosen);
         m.printk(String.format(Locale.ROOT, "oom_reaper: reaped process %d (%s), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
@@ -76,10 +84,14 @@ final class OomKiller {
     }
 
     /** dump_header(): who invoked the killer, show_mem() (abridged) and dump_tasks(). */
-    private void dumpHeader(AddressSpace current) {
-        m.printk(current.name + " invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0");
-        lastMeminfo = m.meminfo();
+    private void dumpHeader(AddressSpace current, AllocPurpose purpose) {
+        // A page table is GFP_PGTABLE_USER; a user page a folio of GFP_HIGHUSER_MOVABLE.
+        String gfp = purpose == AllocPurpose.KERNEL ? "0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)"
+                : "0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)";
+        m.printk(current.name + " invoked oom-killer: gfp_mask=" + gfp + ", order=0, oom_score_adj=0");
+        Map<String, Long> lastMeminfo = m.meminfo();
         lastMeminfo.put("nr_thp_reserved", m.reservations.reserved);
+        pendingMeminfo = lastMeminfo;
         m.printk("Mem-Info:");
         m.printk(String.format(Locale.ROOT, "anon:%d anon_thp:%d pagetables:%d free:%d thp_reserved:%d",
                 lastMeminfo.get("AnonPages") / 4, lastMeminfo.get("AnonHugePages") / 4, lastMeminfo.get("PageTables") / 4,
@@ -106,16 +118,15 @@ final class OomKiller {
         return pages;
     }
 
-    /** @return the name of the last process killed, or null */
-    String lastVictim() {
-        return lastVictim;
+    /** @return the victim of kill number {@code kill}, or null when it is not among the last few */
+    String victim(long kill) {
+        Report r = reports.get(kill);
+        return r == null ? null : r.victim();
     }
 
-    /**
-     * @return meminfo as the last OOM report found it (plus nr_thp_reserved, in pages), or null
-     *         when there was none
-     */
-    Map<String, Long> lastMeminfo() {
-        return lastMeminfo;
+    /** @return meminfo as kill number {@code kill}'s report found it, or null */
+    Map<String, Long> meminfo(long kill) {
+        Report r = reports.get(kill);
+        return r == null ? null : r.meminfo();
     }
 }

@@ -694,7 +694,16 @@ public class MmRuntime implements MemoryManager {
                     }
                     collectFailures();
                     wl.on.setPolicies(current());
-                    if (!wl.w.step()) {
+                    boolean more;
+                    try {
+                        more = wl.w.step();
+                    } catch (MmUsageException e) {
+                        // A command in between took the workload's processes away (exit, or the
+                        // OOM killer during a foreground touch): the run ends there.
+                        wl.w.end("ended: " + e.getMessage());
+                        more = false;
+                    }
+                    if (!more) {
                         collectFailures();
                         report = wl.w.report();
                         return;

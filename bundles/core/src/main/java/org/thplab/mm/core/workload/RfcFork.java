@@ -38,6 +38,8 @@ public final class RfcFork {
     private int completed;
     private String failure;
     private boolean done;
+    /** The number of the OOM kill that ended the run (vmstat oom_kill), or 0. */
+    private long firstOom;
 
     /** Prepares the test on a booted, empty machine. */
     public RfcFork(Machine m, long chunk, String pattern, long seed, int maxChildren) {
@@ -89,7 +91,7 @@ public final class RfcFork {
             long kills = m.oomKills();
             SyscallResult r = m.fork("rfc", name());
             if (!r.ok() || m.oomKills() != kills) {
-                failure = "child " + child + " could not be forked: " + (r.ok() ? "the OOM killer ran" : r);
+                failure = "child " + child + " could not be forked: " + outcome(r, kills);
                 done = true;
                 return false;
             }
@@ -105,7 +107,7 @@ public final class RfcFork {
             for (int i = 0; i < 512; i++) {
                 perm[i] = i;
             }
-            for (int i = 0; i < k && res.ok(); i++) {
+            for (int i = 0; i < k && res.ok() && m.oomKills() == kills; i++) {
                 int j = i + rnd.nextInt(512 - i);
                 int t = perm[i];
                 perm[i] = perm[j];
@@ -116,8 +118,7 @@ public final class RfcFork {
         m.endOp();
         region++;
         if (!res.ok() || m.oomKills() != kills) {
-            failure = "child " + child + " failed in region " + region + " of " + regions + ": " + (res.ok() ? "" : res.errno() + ", ")
-                    + "the OOM killer killed " + m.lastOomVictim();
+            failure = "child " + child + " failed in region " + region + " of " + regions + ": " + outcome(res, kills);
             done = true;
             return false;
         }
@@ -126,6 +127,16 @@ public final class RfcFork {
             region = 0;
         }
         return true;
+    }
+
+    /** What ended the run: the call's error and the first OOM kill since {@code kills}, if any. */
+    private String outcome(SyscallResult r, long kills) {
+        String why = r.ok() ? "" : r.errno().toString();
+        if (m.oomKills() != kills) {
+            firstOom = kills + 1;
+            why += (why.isEmpty() ? "" : ", ") + "the OOM killer killed " + m.oomVictim(firstOom);
+        }
+        return why;
     }
 
     private boolean completedCurrent() {
@@ -142,6 +153,14 @@ public final class RfcFork {
             named = child;
         }
         return name;
+    }
+
+    /** Ends the test for a reason of its own, e.g. its processes were taken away in between. */
+    public void end(String why) {
+        if (!done) {
+            failure = why + " (in child " + child + ", region " + region + ")";
+            done = true;
+        }
     }
 
     /** Stops the test early (mm:stop). */
@@ -162,7 +181,7 @@ public final class RfcFork {
     public String report() {
         Map<String, Long> vm = m.vmstat();
         // Memory as the OOM report found it (before its victim was reaped), else as it is now.
-        Map<String, Long> mi = m.meminfoAtLastOom() != null ? m.meminfoAtLastOom() : m.meminfo();
+        Map<String, Long> mi = firstOom > 0 && m.meminfoAtOom(firstOom) != null ? m.meminfoAtOom(firstOom) : m.meminfo();
         long usedKb = mi.get("MemTotal") - mi.get("MemFree");
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "rfc-fork: %d MiB machine, %d MiB chunks, pattern %s, seed %d%n",
