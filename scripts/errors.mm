@@ -63,6 +63,12 @@ mmap p a 2M
 !trace sometimes
 !trace on off
 !dmesg -c
+!oom_score_adj
+!oom_score_adj nobody
+!oom_score_adj p 1001
+!oom_score_adj p lots
+!oom_score
+!oom_score nobody
 !meminfo all
 !buddyinfo 0
 !check all

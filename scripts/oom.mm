@@ -1,7 +1,7 @@
 # Out of memory. A fault whose order-0 allocation fails after reclaim invokes the OOM killer
 # (mm/oom_kill.c: out_of_memory(), select_bad_process(), oom_kill_process()), which kills the
-# process with the highest oom_badness() (RSS + swap entries + page-table pages; oom_score_adj
-# is 0 everywhere here), reaps its memory, and the allocation is retried. A THP that cannot be had
+# process with the highest oom_badness() (RSS + swap entries + page-table pages, moved by
+# oom_score_adj: part 4), reaps its memory, and the allocation is retried. A THP that cannot be had
 # only falls back to base pages (costly orders never invoke the killer). Without swap nothing
 # anonymous can be reclaimed. The report goes to the kernel log: dmesg.
 echo 1. the only process with memory is the one faulting: it is killed, its memory freed
@@ -49,4 +49,27 @@ smaps t1 a
 !smaps t2 a
 verify t1 a
 verify f c
+check
+echo 4. oom_score_adj: -1000 exempts a process, 1000 makes a small one the victim (oom_badness)
+boot 64M
+spawn big
+mmap big a 24M
+touch big a 0 24M write
+oom_score big
+oom_score_adj big -1000
+oom_score big
+spawn small
+oom_score_adj small 1000
+mmap small b 4M
+touch small b 0 4M write
+oom_score small
+spawn f
+mmap f c 36M
+touch f c 0 36M write
+vmstat oom_kill
+!smaps small b
+smaps big a
+verify big a
+verify f c
+dmesg
 check

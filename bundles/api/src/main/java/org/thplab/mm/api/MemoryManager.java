@@ -105,6 +105,24 @@ public interface MemoryManager {
     List<String> traceDump();
 
     /**
+     * /proc/PID/oom_score_adj: reads, or with a value sets, how the OOM killer weighs the
+     * process: -1000 (never chosen) to 1000; a child inherits it at fork.
+     *
+     * @param value the new adjustment, or null to read it
+     * @return the adjustment now
+     * @throws MmUsageException for an unknown process or a value outside -1000..1000
+     * @since 1.1
+     */
+    int oomScoreAdj(String proc, Integer value);
+
+    /**
+     * @return /proc/PID/oom_score: the OOM killer's badness of the process scaled into 0..2000
+     *         (0 when its oom_score_adj is -1000)
+     * @since 1.1
+     */
+    long oomScore(String proc);
+
+    /**
      * @return the kernel log since boot, oldest first, each line prefixed with its simulated time
      *         as dmesg prints it ({@code [    1.234567] }): the OOM killer's reports
      * @since 1.1

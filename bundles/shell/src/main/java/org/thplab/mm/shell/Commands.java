@@ -29,6 +29,7 @@ import org.thplab.mm.api.SyscallResult;
     "osgi.command.function=tick", "osgi.command.function=smaps", "osgi.command.function=vmstat",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=verify",
     "osgi.command.function=check", "osgi.command.function=stat", "osgi.command.function=poison", "osgi.command.function=policy", "osgi.command.function=trace", "osgi.command.function=dmesg",
+    "osgi.command.function=oom_score_adj", "osgi.command.function=oom_score",
     "osgi.command.function=help", "osgi.command.function=echo", "osgi.command.function=run",
     "osgi.command.function=jobs", "osgi.command.function=stop"})
 public class Commands {
@@ -58,6 +59,8 @@ public class Commands {
         use("policy", "policy [list | use <kind> <name> | enable [promotion] <name> | disable [promotion] <name>]", "list policies, select one, or turn a promoter on or off, live");
         use("trace", "trace [on|off|dump]", "record tracepoints, or print and clear what was recorded");
         use("dmesg", "dmesg", "the kernel log since boot: the OOM killer's reports");
+        use("oom_score_adj", "oom_score_adj <proc> [<-1000..1000>]", "read or set how the OOM killer weighs a process, as /proc/PID/oom_score_adj (-1000: never)");
+        use("oom_score", "oom_score <proc>", "the OOM killer's badness of a process scaled into 0..2000, as /proc/PID/oom_score");
         use("run", "run [--background] rfc-fork [size=<size>] [chunk=<size>] [swap=<size>] [pattern=one|random] [seed=<n>] [max=<n>]",
                 "boot a fresh machine and run a workload (the THP reservation RFC's fork test), or start it in the background");
         use("jobs", "jobs", "background workloads: progress, or their report once done");
@@ -125,6 +128,8 @@ public class Commands {
             case "policy": return policy(a);
             case "trace": return trace(a);
             case "dmesg": return dmesg(a);
+            case "oom_score_adj": return oom_score_adj(a);
+            case "oom_score": return oom_score(a);
             case "help": return help(a);
             case "echo": return echo(a);
             case "run": return run(a);
@@ -390,6 +395,27 @@ public class Commands {
     public String dmesg(String... a) {
         arity("dmesg", a, 0, 0);
         return String.join("\n", mm.dmesg());
+    }
+
+    @Descriptor("read or set /proc/PID/oom_score_adj: oom_score_adj <proc> [<-1000..1000>]")
+    public String oom_score_adj(String... a) {
+        arity("oom_score_adj", a, 1, 2);
+        Integer value = null;
+        if (a.length == 2) {
+            try {
+                value = Integer.valueOf(a[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("oom_score_adj: the value must be a number from -1000 to 1000, not '" + a[1] + "'");
+            }
+        }
+        int now = mm.oomScoreAdj(a[0], value);
+        return value == null ? Integer.toString(now) : null;
+    }
+
+    @Descriptor("/proc/PID/oom_score: oom_score <proc>")
+    public String oom_score(String... a) {
+        arity("oom_score", a, 1, 1);
+        return Long.toString(mm.oomScore(a[0]));
     }
 
     @Descriptor("record tracepoints: trace [on|off|dump]")

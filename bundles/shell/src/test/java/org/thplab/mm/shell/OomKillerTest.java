@@ -195,4 +195,49 @@ class OomKillerTest {
         assertEquals("ok", sh.execute("verify b r"));
         assertEquals(List.of(), rt.check());
     }
+
+    @Test
+    void oomScoreAdjExemptsOrPrefersAProcessAndForkCopiesIt() {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = machine(rt, "boot 64M");
+        sh.execute("spawn big");
+        sh.execute("mmap big r 24M");
+        sh.execute("touch big r 0 24M write"); // 6144 pages + 12 page tables
+        assertEquals("0", sh.execute("oom_score_adj big"));
+        // proc_oom_score(): (1000 + badness * 1000 / totalpages) * 2 / 3, totalpages = RAM + swap
+        long total = 16384 - 512;
+        assertEquals((1000 + 6156L * 1000 / total) * 2 / 3, rt.oomScore("big"));
+        sh.execute("oom_score_adj big -1000");
+        assertEquals(0, rt.oomScore("big"));
+        sh.execute("spawn small");
+        sh.execute("oom_score_adj small 1000");
+        sh.execute("fork small child");
+        assertEquals("1000", sh.execute("oom_score_adj child"), "copy_signal() copies oom_score_adj");
+        sh.execute("mmap small r 4M");
+        sh.execute("touch small r 0 4M write"); // 1026 + 1000 * (total / 1000): above anything f reaches
+        sh.execute("spawn f");
+        sh.execute("mmap f r 36M");
+        // big has the most memory but is exempt; small's adjustment makes it the victim (over
+        // child, which has the same adjustment and no memory), and then f's 36M fit.
+        assertTrue(rt.touch("f", "r", 0, 36L << 20, true).ok());
+        assertEquals(List.of("big", "child", "f"), rt.processes());
+        String log = String.join("\n", rt.dmesg());
+        assertTrue(log.contains("Killed process 2 (small)") && log.contains("oom_score_adj:1000"), log);
+        assertEquals(1, rt.vmstat().get("oom_kill"));
+        assertEquals(List.of(), rt.check());
+    }
+
+    @Test
+    void withEveryProcessExemptTheFaultFailsWithENOMEM() {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = machine(rt, "boot 32M");
+        sh.execute("spawn p");
+        sh.execute("oom_score_adj p -1000");
+        sh.execute("mmap p r 64M");
+        SyscallResult r = rt.touch("p", "r", 0, 64L << 20, true);
+        assertEquals(Errno.ENOMEM, r.errno(), r.toString()); // the kernel would panic
+        assertEquals(0, rt.vmstat().get("oom_kill"));
+        assertTrue(String.join("\n", rt.dmesg()).contains("Out of memory and no killable processes..."));
+        assertEquals(List.of(), rt.check());
+    }
 }

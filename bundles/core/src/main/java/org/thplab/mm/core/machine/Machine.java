@@ -403,6 +403,7 @@ public final class Machine {
     /** One attempt at fork; null when the child's page tables could not be had (undone). */
     private SyscallResult tryFork(AddressSpace p, String child) {
         AddressSpace c = new AddressSpace(child, nextMmId++, p.family);
+        c.oomScoreAdj = p.oomScoreAdj; // copy_signal()
         c.nextMmap = p.nextMmap;
         Map<Region, Region> copies = new LinkedHashMap<>();
         for (Region r : p.regions.values()) {
@@ -468,6 +469,27 @@ public final class Machine {
     /** @return the process the OOM killer killed in kill number {@code kill} (from 1), or null */
     public String oomVictim(long kill) {
         return oom.victim(kill);
+    }
+
+    /**
+     * /proc/PID/oom_score_adj: sets the process's adjustment when {@code value} is given.
+     *
+     * @return the value now
+     */
+    public int oomScoreAdj(String proc, Integer value) {
+        AddressSpace mm = proc("oom_score_adj", proc);
+        if (value != null) {
+            if (value < OomKiller.OOM_SCORE_ADJ_MIN || value > OomKiller.OOM_SCORE_ADJ_MAX) {
+                throw new MmUsageException("oom_score_adj: the value must be from -1000 to 1000, not " + value);
+            }
+            mm.oomScoreAdj = value;
+        }
+        return mm.oomScoreAdj;
+    }
+
+    /** /proc/PID/oom_score: the OOM killer's badness of the process scaled to 0..2000 (proc_oom_score()). */
+    public long oomScore(String proc) {
+        return oom.score(proc("oom_score", proc));
     }
 
     /** @return how many processes the OOM killer has killed (vmstat oom_kill) */

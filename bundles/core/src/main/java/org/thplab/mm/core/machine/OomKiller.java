@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.thplab.mm.api.VmEvent;
+import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Vma;
 import org.thplab.mm.spi.AllocPurpose;
@@ -17,8 +18,8 @@ import org.thplab.mm.spi.AllocPurpose;
  * <p>It runs where an order-0 allocation of a fault or of fork's page tables has failed after
  * reclaim and compaction, as {@code __alloc_pages_may_oom()} does; costly orders (a THP, a
  * reservation) never get here, they fall back. The victim is the process with the highest
- * {@code oom_badness()}: RSS + swap entries + page-table pages, every simulated process having
- * {@code oom_score_adj} 0. On equal points the later process on the task list wins, as
+ * {@code oom_badness()}: RSS + swap entries + page-table pages, moved by {@code oom_score_adj}
+ * (-1000 exempts the process). On equal points the later process on the task list wins, as
  * {@code oom_evaluate_task()} replaces the chosen task on a tie. The victim is killed and its
  * memory reaped at once (the kernel's SIGKILL and {@code oom_reaper} take a moment; no simulated
  * time is charged), then the caller retries its allocation. The report goes to the kernel log
@@ -38,9 +39,27 @@ final class OomKiller {
         this.m = m;
     }
 
-    /** oom_badness() with oom_score_adj 0. */
-    static long badness(AddressSpace mm) {
-        return mm.rssAnon + mm.swapEntries + mm.pgtables;
+    static final int OOM_SCORE_ADJ_MIN = -1000;
+    static final int OOM_SCORE_ADJ_MAX = 1000;
+
+    /** totalram_pages() + total_swap_pages: what oom_score_adj is a share (in thousandths) of. */
+    private long totalPages() {
+        return (m.frames() - Frames.HPAGE_PMD_NR) + (m.swap == null ? 0 : m.swap.nslots);
+    }
+
+    /** oom_badness(): RSS + swap entries + page-table pages, moved by oom_score_adj; MIN_VALUE: never. */
+    long badness(AddressSpace mm) {
+        if (mm.oomScoreAdj == OOM_SCORE_ADJ_MIN) {
+            return Long.MIN_VALUE;
+        }
+        long points = mm.rssAnon + mm.swapEntries + mm.pgtables;
+        return points + (long) mm.oomScoreAdj * (totalPages() / 1000);
+    }
+
+    /** proc_oom_score(): the badness scaled into [0, 2000], 0 for an exempt process. */
+    long score(AddressSpace mm) {
+        long b = badness(mm);
+        return b == Long.MIN_VALUE ? 0 : (1000 + b * 1000 / totalPages()) * 2 / 3;
     }
 
     /**
@@ -56,6 +75,9 @@ final class OomKiller {
         long chosenPoints = Long.MIN_VALUE;
         for (AddressSpace p : m.procs.values()) { // for_each_process(): creation order
             long points = badness(p);
+            if (points == Long.MIN_VALUE) {
+                continue; // oom_score_adj -1000
+            }
             if (points >= chosenPoints) {
                 chosen = p;
                 chosenPoints = points;
@@ -69,8 +91,8 @@ final class OomKiller {
         m.printk(String.format(Locale.ROOT, "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task=%s,pid=%d,uid=0",
                 chosen.name, chosen.id));
         m.printk(String.format(Locale.ROOT,
-                "Out of memory: Killed process %d (%s) total-vm:%dkB, anon-rss:%dkB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:%dkB oom_score_adj:0",
-                chosen.id, chosen.name, totalVm(chosen) * 4, chosen.rssAnon * 4, chosen.pgtables * 4));
+                "Out of memory: Killed process %d (%s) total-vm:%dkB, anon-rss:%dkB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:%dkB oom_score_adj:%d",
+                chosen.id, chosen.name, totalVm(chosen) * 4, chosen.rssAnon * 4, chosen.pgtables * 4, chosen.oomScoreAdj));
         m.stat.count(VmEvent.OOM_KILL);
         reports.put(m.stat.get(VmEvent.OOM_KILL), new Report(chosen.name, pendingMeminfo));
         if (reports.size() > REPORTS) {
@@ -88,7 +110,7 @@ final class OomKiller {
         // A page table is GFP_PGTABLE_USER; a user page a folio of GFP_HIGHUSER_MOVABLE.
         String gfp = purpose == AllocPurpose.KERNEL ? "0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)"
                 : "0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)";
-        m.printk(current.name + " invoked oom-killer: gfp_mask=" + gfp + ", order=0, oom_score_adj=0");
+        m.printk(current.name + " invoked oom-killer: gfp_mask=" + gfp + ", order=0, oom_score_adj=" + current.oomScoreAdj);
         Map<String, Long> lastMeminfo = m.meminfo();
         lastMeminfo.put("nr_thp_reserved", m.reservations.reserved);
         pendingMeminfo = lastMeminfo;
@@ -105,7 +127,7 @@ final class OomKiller {
         List<AddressSpace> tasks = new ArrayList<>(m.procs.values());
         for (AddressSpace p : tasks) {
             m.printk(String.format(Locale.ROOT, "[%7d] %5d %5d %8d %8d %8d %8d         %5d %s", p.id, 0, p.id, totalVm(p),
-                    p.rssAnon, p.pgtables * 4096, p.swapEntries, 0, p.name));
+                    p.rssAnon, p.pgtables * 4096, p.swapEntries, p.oomScoreAdj, p.name));
         }
     }
 

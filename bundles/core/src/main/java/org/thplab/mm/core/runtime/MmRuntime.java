@@ -781,6 +781,16 @@ public class MmRuntime implements MemoryManager {
     }
 
     @Override
+    public synchronized int oomScoreAdj(String proc, Integer value) {
+        return m("oom_score_adj").oomScoreAdj(proc, value);
+    }
+
+    @Override
+    public synchronized long oomScore(String proc) {
+        return m("oom_score").oomScore(proc);
+    }
+
+    @Override
     public synchronized List<String> dmesg() {
         return machine == null ? List.of() : machine.dmesg();
     }

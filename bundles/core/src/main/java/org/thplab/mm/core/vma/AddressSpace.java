@@ -28,6 +28,8 @@ public final class AddressSpace {
     public long rssAnon;
     /** MM_SWAPENTS. */
     public long swapEntries;
+    /** signal->oom_score_adj: -1000 (never chosen by the OOM killer) to 1000; fork copies it. */
+    public int oomScoreAdj;
     /** Page table frames charged to this mm (including deposited ones). */
     public long pgtables;
     /** MMF_VM_HUGEPAGE: registered with khugepaged (on its mm_slot list). */
