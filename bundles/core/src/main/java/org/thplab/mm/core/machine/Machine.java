@@ -419,12 +419,12 @@ public final class Machine {
         p.family.members.add(c);
         procs.put(child, c);
         mms.put(c.id, c);
-        if (p.khugepaged) {
-            promotion.register(c); // khugepaged_fork()
-        }
         if (!folios.copyPageTables(p, c)) {
-            teardown(c);
+            teardown(c); // before khugepaged knows the child: nothing lingers on its list
             return null;
+        }
+        if (p.khugepaged) {
+            promotion.register(c); // khugepaged_fork(); a failed fork's khugepaged_exit() removes it at once
         }
         // The parent's PTEs were write-protected: flush its TLB.
         clock.charge(CostModel.TLB_FLUSH);
