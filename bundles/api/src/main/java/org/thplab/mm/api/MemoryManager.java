@@ -28,10 +28,16 @@ public interface MemoryManager {
     /** madvise(2) on [off, off+len) of the region. */
     SyscallResult madvise(String proc, String region, long off, long len, Advice advice);
 
-    /** Reads or writes every 4 KiB page of [off, off+len) of the region, faulting as needed. */
+    /**
+     * Reads or writes every 4 KiB page of [off, off+len) of the region, faulting as needed. When
+     * memory runs out the OOM killer runs; the result is SIGKILL if it chose this process.
+     */
     SyscallResult touch(String proc, String region, long off, long len, boolean write);
 
-    /** fork(2): the child gets a copy-on-write copy of the parent's address space; ENOMEM when its page tables cannot be had. */
+    /**
+     * fork(2): the child gets a copy-on-write copy of the parent's address space. When its page
+     * tables cannot be had the OOM killer runs; the result is SIGKILL if it chose the parent.
+     */
     SyscallResult fork(String parent, String child);
 
     /** exit(2): tears down the process's address space. */
