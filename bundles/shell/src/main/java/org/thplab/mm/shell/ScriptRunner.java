@@ -212,14 +212,55 @@ public class ScriptRunner {
         return 0;
     }
 
+    /** How deep {@code include} may nest (a script including itself ends here). */
+    static final int MAX_INCLUDE_DEPTH = 8;
+
     /** Runs one script's lines; returns 0, or 1 at the first misused command. */
     static int run(Commands commands, String file, List<String> lines, PrintStream out) {
+        return run(commands, file, lines, out, 0);
+    }
+
+    /**
+     * {@code include <file>} (script mode only) runs another script's lines in place, its path
+     * relative to the including script, each echoed as usual: a shared prologue stays one file.
+     */
+    private static int include(Commands commands, String file, int lineNo, String arg, PrintStream out, int depth) {
+        if (arg.isEmpty() || arg.contains(" ")) {
+            out.println(file + ":" + lineNo + ": include: usage: include <file>");
+            return 1;
+        }
+        if (depth >= MAX_INCLUDE_DEPTH) {
+            out.println(file + ":" + lineNo + ": include: nested more than " + MAX_INCLUDE_DEPTH + " deep (does a script include itself?)");
+            return 1;
+        }
+        Path dir = Path.of(file).toAbsolutePath().getParent();
+        Path target = dir == null ? Path.of(arg) : dir.resolve(arg);
+        List<String> included;
+        try {
+            included = Files.readAllLines(target, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            out.println(file + ":" + lineNo + ": include: cannot read " + arg + ": " + e.getMessage());
+            return 1;
+        }
+        Path shown = dir == null ? target : Path.of(file).resolveSibling(arg);
+        return run(commands, shown.toString(), included, out, depth + 1);
+    }
+
+    private static int run(Commands commands, String file, List<String> lines, PrintStream out, int depth) {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             out.println("> " + line);
+            if (line.equals("include") || line.startsWith("include ")) {
+                int rc = include(commands, file, i + 1, line.substring("include".length()).strip(), out, depth);
+                if (rc != 0) {
+                    out.flush();
+                    return rc;
+                }
+                continue;
+            }
             try {
                 long t0 = System.nanoTime();
                 String result = commands.execute(line);

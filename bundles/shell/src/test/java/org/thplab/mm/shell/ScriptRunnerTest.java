@@ -52,4 +52,31 @@ class ScriptRunnerTest {
         int[] rc = new int[1];
         assertEquals(List.of(run(script, rc)), List.of(run(script, rc)));
     }
+
+    @Test
+    void includeRunsAnotherScriptInPlaceRelativeToTheIncludingOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("sub"));
+        java.nio.file.Files.writeString(dir.resolve("sub/prologue.mm"), "# shared\nboot 16M\nspawn p\n");
+        java.nio.file.Files.writeString(dir.resolve("self.mm"), "include self.mm\n");
+        org.thplab.mm.core.runtime.MmRuntime rt = Harness.runtime();
+        Commands c = new Commands(rt);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        String main = dir.resolve("main.mm").toString();
+        assertEquals(0, ScriptRunner.run(c, main, List.of("include sub/prologue.mm", "mmap p a 2M"), out));
+        assertEquals(List.of("> include sub/prologue.mm", "> boot 16M", "booted: 16384 kB memory (4096 frames), swap 0 kB, seed 0",
+                "> spawn p", "> mmap p a 2M"), List.of(bytes.toString(StandardCharsets.UTF_8).split("\n")));
+
+        bytes.reset();
+        assertEquals(1, ScriptRunner.run(c, main, List.of("include nosuch.mm", "spawn q"), out));
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(main + ":1: include: cannot read nosuch.mm", lines[lines.length - 1].replaceAll(": [^:]*$", ""));
+
+        bytes.reset();
+        assertEquals(1, ScriptRunner.run(c, dir.resolve("self.mm").toString(), List.of("include self.mm"), out));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(true, text.contains("include: nested more than 8 deep"), text);
+        assertEquals(List.of("p"), rt.processes(), "the line after a failed include did not run");
+    }
 }
