@@ -4,26 +4,7 @@
 # the parent still maps by its PMD. Expected: collapse in the child in both contexts; the
 # parent keeps its THP.
 echo selftest tools/testing/selftests/mm/khugepaged.c: collapse_fork_compound (anon)
-boot 1G swap=256M
-# default_settings of the selftest's main()
-sysfs enabled madvise
-sysfs defrag always
-sysfs use_zero_page 0
-sysfs khugepaged/defrag 1
-sysfs khugepaged/scan_sleep_millisecs 10
-sysfs khugepaged/alloc_sleep_millisecs 10
-sysfs khugepaged/max_ptes_none 511
-sysfs khugepaged/max_ptes_swap 64
-sysfs khugepaged/max_ptes_shared 256
-sysfs khugepaged/pages_to_scan 4096
-spawn test
-# alloc_at_fault() runs first in the selftest: its THP fault registers the process with
-# khugepaged (do_huge_pmd_anonymous_page() -> khugepaged_enter_vma()) for every later case.
-sysfs enabled always
-mmap test f 2M
-touch test f 0 4K write
-munmap test f
-sysfs enabled madvise
+include prologue.mm
 # alloc_hpage(): a PMD-mapped THP made by MADV_COLLAPSE in a VMA without VM_HUGEPAGE
 mmap test k 2M
 touch test k 0 2M write
