@@ -3,19 +3,7 @@
 # (do_huge_pmd_anonymous_page()); MADV_DONTNEED of one page splits the PMD: AnonHugePages 0.
 # Expected: AnonHugePages 2048 kB, then 0; thp_fault_alloc 1, thp_split_pmd 1.
 echo selftest tools/testing/selftests/mm/khugepaged.c: alloc_at_fault (anon)
-boot 1G swap=256M
-# default_settings of the selftest's main()
-sysfs enabled madvise
-sysfs defrag always
-sysfs use_zero_page 0
-sysfs khugepaged/defrag 1
-sysfs khugepaged/scan_sleep_millisecs 10
-sysfs khugepaged/alloc_sleep_millisecs 10
-sysfs khugepaged/max_ptes_none 511
-sysfs khugepaged/max_ptes_swap 64
-sysfs khugepaged/max_ptes_shared 256
-sysfs khugepaged/pages_to_scan 4096
-spawn test
+include default-settings.mm
 sysfs enabled always
 mmap test a 2M
 touch test a 0 4K write

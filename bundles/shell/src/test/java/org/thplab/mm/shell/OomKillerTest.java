@@ -25,6 +25,13 @@ class OomKillerTest {
         return sh;
     }
 
+    /** Writes region r of {@code proc} a page at a time until at most {@code freePages} are free. */
+    private static void fillPageByPage(MmRuntime rt, String proc, long freePages) {
+        for (long off = 0; rt.meminfo().get("MemFree") > 4 * freePages; off += 4096) {
+            assertTrue(rt.touch(proc, "r", off, 4096, true).ok());
+        }
+    }
+
     @Test
     void swapEntriesCountTowardsBadness() {
         MmRuntime rt = Harness.runtime();
@@ -92,11 +99,7 @@ class OomKillerTest {
         // and page tables may dip below (by half).
         sh.execute("spawn other");
         sh.execute("mmap other r 60M");
-        long off = 0;
-        while (rt.meminfo().get("MemFree") > 1024 + 4) { // wmark_min of 64M: 256 pages
-            assertTrue(rt.touch("other", "r", off, 4096, true).ok());
-            off += 4096;
-        }
+        fillPageByPage(rt, "other", 257); // wmark_min of 64M: 256 pages
         assertEquals(0, rt.vmstat().get("oom_kill"));
         SyscallResult r = rt.fork("parent", "child");
         assertTrue(r.ok(), r.toString());
@@ -116,11 +119,7 @@ class OomKillerTest {
         sh.execute("spawn other");
         sh.execute("mmap other r 62M");
         sh.execute("madvise other r 0 62M nohugepage");
-        long off = 0;
-        while (rt.meminfo().get("MemFree") > 4 * (256 + 2)) { // user pages stop at min (256 pages)
-            assertTrue(rt.touch("other", "r", off, 4096, true).ok());
-            off += 4096;
-        }
+        fillPageByPage(rt, "other", 258); // user pages stop at min (256 pages)
         // Page tables may dip to min/2: forks of a process with one PTE table take one page each.
         sh.execute("spawn parent");
         sh.execute("mmap parent r 2M");

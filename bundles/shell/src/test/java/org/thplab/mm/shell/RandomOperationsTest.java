@@ -124,12 +124,7 @@ class RandomOperationsTest {
             return "spawn p" + procs;
         }
         String p = alive.get(rnd.nextInt(alive.size()));
-        // Regions of p with their extent (first VMA start to last VMA end), from smaps.
-        java.util.Map<String, long[]> regions = new java.util.LinkedHashMap<>();
-        for (SmapsEntry e : mm.smaps(p, null)) {
-            regions.merge(e.region(), new long[] {e.start(), e.end()},
-                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-        }
+        java.util.Map<String, long[]> regions = regions(mm, p);
         int what = rnd.nextInt(21);
         if (regions.isEmpty() || what < 2) {
             return "mmap " + p + " r" + rnd.nextInt(4) + " " + (2 + 2 * rnd.nextInt(6)) + "M";
@@ -169,6 +164,16 @@ class RandomOperationsTest {
         };
     }
 
+    /** The regions of {@code p} with their extent (first VMA start to last VMA end), from smaps. */
+    private static java.util.Map<String, long[]> regions(MemoryManager mm, String p) {
+        java.util.Map<String, long[]> regions = new java.util.LinkedHashMap<>();
+        for (SmapsEntry e : mm.smaps(p, null)) {
+            regions.merge(e.region(), new long[] {e.start(), e.end()},
+                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        return regions;
+    }
+
     /** The pressure family's mix: big regions, 2 MiB-shaped touches, reclaim and promotion. */
     private static String pressureCommand(SplittableRandom rnd, MemoryManager mm, int procs) {
         List<String> alive = mm.processes();
@@ -176,11 +181,7 @@ class RandomOperationsTest {
             return "spawn p" + procs;
         }
         String p = alive.get(rnd.nextInt(alive.size()));
-        java.util.Map<String, long[]> regions = new java.util.LinkedHashMap<>();
-        for (SmapsEntry e : mm.smaps(p, null)) {
-            regions.merge(e.region(), new long[] {e.start(), e.end()},
-                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-        }
+        java.util.Map<String, long[]> regions = regions(mm, p);
         int what = rnd.nextInt(16);
         if (regions.isEmpty() || what < 2) {
             return "mmap " + p + " r" + rnd.nextInt(4) + " " + (8 + 8 * rnd.nextInt(4)) + "M";
