@@ -287,12 +287,34 @@ final class Migrations {
         }
     }
 
-    /** check(): every isolated page is a pending promotion's source, and every source is isolated. */
+    /**
+     * check(): every pending promotion belongs to a live process whose PTEs of the range are
+     * migration entries to its source pages; every isolated page is such a source, and every
+     * source is isolated.
+     */
     void checkIsolation(java.util.function.Consumer<String> problem) {
         BitSet sources = new BitSet();
         for (Pending pd : pending.values()) {
             for (int p : pd.sources) {
                 sources.set(p);
+            }
+            String where = "pending promotion of " + pd.mm.name + " at 0x" + Long.toHexString(pd.haddr);
+            if (pd.mm.dead) {
+                problem.accept(where + ": the process has exited");
+                continue;
+            }
+            PmdTable t = pd.mm.pt.lookup(pd.haddr);
+            PteTable ptes = t == null ? null : t.pte[PageTable.pmdIndex(pd.haddr)];
+            BitSet mapped = new BitSet();
+            for (int k = 0; ptes != null && k < HPAGE_PMD_NR; k++) {
+                if (Pte.kind(ptes.get(k)) == Pte.MIGRATION) {
+                    mapped.set(Pte.pfn(ptes.get(k)));
+                }
+            }
+            for (int p : pd.sources) {
+                if (!mapped.get(p)) {
+                    problem.accept(where + ": source frame " + p + " is not behind one of its migration entries");
+                }
             }
         }
         BitSet stray = (BitSet) isolated.clone();
