@@ -127,22 +127,7 @@ class OomKillerTest {
         Commands sh = machine(rt, "boot 64M");
         sh.execute("sysfs enabled always");
         sh.execute("sysfs defrag never"); // no compaction: the THP fails for want of a free block
-        sh.execute("spawn other");
-        sh.execute("mmap other r 62M");
-        sh.execute("madvise other r 0 62M nohugepage");
-        fillPageByPage(rt, "other", 258); // user pages stop at min (256 pages)
-        // Page tables may dip to min/2: forks of a process with one PTE table take one page each.
-        sh.execute("spawn parent");
-        sh.execute("mmap parent r 2M");
-        sh.execute("madvise parent r 0 2M nohugepage");
-        int children = 0;
-        for (; rt.meminfo().get("MemFree") > 4 * 128; children++) {
-            assertTrue(rt.fork("parent", "c" + children).ok());
-            if (children == 0) {
-                assertTrue(rt.touch("parent", "r", 0, 4096, true).ok());
-            }
-        }
-        assertEquals(0, rt.vmstat().get("oom_kill"), () -> String.join("\n", rt.dmesg()) + "\n" + rt.meminfo());
+        drainToHalfMin(rt, sh);
         sh.execute("spawn f");
         sh.execute("mmap f h 2M");
         assertEquals("ok", sh.execute("madvise f h 0 2M hugepage"));
@@ -159,6 +144,69 @@ class OomKillerTest {
         assertEquals(fallback + 1, rt.vmstat().get("thp_fault_fallback"));
         assertEquals(0, rt.smaps("f", "h").get(0).anonHugeKb());
         assertTrue(String.join("\n", rt.dmesg()).contains("f invoked oom-killer: gfp_mask=0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)"));
+        assertEquals(List.of(), rt.check());
+    }
+
+    /** Fills memory with other's base pages to the min watermark, then forks parent (one PTE table) down to min/2. */
+    private static void drainToHalfMin(MmRuntime rt, Commands sh) {
+        sh.execute("spawn other");
+        sh.execute("mmap other r 62M");
+        sh.execute("madvise other r 0 62M nohugepage");
+        fillPageByPage(rt, "other", 258); // user pages stop at min (256 pages)
+        // Page tables may dip to min/2: forks of a process with one PTE table take one page each.
+        sh.execute("spawn parent");
+        sh.execute("mmap parent r 2M");
+        sh.execute("madvise parent r 0 2M nohugepage");
+        for (int children = 0; rt.meminfo().get("MemFree") > 4 * 128; children++) {
+            assertTrue(rt.fork("parent", "c" + children).ok());
+            if (children == 0) {
+                assertTrue(rt.touch("parent", "r", 0, 4096, true).ok());
+            }
+        }
+        assertEquals(0, rt.vmstat().get("oom_kill"), () -> String.join("\n", rt.dmesg()));
+    }
+
+    @Test
+    void aPolicyWhoseOwnTableFailedIsAskedAgainAfterTheKill() {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = machine(rt, "boot 64M");
+        sh.execute("sysfs enabled always");
+        sh.execute("sysfs use_zero_page 1");
+        // The huge zero page exists (a read fault of z maps it) before memory runs short.
+        sh.execute("spawn z");
+        sh.execute("mmap z r 2M");
+        assertTrue(rt.touch("z", "r", 0, 4096, false).ok());
+        assertEquals(1, rt.vmstat().get("thp_zero_page_alloc"));
+        drainToHalfMin(rt, sh);
+        sh.execute("spawn f");
+        sh.execute("mmap f h 2M");
+        // A read fault maps the huge zero page, but its deposited page table fails (at min/2):
+        // do_huge_pmd_anonymous_page() returns VM_FAULT_OOM (it does not fall back), the OOM
+        // killer takes other, and the same path is taken again: the huge zero page, by a PMD.
+        assertTrue(rt.touch("f", "h", 0, 4096, false).ok());
+        assertEquals(1, rt.vmstat().get("oom_kill"));
+        // A write then splits the huge zero PMD (thp_split_pmd), which a 4 KiB zero PTE would not need.
+        long splits = rt.vmstat().get("thp_split_pmd");
+        assertTrue(rt.touch("f", "h", 0, 4096, true).ok());
+        assertEquals(splits + 1, rt.vmstat().get("thp_split_pmd"), "the huge zero page was mapped by a PMD");
+        assertEquals("ok", sh.execute("verify f h"));
+        assertEquals(List.of(), rt.check());
+    }
+
+    @Test
+    void anAllocationPolicyRefusingWithMemoryFreeKillsNobody() {
+        MmRuntime rt = Harness.runtime();
+        rt.register(org.thplab.mm.spi.Policies.KIND_ALLOCATION, "refuses",
+                (org.thplab.mm.spi.AllocationPolicy) (req, mem) -> req.order() == 0 && req.purpose() == org.thplab.mm.spi.AllocPurpose.FAULT_BASE
+                        ? -1 : mem.takeFree(req.order(), org.thplab.mm.spi.PhysicalMemory.WMARK_MIN));
+        Commands sh = machine(rt, "boot 64M");
+        sh.execute("policy use allocation refuses");
+        sh.execute("spawn a");
+        sh.execute("mmap a r 4M");
+        SyscallResult r = rt.touch("a", "r", 0, 4096, true);
+        assertEquals(Errno.ENOMEM, r.errno(), r.toString());
+        assertEquals(0, rt.vmstat().get("oom_kill"));
+        assertEquals(List.of("a"), rt.processes());
         assertEquals(List.of(), rt.check());
     }
 

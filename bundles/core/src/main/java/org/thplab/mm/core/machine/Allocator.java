@@ -36,7 +36,10 @@ final class Allocator implements PhysicalMemory, AllocRequest {
     /** Allocates a block of {@code order}; returns its first frame or -1. */
     int alloc(int order, AllocPurpose purpose, boolean vmaHugepage) {
         int pfn = tryAlloc(order, purpose, vmaHugepage);
-        if (pfn < 0 && order == 0) {
+        // Counted only when memory really is short (at min, at min/2 for page tables, where
+        // takeFree() stops): an allocation policy refusing with memory free is no reason to
+        // kill anything.
+        if (pfn < 0 && order == 0 && !m.buddy.watermarkOk(0, purpose == AllocPurpose.KERNEL ? m.buddy.wmarkMin / 2 : m.buddy.wmarkMin)) {
             order0Failures++;
             lastOrder0Failure = purpose;
         }

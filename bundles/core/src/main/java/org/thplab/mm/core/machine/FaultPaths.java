@@ -63,6 +63,7 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
     /** Accesses every page of [from, to): the loop of a user program touching memory. */
     SyscallResult touch(AddressSpace mm, Region r, long from, long to, boolean write) {
         Vma v = null;
+        long failures = m.allocator.order0Failures; // taken again after each OOM kill
         for (long a = from; a < to; a += PAGE_SIZE) {
             if (v == null || a >= v.end || a < v.start) {
                 v = mm.find(a);
@@ -79,7 +80,6 @@ final class FaultPaths implements AnonFault, HugeWriteFault {
                 f0 = m.stat.get(VmEvent.PGFAULT);
                 t0 = m.clock.now();
             }
-            long failures = m.allocator.order0Failures;
             policyOutcome = null;
             ok = access(mm, v, a, write);
             while (!ok) {

@@ -381,9 +381,10 @@ public final class Machine {
         if (procs.containsKey(child)) {
             throw new MmUsageException("fork: process '" + child + "' exists");
         }
+        int id = nextMmId++; // one pid, however often the copy is retried
         while (true) {
             long failures = allocator.order0Failures;
-            SyscallResult r = tryFork(p, child);
+            SyscallResult r = tryFork(p, child, id);
             if (r != null) {
                 return r;
             }
@@ -401,8 +402,8 @@ public final class Machine {
     }
 
     /** One attempt at fork; null when the child's page tables could not be had (undone). */
-    private SyscallResult tryFork(AddressSpace p, String child) {
-        AddressSpace c = new AddressSpace(child, nextMmId++, p.family);
+    private SyscallResult tryFork(AddressSpace p, String child, int id) {
+        AddressSpace c = new AddressSpace(child, id, p.family);
         c.oomScoreAdj = p.oomScoreAdj; // copy_signal()
         c.nextMmap = p.nextMmap;
         Map<Region, Region> copies = new LinkedHashMap<>();

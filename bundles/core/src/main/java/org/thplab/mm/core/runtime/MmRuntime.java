@@ -702,6 +702,10 @@ public class MmRuntime implements MemoryManager {
                         // OOM killer during a foreground touch): the run ends there.
                         wl.w.end("ended: " + e.getMessage());
                         more = false;
+                    } catch (RuntimeException e) {
+                        LOG.error("background job {} failed", id, e);
+                        wl.w.end("ended by an error: " + e);
+                        more = false;
                     }
                     if (!more) {
                         collectFailures();
