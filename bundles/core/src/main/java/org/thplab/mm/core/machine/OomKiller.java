@@ -26,21 +26,23 @@ import org.thplab.mm.spi.AllocPurpose;
  * ({@code dmesg}) in the kernel's words.
  */
 final class OomKiller {
-    private final Machine m;
-    /** The last few reports by kill number: the victim and the Mem-Info dump_header() printed. */
+    static final int OOM_SCORE_ADJ_MIN = -1000;
+    static final int OOM_SCORE_ADJ_MAX = 1000;
+    private static final int REPORTS = 16;
+
+    /** A kill's report: the victim and the Mem-Info dump_header() printed. */
     private record Report(String victim, Map<String, Long> meminfo) {
     }
 
-    private static final int REPORTS = 16;
+    private final Machine m;
+    /** The last {@value #REPORTS} reports by kill number (vmstat oom_kill). */
     private final java.util.TreeMap<Long, Report> reports = new java.util.TreeMap<>();
+    /** The Mem-Info of the report being written, before its kill is counted. */
     private Map<String, Long> pendingMeminfo;
 
     OomKiller(Machine m) {
         this.m = m;
     }
-
-    static final int OOM_SCORE_ADJ_MIN = -1000;
-    static final int OOM_SCORE_ADJ_MAX = 1000;
 
     /** totalram_pages() + total_swap_pages: what oom_score_adj is a share (in thousandths) of. */
     private long totalPages() {
