@@ -39,11 +39,17 @@ final class Allocator implements PhysicalMemory, AllocRequest {
         // Counted only when memory really is short (at min, at min/2 for page tables, where
         // takeFree() stops): an allocation policy refusing with memory free is no reason to
         // kill anything.
-        if (pfn < 0 && order == 0 && !m.buddy.watermarkOk(0, purpose == AllocPurpose.KERNEL ? m.buddy.wmarkMin / 2 : m.buddy.wmarkMin)) {
+        if (pfn < 0 && order == 0 && !m.buddy.watermarkOk(0, minMark(purpose, 0))) {
             order0Failures++;
             lastOrder0Failure = purpose;
         }
         return pfn;
+    }
+
+    /** The lowest free count a request may take memory at: min, or min/2 for a page table. */
+    private long minMark(AllocPurpose purpose, int order) {
+        // Page tables may dip below min (ALLOC_HARDER-like) so that teardown never deadlocks.
+        return purpose == AllocPurpose.KERNEL && order == 0 ? m.buddy.wmarkMin / 2 : m.buddy.wmarkMin;
     }
 
     private int tryAlloc(int order, AllocPurpose purpose, boolean vmaHugepage) {
@@ -157,11 +163,7 @@ final class Allocator implements PhysicalMemory, AllocRequest {
     public long takeFree(int order, int watermark) {
         checkOrder(order);
         m.checkBudget();
-        long mark = watermark == WMARK_LOW ? m.buddy.wmarkLow : m.buddy.wmarkMin;
-        if (purpose == AllocPurpose.KERNEL && order == 0 && watermark == WMARK_MIN) {
-            // Page tables may dip below min (ALLOC_HARDER-like) so that teardown never deadlocks.
-            mark = m.buddy.wmarkMin / 2;
-        }
+        long mark = watermark == WMARK_LOW ? m.buddy.wmarkLow : minMark(purpose, order);
         if (!m.buddy.watermarkOk(order, mark)) {
             return -1;
         }
