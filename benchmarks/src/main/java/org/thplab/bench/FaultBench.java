@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Locale;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.core.machine.Machine;
+import org.thplab.mm.core.mm.Machine;
 import org.thplab.mm.core.runtime.MmRuntime;
 import org.thplab.mm.spi.Policies;
 import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;

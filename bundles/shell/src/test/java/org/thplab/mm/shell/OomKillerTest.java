@@ -26,11 +26,11 @@ class OomKillerTest {
     }
 
     /** The runtime's machine, to look at it between operations without settling anything. */
-    private static org.thplab.mm.core.machine.Machine machineOf(MmRuntime rt) {
+    private static org.thplab.mm.core.mm.Machine machineOf(MmRuntime rt) {
         try {
             java.lang.reflect.Method m = MmRuntime.class.getDeclaredMethod("machine");
             m.setAccessible(true);
-            return (org.thplab.mm.core.machine.Machine) m.invoke(rt);
+            return (org.thplab.mm.core.mm.Machine) m.invoke(rt);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }

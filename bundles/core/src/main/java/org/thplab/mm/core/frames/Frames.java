@@ -95,4 +95,9 @@ public final class Frames {
     public static double bytesPerFrame() {
         return 1 + 1 + 4 * 5 + (4.0 + 2.0) / HPAGE_PMD_NR;
     }
+
+    /** @return true for the head or a tail frame of an anonymous folio */
+    public static boolean isAnon(byte type) {
+        return type == ANON || type == ANON_TAIL;
+    }
 }

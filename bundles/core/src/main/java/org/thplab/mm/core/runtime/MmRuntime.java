@@ -29,9 +29,9 @@ import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.Tunables;
-import org.thplab.mm.core.machine.ActivePolicies;
-import org.thplab.mm.core.machine.Machine;
-import org.thplab.mm.core.machine.ThpTunables;
+import org.thplab.mm.core.policy.ActivePolicies;
+import org.thplab.mm.core.mm.Machine;
+import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.spi.AllocationPolicy;
 import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultPolicy;
@@ -361,7 +361,7 @@ public class MmRuntime implements MemoryManager {
         if (machine == null) {
             return;
         }
-        for (Machine.PolicyFailure pf : machine.takeFailures()) {
+        for (org.thplab.mm.core.policy.PolicyFailure pf : machine.takeFailures()) {
             String who = describe(pf.policy());
             broken.put(pf.policy(), pf.reason());
             epoch++;

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.core.machine.Machine;
+import org.thplab.mm.core.mm.Machine;
 import org.thplab.mm.core.stat.LatencyHistogram;
 
 /**

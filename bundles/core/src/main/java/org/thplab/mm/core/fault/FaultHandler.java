@@ -1,0 +1,279 @@
+package org.thplab.mm.core.fault;
+
+import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
+import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
+
+import org.thplab.mm.api.Errno;
+import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.api.VmEvent;
+import org.thplab.mm.core.alloc.Allocator;
+import org.thplab.mm.core.clock.Clock;
+import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.folio.MigrationEntries;
+import org.thplab.mm.core.folio.PageTables;
+import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.oom.OomKiller;
+import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
+import org.thplab.mm.core.stat.LatencyHistogram;
+import org.thplab.mm.core.stat.VmStat;
+import org.thplab.mm.core.trace.Tracer;
+import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.MmSlots;
+import org.thplab.mm.core.vma.Region;
+import org.thplab.mm.core.vma.Vma;
+import org.thplab.mm.spi.FaultOutcome;
+
+/**
+ * A user program touching memory, and the anonymous fault it takes: the loop over pages, then
+ * handle_mm_fault() with its PMD-level branch ({@link PmdFaults}) and PTE-level branch
+ * ({@link PteFaults}), and pagefault_out_of_memory() when a fault ends in VM_FAULT_OOM.
+ */
+public final class FaultHandler {
+    private final Clock clock;
+    private final VmStat stat;
+    private final Tracer trace;
+    private final Allocator allocator;
+    private final PageTables tables;
+    private final MmSlots slots;
+    private final MigrationEntries migrations;
+    private final OomKiller oom;
+    private final PteFaults pte;
+    private final PmdFaults pmd;
+    /** Fault latencies, recorded while a workload asks for them. */
+    private LatencyHistogram latency;
+
+    /** This fault has been counted (pgfault) and charged. */
+    private boolean faulted;
+    /** The fault policy was asked during this fault (it is asked once per fault, as create_huge_pmd() is). */
+    private boolean asked;
+    /** Set while a fault is retried after the OOM killer ran for it: the same fault, not a new one. */
+    private boolean oomRetry;
+    /** On that retry the fault policy is not asked again: it had already answered (a THP fell back). */
+    private boolean oomRetrySkipsPolicy;
+
+    public FaultHandler(Kernel k, Allocator allocator, PageTables tables, MmSlots slots, MigrationEntries migrations,
+            OomKiller oom, PteFaults pte, PmdFaults pmd) {
+        this.clock = k.clock();
+        this.stat = k.stat();
+        this.trace = k.trace();
+        this.allocator = allocator;
+        this.tables = tables;
+        this.slots = slots;
+        this.migrations = migrations;
+        this.oom = oom;
+        this.pte = pte;
+        this.pmd = pmd;
+    }
+
+    /** Starts recording the simulated latency of every fault; returns the histogram. */
+    public LatencyHistogram recordLatency() {
+        latency = new LatencyHistogram();
+        return latency;
+    }
+
+    /** Accesses every page of [from, to): the loop of a user program touching memory. */
+    public SyscallResult touch(AddressSpace mm, Region r, long from, long to, boolean write) {
+        Vma v = null;
+        long failures = allocator.order0Failures(); // taken again after each OOM kill
+        for (long a = from; a < to; a += PAGE_SIZE) {
+            if (v == null || a >= v.end || a < v.start) {
+                v = mm.find(a);
+                if (v == null) {
+                    return SyscallResult.fail(Errno.EFAULT, String.format(
+                            "%s: address 0x%x (region %s offset %d) is not mapped", mm.name, a, r.name, a - r.start));
+                }
+            }
+            var h = latency;
+            long f0 = 0;
+            long t0 = 0;
+            if (h != null) {
+                f0 = stat.get(VmEvent.PGFAULT);
+                t0 = clock.now();
+            }
+            pmd.policyOutcome = null;
+            boolean ok = access(mm, v, a, write);
+            while (!ok) {
+                if (allocator.order0Failures() == failures) {
+                    // A policy answered OOM without an allocation failing: the access fails as
+                    // the SPI says; only a real shortage invokes the killer.
+                    return SyscallResult.fail(Errno.ENOMEM, String.format(
+                            "out of memory: a policy failed the fault of %s at 0x%x (region %s offset %d), though no allocation failed",
+                            mm.name, a, r.name, a - r.start));
+                }
+                // An order-0 allocation failed after reclaim: out_of_memory(), then the
+                // allocator retries (__alloc_pages_may_oom() made progress) within the same
+                // fault: the retry is neither counted nor charged as a fault of its own.
+                AddressSpace victim = oom.outOfMemory(mm, allocator.lastOrder0Failure());
+                if (victim == null) {
+                    return SyscallResult.fail(Errno.ENOMEM, String.format(
+                            "out of memory: process %s faulting at 0x%x (region %s offset %d) after reclaim, and no process to kill",
+                            mm.name, a, r.name, a - r.start));
+                }
+                if (victim == mm) {
+                    return SyscallResult.fail(Errno.SIGKILL, String.format(
+                            "%s was killed by the OOM killer while faulting at 0x%x (region %s offset %d)",
+                            mm.name, a, r.name, a - r.start));
+                }
+                // A policy whose own allocation failed (OOM) retries it, as the allocator would
+                // inside the policy's path; one that had fallen back is not asked again.
+                failures = allocator.order0Failures();
+                oomRetry = true;
+                oomRetrySkipsPolicy = pmd.policyOutcome != null && pmd.policyOutcome != FaultOutcome.OOM;
+                try {
+                    ok = access(mm, v, a, write);
+                } finally {
+                    oomRetry = false;
+                    oomRetrySkipsPolicy = false;
+                }
+            }
+            if (h != null && stat.get(VmEvent.PGFAULT) != f0) {
+                h.record(clock.now() - t0);
+            }
+        }
+        return SyscallResult.OK;
+    }
+
+    /** One access: a hit, or handle_mm_fault() until the entry serves it. @return false when the fault ended in OOM */
+    private boolean access(AddressSpace mm, Vma vma, long va, boolean write) {
+        faulted = false;
+        asked = oomRetrySkipsPolicy;
+        PmdTable t = mm.pt.get(va);
+        int i = PageTable.pmdIndex(va);
+        for (int attempt = 0; attempt < 8; attempt++) {
+            PteTable ptes = t.pte[i];
+            FaultResult r = ptes == null ? pmdLevel(mm, vma, va, write, t, i) : pteLevel(mm, vma, va, write, t, i, ptes);
+            if (r != FaultResult.RETRY) {
+                return r == FaultResult.DONE;
+            }
+        }
+        throw new IllegalStateException("fault at 0x" + Long.toHexString(va) + " did not resolve");
+    }
+
+    /** __handle_mm_fault() at the PMD: a huge PMD is a hit or a huge write fault; an empty one goes to create_huge_pmd(). */
+    private FaultResult pmdLevel(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i) {
+        long e = t.pmd[i];
+        if (e != 0) {
+            if (write && !Pte.writable(e)) {
+                countFault(va, write);
+                return pmd.wpHugePmd(mm, vma, t, i, va, e) ? FaultResult.RETRY : FaultResult.OOM;
+            }
+            t.pmd[i] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+            if (write) {
+                pte.store(vma, va, Pte.pfn(e) + PageTable.pteIndex(va));
+            }
+            return FaultResult.DONE;
+        }
+        countFault(va, write);
+        // A fault on an empty PMD where a THP is allowed goes through
+        // do_huge_pmd_anonymous_page() in the kernel, which registers the mm with khugepaged
+        // whatever it then maps.
+        long haddr = va & ~(PMD_SIZE - 1);
+        if (!mm.khugepaged && haddr >= vma.start && haddr + PMD_SIZE <= vma.end) {
+            slots.enterVma(mm, vma, true);
+        }
+        if (!asked) {
+            asked = true;
+            FaultOutcome o = pmd.askFaultPolicy(mm, vma, va, write, t, i);
+            if (o == FaultOutcome.OOM) {
+                return FaultResult.OOM;
+            }
+            if (o == FaultOutcome.MAPPED || t.pte[i] != null || t.pmd[i] != 0) {
+                return FaultResult.RETRY;
+            }
+        }
+        return tables.allocPteTable(mm, t, i) == null ? FaultResult.OOM : FaultResult.RETRY;
+    }
+
+    /** handle_pte_fault(): a hit, or do_anonymous_page(), do_wp_page(), do_swap_page() or a migration entry wait. */
+    private FaultResult pteLevel(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i, PteTable ptes) {
+        int j = PageTable.pteIndex(va);
+        long e = ptes.get(j);
+        switch (Pte.kind(e)) {
+            case Pte.PRESENT -> {
+                if (write && !Pte.writable(e)) {
+                    countFault(va, write);
+                    return pte.doWpPage(mm, vma, ptes, j, va, e);
+                }
+                ptes.set(j, e | Pte.YOUNG | (write ? Pte.DIRTY : 0));
+                if (write) {
+                    pte.store(vma, va, Pte.pfn(e));
+                }
+                return FaultResult.DONE;
+            }
+            case Pte.ZERO -> {
+                if (!write) {
+                    return FaultResult.DONE;
+                }
+                countFault(va, write);
+                // A write to the zero page: the fault policy may map from a reservation
+                // (reserving on the first write rather than the first read).
+                FaultResult asked = askPolicy(mm, vma, va, true, t, i, ptes, j, e);
+                return asked != null ? asked : pte.newPage(mm, vma, ptes, j, va, e);
+            }
+            case Pte.MIGRATION -> {
+                countFault(va, write);
+                migrations.waitFor(mm, va); // migration_entry_wait()
+                return FaultResult.RETRY;
+            }
+            case Pte.SWAP -> {
+                countFault(va, write);
+                FaultResult r = pte.doSwapPage(mm, vma, ptes, j, va, e, write);
+                return r == FaultResult.OOM ? r : FaultResult.RETRY;
+            }
+            default -> {
+                countFault(va, write);
+                FaultResult asked = askPolicy(mm, vma, va, write, t, i, ptes, j, Pte.NONE);
+                if (asked != null) {
+                    return asked;
+                }
+                // do_anonymous_page(): the zero page for a read, a new zeroed page for a write.
+                if (!write) {
+                    ptes.set(j, Pte.make(Pte.ZERO, 0, pte.zeroPfn()));
+                    return FaultResult.DONE;
+                }
+                return pte.newPage(mm, vma, ptes, j, va, Pte.NONE);
+            }
+        }
+    }
+
+    /**
+     * Asks the fault policy about an empty or zero PTE, once per fault. @return what the access
+     * loop does next, or null when the base-page path serves the fault
+     */
+    private FaultResult askPolicy(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i, PteTable ptes,
+            int j, long expect) {
+        if (asked) {
+            return null;
+        }
+        asked = true;
+        FaultOutcome o = pmd.askFaultPolicy(mm, vma, va, write, t, i);
+        if (o == FaultOutcome.OOM) {
+            return FaultResult.OOM;
+        }
+        if (o == FaultOutcome.MAPPED || ptes.get(j) != expect) {
+            return FaultResult.RETRY;
+        }
+        return null;
+    }
+
+    /** Counts and charges the fault once, however often its loop looks at the entry. */
+    private void countFault(long va, boolean write) {
+        if (faulted) {
+            return;
+        }
+        faulted = true;
+        if (oomRetry) {
+            return; // the same fault, retried after the OOM kill: counted and charged once
+        }
+        stat.count(VmEvent.PGFAULT);
+        clock.charge(CostModel.FAULT);
+        if (trace.on(Tracer.FAULT)) {
+            // exceptions:page_fault_user with x86's error code: user mode (4), a write (2); the
+            // protection bit (1) of a fault on a present page is not told apart here.
+            trace.emit(Tracer.FAULT, "page_fault_user", String.format("address=0x%x ip=0x0 error_code=0x%x", va, write ? 6 : 4));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.thplab.mm.core.folio;
+
+import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
+import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
+import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
+
+import org.thplab.mm.core.clock.Clock;
+import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
+import org.thplab.mm.core.swap.SwapDevice;
+import org.thplab.mm.core.vma.AddressSpace;
+
+/** Unmapping: zap_page_range() and zap_huge_pmd(), for munmap, MADV_DONTNEED and exit. */
+public final class Zap {
+    private final Clock clock;
+    private final SwapDevice swap;
+    private final Folios folios;
+    private final HugeSplit split;
+    private final PageTables tables;
+    private final ZeroPages zero;
+
+    public Zap(Clock clock, SwapDevice swap, Folios folios, HugeSplit split, PageTables tables, ZeroPages zero) {
+        this.clock = clock;
+        this.swap = swap;
+        this.folios = folios;
+        this.split = split;
+        this.tables = tables;
+        this.zero = zero;
+    }
+
+    /**
+     * zap_page_range(): unmaps [from, to), splitting huge PMDs that the range covers in part.
+     * The caller releases the range's reservations first.
+     */
+    public void zapRange(AddressSpace mm, long from, long to) {
+        boolean any = false;
+        for (long va = from; va < to; ) {
+            long pmdStart = va & ~(PMD_SIZE - 1);
+            long segEnd = Math.min(to, pmdStart + PMD_SIZE);
+            PmdTable t = mm.pt.lookup(va);
+            if (t == null) {
+                va = segEnd;
+                continue;
+            }
+            int i = PageTable.pmdIndex(va);
+            if (t.pte[i] == null && t.pmd[i] != 0) {
+                if (va == pmdStart && segEnd == pmdStart + PMD_SIZE) {
+                    zapHugePmd(mm, t, i);
+                    any = true;
+                    va = segEnd;
+                    continue;
+                }
+                split.splitHugePmd(mm, t, i, pmdStart);
+            }
+            PteTable ptes = t.pte[i];
+            if (ptes != null) {
+                for (long a = va; a < segEnd; a += PAGE_SIZE) {
+                    int j = PageTable.pteIndex(a);
+                    long e = ptes.get(j);
+                    if (e != Pte.NONE) {
+                        zapPte(mm, e);
+                        ptes.set(j, Pte.NONE);
+                        any = true;
+                    }
+                }
+            }
+            va = segEnd;
+        }
+        if (any) {
+            clock.charge(CostModel.TLB_FLUSH);
+        }
+    }
+
+    private void zapPte(AddressSpace mm, long e) {
+        switch (Pte.kind(e)) {
+            case Pte.PRESENT, Pte.MIGRATION -> {
+                mm.rssAnon--;
+                folios.removePteRmap(Pte.pfn(e));
+            }
+            case Pte.SWAP -> {
+                mm.swapEntries--;
+                swap.put(Pte.pfn(e));
+            }
+            default -> { }
+        }
+    }
+
+    /** zap_huge_pmd(): drops a huge PMD and frees its deposited page table. */
+    public void zapHugePmd(AddressSpace mm, PmdTable t, int i) {
+        long pmd = t.pmd[i];
+        if (Pte.kind(pmd) == Pte.HUGE_ZERO) {
+            zero.hugeZeroUsers--;
+        } else {
+            mm.rssAnon -= HPAGE_PMD_NR;
+            folios.removePmdRmap(Pte.pfn(pmd));
+        }
+        tables.freePgtableFrame(mm, t.tableFrame[i]);
+        t.tableFrame[i] = -1;
+        t.pmd[i] = 0;
+        t.used--;
+    }
+}

@@ -1,0 +1,156 @@
+package org.thplab.mm.core.kernel;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.thplab.mm.api.Defrag;
+import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.ThpEnabled;
+import org.thplab.mm.api.Tunables;
+
+/**
+ * /sys/kernel/mm/transparent_hugepage: the knobs, their defaults (the kernel's Kconfig defaults:
+ * enabled=always, defrag=madvise) and the validation of their store functions in
+ * mm/huge_memory.c and mm/khugepaged.c.
+ */
+public final class ThpTunables implements Tunables {
+    ThpEnabled enabled = ThpEnabled.ALWAYS;
+    Defrag defrag = Defrag.MADVISE;
+    boolean useZeroPage = true;
+    /**
+     * The counters sysfs shows beside the knobs: khugepaged/pages_collapsed, khugepaged/full_scans
+     * and the reservation RFC's khugepaged/res_pages_collapsed, counted by promotion.
+     */
+    public long pagesCollapsed;
+    public long fullScans;
+    public long resPagesCollapsed;
+    /** khugepaged/* knobs, in sysfs order, with their ranges. */
+    private final Map<String, long[]> numbers = new LinkedHashMap<>();
+
+    public ThpTunables() {
+        // {value, min, max}
+        // The reservation RFC's knob: pages faulted before a reservation may be promoted.
+        numbers.put("promotion_threshold", new long[] {256, 1, 512});
+        numbers.put("khugepaged/defrag", new long[] {1, 0, 1});
+        numbers.put("khugepaged/max_ptes_none", new long[] {511, 0, 511});
+        numbers.put("khugepaged/max_ptes_swap", new long[] {64, 0, 511});
+        numbers.put("khugepaged/max_ptes_shared", new long[] {256, 0, 511});
+        numbers.put("khugepaged/pages_to_scan", new long[] {4096, 1, 0xffffffffL});
+        numbers.put("khugepaged/scan_sleep_millisecs", new long[] {10000, 0, 0xffffffffL});
+        numbers.put("khugepaged/alloc_sleep_millisecs", new long[] {60000, 0, 0xffffffffL});
+    }
+
+    @Override
+    public ThpEnabled enabled() {
+        return enabled;
+    }
+
+    @Override
+    public Defrag defrag() {
+        return defrag;
+    }
+
+    @Override
+    public boolean useZeroPage() {
+        return useZeroPage;
+    }
+
+    @Override
+    public long number(String knob) {
+        if (knob.equals("use_zero_page")) {
+            return useZeroPage ? 1 : 0;
+        }
+        if (knob.equals("hpage_pmd_size")) {
+            return 2L << 20;
+        }
+        if (knob.equals("khugepaged/pages_collapsed")) {
+            return pagesCollapsed;
+        }
+        if (knob.equals("khugepaged/full_scans")) {
+            return fullScans;
+        }
+        if (knob.equals("khugepaged/res_pages_collapsed")) {
+            return resPagesCollapsed;
+        }
+        long[] v = numbers.get(knob);
+        if (v == null) {
+            throw new MmUsageException("sysfs: no numeric knob '" + knob + "'");
+        }
+        return v[0];
+    }
+
+    @Override
+    public Map<String, String> all() {
+        Map<String, String> m = new LinkedHashMap<>();
+        StringBuilder e = new StringBuilder();
+        for (ThpEnabled x : ThpEnabled.values()) {
+            e.append(e.length() > 0 ? " " : "").append(x == enabled ? "[" + x.sysfs() + "]" : x.sysfs());
+        }
+        m.put("enabled", e.toString());
+        StringBuilder d = new StringBuilder();
+        for (Defrag x : Defrag.values()) {
+            d.append(d.length() > 0 ? " " : "").append(x == defrag ? "[" + x.sysfs() + "]" : x.sysfs());
+        }
+        m.put("defrag", d.toString());
+        m.put("use_zero_page", useZeroPage ? "1" : "0");
+        m.put("hpage_pmd_size", Long.toString(2L << 20));
+        numbers.forEach((k, v) -> m.put(k, Long.toString(v[0])));
+        m.put("khugepaged/pages_collapsed", Long.toString(pagesCollapsed));
+        m.put("khugepaged/full_scans", Long.toString(fullScans));
+        m.put("khugepaged/res_pages_collapsed", Long.toString(resPagesCollapsed));
+        return m;
+    }
+
+    /** @return true for knobs sysfs only shows (sizes and counters) */
+    public static boolean readOnly(String knob) {
+        return knob.equals("hpage_pmd_size") || knob.equals("khugepaged/pages_collapsed")
+                || knob.equals("khugepaged/full_scans") || knob.equals("khugepaged/res_pages_collapsed");
+    }
+
+    /** Writes a knob, validating like the kernel's store function; throws and changes nothing on bad input. */
+    public void set(String knob, String value) {
+        switch (knob) {
+            case "enabled" -> {
+                for (ThpEnabled x : ThpEnabled.values()) {
+                    if (x.sysfs().equals(value)) {
+                        enabled = x;
+                        return;
+                    }
+                }
+                throw new MmUsageException("sysfs: invalid value '" + value + "' for enabled (always, madvise, never)");
+            }
+            case "defrag" -> {
+                for (Defrag x : Defrag.values()) {
+                    if (x.sysfs().equals(value)) {
+                        defrag = x;
+                        return;
+                    }
+                }
+                throw new MmUsageException("sysfs: invalid value '" + value
+                        + "' for defrag (always, defer, defer+madvise, madvise, never)");
+            }
+            case "use_zero_page" -> useZeroPage = parse(knob, value, 0, 1) == 1;
+            case "hpage_pmd_size", "khugepaged/pages_collapsed", "khugepaged/full_scans", "khugepaged/res_pages_collapsed" ->
+                throw new MmUsageException("sysfs: " + knob + " is read-only");
+            default -> {
+                long[] v = numbers.get(knob);
+                if (v == null) {
+                    throw new MmUsageException("sysfs: no knob '" + knob + "'");
+                }
+                v[0] = parse(knob, value, v[1], v[2]);
+            }
+        }
+    }
+
+    private static long parse(String knob, String value, long min, long max) {
+        long x;
+        try {
+            x = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new MmUsageException("sysfs: invalid value '" + value + "' for " + knob + " (a number from " + min + " to " + max + ")");
+        }
+        if (x < min || x > max) {
+            throw new MmUsageException("sysfs: value " + x + " out of range for " + knob + " (" + min + " to " + max + ")");
+        }
+        return x;
+    }
+}

@@ -1,0 +1,434 @@
+package org.thplab.mm.core.mm;
+
+import static org.thplab.mm.core.frames.Frames.ANON;
+import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
+import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
+import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.thplab.mm.api.Advice;
+import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.SmapsEntry;
+import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.api.VmEvent;
+import org.thplab.mm.core.alloc.Allocator;
+import org.thplab.mm.core.check.Checker;
+import org.thplab.mm.core.clock.Clock;
+import org.thplab.mm.core.fault.FaultHandler;
+import org.thplab.mm.core.fault.PmdFaults;
+import org.thplab.mm.core.fault.PteFaults;
+import org.thplab.mm.core.folio.AnonAlloc;
+import org.thplab.mm.core.folio.Folios;
+import org.thplab.mm.core.folio.ForkCopy;
+import org.thplab.mm.core.folio.HugeSplit;
+import org.thplab.mm.core.folio.PageTables;
+import org.thplab.mm.core.folio.Zap;
+import org.thplab.mm.core.folio.ZeroPages;
+import org.thplab.mm.core.frames.Buddy;
+import org.thplab.mm.core.frames.Frames;
+import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.kernel.ThpTunables;
+import org.thplab.mm.core.oom.KernelLog;
+import org.thplab.mm.core.oom.OomKiller;
+import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.policy.ActivePolicies;
+import org.thplab.mm.core.policy.PolicyFailure;
+import org.thplab.mm.core.policy.PolicyGuard;
+import org.thplab.mm.core.promote.MadviseCollapse;
+import org.thplab.mm.core.promote.Migrations;
+import org.thplab.mm.core.promote.PromoterDaemons;
+import org.thplab.mm.core.promote.Promotion;
+import org.thplab.mm.core.reclaim.Compaction;
+import org.thplab.mm.core.reclaim.SwapOut;
+import org.thplab.mm.core.reclaim.Vmscan;
+import org.thplab.mm.core.report.Reports;
+import org.thplab.mm.core.reserve.Reservations;
+import org.thplab.mm.core.stat.LatencyHistogram;
+import org.thplab.mm.core.stat.VmStat;
+import org.thplab.mm.core.swap.SwapDevice;
+import org.thplab.mm.core.trace.Tracer;
+import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.MmSlots;
+import org.thplab.mm.core.vma.MmapLock;
+import org.thplab.mm.core.vma.Region;
+import org.thplab.mm.core.vma.Tasks;
+
+/**
+ * One simulated machine, and its composition root: it builds every subsystem with what that
+ * subsystem uses (the shared {@link Kernel} state plus a few peers) and offers the operations
+ * the runtime calls, each checked ({@link Args}) and then carried out by the part it belongs to.
+ * It is the only class that knows all parts; none of them knows the machine. Not thread-safe:
+ * the runtime serialises operations, and one operation runs between two events of the clock.
+ */
+public final class Machine {
+    final Kernel k;
+    final Frames f;
+    final Buddy buddy;
+    final Clock clock;
+    final VmStat stat;
+    final ThpTunables tunables;
+    final Tasks tasks;
+    final Compaction compaction;
+    final Promotion promotion;
+    private final Args args;
+    private final PolicyGuard guard;
+    private final MmSlots slots;
+    private final MmapLock mmapLock;
+    private final Folios folios;
+    private final PageTables tables;
+    private final ZeroPages zero;
+    private final Reservations reservations;
+    private final Migrations migrations;
+    private final Vmscan vmscan;
+    private final PromoterDaemons daemons;
+    private final MadviseCollapse madvCollapse;
+    private final Reports reports;
+    private final KernelLog log;
+    private final OomKiller oom;
+    private final FaultHandler faults;
+    private final Syscalls sys;
+
+    /**
+     * Boots a machine: frame 0..511 hold the kernel image and the zero page (unmovable), the
+     * rest is free.
+     */
+    public Machine(long bytes, long swapBytes, long seed, ThpTunables tunables) {
+        long frames = bytes / PAGE_SIZE;
+        if (bytes < (16L << 20) || bytes % PMD_SIZE != 0 || frames > (1L << 30)) {
+            throw new MmUsageException("boot: memory size must be a multiple of 2M from 16M to 4T, not " + bytes);
+        }
+        if (swapBytes < 0 || swapBytes % PAGE_SIZE != 0 || swapBytes / PAGE_SIZE > Integer.MAX_VALUE) {
+            throw new MmUsageException("boot: swap size must be a multiple of 4K, not " + swapBytes);
+        }
+        this.tunables = tunables;
+        // A new machine's khugepaged has collapsed nothing yet.
+        tunables.pagesCollapsed = 0;
+        tunables.fullScans = 0;
+        tunables.resPagesCollapsed = 0;
+        f = new Frames((int) frames);
+        buddy = new Buddy(f);
+        SwapDevice swap = swapBytes >= PAGE_SIZE * SwapDevice.CLUSTER ? new SwapDevice((int) (swapBytes / PAGE_SIZE)) : null;
+        // The first pageblock is the kernel's: reserved, with the zero page in it.
+        for (int p = 0; p < HPAGE_PMD_NR; p++) {
+            f.type[p] = Frames.ISOLATED;
+        }
+        buddy.setMigratetype(0, Buddy.UNMOVABLE);
+        buddy.markBlockUsed(0);
+        zero = new ZeroPages(1);
+        f.type[zero.zeroPfn] = Frames.ZERO;
+        buddy.addFreeRange(HPAGE_PMD_NR, f.nr);
+        clock = new Clock();
+        stat = new VmStat();
+        Tracer trace = new Tracer(clock);
+        guard = new PolicyGuard(clock, trace);
+        tasks = new Tasks();
+        k = new Kernel(f, buddy, swap, clock, stat, tunables, trace, guard, tasks);
+        args = new Args(tasks);
+        slots = new MmSlots(tunables);
+        mmapLock = new MmapLock(clock);
+
+        // The ground floor and the folios.
+        Allocator allocator = new Allocator(k);
+        folios = new Folios(f, buddy, stat);
+        tables = new PageTables(k, allocator);
+        HugeSplit split = new HugeSplit(k, folios, zero);
+        Zap zap = new Zap(clock, swap, folios, split, tables, zero);
+        ForkCopy forkCopy = new ForkCopy(swap, folios, tables, zero);
+        AnonAlloc anon = new AnonAlloc(k, allocator, folios);
+        reservations = new Reservations(k, allocator, folios, mmapLock);
+        folios.setFreeHook(reservations);
+
+        // Promotion, reclaim and the OOM killer.
+        migrations = new Migrations(k, allocator, folios, reservations, mmapLock);
+        SwapOut swapOut = new SwapOut(k, folios, split);
+        compaction = new Compaction(k, reservations, migrations);
+        vmscan = new Vmscan(k, folios, split, zero, reservations, migrations, swapOut, compaction);
+        allocator.setSlowPath(vmscan);
+        promotion = new Promotion(k, slots, mmapLock, allocator, folios, anon, reservations, migrations);
+        daemons = new PromoterDaemons(clock, guard, promotion);
+        madvCollapse = new MadviseCollapse(clock, guard, promotion, mmapLock);
+        reports = new Reports(k, folios, tables, reservations, slots);
+        log = new KernelLog(clock);
+        sys = new Syscalls(clock, tasks, slots, allocator, tables, split, zap, forkCopy, reservations, migrations,
+                swapOut, madvCollapse);
+        oom = new OomKiller(k, reports, reservations, log, sys);
+
+        // The fault paths, on top.
+        PteFaults pte = new PteFaults(k, zero, folios, anon, reservations);
+        PmdFaults pmd = new PmdFaults(k, allocator, folios, split, tables, zero, reservations, slots, promotion);
+        faults = new FaultHandler(k, allocator, tables, slots, migrations, oom, pte, pmd);
+        sys.wire(faults, oom);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // System calls.
+
+    public void spawn(String name) {
+        args.newProc("spawn", name);
+        sys.spawn(name);
+    }
+
+    public void mmap(String proc, String name, long size) {
+        AddressSpace mm = args.proc("mmap", proc);
+        Args.checkName("mmap", name);
+        if (mm.regions.containsKey(name)) {
+            throw new MmUsageException("mmap: process '" + proc + "' already has a region '" + name + "'");
+        }
+        if (size <= 0 || size % PAGE_SIZE != 0) {
+            throw new MmUsageException("mmap: size must be a positive multiple of 4K, not " + size);
+        }
+        sys.mmap(mm, name, size);
+    }
+
+    /** munmap of [off, off+len) of the region, or of all of it when {@code len} is negative. */
+    public void munmap(String proc, String name, long off, long len) {
+        AddressSpace mm = args.proc("munmap", proc);
+        Region r = Args.region("munmap", mm, name);
+        long[] rg = len < 0 ? new long[] {r.start, r.end()} : Args.range("munmap", r, off, len);
+        sys.munmap(mm, r, rg[0], rg[1]);
+    }
+
+    public SyscallResult madvise(String proc, String name, long off, long len, Advice advice) {
+        AddressSpace mm = args.proc("madvise", proc);
+        Region r = Args.region("madvise", mm, name);
+        long[] rg = Args.range("madvise", r, off, len);
+        return sys.madvise(mm, r, rg[0], rg[1], advice);
+    }
+
+    public SyscallResult touch(String proc, String name, long off, long len, boolean write) {
+        AddressSpace mm = args.proc("touch", proc);
+        Region r = Args.region("touch", mm, name);
+        long[] rg = Args.range("touch", r, off, len);
+        return sys.touch(mm, r, rg[0], rg[1], write);
+    }
+
+    public SyscallResult fork(String parent, String child) {
+        AddressSpace p = args.proc("fork", parent);
+        args.newProc("fork", child);
+        return sys.fork(p, child);
+    }
+
+    public void exit(String proc) {
+        sys.exit(args.proc("exit", proc));
+    }
+
+    /** Advances time by {@code nanos}, running the daemons that come due. */
+    public void tick(long nanos) {
+        if (nanos < 0) {
+            throw new MmUsageException("tick: negative duration");
+        }
+        sys.tick(nanos);
+    }
+
+    /**
+     * Marks the frame mapped at the address as having an uncorrectable memory error. thplab's
+     * poison is latent: the process still reads its data; only a machine-check-safe copy
+     * (collapse) fails on it, and rolls back.
+     */
+    public void poison(String proc, String name, long off) {
+        AddressSpace mm = args.proc("poison", proc);
+        Region r = Args.region("poison", mm, name);
+        long va = Args.range("poison", r, off, PAGE_SIZE)[0];
+        PmdTable t = mm.pt.lookup(va);
+        int i = PageTable.pmdIndex(va);
+        int pfn = -1;
+        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i].get(PageTable.pteIndex(va))) == Pte.PRESENT) {
+            pfn = Pte.pfn(t.pte[i].get(PageTable.pteIndex(va)));
+        } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
+            pfn = Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
+        }
+        if (pfn < 0) {
+            throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + name + "'");
+        }
+        promotion.poison(pfn);
+    }
+
+    /**
+     * /proc/PID/oom_score_adj: sets the process's adjustment when {@code value} is given.
+     *
+     * @return the value now
+     */
+    public int oomScoreAdj(String proc, Integer value) {
+        AddressSpace mm = args.proc("oom_score_adj", proc);
+        if (value != null) {
+            if (value < OomKiller.OOM_SCORE_ADJ_MIN || value > OomKiller.OOM_SCORE_ADJ_MAX) {
+                throw new MmUsageException("oom_score_adj: the value must be from -1000 to 1000, not " + value);
+            }
+            mm.oomScoreAdj = value;
+        }
+        return mm.oomScoreAdj;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Between operations: the policies, containment, daemons.
+
+    public void setPolicies(ActivePolicies p) {
+        guard.setPolicies(p);
+        daemons.update(p.promoters());
+    }
+
+    /** A tunable changed: daemons re-read their sleep times now (writing scan_sleep_millisecs wakes khugepaged). */
+    public void tunablesChanged() {
+        daemons.tunablesChanged();
+    }
+
+    /** @return and clears the policies that failed since the last call */
+    public List<PolicyFailure> takeFailures() {
+        return guard.takeFailures();
+    }
+
+    /** Forgets that a policy failed (the user selected it again). */
+    public void forgive(Object policy) {
+        guard.forgive(policy);
+    }
+
+    /** Completes pending migration-entry promotions: an operation other than a touch would wait on them. */
+    public void settle() {
+        if (migrations.any()) {
+            migrations.settle();
+        }
+    }
+
+    /** Called by the runtime after every operation: wakes kswapd below the low watermark, runs due events. */
+    public void endOp() {
+        if (buddy.freePages() < buddy.wmarkLow) {
+            vmscan.wakeKswapd();
+        }
+        clock.runDue();
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Reports.
+
+    public List<SmapsEntry> smaps(String proc, String name) {
+        AddressSpace mm = args.proc("smaps", proc);
+        if (name != null) {
+            Args.region("smaps", mm, name);
+        }
+        return reports.smaps(mm, name);
+    }
+
+    public Map<String, Long> vmstat() {
+        return reports.vmstat();
+    }
+
+    public Map<String, Long> meminfo() {
+        return reports.meminfo();
+    }
+
+    public Map<String, long[]> buddyinfo() {
+        return reports.buddyinfo();
+    }
+
+    /** @return pages of the region whose content differs from what the process wrote */
+    public long verify(String proc, String name) {
+        AddressSpace mm = args.proc("verify", proc);
+        return reports.verify(mm, Args.region("verify", mm, name));
+    }
+
+    public List<String> check() {
+        return new Checker(k, folios, tables, zero, reservations, migrations).run();
+    }
+
+    /** @return statistics beyond /proc/vmstat */
+    public Map<String, Long> stat() {
+        Map<String, Long> s = new LinkedHashMap<>();
+        s.put("time_ns", clock.now());
+        s.put("mmap_lock_write_ns", mmapLock.writeNs);
+        s.put("mmap_lock_write_acquisitions", mmapLock.writeAcquisitions);
+        s.put("mmap_lock_write_max_ns", mmapLock.writeMaxNs);
+        s.put("last_madv_collapse_ns", madvCollapse.lastNs);
+        s.put("last_madv_collapse_lock_write_ns", madvCollapse.lastHoldNs);
+        s.put("last_madv_collapse_lock_acquisitions", madvCollapse.lastAcquisitions);
+        s.put("khugepaged_mm_slots", (long) slots.slots.size());
+        s.put("migration_entry_waits", migrations.waits);
+        s.put("migration_entry_wait_ns", migrations.waitNs);
+        return s;
+    }
+
+    /** @return the kernel log, oldest line first */
+    public List<String> dmesg() {
+        return log.dmesg();
+    }
+
+    /**
+     * @param kill the number of the kill, counted from 1 as vmstat oom_kill counts them
+     * @return meminfo as that kill's OOM report found it, before its victim was reaped (plus
+     *         {@code nr_thp_reserved} in pages), or null when it is not among the last few
+     */
+    public Map<String, Long> meminfoAtOom(long kill) {
+        return oom.meminfo(kill);
+    }
+
+    /** @return the process the OOM killer killed in kill number {@code kill} (from 1), or null */
+    public String oomVictim(long kill) {
+        return oom.victim(kill);
+    }
+
+    /** /proc/PID/oom_score: the OOM killer's badness of the process scaled to 0..2000 (proc_oom_score()). */
+    public long oomScore(String proc) {
+        return oom.score(args.proc("oom_score", proc));
+    }
+
+    /** @return how many processes the OOM killer has killed (vmstat oom_kill) */
+    public long oomKills() {
+        return stat.get(VmEvent.OOM_KILL);
+    }
+
+    /** @return resident anonymous pages of a process (MM_ANONPAGES) */
+    public long rss(String proc) {
+        return args.proc("rss", proc).rssAnon;
+    }
+
+    public long now() {
+        return clock.now();
+    }
+
+    public List<String> processes() {
+        return new ArrayList<>(tasks.procs.keySet());
+    }
+
+    public ThpTunables tunables() {
+        return tunables;
+    }
+
+    public Tracer tracer() {
+        return k.trace();
+    }
+
+    public long frames() {
+        return f.nr;
+    }
+
+    /** Starts recording the simulated latency of every fault; returns the histogram. */
+    public LatencyHistogram recordLatency() {
+        return faults.recordLatency();
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Test hooks: deliberate corruption, to prove that check() notices.
+
+    /** Corrupts the refcount of the first mapped anonymous folio; returns its frame or -1. */
+    public int corruptRefcountForTest() {
+        for (int p = 0; p < f.nr; p++) {
+            if (f.type[p] == ANON && f.ref[p] > 0) {
+                f.ref[p]++;
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** Takes a frame from the free lists and gives it to nobody; returns it. */
+    public int leakFrameForTest() {
+        int p = buddy.alloc(0, Buddy.MOVABLE);
+        f.type[p] = ANON;
+        f.ref[p] = 1;
+        return p;
+    }
+}

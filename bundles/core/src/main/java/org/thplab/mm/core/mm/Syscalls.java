@@ -1,0 +1,283 @@
+package org.thplab.mm.core.mm;
+
+import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.thplab.mm.api.Advice;
+import org.thplab.mm.api.Errno;
+import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.core.alloc.Allocator;
+import org.thplab.mm.core.clock.Clock;
+import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.fault.FaultHandler;
+import org.thplab.mm.core.folio.ForkCopy;
+import org.thplab.mm.core.folio.HugeSplit;
+import org.thplab.mm.core.folio.PageTables;
+import org.thplab.mm.core.folio.Zap;
+import org.thplab.mm.core.oom.OomKiller;
+import org.thplab.mm.core.oom.Reaper;
+import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.promote.MadviseCollapse;
+import org.thplab.mm.core.promote.Migrations;
+import org.thplab.mm.core.reclaim.SwapOut;
+import org.thplab.mm.core.reserve.Reservations;
+import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.Family;
+import org.thplab.mm.core.vma.MmSlots;
+import org.thplab.mm.core.vma.Region;
+import org.thplab.mm.core.vma.Tasks;
+import org.thplab.mm.core.vma.Vma;
+import org.thplab.mm.spi.AllocPurpose;
+
+/**
+ * The process-level system calls on address spaces: fork/exit (with the OOM killer's kill),
+ * mmap, munmap, madvise with VMA splitting and merging, and touch. Arguments arrive validated
+ * and resolved ({@link Args}); bad user input never gets here.
+ */
+final class Syscalls implements Reaper {
+    private final Clock clock;
+    private final Tasks tasks;
+    private final MmSlots slots;
+    private final Allocator allocator;
+    private final PageTables tables;
+    private final HugeSplit split;
+    private final Zap zap;
+    private final ForkCopy forkCopy;
+    private final Reservations reservations;
+    private final Migrations migrations;
+    private final SwapOut swapOut;
+    private final MadviseCollapse madvCollapse;
+    private FaultHandler faults;
+    private OomKiller oom;
+
+    Syscalls(Clock clock, Tasks tasks, MmSlots slots, Allocator allocator, PageTables tables, HugeSplit split, Zap zap,
+            ForkCopy forkCopy, Reservations reservations, Migrations migrations, SwapOut swapOut,
+            MadviseCollapse madvCollapse) {
+        this.clock = clock;
+        this.tasks = tasks;
+        this.slots = slots;
+        this.allocator = allocator;
+        this.tables = tables;
+        this.split = split;
+        this.zap = zap;
+        this.forkCopy = forkCopy;
+        this.reservations = reservations;
+        this.migrations = migrations;
+        this.swapOut = swapOut;
+        this.madvCollapse = madvCollapse;
+    }
+
+    /** The fault handler and the OOM killer come after: the killer reaps through {@link #kill}. */
+    void wire(FaultHandler faults, OomKiller oom) {
+        this.faults = faults;
+        this.oom = oom;
+    }
+
+    void spawn(String name) {
+        Family fam = new Family(tasks.families.size());
+        tasks.families.add(fam);
+        AddressSpace mm = new AddressSpace(name, tasks.nextId(), fam);
+        fam.members.add(mm);
+        tasks.procs.put(name, mm);
+        tasks.mms.put(mm.id, mm);
+    }
+
+    void mmap(AddressSpace mm, String name, long size) {
+        long start = mm.nextMmap;
+        long end = start + size;
+        if ((end >>> 12) >= Integer.MAX_VALUE) {
+            throw new MmUsageException("mmap: address space of '" + mm.name + "' exhausted");
+        }
+        mm.nextMmap = ((end + PMD_SIZE - 1) & ~(PMD_SIZE - 1)) + AddressSpace.GAP;
+        Region r = new Region(name, start, size);
+        mm.regions.put(name, r);
+        Vma v = new Vma(start, end, 0, r);
+        mm.vmas.add(v);
+        mm.vmas.sort((a, b) -> Long.compare(a.start, b.start));
+        // mmap_region() registers the mm with khugepaged when THP is allowed there.
+        slots.enterVma(mm, v);
+    }
+
+    /** Unmaps [from, to) of the region: its reservations, pages and page tables go. */
+    void munmap(AddressSpace mm, Region r, long from, long to) {
+        splitVmaAt(mm, from);
+        splitVmaAt(mm, to);
+        reservations.releaseRange(mm, from, to);
+        zap.zapRange(mm, from, to);
+        mm.removeRange(from, to);
+        tables.freeEmptyTables(mm, from, to);
+        r.discard(from, to);
+        boolean any = false;
+        for (Vma v : mm.vmas) {
+            any |= v.region == r;
+        }
+        if (!any) {
+            mm.regions.remove(r.name);
+        }
+    }
+
+    /** __split_vma() at {@code addr}; a huge PMD straddling the new boundary is split first (vma_adjust_trans_huge). */
+    private void splitVmaAt(AddressSpace mm, long addr) {
+        if ((addr & (PMD_SIZE - 1)) != 0 && mm.find(addr) != null && mm.find(addr).start != addr) {
+            PmdTable t = mm.pt.lookup(addr);
+            int i = PageTable.pmdIndex(addr);
+            if (t != null && t.pte[i] == null && t.pmd[i] != 0) {
+                split.splitHugePmd(mm, t, i, addr & ~(PMD_SIZE - 1));
+            }
+        }
+        mm.splitAt(addr);
+    }
+
+    SyscallResult madvise(AddressSpace mm, Region r, long from, long to, Advice advice) {
+        boolean hole = holes(mm, from, to);
+        switch (advice) {
+            case HUGEPAGE, NOHUGEPAGE -> {
+                splitVmaAt(mm, from);
+                splitVmaAt(mm, to);
+                for (Vma v : mm.overlapping(from, to)) {
+                    // hugepage_madvise(): each flag clears the other.
+                    v.flags = advice == Advice.HUGEPAGE ? Vma.VM_HUGEPAGE : Vma.VM_NOHUGEPAGE;
+                }
+                mm.mergeAdjacent();
+                if (advice == Advice.HUGEPAGE) {
+                    // hugepage_madvise() -> khugepaged_enter_vma()
+                    for (Vma v : mm.overlapping(from, to)) {
+                        slots.enterVma(mm, v);
+                    }
+                }
+            }
+            case DONTNEED -> {
+                for (Vma v : mm.overlapping(from, to)) {
+                    long s = Math.max(v.start, from);
+                    long e = Math.min(v.end, to);
+                    reservations.releaseRange(mm, s, e);
+                    zap.zapRange(mm, s, e);
+                    r.discard(s, e);
+                }
+            }
+            case PAGEOUT -> {
+                if (!hole) {
+                    swapOut.pageout(mm, from, to);
+                }
+            }
+            case COLLAPSE -> {
+                return madvCollapse.collapse(mm.id, from, to);
+            }
+            default -> throw new IllegalStateException();
+        }
+        if (hole) {
+            return SyscallResult.fail(Errno.ENOMEM, "part of the range is not mapped");
+        }
+        return SyscallResult.OK;
+    }
+
+    private static boolean holes(AddressSpace mm, long from, long to) {
+        long at = from;
+        for (Vma v : mm.overlapping(from, to)) {
+            if (v.start > at) {
+                return true;
+            }
+            at = v.end;
+        }
+        return at < to;
+    }
+
+    SyscallResult touch(AddressSpace mm, Region r, long from, long to, boolean write) {
+        return faults.touch(mm, r, from, to, write);
+    }
+
+    /**
+     * fork(): dup_mmap() and copy_page_range(). When the child's page tables cannot be had the
+     * OOM killer runs and the fork is tried again; it fails only when the parent itself is killed
+     * (SIGKILL) or no process is left to kill (ENOMEM).
+     */
+    SyscallResult fork(AddressSpace p, String child) {
+        int id = tasks.nextId(); // one pid, however often the copy is retried
+        while (true) {
+            long failures = allocator.order0Failures();
+            SyscallResult r = tryFork(p, child, id);
+            if (r != null) {
+                return r;
+            }
+            if (allocator.order0Failures() == failures) {
+                return SyscallResult.fail(Errno.ENOMEM, "fork: the child's page tables could not be had, though no allocation failed");
+            }
+            AddressSpace victim = oom.outOfMemory(p, AllocPurpose.KERNEL);
+            if (victim == null) {
+                return SyscallResult.fail(Errno.ENOMEM, "fork: no memory for the child's page tables and no process to kill");
+            }
+            if (victim == p) {
+                return SyscallResult.fail(Errno.SIGKILL, "fork: " + p.name + " was killed by the OOM killer");
+            }
+        }
+    }
+
+    /** One attempt at fork; null when the child's page tables could not be had (undone). */
+    private SyscallResult tryFork(AddressSpace p, String child, int id) {
+        AddressSpace c = new AddressSpace(child, id, p.family);
+        c.oomScoreAdj = p.oomScoreAdj; // copy_signal()
+        c.nextMmap = p.nextMmap;
+        Map<Region, Region> copies = new LinkedHashMap<>();
+        for (Region r : p.regions.values()) {
+            Region rc = r.copy();
+            copies.put(r, rc);
+            c.regions.put(rc.name, rc);
+        }
+        for (Vma v : p.vmas) {
+            Vma cv = new Vma(v.start, v.end, v.flags, copies.get(v.region));
+            cv.anonVma = v.anonVma; // anon_vma_fork()
+            c.vmas.add(cv);
+        }
+        p.family.members.add(c);
+        tasks.procs.put(child, c);
+        tasks.mms.put(c.id, c);
+        if (!forkCopy.copyPageTables(p, c)) {
+            teardown(c); // before khugepaged knows the child: nothing lingers on its list
+            return null;
+        }
+        if (p.khugepaged) {
+            slots.register(c); // khugepaged_fork(); a failed fork's khugepaged_exit() removes it at once
+        }
+        // The parent's PTEs were write-protected: flush its TLB.
+        clock.charge(CostModel.TLB_FLUSH);
+        return SyscallResult.OK;
+    }
+
+    void exit(AddressSpace mm) {
+        teardown(mm);
+    }
+
+    /** The OOM killer's kill: the victim exits and its memory is reaped (oom_reap_task_mm, exit_mmap). */
+    @Override
+    public void kill(AddressSpace victim) {
+        if (migrations.any()) {
+            migrations.abandon(victim);
+        }
+        teardown(victim);
+    }
+
+    private void teardown(AddressSpace mm) {
+        reservations.releaseRange(mm, 0, Long.MAX_VALUE);
+        for (Vma v : new ArrayList<>(mm.vmas)) {
+            zap.zapRange(mm, v.start, v.end);
+        }
+        long lo = AddressSpace.MMAP_BASE;
+        mm.vmas.clear();
+        tables.freeEmptyTables(mm, lo, mm.nextMmap);
+        mm.family.members.remove(mm);
+        tasks.procs.remove(mm.name);
+        mm.dead = true;
+        if (!mm.khugepaged) {
+            tasks.mms.remove(mm.id); // else it stays on khugepaged's list until collected
+        }
+    }
+
+    /** Advances time by {@code nanos}, running the daemons that come due. */
+    void tick(long nanos) {
+        clock.runUntil(clock.now() + nanos);
+    }
+}

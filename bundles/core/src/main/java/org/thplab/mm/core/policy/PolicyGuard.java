@@ -1,0 +1,142 @@
+package org.thplab.mm.core.policy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.thplab.mm.core.clock.Clock;
+import org.thplab.mm.core.trace.Tracer;
+
+/**
+ * The fence around every call into a policy, and the policies one operation consults.
+ *
+ * <p>A policy that throws, runs past its budget or misuses a mechanism is recorded and treated
+ * as absent from then on; the caller completes the operation with the kind's built-in fallback
+ * and the runtime disables the policy. {@link #call} is the one place that catches; it allocates
+ * nothing, so the fault path can go through it for every page (a call is a static, non-capturing
+ * lambda that leaves its answer in the context it is given).
+ */
+public final class PolicyGuard {
+    /** Simulated and wall-clock time one policy call may take before it is stopped. */
+    public static final long POLICY_SIM_BUDGET = 1_000_000_000L;
+    public static final long POLICY_WALL_BUDGET = 2_000_000_000L;
+
+    /** One call into a policy; it leaves its answer in {@code ctx}. */
+    @FunctionalInterface
+    public interface Call<P, C> {
+        void run(P policy, C ctx);
+    }
+
+    /** Thrown by a mechanism when the policy calling it has run past its budget. */
+    public static final class BudgetExceeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public BudgetExceeded(String m) {
+            super(m);
+        }
+    }
+
+    private final Clock clock;
+    private final Tracer trace;
+    private ActivePolicies policies = ActivePolicies.NONE;
+    /** Policies that failed during this operation; the runtime takes and disables them. */
+    private final List<PolicyFailure> failures = new ArrayList<>();
+    private final Set<Object> failed = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int depth;
+    private long simDeadline;
+    /** Wall-clock start of the current policy call, 0 until first read; mechanism calls since entry. */
+    private long wallStart;
+    private int checks;
+    /** What the last failed call threw. */
+    private Throwable lastError;
+
+    public PolicyGuard(Clock clock, Tracer trace) {
+        this.clock = clock;
+        this.trace = trace;
+    }
+
+    public ActivePolicies policies() {
+        return policies;
+    }
+
+    public void setPolicies(ActivePolicies p) {
+        this.policies = p;
+    }
+
+    /** @return true when the policy is present and has not failed */
+    public boolean usable(Object policy) {
+        return policy != null && (failed.isEmpty() || !failed.contains(policy));
+    }
+
+    /**
+     * Calls a policy inside the fence.
+     *
+     * @return true when the call returned; false when the policy threw or ran past its budget
+     *         (it is recorded as failed, and the caller serves the request itself)
+     */
+    public <P, C> boolean call(P policy, String what, C ctx, Call<P, C> call) {
+        if (depth++ == 0) {
+            simDeadline = clock.now() + POLICY_SIM_BUDGET;
+            wallStart = 0;
+            checks = 0;
+        }
+        try {
+            call.run(policy, ctx);
+            return true;
+        } catch (RuntimeException | StackOverflowError e) {
+            lastError = e;
+            failed(policy, what + ": " + (e instanceof BudgetExceeded ? e.getMessage() : e.toString()));
+            return false;
+        } finally {
+            depth--;
+        }
+    }
+
+    /** @return what the last call that returned false threw */
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    /** Called by mechanisms: stops a policy call that has run past its simulated or wall-clock budget. */
+    public void checkBudget() {
+        // The wall clock is read every 256th mechanism call only (System.nanoTime() per page
+        // allocation cost a third of the fault rate); a call that makes fewer is short anyway.
+        if (depth > 0 && (clock.now() > simDeadline || (++checks & 255) == 0 && wallExceeded())) {
+            throw new BudgetExceeded("ran past its time budget (" + POLICY_SIM_BUDGET / 1_000_000 + " ms simulated or "
+                    + POLICY_WALL_BUDGET / 1_000_000 + " ms wall per call)");
+        }
+    }
+
+    private boolean wallExceeded() {
+        long now = System.nanoTime();
+        if (wallStart == 0) {
+            wallStart = now;
+            return false;
+        }
+        return now - wallStart > POLICY_WALL_BUDGET;
+    }
+
+    /** Records that a policy misbehaved; from now on it is not {@link #usable}. */
+    public void failed(Object policy, String reason) {
+        if (failed.add(policy)) {
+            failures.add(new PolicyFailure(policy, reason));
+            trace.emit("thplab_policy_failed", "policy=" + policy.getClass().getName() + " reason=" + reason);
+        }
+    }
+
+    /** @return and clears the policies that failed since the last call */
+    public List<PolicyFailure> takeFailures() {
+        if (failures.isEmpty()) {
+            return List.of();
+        }
+        List<PolicyFailure> out = new ArrayList<>(failures);
+        failures.clear();
+        return out;
+    }
+
+    /** Forgets that a policy failed (the user selected it again). */
+    public void forgive(Object policy) {
+        failed.remove(policy);
+    }
+}

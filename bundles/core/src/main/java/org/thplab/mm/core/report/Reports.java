@@ -1,0 +1,183 @@
+package org.thplab.mm.core.report;
+
+import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
+import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
+import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.thplab.mm.api.SmapsEntry;
+import org.thplab.mm.api.VmEvent;
+import org.thplab.mm.core.folio.Folios;
+import org.thplab.mm.core.folio.PageTables;
+import org.thplab.mm.core.frames.Buddy;
+import org.thplab.mm.core.frames.Frames;
+import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
+import org.thplab.mm.core.reserve.Reservations;
+import org.thplab.mm.core.swap.SwapDevice;
+import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.MmSlots;
+import org.thplab.mm.core.vma.Region;
+import org.thplab.mm.core.vma.Vma;
+
+/**
+ * The /proc renderings of one machine: /proc/PID/smaps (smaps_pte_range, smaps_pmd_entry),
+ * /proc/vmstat, /proc/meminfo, /proc/buddyinfo by migratetype (/proc/pagetypeinfo), and the
+ * content oracle's read of a page (what {@code verify} compares with what the process wrote).
+ * They read state and change none.
+ */
+public final class Reports {
+    private final Kernel k;
+    private final Frames f;
+    private final Buddy buddy;
+    private final SwapDevice swap;
+    private final Folios folios;
+    private final PageTables tables;
+    private final Reservations reservations;
+    private final MmSlots slots;
+
+    public Reports(Kernel k, Folios folios, PageTables tables, Reservations reservations, MmSlots slots) {
+        this.k = k;
+        this.f = k.f();
+        this.buddy = k.buddy();
+        this.swap = k.swap();
+        this.folios = folios;
+        this.tables = tables;
+        this.reservations = reservations;
+        this.slots = slots;
+    }
+
+    /** @return the smaps entries of the VMAs of {@code mm}, or of region {@code name} only when it is not null */
+    public List<SmapsEntry> smaps(AddressSpace mm, String name) {
+        List<SmapsEntry> out = new ArrayList<>();
+        for (Vma v : mm.vmas) {
+            if (name != null && !v.region.name.equals(name)) {
+                continue;
+            }
+            long[] acc = new long[3]; // rss pages, anon huge pages, swap pages
+            walk(mm, v.start, v.end, acc);
+            out.add(new SmapsEntry(v.start, v.end, v.region.name, (v.end - v.start) / 1024,
+                    acc[0] * 4, acc[1] * 4, acc[2] * 4, thpEligible(v), v.vmFlags()));
+        }
+        return out;
+    }
+
+    /** Counts resident, PMD-mapped and swapped pages in [from, to) (smaps_pte_range / smaps_pmd_entry). */
+    private static void walk(AddressSpace mm, long from, long to, long[] acc) {
+        for (long va = from; va < to; ) {
+            PmdTable t = mm.pt.lookup(va);
+            long pmdEnd = (va & ~(PMD_SIZE - 1)) + PMD_SIZE;
+            long segEnd = Math.min(to, pmdEnd);
+            if (t == null) {
+                va = segEnd;
+                continue;
+            }
+            int i = PageTable.pmdIndex(va);
+            PteTable ptes = t.pte[i];
+            if (ptes == null) {
+                if (Pte.kind(t.pmd[i]) == Pte.HUGE) {
+                    long pages = (segEnd - va) >>> 12;
+                    acc[0] += pages;
+                    acc[1] += pages;
+                }
+            } else {
+                for (long a = va; a < segEnd; a += PAGE_SIZE) {
+                    int kind = Pte.kind(ptes.get(PageTable.pteIndex(a)));
+                    if (kind == Pte.PRESENT || kind == Pte.MIGRATION) {
+                        acc[0]++;
+                    } else if (kind == Pte.SWAP) {
+                        acc[2]++;
+                    }
+                }
+            }
+            va = segEnd;
+        }
+    }
+
+    /** thp_vma_allowable_orders(vma, TVA_SMAPS | TVA_ENFORCE_SYSFS, PMD_ORDER) for an anonymous VMA. */
+    private boolean thpEligible(Vma v) {
+        return slots.allowed(v, true, true);
+    }
+
+    /** @return /proc/vmstat: gauges, then the event counters in the kernel's order */
+    public Map<String, Long> vmstat() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("nr_free_pages", buddy.freePages());
+        m.put("nr_anon_pages", folios.nrAnon);
+        m.put("nr_anon_transparent_hugepages", folios.nrAnonThps);
+        m.put("nr_page_table_pages", tables.pgtables);
+        m.put("nr_swap_used", swap == null ? 0 : swap.used());
+        m.put("nr_thp_deferred_split", folios.deferredLength());
+        m.put("nr_thp_reserved", reservations.reserved);
+        for (VmEvent e : VmEvent.values()) {
+            m.put(e.counterName(), k.stat().get(e));
+        }
+        return m;
+    }
+
+    /** @return /proc/meminfo lines in kB */
+    public Map<String, Long> meminfo() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        long total = (long) (f.nr - HPAGE_PMD_NR) * 4;
+        m.put("MemTotal", total);
+        m.put("MemFree", buddy.freePages() * 4);
+        // nr_thp_reserved counts toward MemAvailable, as the reservation RFC documents.
+        m.put("MemAvailable", Math.max(0, buddy.freePages() + reservations.reserved - buddy.wmarkLow) * 4);
+        m.put("AnonPages", folios.nrAnon * 4);
+        m.put("AnonHugePages", folios.nrAnonThps * 2048);
+        m.put("PageTables", tables.pgtables * 4);
+        m.put("SwapTotal", swap == null ? 0 : (long) swap.nslots * 4);
+        m.put("SwapFree", swap == null ? 0 : swap.free() * 4);
+        return m;
+    }
+
+    /** @return free blocks per order for each migratetype */
+    public Map<String, long[]> buddyinfo() {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        for (int mt = 0; mt < Buddy.NR_MIGRATETYPES; mt++) {
+            long[] c = new long[Frames.MAX_ORDER + 1];
+            for (int o = 0; o <= Frames.MAX_ORDER; o++) {
+                c[o] = buddy.nrFree(o, mt);
+            }
+            m.put(Buddy.MIGRATETYPE_NAMES[mt], c);
+        }
+        return m;
+    }
+
+    /** @return pages of the region whose content differs from what the process wrote */
+    public long verify(AddressSpace mm, Region r) {
+        long bad = 0;
+        for (long va = r.start; va < r.end(); va += PAGE_SIZE) {
+            if (contentAt(mm, va) != r.expected(va)) {
+                bad++;
+            }
+        }
+        return bad;
+    }
+
+    /** @return what a read of {@code va} would return, without faulting */
+    private int contentAt(AddressSpace mm, long va) {
+        PmdTable t = mm.pt.lookup(va);
+        if (t == null) {
+            return 0;
+        }
+        int i = PageTable.pmdIndex(va);
+        PteTable ptes = t.pte[i];
+        if (ptes == null) {
+            long pmd = t.pmd[i];
+            return Pte.kind(pmd) == Pte.HUGE ? f.content[Pte.pfn(pmd) + PageTable.pteIndex(va)] : 0;
+        }
+        long e = ptes.get(PageTable.pteIndex(va));
+        return switch (Pte.kind(e)) {
+            case Pte.PRESENT, Pte.MIGRATION -> f.content[Pte.pfn(e)];
+            case Pte.SWAP -> swap.content[Pte.pfn(e)];
+            default -> 0;
+        };
+    }
+}
