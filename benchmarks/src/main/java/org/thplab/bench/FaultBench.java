@@ -6,19 +6,6 @@ import java.util.Locale;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.core.mm.Machine;
 import org.thplab.mm.core.runtime.MmRuntime;
-import org.thplab.mm.spi.Policies;
-import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;
-import org.thplab.policy.cowhuge.HugeCowPolicy;
-import org.thplab.policy.cowpte.PteCowPolicy;
-import org.thplab.policy.faultbase.BaseFaultPolicy;
-import org.thplab.policy.faultthp.ThpFaultPolicy;
-import org.thplab.policy.promotekhugepaged.Khugepaged;
-import org.thplab.policy.promotemadvcollapse.MadvCollapse;
-import org.thplab.policy.promotemigrationentry.MigrationEntryPromoter;
-import org.thplab.policy.faultreservation.ReservationFaultPolicy;
-import org.thplab.policy.promotereservation.ReservationPromoter;
-import org.thplab.policy.reclaimdropall.DropAllReclaim;
-import org.thplab.policy.reclaimlrushrinker.LruShrinker;
 
 /**
  * The base-page fault benchmark of docs/benchmarks.md, in-process (no OSGi framework, no shell):
@@ -42,7 +29,7 @@ public final class FaultBench {
         System.out.printf(Locale.ROOT, "frame state by design: %.2f bytes per frame%n", frameBytesByDesign());
         double best = 0;
         for (int r = 1; r <= runs; r++) {
-            MmRuntime rt = runtime();
+            MmRuntime rt = EmbeddedPolicies.newRuntime();
             gc();
             long heap0 = mem.getHeapMemoryUsage().getUsed();
             rt.boot(machine, 0, r);
@@ -73,26 +60,6 @@ public final class FaultBench {
 
     static double frameBytesByDesign() {
         return org.thplab.mm.core.frames.Frames.bytesPerFrame();
-    }
-
-    static MmRuntime runtime() {
-        MmRuntime rt = new MmRuntime();
-        rt.register(Policies.KIND_ALLOCATION, "buddy", new BuddyAllocationPolicy());
-        rt.register(Policies.KIND_FAULT, "thp", new ThpFaultPolicy());
-        rt.register(Policies.KIND_FAULT, "base", new BaseFaultPolicy());
-        rt.register(Policies.KIND_COW, "pte", new PteCowPolicy());
-        rt.register(Policies.KIND_COW, "huge", new HugeCowPolicy());
-        rt.register(Policies.KIND_PROMOTION, "khugepaged", new Khugepaged());
-        rt.register(Policies.KIND_PROMOTION, "madv-collapse", new MadvCollapse());
-        rt.register(Policies.KIND_FAULT, "reservation", new ReservationFaultPolicy());
-        rt.register(Policies.KIND_PROMOTION, "reservation", new ReservationPromoter());
-        // In the framework this is promote-reservation configured with mode=fault; embedded, a
-        // second instance under its own name lets a script pick it.
-        rt.register(Policies.KIND_PROMOTION, "reservation-at-fault", new ReservationPromoter(true));
-        rt.register(Policies.KIND_RECLAIM, "lru-shrinker", new LruShrinker());
-        rt.register(Policies.KIND_RECLAIM, "drop-all", new DropAllReclaim());
-        rt.register(Policies.KIND_PROMOTION, "migration-entry", new MigrationEntryPromoter());
-        return rt;
     }
 
     private static void gc() {

@@ -7,8 +7,8 @@ import org.thplab.mm.shell.Commands;
 
 /**
  * Runs scenario scripts in-process, without the OSGi framework, with the Linux-default policy
- * bundles wired by hand (as {@link FaultBench} does): for long experiments where the JVM's heap
- * and the run's wall time should belong to the simulation alone.
+ * bundles wired by hand ({@link EmbeddedPolicies}, as {@link FaultBench} does): for long
+ * experiments where the JVM's heap and the run's wall time should belong to the simulation alone.
  *
  * <pre>java -Xmx8g -cp 'benchmarks/target/lib/*:benchmarks/target/classes' org.thplab.bench.RunScript FILE...</pre>
  */
@@ -17,7 +17,7 @@ public final class RunScript {
     }
 
     public static void main(String[] args) throws Exception {
-        MmRuntime rt = FaultBench.runtime();
+        MmRuntime rt = EmbeddedPolicies.newRuntime();
         Commands commands = new Commands(rt);
         for (String file : args) {
             for (String line : Files.readAllLines(Path.of(file))) {
