@@ -161,7 +161,6 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         return true;
     }
 
-    // ----------------------------------------------------------------------------------------
     // AnonFault and HugeWriteFault: the mechanisms offered to policies.
 
     @Override

@@ -1,6 +1,5 @@
 package org.thplab.mm.core.mm;
 
-import static org.thplab.mm.core.frames.Frames.ANON;
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
 import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
 import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
@@ -33,9 +32,6 @@ import org.thplab.mm.core.kernel.Kernel;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.oom.KernelLog;
 import org.thplab.mm.core.oom.OomKiller;
-import org.thplab.mm.core.pagetable.PageTable;
-import org.thplab.mm.core.pagetable.PageTable.PmdTable;
-import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.policy.ActivePolicies;
 import org.thplab.mm.core.policy.PolicyFailure;
 import org.thplab.mm.core.policy.PolicyGuard;
@@ -165,7 +161,6 @@ public final class Machine {
         sys.wire(faults, oom);
     }
 
-    // ----------------------------------------------------------------------------------------
     // System calls.
 
     public void spawn(String name) {
@@ -234,14 +229,7 @@ public final class Machine {
         AddressSpace mm = args.proc("poison", proc);
         Region r = Args.region("poison", mm, name);
         long va = Args.range("poison", r, off, PAGE_SIZE)[0];
-        PmdTable t = mm.pt.lookup(va);
-        int i = PageTable.pmdIndex(va);
-        int pfn = -1;
-        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i].get(PageTable.pteIndex(va))) == Pte.PRESENT) {
-            pfn = Pte.pfn(t.pte[i].get(PageTable.pteIndex(va)));
-        } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
-            pfn = Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
-        }
+        int pfn = sys.mappedFrame(mm, va);
         if (pfn < 0) {
             throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + name + "'");
         }
@@ -264,7 +252,6 @@ public final class Machine {
         return mm.oomScoreAdj;
     }
 
-    // ----------------------------------------------------------------------------------------
     // Between operations: the policies, containment, daemons.
 
     public void setPolicies(ActivePolicies p) {
@@ -302,7 +289,6 @@ public final class Machine {
         clock.runDue();
     }
 
-    // ----------------------------------------------------------------------------------------
     // Reports.
 
     public List<SmapsEntry> smaps(String proc, String name) {
@@ -408,27 +394,5 @@ public final class Machine {
     /** Starts recording the simulated latency of every fault; returns the histogram. */
     public LatencyHistogram recordLatency() {
         return faults.recordLatency();
-    }
-
-    // ----------------------------------------------------------------------------------------
-    // Test hooks: deliberate corruption, to prove that check() notices.
-
-    /** Corrupts the refcount of the first mapped anonymous folio; returns its frame or -1. */
-    public int corruptRefcountForTest() {
-        for (int p = 0; p < f.nr; p++) {
-            if (f.type[p] == ANON && f.ref[p] > 0) {
-                f.ref[p]++;
-                return p;
-            }
-        }
-        return -1;
-    }
-
-    /** Takes a frame from the free lists and gives it to nobody; returns it. */
-    public int leakFrameForTest() {
-        int p = buddy.alloc(0, Buddy.MOVABLE);
-        f.type[p] = ANON;
-        f.ref[p] = 1;
-        return p;
     }
 }

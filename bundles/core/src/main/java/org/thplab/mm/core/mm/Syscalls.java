@@ -21,6 +21,7 @@ import org.thplab.mm.core.oom.OomKiller;
 import org.thplab.mm.core.oom.Reaper;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.promote.MadviseCollapse;
 import org.thplab.mm.core.promote.Migrations;
 import org.thplab.mm.core.reclaim.SwapOut;
@@ -274,6 +275,18 @@ final class Syscalls implements Reaper {
         if (!mm.khugepaged) {
             tasks.mms.remove(mm.id); // else it stays on khugepaged's list until collected
         }
+    }
+
+    /** @return the frame mapped at {@code va} by a PTE or a huge PMD, or -1 */
+    int mappedFrame(AddressSpace mm, long va) {
+        PmdTable t = mm.pt.lookup(va);
+        int i = PageTable.pmdIndex(va);
+        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i].get(PageTable.pteIndex(va))) == Pte.PRESENT) {
+            return Pte.pfn(t.pte[i].get(PageTable.pteIndex(va)));
+        } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
+            return Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
+        }
+        return -1;
     }
 
     /** Advances time by {@code nanos}, running the daemons that come due. */

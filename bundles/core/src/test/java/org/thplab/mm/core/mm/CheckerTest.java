@@ -27,7 +27,7 @@ class CheckerTest {
     @Test
     void corruptedRefcountIsReported() {
         Machine m = busyMachine();
-        int pfn = m.corruptRefcountForTest();
+        int pfn = corruptRefcount(m);
         assertTrue(pfn > 0);
         List<String> problems = m.check();
         assertEquals(1, problems.size(), problems.toString());
@@ -37,7 +37,7 @@ class CheckerTest {
     @Test
     void leakedFrameIsReported() {
         Machine m = busyMachine();
-        int pfn = m.leakFrameForTest();
+        int pfn = leakFrame(m);
         List<String> problems = m.check();
         assertTrue(problems.stream().anyMatch(s -> s.contains("frame " + pfn + " is leaked")), problems.toString());
         assertTrue(problems.stream().anyMatch(s -> s.startsWith("nr_anon_pages")), problems.toString());
@@ -55,5 +55,24 @@ class CheckerTest {
         }
         long bad = m.verify("p", "a") + m.verify("c", "a");
         assertTrue(bad >= 1, "verify found " + bad);
+    }
+
+    /** Corrupts the refcount of the first mapped anonymous folio; returns its frame or -1. */
+    private static int corruptRefcount(Machine m) {
+        for (int p = 0; p < m.f.nr; p++) {
+            if (m.f.type[p] == org.thplab.mm.core.frames.Frames.ANON && m.f.ref[p] > 0) {
+                m.f.ref[p]++;
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** Takes a frame from the free lists and gives it to nobody; returns it. */
+    private static int leakFrame(Machine m) {
+        int p = m.buddy.alloc(0, org.thplab.mm.core.frames.Buddy.MOVABLE);
+        m.f.type[p] = org.thplab.mm.core.frames.Frames.ANON;
+        m.f.ref[p] = 1;
+        return p;
     }
 }
