@@ -2,11 +2,10 @@ package org.thplab.mm.core.runtime;
 
 import java.util.ArrayList;
 import java.util.Dictionary;
+import java.util.EnumMap;
 import java.util.Hashtable;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -32,6 +31,7 @@ import org.thplab.mm.api.Tunables;
 import org.thplab.mm.core.machine.ActivePolicies;
 import org.thplab.mm.core.machine.Machine;
 import org.thplab.mm.core.machine.ThpTunables;
+import org.thplab.mm.core.policy.PolicyKind;
 import org.thplab.mm.spi.AllocationPolicy;
 import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultPolicy;
@@ -53,21 +53,6 @@ public class MmRuntime implements MemoryManager {
     static final String SEQ = "thplab.seq";
     private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
 
-    /** Linux's defaults: what a kind uses unless told otherwise. */
-    static final Map<String, String> DEFAULTS = Map.of(
-            Policies.KIND_ALLOCATION, "buddy",
-            Policies.KIND_FAULT, "thp",
-            Policies.KIND_COW, "pte",
-            Policies.KIND_RECLAIM, "lru-shrinker");
-    static final Map<String, String> FALLBACKS = Map.of(
-            Policies.KIND_ALLOCATION, "buddy free lists and direct reclaim, no compaction",
-            Policies.KIND_FAULT, "base pages only",
-            Policies.KIND_COW, "4 KiB CoW",
-            Policies.KIND_RECLAIM, "release everything THP-related on pressure",
-            Policies.KIND_PROMOTION, "no promotion");
-    static final List<String> KINDS = List.of(Policies.KIND_ALLOCATION, Policies.KIND_FAULT,
-            Policies.KIND_PROMOTION, Policies.KIND_RECLAIM, Policies.KIND_COW);
-
     private record Registered(String name, Object service, String bundle, String version, long serviceId) {
         String describe() {
             return name + " (" + bundle + " " + version + ")";
@@ -75,20 +60,14 @@ public class MmRuntime implements MemoryManager {
     }
 
     private final ThpTunables tunables = new ThpTunables();
-    private final Map<String, TreeMap<String, Registered>> registry = new LinkedHashMap<>();
-    private final Map<String, String> selected = new LinkedHashMap<>(DEFAULTS);
-    /** Explicit enable (true) or disable (false) of promoters by name; others follow {@link #DEFAULT_PROMOTERS}. */
+    private final Map<PolicyKind, TreeMap<String, Registered>> registry = new EnumMap<>(PolicyKind.class);
+    private final Map<PolicyKind, String> selected = new EnumMap<>(PolicyKind.class);
+    /** Explicit enable (true) or disable (false) of promoters by name; others follow the default set. */
     private final Map<String, Boolean> promoterChoice = new TreeMap<>();
-    /** The enabled promoters named by configuration, or null to follow {@link #DEFAULT_PROMOTERS}. */
+    /** The enabled promoters named by configuration, or null to follow the default set. */
     private java.util.Set<String> configuredPromoters;
     /** The sequence number of our last write of each kind's configuration. */
-    private final Map<String, Long> written = new java.util.HashMap<>();
-    /**
-     * Promoters enabled as soon as they register: Linux's khugepaged and MADV_COLLAPSE, and the
-     * reservation promoter (which acts only on reservations). Any other promoter registers
-     * disabled until {@code policy enable promotion <name>}.
-     */
-    static final Set<String> DEFAULT_PROMOTERS = Set.of("khugepaged", "madv-collapse", "reservation");
+    private final Map<PolicyKind, Long> written = new EnumMap<>(PolicyKind.class);
     private Machine machine;
     /** Policies stopped by containment: by service object, the reason. */
     private final Map<Object, String> broken = new java.util.IdentityHashMap<>();
@@ -98,8 +77,11 @@ public class MmRuntime implements MemoryManager {
     private volatile ConfigurationAdmin configAdmin;
 
     public MmRuntime() {
-        for (String k : KINDS) {
+        for (PolicyKind k : PolicyKind.values()) {
             registry.put(k, new TreeMap<>());
+            if (k.single()) {
+                selected.put(k, k.defaultPolicy());
+            }
         }
     }
 
@@ -147,50 +129,50 @@ public class MmRuntime implements MemoryManager {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
-        add(Policies.KIND_ALLOCATION, p, ref);
+        add(PolicyKind.ALLOCATION, p, ref);
     }
 
     synchronized void removeAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
-        remove(Policies.KIND_ALLOCATION, ref);
+        remove(PolicyKind.ALLOCATION, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
-        add(Policies.KIND_FAULT, p, ref);
+        add(PolicyKind.FAULT, p, ref);
     }
 
     synchronized void removeFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
-        remove(Policies.KIND_FAULT, ref);
+        remove(PolicyKind.FAULT, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
-        add(Policies.KIND_COW, p, ref);
+        add(PolicyKind.COW, p, ref);
     }
 
     synchronized void removeCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
-        remove(Policies.KIND_COW, ref);
+        remove(PolicyKind.COW, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
-        add(Policies.KIND_RECLAIM, p, ref);
+        add(PolicyKind.RECLAIM, p, ref);
     }
 
     synchronized void removeReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
-        remove(Policies.KIND_RECLAIM, ref);
+        remove(PolicyKind.RECLAIM, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addPromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
-        add(Policies.KIND_PROMOTION, p, ref);
+        add(PolicyKind.PROMOTION, p, ref);
     }
 
     synchronized void removePromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
-        remove(Policies.KIND_PROMOTION, ref);
+        remove(PolicyKind.PROMOTION, ref);
     }
 
-    private void add(String kind, Object service, ServiceReference<?> ref) {
+    private void add(PolicyKind kind, Object service, ServiceReference<?> ref) {
         Object n = ref.getProperty(Policies.NAME);
         String name = n == null ? service.getClass().getSimpleName() : n.toString();
         var b = ref.getBundle();
@@ -199,24 +181,22 @@ public class MmRuntime implements MemoryManager {
         Registered old = registry.get(kind).put(name, r);
         epoch++;
         if (old != null) {
-            LOG.warn("{} policy '{}' from {} replaces the one from {}", kind, name, r.bundle, old.bundle);
+            LOG.warn("{} policy '{}' from {} replaces the one from {}", kind.id(), name, r.bundle, old.bundle);
         }
-        LOG.info("{} policy '{}' registered by {} {}", kind, name, r.bundle, r.version);
+        LOG.info("{} policy '{}' registered by {} {}", kind.id(), name, r.bundle, r.version);
     }
 
     /**
      * Registers a policy without a service registry, for embedding the runtime in tests and
      * in-process benchmarks. Inside OSGi, policies arrive as services instead.
      */
-    public synchronized void register(String kind, String name, Object service) {
-        if (!registry.containsKey(kind)) {
-            throw new IllegalArgumentException("unknown kind " + kind);
-        }
+    public synchronized void register(String kindId, String name, Object service) {
+        PolicyKind kind = PolicyKind.of(kindId);
         registry.get(kind).put(name, new Registered(name, service, "embedded", "0", -registry.get(kind).size() - 1));
         epoch++;
     }
 
-    private void remove(String kind, ServiceReference<?> ref) {
+    private void remove(PolicyKind kind, ServiceReference<?> ref) {
         Object id = ref.getProperty(Constants.SERVICE_ID);
         Registered gone = null;
         for (Registered r : registry.get(kind).values()) {
@@ -230,14 +210,14 @@ public class MmRuntime implements MemoryManager {
         registry.get(kind).remove(gone.name);
         broken.remove(gone.service);
         epoch++;
-        boolean active = kind.equals(Policies.KIND_PROMOTION) ? promoterEnabled(gone.name) : gone.name.equals(selected.get(kind));
-        LOG.info("{} policy '{}' ({} {}) unregistered{}", kind, gone.name, gone.bundle, gone.version,
-                active && activeCount(kind) == 0 ? "; " + kind + " now served by the fallback: " + FALLBACKS.get(kind) : "");
+        boolean active = kind.single() ? gone.name.equals(selected.get(kind)) : promoterEnabled(gone.name);
+        LOG.info("{} policy '{}' ({} {}) unregistered{}", kind.id(), gone.name, gone.bundle, gone.version,
+                active && activeCount(kind) == 0 ? "; " + kind.id() + " now served by the fallback: " + kind.fallback() : "");
     }
 
     /** Policies of a kind that would serve the next operation (for a promotion kind: enabled promoters). */
-    private int activeCount(String kind) {
-        if (!kind.equals(Policies.KIND_PROMOTION)) {
+    private int activeCount(PolicyKind kind) {
+        if (kind.single()) {
             return active(kind) == null ? 0 : 1;
         }
         int n = 0;
@@ -254,7 +234,7 @@ public class MmRuntime implements MemoryManager {
         if (choice != null) {
             return choice;
         }
-        return configuredPromoters != null ? configuredPromoters.contains(name) : DEFAULT_PROMOTERS.contains(name);
+        return configuredPromoters != null ? configuredPromoters.contains(name) : PolicyKind.PROMOTION.defaults().contains(name);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -263,17 +243,17 @@ public class MmRuntime implements MemoryManager {
     // that kind is an echo and is ignored, so a late echo cannot undo a newer mm:policy.
 
     synchronized void applySelection(Map<String, Object> props) {
-        for (String kind : KINDS) {
-            Object v = props.get(kind);
+        for (PolicyKind kind : PolicyKind.values()) {
+            Object v = props.get(kind.id());
             if (v == null) {
                 continue;
             }
-            Object s = props.get(kind + ".seq");
+            Object s = props.get(kind.id() + ".seq");
             Long last = written.get(kind);
             if (s instanceof Number n && last != null && n.longValue() < last) {
                 continue;
             }
-            if (kind.equals(Policies.KIND_PROMOTION)) {
+            if (!kind.single()) {
                 java.util.TreeSet<String> names = new java.util.TreeSet<>();
                 for (String n : names(v)) {
                     names.add(n);
@@ -283,14 +263,14 @@ public class MmRuntime implements MemoryManager {
                 promoterChoice.clear();
                 epoch++;
                 if (!same) {
-                    LOG.info("promotion policies {} enabled by configuration {}{}", names, PolicySelectionConfig.PID_PREFIX, kind);
+                    LOG.info("promotion policies {} enabled by configuration {}", names, kind.pid());
                 }
             } else {
                 String name = String.valueOf(v).trim();
                 if (!name.isEmpty() && !name.equals(selected.get(kind))) {
                     selected.put(kind, name);
                     epoch++;
-                    LOG.info("{} policy '{}' selected by configuration {}{}{}", kind, name, PolicySelectionConfig.PID_PREFIX, kind,
+                    LOG.info("{} policy '{}' selected by configuration {}{}", kind.id(), name, kind.pid(),
                             registry.get(kind).containsKey(name) ? "" : "; it is not registered: the fallback serves until it is");
                 }
             }
@@ -319,39 +299,39 @@ public class MmRuntime implements MemoryManager {
 
     /** The names of the promoters enabled now, registered or not. */
     private java.util.TreeSet<String> enabledPromoters() {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>(registry.get(Policies.KIND_PROMOTION).keySet());
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(registry.get(PolicyKind.PROMOTION).keySet());
         names.addAll(promoterChoice.keySet());
-        names.addAll(configuredPromoters != null ? configuredPromoters : DEFAULT_PROMOTERS);
+        names.addAll(configuredPromoters != null ? configuredPromoters : PolicyKind.PROMOTION.defaults());
         names.removeIf(n -> !promoterEnabled(n));
         return names;
     }
 
     /** Writes the selection of a kind to its configuration. */
-    private void persistSelection(String kind) {
+    private void persistSelection(PolicyKind kind) {
         ConfigurationAdmin ca = configAdmin;
         if (ca == null) {
             return;
         }
         Object value;
-        if (kind.equals(Policies.KIND_PROMOTION)) {
+        if (!kind.single()) {
             value = enabledPromoters().toArray(new String[0]);
         } else {
             value = selected.get(kind);
         }
         try {
-            Configuration c = ca.getConfiguration(PolicySelectionConfig.PID_PREFIX + kind, "?");
+            Configuration c = ca.getConfiguration(kind.pid(), "?");
             Dictionary<String, Object> d = new Hashtable<>();
-            d.put(kind, value);
+            d.put(kind.id(), value);
             long n = ++policySeq;
-            d.put(kind + ".seq", n);
+            d.put(kind.id() + ".seq", n);
             written.put(kind, n);
             c.update(d);
         } catch (java.io.IOException e) {
-            LOG.warn("cannot persist the {} policy selection: {}", kind, e.toString());
+            LOG.warn("cannot persist the {} policy selection: {}", kind.id(), e.toString());
         }
     }
 
-    private Object active(String kind) {
+    private Object active(PolicyKind kind) {
         Registered r = registry.get(kind).get(selected.get(kind));
         return r == null || broken.containsKey(r.service) ? null : r.service;
     }
@@ -373,14 +353,14 @@ public class MmRuntime implements MemoryManager {
         for (var e : registry.entrySet()) {
             for (Registered r : e.getValue().values()) {
                 if (r.service == service) {
-                    return e.getKey() + " '" + r.name + "' (" + r.bundle + " " + r.version + ")";
+                    return e.getKey().id() + " '" + r.name + "' (" + r.bundle + " " + r.version + ")";
                 }
             }
         }
         return service.getClass().getName();
     }
 
-    private void forgive(String kind, String name) {
+    private void forgive(PolicyKind kind, String name) {
         Registered r = registry.get(kind).get(name);
         if (r != null && broken.remove(r.service) != null && machine != null) {
             epoch++;
@@ -405,42 +385,44 @@ public class MmRuntime implements MemoryManager {
 
     private ActivePolicies computeCurrent() {
         List<PromotionPolicy> promoters = new ArrayList<>();
-        registry.get(Policies.KIND_PROMOTION).forEach((name, r) -> {
+        registry.get(PolicyKind.PROMOTION).forEach((name, r) -> {
             if (promoterEnabled(name) && !broken.containsKey(r.service)) {
                 promoters.add((PromotionPolicy) r.service);
             }
         });
-        return new ActivePolicies((AllocationPolicy) active(Policies.KIND_ALLOCATION),
-                (FaultPolicy) active(Policies.KIND_FAULT), (CowPolicy) active(Policies.KIND_COW),
-                (ReclaimPolicy) active(Policies.KIND_RECLAIM), promoters);
+        return new ActivePolicies((AllocationPolicy) active(PolicyKind.ALLOCATION),
+                (FaultPolicy) active(PolicyKind.FAULT), (CowPolicy) active(PolicyKind.COW),
+                (ReclaimPolicy) active(PolicyKind.RECLAIM), promoters);
     }
 
     @Override
     public synchronized List<PolicyInfo> policies() {
         List<PolicyInfo> out = new ArrayList<>();
-        for (String kind : KINDS) {
+        for (PolicyKind kind : PolicyKind.values()) {
             List<String> active = new ArrayList<>();
             List<String> cands = new ArrayList<>();
             for (Registered r : registry.get(kind).values()) {
                 String why = broken.get(r.service);
                 cands.add(r.describe() + (why == null ? "" : " [disabled: " + why + "]"));
-                boolean on = kind.equals(Policies.KIND_PROMOTION) ? promoterEnabled(r.name)
-                        : r.name.equals(selected.get(kind));
+                boolean on = kind.single() ? r.name.equals(selected.get(kind)) : promoterEnabled(r.name);
                 if (on && why == null) {
                     active.add(r.describe());
                 }
             }
-            out.add(new PolicyInfo(kind, active, cands, FALLBACKS.get(kind)));
+            out.add(new PolicyInfo(kind.id(), active, cands, kind.fallback()));
         }
         return out;
     }
 
     @Override
-    public synchronized void usePolicy(String kind, String name) {
-        if (!registry.containsKey(kind)) {
-            throw new MmUsageException("policy: unknown kind '" + kind + "' (" + String.join(", ", KINDS) + ")");
+    public synchronized void usePolicy(String kindId, String name) {
+        PolicyKind kind;
+        try {
+            kind = PolicyKind.of(kindId);
+        } catch (IllegalArgumentException e) {
+            throw new MmUsageException("policy: " + e.getMessage());
         }
-        if (kind.equals(Policies.KIND_PROMOTION)) {
+        if (!kind.single()) {
             boolean enable = !name.startsWith("-");
             String n = name.startsWith("+") || name.startsWith("-") ? name.substring(1) : name;
             if (!registry.get(kind).containsKey(n)) {
@@ -456,13 +438,13 @@ public class MmRuntime implements MemoryManager {
             return;
         }
         if (!registry.get(kind).containsKey(name)) {
-            throw new MmUsageException("policy: no " + kind + " policy '" + name + "' (candidates: "
+            throw new MmUsageException("policy: no " + kind.id() + " policy '" + name + "' (candidates: "
                     + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
         }
         selected.put(kind, name);
         epoch++;
         forgive(kind, name);
-        LOG.info("{} policy '{}' selected", kind, name);
+        LOG.info("{} policy '{}' selected", kind.id(), name);
         persistSelection(kind);
     }
 
