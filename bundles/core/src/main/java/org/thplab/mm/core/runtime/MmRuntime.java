@@ -69,6 +69,7 @@ public class MmRuntime implements MemoryManager {
     /** The sequence number of our last write of each kind's configuration. */
     private final Map<PolicyKind, Long> written = new EnumMap<>(PolicyKind.class);
     private Machine machine;
+    private final Jobs jobs = new Jobs(this);
     /** Policies stopped by containment: by service object, the reason. */
     private final Map<Object, String> broken = new java.util.IdentityHashMap<>();
     private boolean traceOn;
@@ -337,7 +338,7 @@ public class MmRuntime implements MemoryManager {
     }
 
     /** Disables the policies the machine reports as failed: logged, shown by mm:policy, fallback from now on. */
-    private void collectFailures() {
+    void collectFailures() {
         if (machine == null) {
             return;
         }
@@ -374,7 +375,7 @@ public class MmRuntime implements MemoryManager {
     private ActivePolicies cached;
 
     /** The policies for the next operation (cached until something changes them). */
-    private ActivePolicies current() {
+    ActivePolicies current() {
         if (cachedEpoch == epoch) {
             return cached;
         }
@@ -471,9 +472,8 @@ public class MmRuntime implements MemoryManager {
 
     @Override
     public synchronized String boot(long bytes, long swapBytes, long seed) {
-        Machine nm = new Machine(bytes, swapBytes, seed, tunables);
-        machine = nm;
-        nm.tracer().enable(traceOn);
+        Machine nm = newMachine(bytes, swapBytes, seed);
+        install(nm);
         return String.format("booted: %d kB memory (%d frames), swap %d kB, seed %d", bytes / 1024, nm.frames(),
                 swapBytes / 1024, seed);
     }
@@ -602,155 +602,22 @@ public class MmRuntime implements MemoryManager {
 
     @Override
     public synchronized String run(String workload, Map<String, String> params) {
-        return prepare(workload, params).runToEnd();
-    }
-
-    /** A workload bound to the machine it booted. */
-    private final class Workload {
-        final Machine on;
-        final org.thplab.mm.core.workload.RfcFork w;
-
-        Workload(Machine on, org.thplab.mm.core.workload.RfcFork w) {
-            this.on = on;
-            this.w = w;
-        }
-
-        String runToEnd() {
-            while (w.step()) {
-                collectFailures();
-                on.setPolicies(current());
-            }
-            collectFailures();
-            return w.report();
-        }
-    }
-
-    private Workload prepare(String workload, Map<String, String> params) {
-        if (!workload.equals("rfc-fork")) {
-            throw new MmUsageException("run: unknown workload '" + workload + "' (rfc-fork)");
-        }
-        for (String k : params.keySet()) {
-            if (!List.of("size", "chunk", "swap", "pattern", "seed", "max").contains(k)) {
-                throw new MmUsageException("run rfc-fork: unknown parameter '" + k + "' (size, chunk, swap, pattern, seed, max)");
-            }
-        }
-        long size = number(params, "size", 256L << 30);
-        long chunk = number(params, "chunk", 16L << 30);
-        long swap = number(params, "swap", 0);
-        long seed = number(params, "seed", 0);
-        int max = (int) number(params, "max", 100_000);
-        String pattern = params.getOrDefault("pattern", "one");
-        if (!pattern.equals("one") && !pattern.equals("random")) {
-            throw new MmUsageException("run rfc-fork: pattern must be one or random, not '" + pattern + "'");
-        }
-        Machine nm = new Machine(size, swap, seed, tunables);
-        var w = new org.thplab.mm.core.workload.RfcFork(nm, chunk, pattern, seed, max);
-        machine = nm;
-        nm.tracer().enable(traceOn);
-        nm.setPolicies(current());
-        return new Workload(nm, w);
-    }
-
-    /** Background jobs, by number. */
-    private final Map<Integer, Job> jobs = new TreeMap<>();
-    private int nextJob = 1;
-
-    private final class Job {
-        final int id;
-        final String what;
-        final Workload wl;
-        volatile String report;
-        volatile boolean stopping;
-
-        Job(int id, String what, Workload wl) {
-            this.id = id;
-            this.what = what;
-            this.wl = wl;
-        }
-
-        void loop() {
-            while (true) {
-                synchronized (MmRuntime.this) {
-                    if (stopping || machine != wl.on) {
-                        wl.w.stop();
-                    }
-                    collectFailures();
-                    wl.on.setPolicies(current());
-                    boolean more;
-                    try {
-                        more = wl.w.step();
-                    } catch (MmUsageException e) {
-                        // A command in between took the workload's processes away (exit, or the
-                        // OOM killer during a foreground touch): the run ends there.
-                        wl.w.end("ended: " + e.getMessage());
-                        more = false;
-                    } catch (RuntimeException e) {
-                        LOG.error("background job {} failed", id, e);
-                        wl.w.end("ended by an error: " + e);
-                        more = false;
-                    }
-                    if (!more) {
-                        collectFailures();
-                        report = wl.w.report();
-                        return;
-                    }
-                }
-                Thread.yield(); // let commands in between two steps
-            }
-        }
+        return jobs.run(workload, params);
     }
 
     @Override
     public synchronized int runBackground(String workload, Map<String, String> params) {
-        Workload wl = prepare(workload, params);
-        Job job = new Job(nextJob++, workload + " " + params, wl);
-        jobs.put(job.id, job);
-        Thread t = new Thread(job::loop, "thplab-job-" + job.id);
-        t.setDaemon(true);
-        t.start();
-        return job.id;
+        return jobs.runBackground(workload, params);
     }
 
     @Override
     public synchronized List<String> jobs() {
-        List<String> out = new ArrayList<>();
-        for (Job j : jobs.values()) {
-            out.add(j.id + " " + j.what + ": " + (j.report == null ? "running, " + j.wl.w.progress() : "done\n" + j.report));
-        }
-        return out;
+        return jobs.list();
     }
 
     @Override
     public String stop(int id) {
-        Job j;
-        synchronized (this) {
-            j = jobs.get(id);
-            if (j == null) {
-                throw new MmUsageException("stop: no job " + id);
-            }
-            j.stopping = true;
-        }
-        for (int i = 0; i < 6000 && j.report == null; i++) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return j.report == null ? "job " + id + " is stopping" : j.report;
-    }
-
-    private static long number(Map<String, String> params, String key, long dflt) {
-        String v = params.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new MmUsageException("run: bad number '" + v + "' for " + key);
-        }
+        return jobs.stop(id); // not synchronized: it waits for the job, which needs the monitor
     }
 
     @Override
@@ -791,9 +658,20 @@ public class MmRuntime implements MemoryManager {
         return machine == null ? List.of() : machine.processes();
     }
 
-    /** For tests in this bundle. */
+    /** The machine commands run on, or null before the first boot (also for tests). */
     synchronized Machine machine() {
         return machine;
+    }
+
+    /** A new machine with the runtime's tunables; it serves commands once installed. */
+    Machine newMachine(long bytes, long swapBytes, long seed) {
+        return new Machine(bytes, swapBytes, seed, tunables);
+    }
+
+    /** Makes nm the machine that commands (and a job's check for it) see; the caller holds the monitor. */
+    void install(Machine nm) {
+        machine = nm;
+        nm.tracer().enable(traceOn);
     }
 
     /** @return the configuration property of a sysfs knob path */
