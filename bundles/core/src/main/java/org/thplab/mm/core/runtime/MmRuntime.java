@@ -6,8 +6,7 @@ import java.util.EnumMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.osgi.framework.Constants;
+import java.util.TreeSet;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -35,7 +34,6 @@ import org.thplab.mm.core.policy.PolicyKind;
 import org.thplab.mm.spi.AllocationPolicy;
 import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.Policies;
 import org.thplab.mm.spi.PromotionPolicy;
 import org.thplab.mm.spi.ReclaimPolicy;
 
@@ -53,38 +51,16 @@ public class MmRuntime implements MemoryManager {
     static final String SEQ = "thplab.seq";
     private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
 
-    private record Registered(String name, Object service, String bundle, String version, long serviceId) {
-        String describe() {
-            return name + " (" + bundle + " " + version + ")";
-        }
-    }
-
     private final ThpTunables tunables = new ThpTunables();
-    private final Map<PolicyKind, TreeMap<String, Registered>> registry = new EnumMap<>(PolicyKind.class);
-    private final Map<PolicyKind, String> selected = new EnumMap<>(PolicyKind.class);
-    /** Explicit enable (true) or disable (false) of promoters by name; others follow the default set. */
-    private final Map<String, Boolean> promoterChoice = new TreeMap<>();
-    /** The enabled promoters named by configuration, or null to follow the default set. */
-    private java.util.Set<String> configuredPromoters;
+    private final PolicyRegistry registry = new PolicyRegistry();
     /** The sequence number of our last write of each kind's configuration. */
     private final Map<PolicyKind, Long> written = new EnumMap<>(PolicyKind.class);
     private Machine machine;
     private final Jobs jobs = new Jobs(this);
-    /** Policies stopped by containment: by service object, the reason. */
-    private final Map<Object, String> broken = new java.util.IdentityHashMap<>();
     private boolean traceOn;
     private long seq;
     private long policySeq;
     private volatile ConfigurationAdmin configAdmin;
-
-    public MmRuntime() {
-        for (PolicyKind k : PolicyKind.values()) {
-            registry.put(k, new TreeMap<>());
-            if (k.single()) {
-                selected.put(k, k.defaultPolicy());
-            }
-        }
-    }
 
     @Activate
     @Modified
@@ -130,112 +106,55 @@ public class MmRuntime implements MemoryManager {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
-        add(PolicyKind.ALLOCATION, p, ref);
+        registry.add(PolicyKind.ALLOCATION, p, ref);
     }
 
     synchronized void removeAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
-        remove(PolicyKind.ALLOCATION, ref);
+        registry.remove(PolicyKind.ALLOCATION, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
-        add(PolicyKind.FAULT, p, ref);
+        registry.add(PolicyKind.FAULT, p, ref);
     }
 
     synchronized void removeFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
-        remove(PolicyKind.FAULT, ref);
+        registry.remove(PolicyKind.FAULT, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
-        add(PolicyKind.COW, p, ref);
+        registry.add(PolicyKind.COW, p, ref);
     }
 
     synchronized void removeCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
-        remove(PolicyKind.COW, ref);
+        registry.remove(PolicyKind.COW, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
-        add(PolicyKind.RECLAIM, p, ref);
+        registry.add(PolicyKind.RECLAIM, p, ref);
     }
 
     synchronized void removeReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
-        remove(PolicyKind.RECLAIM, ref);
+        registry.remove(PolicyKind.RECLAIM, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addPromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
-        add(PolicyKind.PROMOTION, p, ref);
+        registry.add(PolicyKind.PROMOTION, p, ref);
     }
 
     synchronized void removePromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
-        remove(PolicyKind.PROMOTION, ref);
-    }
-
-    private void add(PolicyKind kind, Object service, ServiceReference<?> ref) {
-        Object n = ref.getProperty(Policies.NAME);
-        String name = n == null ? service.getClass().getSimpleName() : n.toString();
-        var b = ref.getBundle();
-        Registered r = new Registered(name, service, b == null ? "?" : b.getSymbolicName(),
-                b == null ? "?" : b.getVersion().toString(), (Long) ref.getProperty(Constants.SERVICE_ID));
-        Registered old = registry.get(kind).put(name, r);
-        epoch++;
-        if (old != null) {
-            LOG.warn("{} policy '{}' from {} replaces the one from {}", kind.id(), name, r.bundle, old.bundle);
-        }
-        LOG.info("{} policy '{}' registered by {} {}", kind.id(), name, r.bundle, r.version);
+        registry.remove(PolicyKind.PROMOTION, ref);
     }
 
     /**
      * Registers a policy without a service registry, for embedding the runtime in tests and
      * in-process benchmarks. Inside OSGi, policies arrive as services instead.
      */
-    public synchronized void register(String kindId, String name, Object service) {
-        PolicyKind kind = PolicyKind.of(kindId);
-        registry.get(kind).put(name, new Registered(name, service, "embedded", "0", -registry.get(kind).size() - 1));
-        epoch++;
-    }
-
-    private void remove(PolicyKind kind, ServiceReference<?> ref) {
-        Object id = ref.getProperty(Constants.SERVICE_ID);
-        Registered gone = null;
-        for (Registered r : registry.get(kind).values()) {
-            if (r.serviceId == (Long) id) {
-                gone = r;
-            }
-        }
-        if (gone == null) {
-            return;
-        }
-        registry.get(kind).remove(gone.name);
-        broken.remove(gone.service);
-        epoch++;
-        boolean active = kind.single() ? gone.name.equals(selected.get(kind)) : promoterEnabled(gone.name);
-        LOG.info("{} policy '{}' ({} {}) unregistered{}", kind.id(), gone.name, gone.bundle, gone.version,
-                active && activeCount(kind) == 0 ? "; " + kind.id() + " now served by the fallback: " + kind.fallback() : "");
-    }
-
-    /** Policies of a kind that would serve the next operation (for a promotion kind: enabled promoters). */
-    private int activeCount(PolicyKind kind) {
-        if (kind.single()) {
-            return active(kind) == null ? 0 : 1;
-        }
-        int n = 0;
-        for (Registered r : registry.get(kind).values()) {
-            if (promoterEnabled(r.name) && !broken.containsKey(r.service)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private boolean promoterEnabled(String name) {
-        Boolean choice = promoterChoice.get(name);
-        if (choice != null) {
-            return choice;
-        }
-        return configuredPromoters != null ? configuredPromoters.contains(name) : PolicyKind.PROMOTION.defaults().contains(name);
+    public synchronized void register(String kind, String name, Object service) {
+        registry.register(PolicyKind.of(kind), name, service);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -255,24 +174,11 @@ public class MmRuntime implements MemoryManager {
                 continue;
             }
             if (!kind.single()) {
-                java.util.TreeSet<String> names = new java.util.TreeSet<>();
-                for (String n : names(v)) {
-                    names.add(n);
-                }
-                boolean same = names.equals(enabledPromoters());
-                configuredPromoters = names;
-                promoterChoice.clear();
-                epoch++;
-                if (!same) {
-                    LOG.info("promotion policies {} enabled by configuration {}", names, kind.pid());
-                }
+                registry.configureEnabled(kind, new TreeSet<>(names(v)));
             } else {
                 String name = String.valueOf(v).trim();
-                if (!name.isEmpty() && !name.equals(selected.get(kind))) {
-                    selected.put(kind, name);
-                    epoch++;
-                    LOG.info("{} policy '{}' selected by configuration {}{}", kind.id(), name, kind.pid(),
-                            registry.get(kind).containsKey(name) ? "" : "; it is not registered: the fallback serves until it is");
+                if (!name.isEmpty()) {
+                    registry.configureSelected(kind, name);
                 }
             }
         }
@@ -298,27 +204,13 @@ public class MmRuntime implements MemoryManager {
         return out;
     }
 
-    /** The names of the promoters enabled now, registered or not. */
-    private java.util.TreeSet<String> enabledPromoters() {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>(registry.get(PolicyKind.PROMOTION).keySet());
-        names.addAll(promoterChoice.keySet());
-        names.addAll(configuredPromoters != null ? configuredPromoters : PolicyKind.PROMOTION.defaults());
-        names.removeIf(n -> !promoterEnabled(n));
-        return names;
-    }
-
     /** Writes the selection of a kind to its configuration. */
     private void persistSelection(PolicyKind kind) {
         ConfigurationAdmin ca = configAdmin;
         if (ca == null) {
             return;
         }
-        Object value;
-        if (!kind.single()) {
-            value = enabledPromoters().toArray(new String[0]);
-        } else {
-            value = selected.get(kind);
-        }
+        Object value = registry.selection(kind);
         try {
             Configuration c = ca.getConfiguration(kind.pid(), "?");
             Dictionary<String, Object> d = new Hashtable<>();
@@ -332,121 +224,33 @@ public class MmRuntime implements MemoryManager {
         }
     }
 
-    private Object active(PolicyKind kind) {
-        Registered r = registry.get(kind).get(selected.get(kind));
-        return r == null || broken.containsKey(r.service) ? null : r.service;
-    }
-
-    /** Disables the policies the machine reports as failed: logged, shown by mm:policy, fallback from now on. */
+    /** Disables the policies the machine reports as failed (PolicyRegistry.disable). */
     void collectFailures() {
-        if (machine == null) {
-            return;
-        }
-        for (Machine.PolicyFailure pf : machine.takeFailures()) {
-            String who = describe(pf.policy());
-            broken.put(pf.policy(), pf.reason());
-            epoch++;
-            LOG.warn("policy {} disabled: {}", who, pf.reason());
+        if (machine != null) {
+            registry.disable(machine.takeFailures());
         }
     }
 
-    private String describe(Object service) {
-        for (var e : registry.entrySet()) {
-            for (Registered r : e.getValue().values()) {
-                if (r.service == service) {
-                    return e.getKey().id() + " '" + r.name + "' (" + r.bundle + " " + r.version + ")";
-                }
-            }
-        }
-        return service.getClass().getName();
-    }
-
-    private void forgive(PolicyKind kind, String name) {
-        Registered r = registry.get(kind).get(name);
-        if (r != null && broken.remove(r.service) != null && machine != null) {
-            epoch++;
-            machine.forgive(r.service);
-        }
-    }
-
-    /** Bumped by every change of what current() returns: registrations, selection, failures. */
-    private long epoch;
-    private long cachedEpoch = -1;
-    private ActivePolicies cached;
-
-    /** The policies for the next operation (cached until something changes them). */
+    /** The policies for the next operation. */
     ActivePolicies current() {
-        if (cachedEpoch == epoch) {
-            return cached;
-        }
-        cached = computeCurrent();
-        cachedEpoch = epoch;
-        return cached;
-    }
-
-    private ActivePolicies computeCurrent() {
-        List<PromotionPolicy> promoters = new ArrayList<>();
-        registry.get(PolicyKind.PROMOTION).forEach((name, r) -> {
-            if (promoterEnabled(name) && !broken.containsKey(r.service)) {
-                promoters.add((PromotionPolicy) r.service);
-            }
-        });
-        return new ActivePolicies((AllocationPolicy) active(PolicyKind.ALLOCATION),
-                (FaultPolicy) active(PolicyKind.FAULT), (CowPolicy) active(PolicyKind.COW),
-                (ReclaimPolicy) active(PolicyKind.RECLAIM), promoters);
+        return registry.current();
     }
 
     @Override
     public synchronized List<PolicyInfo> policies() {
-        List<PolicyInfo> out = new ArrayList<>();
-        for (PolicyKind kind : PolicyKind.values()) {
-            List<String> active = new ArrayList<>();
-            List<String> cands = new ArrayList<>();
-            for (Registered r : registry.get(kind).values()) {
-                String why = broken.get(r.service);
-                cands.add(r.describe() + (why == null ? "" : " [disabled: " + why + "]"));
-                boolean on = kind.single() ? r.name.equals(selected.get(kind)) : promoterEnabled(r.name);
-                if (on && why == null) {
-                    active.add(r.describe());
-                }
-            }
-            out.add(new PolicyInfo(kind.id(), active, cands, kind.fallback()));
-        }
-        return out;
+        return registry.policies();
     }
 
     @Override
-    public synchronized void usePolicy(String kindId, String name) {
-        PolicyKind kind;
+    public synchronized void usePolicy(String kind, String name) {
+        PolicyKind k;
         try {
-            kind = PolicyKind.of(kindId);
+            k = PolicyKind.of(kind);
         } catch (IllegalArgumentException e) {
             throw new MmUsageException("policy: " + e.getMessage());
         }
-        if (!kind.single()) {
-            boolean enable = !name.startsWith("-");
-            String n = name.startsWith("+") || name.startsWith("-") ? name.substring(1) : name;
-            if (!registry.get(kind).containsKey(n)) {
-                throw new MmUsageException("policy: no promotion policy '" + n + "' (candidates: "
-                        + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
-            }
-            promoterChoice.put(n, enable);
-            epoch++;
-            if (enable) {
-                forgive(kind, n);
-            }
-            persistSelection(kind);
-            return;
-        }
-        if (!registry.get(kind).containsKey(name)) {
-            throw new MmUsageException("policy: no " + kind.id() + " policy '" + name + "' (candidates: "
-                    + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
-        }
-        selected.put(kind, name);
-        epoch++;
-        forgive(kind, name);
-        LOG.info("{} policy '{}' selected", kind.id(), name);
-        persistSelection(kind);
+        registry.use(k, name, machine);
+        persistSelection(k);
     }
 
     // ----------------------------------------------------------------------------------------
