@@ -1,14 +1,8 @@
 package org.thplab.mm.core.runtime;
 
-import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.EnumMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,8 +12,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MemoryManager;
 import org.thplab.mm.api.MmUsageException;
@@ -42,63 +34,36 @@ import org.thplab.mm.spi.ReclaimPolicy;
  * services in. Policies that come, go or are selected take effect at the next operation; a kind
  * with no usable policy is served by the machine's built-in fallback, and {@code mm:policy} says
  * so. The THP tunables are the Configuration Admin configuration {@value #TUNABLES_PID}.
+ *
+ * <p>This class is the DS component and the lock: every operation holds its monitor, and the work
+ * is done by {@link PolicyRegistry} (the policies), {@link SelectionStore} (the configurations)
+ * and {@link Jobs} (workloads), which have no lock of their own (a job's steps take this one).
  */
 @Component(service = MemoryManager.class, immediate = true, configurationPid = MmRuntime.TUNABLES_PID)
 @Designate(ocd = TunablesConfig.class)
 public class MmRuntime implements MemoryManager {
     public static final String TUNABLES_PID = "org.thplab.mm.tunables";
-    /** Marks configurations this runtime wrote itself, so a late echo of an older write is ignored. */
-    static final String SEQ = "thplab.seq";
-    private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
 
     private final ThpTunables tunables = new ThpTunables();
     private final PolicyRegistry registry = new PolicyRegistry();
-    /** The sequence number of our last write of each kind's configuration. */
-    private final Map<PolicyKind, Long> written = new EnumMap<>(PolicyKind.class);
-    private Machine machine;
+    private final SelectionStore store = new SelectionStore(tunables, registry);
     private final Jobs jobs = new Jobs(this);
+    private Machine machine;
     private boolean traceOn;
-    private long seq;
-    private long policySeq;
-    private volatile ConfigurationAdmin configAdmin;
 
     @Activate
     @Modified
     synchronized void configure(TunablesConfig c, Map<String, Object> props) {
-        Object s = props.get(SEQ);
-        if (s instanceof Number n && n.longValue() < seq) {
-            return; // an echo of an older write of ours
-        }
-        String[][] values = {
-            {"enabled", c.enabled()}, {"defrag", c.defrag()},
-            {"use_zero_page", Integer.toString(c.use__zero__page())},
-            {"promotion_threshold", Integer.toString(c.promotion__threshold())},
-            {"khugepaged/defrag", Integer.toString(c.khugepaged_defrag())},
-            {"khugepaged/max_ptes_none", Integer.toString(c.khugepaged_max__ptes__none())},
-            {"khugepaged/max_ptes_swap", Integer.toString(c.khugepaged_max__ptes__swap())},
-            {"khugepaged/max_ptes_shared", Integer.toString(c.khugepaged_max__ptes__shared())},
-            {"khugepaged/pages_to_scan", Long.toString(c.khugepaged_pages__to__scan())},
-            {"khugepaged/scan_sleep_millisecs", Long.toString(c.khugepaged_scan__sleep__millisecs())},
-            {"khugepaged/alloc_sleep_millisecs", Long.toString(c.khugepaged_alloc__sleep__millisecs())},
-        };
-        for (String[] kv : values) {
-            try {
-                tunables.set(kv[0], kv[1]);
-            } catch (MmUsageException e) {
-                LOG.warn("configuration {}: {}", TUNABLES_PID, e.getMessage());
-            }
-        }
+        store.configure(c, props);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setConfigAdmin(ConfigurationAdmin ca) {
-        this.configAdmin = ca;
+        store.setConfigAdmin(ca);
     }
 
     void unsetConfigAdmin(ConfigurationAdmin ca) {
-        if (this.configAdmin == ca) {
-            this.configAdmin = null;
-        }
+        store.unsetConfigAdmin(ca);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -157,71 +122,9 @@ public class MmRuntime implements MemoryManager {
         registry.register(PolicyKind.of(kind), name, service);
     }
 
-    // ----------------------------------------------------------------------------------------
-    // The selection as configurations (PolicySelectionConfig): one PID per kind, written back by
-    // mm:policy. Each write carries "<kind>.seq"; a configuration older than our last write of
-    // that kind is an echo and is ignored, so a late echo cannot undo a newer mm:policy.
-
+    /** A selection configuration, delivered by PolicySelectionConfig. */
     synchronized void applySelection(Map<String, Object> props) {
-        for (PolicyKind kind : PolicyKind.values()) {
-            Object v = props.get(kind.id());
-            if (v == null) {
-                continue;
-            }
-            Object s = props.get(kind.id() + ".seq");
-            Long last = written.get(kind);
-            if (s instanceof Number n && last != null && n.longValue() < last) {
-                continue;
-            }
-            if (!kind.single()) {
-                registry.configureEnabled(kind, new TreeSet<>(names(v)));
-            } else {
-                String name = String.valueOf(v).trim();
-                if (!name.isEmpty()) {
-                    registry.configureSelected(kind, name);
-                }
-            }
-        }
-    }
-
-    private static List<String> names(Object v) {
-        List<String> out = new ArrayList<>();
-        if (v instanceof String[] a) {
-            for (String x : a) {
-                out.addAll(names(x));
-            }
-        } else if (v instanceof java.util.Collection<?> c) {
-            for (Object x : c) {
-                out.addAll(names(x));
-            }
-        } else {
-            for (String x : String.valueOf(v).split(",")) {
-                if (!x.isBlank()) {
-                    out.add(x.trim());
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Writes the selection of a kind to its configuration. */
-    private void persistSelection(PolicyKind kind) {
-        ConfigurationAdmin ca = configAdmin;
-        if (ca == null) {
-            return;
-        }
-        Object value = registry.selection(kind);
-        try {
-            Configuration c = ca.getConfiguration(kind.pid(), "?");
-            Dictionary<String, Object> d = new Hashtable<>();
-            d.put(kind.id(), value);
-            long n = ++policySeq;
-            d.put(kind.id() + ".seq", n);
-            written.put(kind, n);
-            c.update(d);
-        } catch (java.io.IOException e) {
-            LOG.warn("cannot persist the {} policy selection: {}", kind.id(), e.toString());
-        }
+        store.applySelection(props);
     }
 
     /** Disables the policies the machine reports as failed (PolicyRegistry.disable). */
@@ -250,7 +153,7 @@ public class MmRuntime implements MemoryManager {
             throw new MmUsageException("policy: " + e.getMessage());
         }
         registry.use(k, name, machine);
-        persistSelection(k);
+        store.persistSelection(k);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -365,7 +268,7 @@ public class MmRuntime implements MemoryManager {
     @Override
     public synchronized void sysfs(String knob, String value) {
         tunables.set(knob, value);
-        persist();
+        store.persistTunables();
         if (machine != null) {
             machine.setPolicies(current());
             machine.tunablesChanged();
@@ -381,27 +284,6 @@ public class MmRuntime implements MemoryManager {
     public synchronized void poison(String proc, String region, long off) {
         m("poison").poison(proc, region, off);
         op(null);
-    }
-
-    /** Writes the tunables to Configuration Admin, so config: commands and a restart see them. */
-    private void persist() {
-        ConfigurationAdmin ca = configAdmin;
-        if (ca == null) {
-            return;
-        }
-        try {
-            Configuration c = ca.getConfiguration(TUNABLES_PID, "?");
-            Dictionary<String, Object> d = new Hashtable<>();
-            tunables.all().forEach((k, v) -> {
-                if (!ThpTunables.readOnly(k)) {
-                    d.put(property(k), value(v));
-                }
-            });
-            d.put(SEQ, ++seq);
-            c.updateIfDifferent(d);
-        } catch (java.io.IOException e) {
-            LOG.warn("cannot persist tunables: {}", e.toString());
-        }
     }
 
     @Override
@@ -476,23 +358,5 @@ public class MmRuntime implements MemoryManager {
     void install(Machine nm) {
         machine = nm;
         nm.tracer().enable(traceOn);
-    }
-
-    /** @return the configuration property of a sysfs knob path */
-    private static String property(String knob) {
-        return knob.replace('/', '.');
-    }
-
-    /** @return the configuration value of a knob as sysfs shows it (the selected word of a choice) */
-    private static Object value(String shown) {
-        int open = shown.indexOf('[');
-        if (open >= 0) {
-            return shown.substring(open + 1, shown.indexOf(']'));
-        }
-        try {
-            return Long.valueOf(shown);
-        } catch (NumberFormatException e) {
-            return shown;
-        }
     }
 }
