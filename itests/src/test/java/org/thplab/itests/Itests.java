@@ -1,8 +1,16 @@
 package org.thplab.itests;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
 import org.thplab.mm.api.MemoryManager;
 import org.thplab.mm.api.PolicyInfo;
 
@@ -37,16 +45,54 @@ final class Itests {
         throw new AssertionError("no bundle " + bsn);
     }
 
-    /** Linux's default selection and a slow khugepaged again, for the tests that follow. */
+    /** The selection PID of a kind: {@code org.thplab.mm.policy.<kind>}. */
+    static String selectionPid(String kind) {
+        return "org.thplab.mm.policy." + kind;
+    }
+
+    /** The kinds, as the runtime lists them. */
+    static List<String> kinds(MemoryManager mm) {
+        return mm.policies().stream().map(PolicyInfo::kind).toList();
+    }
+
+    /**
+     * Linux's default selection and a slow khugepaged again, for the tests that follow. The
+     * defaults are those the core publishes as each selection PID's metatype, so this list is
+     * not written out again here: one policy per kind, or for a kind with a set (promotion) the
+     * defaults enabled and every other registered one disabled.
+     */
     static void restoreDefaultPolicies(MemoryManager mm) {
-        mm.usePolicy("allocation", "buddy");
-        mm.usePolicy("fault", "thp");
-        mm.usePolicy("cow", "pte");
-        mm.usePolicy("reclaim", "lru-shrinker");
-        mm.usePolicy("promotion", "+khugepaged");
-        mm.usePolicy("promotion", "+madv-collapse");
-        mm.usePolicy("promotion", "+reservation");
-        mm.usePolicy("promotion", "-migration-entry");
+        BundleContext context = FrameworkUtil.getBundle(Itests.class).getBundleContext();
+        ServiceReference<MetaTypeService> ref = context.getServiceReference(MetaTypeService.class);
+        if (ref == null) {
+            throw new AssertionError("no metatype service");
+        }
+        MetaTypeInformation core = context.getService(ref).getMetaTypeInformation(bundle(context, "org.thplab.mm.core"));
+        try {
+            for (PolicyInfo info : mm.policies()) {
+                String kind = info.kind();
+                AttributeDefinition ad = Arrays.stream(core.getObjectClassDefinition(selectionPid(kind), null)
+                                .getAttributeDefinitions(ObjectClassDefinition.ALL))
+                        .filter(a -> a.getID().equals(kind)).findFirst()
+                        .orElseThrow(() -> new AssertionError(selectionPid(kind) + " has no property " + kind));
+                List<String> defaults = List.of(ad.getDefaultValue());
+                if (ad.getCardinality() == 0) {
+                    mm.usePolicy(kind, defaults.get(0));
+                    continue;
+                }
+                for (String name : defaults) {
+                    mm.usePolicy(kind, "+" + name);
+                }
+                for (String candidate : info.candidates()) {
+                    String name = candidate.substring(0, candidate.indexOf(" ("));
+                    if (!defaults.contains(name)) {
+                        mm.usePolicy(kind, "-" + name);
+                    }
+                }
+            }
+        } finally {
+            context.ungetService(ref);
+        }
         mm.sysfs("khugepaged/scan_sleep_millisecs", "10000");
     }
 }

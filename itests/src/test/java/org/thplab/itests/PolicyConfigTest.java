@@ -24,8 +24,6 @@ import org.thplab.mm.api.PolicyInfo;
  * does not undo a newer selection.
  */
 class PolicyConfigTest {
-    static final String PREFIX = "org.thplab.mm.policy.";
-
     @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
     MemoryManager mm;
     @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
@@ -39,18 +37,18 @@ class PolicyConfigTest {
     private void write(String kind, Object value) throws Exception {
         Dictionary<String, Object> d = new Hashtable<>();
         d.put(kind, value);
-        ca.getConfiguration(PREFIX + kind, "?").update(d);
+        ca.getConfiguration(Itests.selectionPid(kind), "?").update(d);
     }
 
     private Object stored(String kind) throws Exception {
-        Dictionary<String, Object> d = ca.getConfiguration(PREFIX + kind, "?").getProperties();
+        Dictionary<String, Object> d = ca.getConfiguration(Itests.selectionPid(kind), "?").getProperties();
         return d == null ? null : d.get(kind);
     }
 
     @AfterEach
     void defaults() throws Exception {
-        for (String kind : List.of("allocation", "fault", "promotion", "reclaim", "cow")) {
-            Configuration c = ca.getConfiguration(PREFIX + kind, "?");
+        for (String kind : Itests.kinds(mm)) {
+            Configuration c = ca.getConfiguration(Itests.selectionPid(kind), "?");
             if (c.getProperties() != null) {
                 c.delete();
             }

@@ -1,16 +1,8 @@
 package org.thplab.mm.core.runtime;
 
-import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,8 +12,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MemoryManager;
 import org.thplab.mm.api.MmUsageException;
@@ -32,10 +22,10 @@ import org.thplab.mm.api.Tunables;
 import org.thplab.mm.core.policy.ActivePolicies;
 import org.thplab.mm.core.mm.Machine;
 import org.thplab.mm.core.kernel.ThpTunables;
+import org.thplab.mm.core.policy.PolicyKind;
 import org.thplab.mm.spi.AllocationPolicy;
 import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.Policies;
 import org.thplab.mm.spi.PromotionPolicy;
 import org.thplab.mm.spi.ReclaimPolicy;
 
@@ -44,102 +34,36 @@ import org.thplab.mm.spi.ReclaimPolicy;
  * services in. Policies that come, go or are selected take effect at the next operation; a kind
  * with no usable policy is served by the machine's built-in fallback, and {@code mm:policy} says
  * so. The THP tunables are the Configuration Admin configuration {@value #TUNABLES_PID}.
+ *
+ * <p>This class is the DS component and the lock: every operation holds its monitor, and the work
+ * is done by {@link PolicyRegistry} (the policies), {@link SelectionStore} (the configurations)
+ * and {@link Jobs} (workloads), which have no lock of their own (a job's steps take this one).
  */
 @Component(service = MemoryManager.class, immediate = true, configurationPid = MmRuntime.TUNABLES_PID)
 @Designate(ocd = TunablesConfig.class)
 public class MmRuntime implements MemoryManager {
     public static final String TUNABLES_PID = "org.thplab.mm.tunables";
-    /** Marks configurations this runtime wrote itself, so a late echo of an older write is ignored. */
-    static final String SEQ = "thplab.seq";
-    private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
-
-    /** Linux's defaults: what a kind uses unless told otherwise. */
-    static final Map<String, String> DEFAULTS = Map.of(
-            Policies.KIND_ALLOCATION, "buddy",
-            Policies.KIND_FAULT, "thp",
-            Policies.KIND_COW, "pte",
-            Policies.KIND_RECLAIM, "lru-shrinker");
-    static final Map<String, String> FALLBACKS = Map.of(
-            Policies.KIND_ALLOCATION, "buddy free lists and direct reclaim, no compaction",
-            Policies.KIND_FAULT, "base pages only",
-            Policies.KIND_COW, "4 KiB CoW",
-            Policies.KIND_RECLAIM, "release everything THP-related on pressure",
-            Policies.KIND_PROMOTION, "no promotion");
-    static final List<String> KINDS = List.of(Policies.KIND_ALLOCATION, Policies.KIND_FAULT,
-            Policies.KIND_PROMOTION, Policies.KIND_RECLAIM, Policies.KIND_COW);
-
-    private record Registered(String name, Object service, String bundle, String version, long serviceId) {
-        String describe() {
-            return name + " (" + bundle + " " + version + ")";
-        }
-    }
 
     private final ThpTunables tunables = new ThpTunables();
-    private final Map<String, TreeMap<String, Registered>> registry = new LinkedHashMap<>();
-    private final Map<String, String> selected = new LinkedHashMap<>(DEFAULTS);
-    /** Explicit enable (true) or disable (false) of promoters by name; others follow {@link #DEFAULT_PROMOTERS}. */
-    private final Map<String, Boolean> promoterChoice = new TreeMap<>();
-    /** The enabled promoters named by configuration, or null to follow {@link #DEFAULT_PROMOTERS}. */
-    private java.util.Set<String> configuredPromoters;
-    /** The sequence number of our last write of each kind's configuration. */
-    private final Map<String, Long> written = new java.util.HashMap<>();
-    /**
-     * Promoters enabled as soon as they register: Linux's khugepaged and MADV_COLLAPSE, and the
-     * reservation promoter (which acts only on reservations). Any other promoter registers
-     * disabled until {@code policy enable promotion <name>}.
-     */
-    static final Set<String> DEFAULT_PROMOTERS = Set.of("khugepaged", "madv-collapse", "reservation");
+    private final PolicyRegistry registry = new PolicyRegistry();
+    private final SelectionStore store = new SelectionStore(tunables, registry);
+    private final Jobs jobs = new Jobs(this);
     private Machine machine;
-    /** Policies stopped by containment: by service object, the reason. */
-    private final Map<Object, String> broken = new java.util.IdentityHashMap<>();
     private boolean traceOn;
-    private long seq;
-    private long policySeq;
-    private volatile ConfigurationAdmin configAdmin;
-
-    public MmRuntime() {
-        for (String k : KINDS) {
-            registry.put(k, new TreeMap<>());
-        }
-    }
 
     @Activate
     @Modified
     synchronized void configure(TunablesConfig c, Map<String, Object> props) {
-        Object s = props.get(SEQ);
-        if (s instanceof Number n && n.longValue() < seq) {
-            return; // an echo of an older write of ours
-        }
-        String[][] values = {
-            {"enabled", c.enabled()}, {"defrag", c.defrag()},
-            {"use_zero_page", Integer.toString(c.use__zero__page())},
-            {"promotion_threshold", Integer.toString(c.promotion__threshold())},
-            {"khugepaged/defrag", Integer.toString(c.khugepaged_defrag())},
-            {"khugepaged/max_ptes_none", Integer.toString(c.khugepaged_max__ptes__none())},
-            {"khugepaged/max_ptes_swap", Integer.toString(c.khugepaged_max__ptes__swap())},
-            {"khugepaged/max_ptes_shared", Integer.toString(c.khugepaged_max__ptes__shared())},
-            {"khugepaged/pages_to_scan", Long.toString(c.khugepaged_pages__to__scan())},
-            {"khugepaged/scan_sleep_millisecs", Long.toString(c.khugepaged_scan__sleep__millisecs())},
-            {"khugepaged/alloc_sleep_millisecs", Long.toString(c.khugepaged_alloc__sleep__millisecs())},
-        };
-        for (String[] kv : values) {
-            try {
-                tunables.set(kv[0], kv[1]);
-            } catch (MmUsageException e) {
-                LOG.warn("configuration {}: {}", TUNABLES_PID, e.getMessage());
-            }
-        }
+        store.configure(c, props);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setConfigAdmin(ConfigurationAdmin ca) {
-        this.configAdmin = ca;
+        store.setConfigAdmin(ca);
     }
 
     void unsetConfigAdmin(ConfigurationAdmin ca) {
-        if (this.configAdmin == ca) {
-            this.configAdmin = null;
-        }
+        store.unsetConfigAdmin(ca);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -147,61 +71,47 @@ public class MmRuntime implements MemoryManager {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
-        add(Policies.KIND_ALLOCATION, p, ref);
+        registry.add(PolicyKind.ALLOCATION, p, ref);
     }
 
     synchronized void removeAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
-        remove(Policies.KIND_ALLOCATION, ref);
+        registry.remove(PolicyKind.ALLOCATION, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
-        add(Policies.KIND_FAULT, p, ref);
+        registry.add(PolicyKind.FAULT, p, ref);
     }
 
     synchronized void removeFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
-        remove(Policies.KIND_FAULT, ref);
+        registry.remove(PolicyKind.FAULT, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
-        add(Policies.KIND_COW, p, ref);
+        registry.add(PolicyKind.COW, p, ref);
     }
 
     synchronized void removeCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
-        remove(Policies.KIND_COW, ref);
+        registry.remove(PolicyKind.COW, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
-        add(Policies.KIND_RECLAIM, p, ref);
+        registry.add(PolicyKind.RECLAIM, p, ref);
     }
 
     synchronized void removeReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
-        remove(Policies.KIND_RECLAIM, ref);
+        registry.remove(PolicyKind.RECLAIM, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void addPromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
-        add(Policies.KIND_PROMOTION, p, ref);
+        registry.add(PolicyKind.PROMOTION, p, ref);
     }
 
     synchronized void removePromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
-        remove(Policies.KIND_PROMOTION, ref);
-    }
-
-    private void add(String kind, Object service, ServiceReference<?> ref) {
-        Object n = ref.getProperty(Policies.NAME);
-        String name = n == null ? service.getClass().getSimpleName() : n.toString();
-        var b = ref.getBundle();
-        Registered r = new Registered(name, service, b == null ? "?" : b.getSymbolicName(),
-                b == null ? "?" : b.getVersion().toString(), (Long) ref.getProperty(Constants.SERVICE_ID));
-        Registered old = registry.get(kind).put(name, r);
-        epoch++;
-        if (old != null) {
-            LOG.warn("{} policy '{}' from {} replaces the one from {}", kind, name, r.bundle, old.bundle);
-        }
-        LOG.info("{} policy '{}' registered by {} {}", kind, name, r.bundle, r.version);
+        registry.remove(PolicyKind.PROMOTION, ref);
     }
 
     /**
@@ -209,261 +119,41 @@ public class MmRuntime implements MemoryManager {
      * in-process benchmarks. Inside OSGi, policies arrive as services instead.
      */
     public synchronized void register(String kind, String name, Object service) {
-        if (!registry.containsKey(kind)) {
-            throw new IllegalArgumentException("unknown kind " + kind);
-        }
-        registry.get(kind).put(name, new Registered(name, service, "embedded", "0", -registry.get(kind).size() - 1));
-        epoch++;
+        registry.register(PolicyKind.of(kind), name, service);
     }
 
-    private void remove(String kind, ServiceReference<?> ref) {
-        Object id = ref.getProperty(Constants.SERVICE_ID);
-        Registered gone = null;
-        for (Registered r : registry.get(kind).values()) {
-            if (r.serviceId == (Long) id) {
-                gone = r;
-            }
-        }
-        if (gone == null) {
-            return;
-        }
-        registry.get(kind).remove(gone.name);
-        broken.remove(gone.service);
-        epoch++;
-        boolean active = kind.equals(Policies.KIND_PROMOTION) ? promoterEnabled(gone.name) : gone.name.equals(selected.get(kind));
-        LOG.info("{} policy '{}' ({} {}) unregistered{}", kind, gone.name, gone.bundle, gone.version,
-                active && activeCount(kind) == 0 ? "; " + kind + " now served by the fallback: " + FALLBACKS.get(kind) : "");
-    }
-
-    /** Policies of a kind that would serve the next operation (for a promotion kind: enabled promoters). */
-    private int activeCount(String kind) {
-        if (!kind.equals(Policies.KIND_PROMOTION)) {
-            return active(kind) == null ? 0 : 1;
-        }
-        int n = 0;
-        for (Registered r : registry.get(kind).values()) {
-            if (promoterEnabled(r.name) && !broken.containsKey(r.service)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private boolean promoterEnabled(String name) {
-        Boolean choice = promoterChoice.get(name);
-        if (choice != null) {
-            return choice;
-        }
-        return configuredPromoters != null ? configuredPromoters.contains(name) : DEFAULT_PROMOTERS.contains(name);
-    }
-
-    // ----------------------------------------------------------------------------------------
-    // The selection as configurations (PolicySelectionConfig): one PID per kind, written back by
-    // mm:policy. Each write carries "<kind>.seq"; a configuration older than our last write of
-    // that kind is an echo and is ignored, so a late echo cannot undo a newer mm:policy.
-
+    /** A selection configuration, delivered by PolicySelectionConfig. */
     synchronized void applySelection(Map<String, Object> props) {
-        for (String kind : KINDS) {
-            Object v = props.get(kind);
-            if (v == null) {
-                continue;
-            }
-            Object s = props.get(kind + ".seq");
-            Long last = written.get(kind);
-            if (s instanceof Number n && last != null && n.longValue() < last) {
-                continue;
-            }
-            if (kind.equals(Policies.KIND_PROMOTION)) {
-                java.util.TreeSet<String> names = new java.util.TreeSet<>();
-                for (String n : names(v)) {
-                    names.add(n);
-                }
-                boolean same = names.equals(enabledPromoters());
-                configuredPromoters = names;
-                promoterChoice.clear();
-                epoch++;
-                if (!same) {
-                    LOG.info("promotion policies {} enabled by configuration {}{}", names, PolicySelectionConfig.PID_PREFIX, kind);
-                }
-            } else {
-                String name = String.valueOf(v).trim();
-                if (!name.isEmpty() && !name.equals(selected.get(kind))) {
-                    selected.put(kind, name);
-                    epoch++;
-                    LOG.info("{} policy '{}' selected by configuration {}{}{}", kind, name, PolicySelectionConfig.PID_PREFIX, kind,
-                            registry.get(kind).containsKey(name) ? "" : "; it is not registered: the fallback serves until it is");
-                }
-            }
+        store.applySelection(props);
+    }
+
+    /** Disables the policies the machine reports as failed (PolicyRegistry.disable). */
+    void collectFailures() {
+        if (machine != null) {
+            registry.disable(machine.takeFailures());
         }
     }
 
-    private static List<String> names(Object v) {
-        List<String> out = new ArrayList<>();
-        if (v instanceof String[] a) {
-            for (String x : a) {
-                out.addAll(names(x));
-            }
-        } else if (v instanceof java.util.Collection<?> c) {
-            for (Object x : c) {
-                out.addAll(names(x));
-            }
-        } else {
-            for (String x : String.valueOf(v).split(",")) {
-                if (!x.isBlank()) {
-                    out.add(x.trim());
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The names of the promoters enabled now, registered or not. */
-    private java.util.TreeSet<String> enabledPromoters() {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>(registry.get(Policies.KIND_PROMOTION).keySet());
-        names.addAll(promoterChoice.keySet());
-        names.addAll(configuredPromoters != null ? configuredPromoters : DEFAULT_PROMOTERS);
-        names.removeIf(n -> !promoterEnabled(n));
-        return names;
-    }
-
-    /** Writes the selection of a kind to its configuration. */
-    private void persistSelection(String kind) {
-        ConfigurationAdmin ca = configAdmin;
-        if (ca == null) {
-            return;
-        }
-        Object value;
-        if (kind.equals(Policies.KIND_PROMOTION)) {
-            value = enabledPromoters().toArray(new String[0]);
-        } else {
-            value = selected.get(kind);
-        }
-        try {
-            Configuration c = ca.getConfiguration(PolicySelectionConfig.PID_PREFIX + kind, "?");
-            Dictionary<String, Object> d = new Hashtable<>();
-            d.put(kind, value);
-            long n = ++policySeq;
-            d.put(kind + ".seq", n);
-            written.put(kind, n);
-            c.update(d);
-        } catch (java.io.IOException e) {
-            LOG.warn("cannot persist the {} policy selection: {}", kind, e.toString());
-        }
-    }
-
-    private Object active(String kind) {
-        Registered r = registry.get(kind).get(selected.get(kind));
-        return r == null || broken.containsKey(r.service) ? null : r.service;
-    }
-
-    /** Disables the policies the machine reports as failed: logged, shown by mm:policy, fallback from now on. */
-    private void collectFailures() {
-        if (machine == null) {
-            return;
-        }
-        for (org.thplab.mm.core.policy.PolicyFailure pf : machine.takeFailures()) {
-            String who = describe(pf.policy());
-            broken.put(pf.policy(), pf.reason());
-            epoch++;
-            LOG.warn("policy {} disabled: {}", who, pf.reason());
-        }
-    }
-
-    private String describe(Object service) {
-        for (var e : registry.entrySet()) {
-            for (Registered r : e.getValue().values()) {
-                if (r.service == service) {
-                    return e.getKey() + " '" + r.name + "' (" + r.bundle + " " + r.version + ")";
-                }
-            }
-        }
-        return service.getClass().getName();
-    }
-
-    private void forgive(String kind, String name) {
-        Registered r = registry.get(kind).get(name);
-        if (r != null && broken.remove(r.service) != null && machine != null) {
-            epoch++;
-            machine.forgive(r.service);
-        }
-    }
-
-    /** Bumped by every change of what current() returns: registrations, selection, failures. */
-    private long epoch;
-    private long cachedEpoch = -1;
-    private ActivePolicies cached;
-
-    /** The policies for the next operation (cached until something changes them). */
-    private ActivePolicies current() {
-        if (cachedEpoch == epoch) {
-            return cached;
-        }
-        cached = computeCurrent();
-        cachedEpoch = epoch;
-        return cached;
-    }
-
-    private ActivePolicies computeCurrent() {
-        List<PromotionPolicy> promoters = new ArrayList<>();
-        registry.get(Policies.KIND_PROMOTION).forEach((name, r) -> {
-            if (promoterEnabled(name) && !broken.containsKey(r.service)) {
-                promoters.add((PromotionPolicy) r.service);
-            }
-        });
-        return new ActivePolicies((AllocationPolicy) active(Policies.KIND_ALLOCATION),
-                (FaultPolicy) active(Policies.KIND_FAULT), (CowPolicy) active(Policies.KIND_COW),
-                (ReclaimPolicy) active(Policies.KIND_RECLAIM), promoters);
+    /** The policies for the next operation. */
+    ActivePolicies current() {
+        return registry.current();
     }
 
     @Override
     public synchronized List<PolicyInfo> policies() {
-        List<PolicyInfo> out = new ArrayList<>();
-        for (String kind : KINDS) {
-            List<String> active = new ArrayList<>();
-            List<String> cands = new ArrayList<>();
-            for (Registered r : registry.get(kind).values()) {
-                String why = broken.get(r.service);
-                cands.add(r.describe() + (why == null ? "" : " [disabled: " + why + "]"));
-                boolean on = kind.equals(Policies.KIND_PROMOTION) ? promoterEnabled(r.name)
-                        : r.name.equals(selected.get(kind));
-                if (on && why == null) {
-                    active.add(r.describe());
-                }
-            }
-            out.add(new PolicyInfo(kind, active, cands, FALLBACKS.get(kind)));
-        }
-        return out;
+        return registry.policies();
     }
 
     @Override
     public synchronized void usePolicy(String kind, String name) {
-        if (!registry.containsKey(kind)) {
-            throw new MmUsageException("policy: unknown kind '" + kind + "' (" + String.join(", ", KINDS) + ")");
+        PolicyKind k;
+        try {
+            k = PolicyKind.of(kind);
+        } catch (IllegalArgumentException e) {
+            throw new MmUsageException("policy: " + e.getMessage());
         }
-        if (kind.equals(Policies.KIND_PROMOTION)) {
-            boolean enable = !name.startsWith("-");
-            String n = name.startsWith("+") || name.startsWith("-") ? name.substring(1) : name;
-            if (!registry.get(kind).containsKey(n)) {
-                throw new MmUsageException("policy: no promotion policy '" + n + "' (candidates: "
-                        + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
-            }
-            promoterChoice.put(n, enable);
-            epoch++;
-            if (enable) {
-                forgive(kind, n);
-            }
-            persistSelection(kind);
-            return;
-        }
-        if (!registry.get(kind).containsKey(name)) {
-            throw new MmUsageException("policy: no " + kind + " policy '" + name + "' (candidates: "
-                    + (registry.get(kind).isEmpty() ? "none" : String.join(", ", registry.get(kind).keySet())) + ")");
-        }
-        selected.put(kind, name);
-        epoch++;
-        forgive(kind, name);
-        LOG.info("{} policy '{}' selected", kind, name);
-        persistSelection(kind);
+        registry.use(k, name, machine);
+        store.persistSelection(k);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -489,9 +179,8 @@ public class MmRuntime implements MemoryManager {
 
     @Override
     public synchronized String boot(long bytes, long swapBytes, long seed) {
-        Machine nm = new Machine(bytes, swapBytes, seed, tunables);
-        machine = nm;
-        nm.tracer().enable(traceOn);
+        Machine nm = newMachine(bytes, swapBytes, seed);
+        install(nm);
         return String.format("booted: %d kB memory (%d frames), swap %d kB, seed %d", bytes / 1024, nm.frames(),
                 swapBytes / 1024, seed);
     }
@@ -579,7 +268,7 @@ public class MmRuntime implements MemoryManager {
     @Override
     public synchronized void sysfs(String knob, String value) {
         tunables.set(knob, value);
-        persist();
+        store.persistTunables();
         if (machine != null) {
             machine.setPolicies(current());
             machine.tunablesChanged();
@@ -597,178 +286,24 @@ public class MmRuntime implements MemoryManager {
         op(null);
     }
 
-    /** Writes the tunables to Configuration Admin, so config: commands and a restart see them. */
-    private void persist() {
-        ConfigurationAdmin ca = configAdmin;
-        if (ca == null) {
-            return;
-        }
-        try {
-            Configuration c = ca.getConfiguration(TUNABLES_PID, "?");
-            Dictionary<String, Object> d = new Hashtable<>();
-            tunables.all().forEach((k, v) -> {
-                if (!ThpTunables.readOnly(k)) {
-                    d.put(property(k), value(v));
-                }
-            });
-            d.put(SEQ, ++seq);
-            c.updateIfDifferent(d);
-        } catch (java.io.IOException e) {
-            LOG.warn("cannot persist tunables: {}", e.toString());
-        }
-    }
-
     @Override
     public synchronized String run(String workload, Map<String, String> params) {
-        return prepare(workload, params).runToEnd();
-    }
-
-    /** A workload bound to the machine it booted. */
-    private final class Workload {
-        final Machine on;
-        final org.thplab.mm.core.workload.RfcFork w;
-
-        Workload(Machine on, org.thplab.mm.core.workload.RfcFork w) {
-            this.on = on;
-            this.w = w;
-        }
-
-        String runToEnd() {
-            while (w.step()) {
-                collectFailures();
-                on.setPolicies(current());
-            }
-            collectFailures();
-            return w.report();
-        }
-    }
-
-    private Workload prepare(String workload, Map<String, String> params) {
-        if (!workload.equals("rfc-fork")) {
-            throw new MmUsageException("run: unknown workload '" + workload + "' (rfc-fork)");
-        }
-        for (String k : params.keySet()) {
-            if (!List.of("size", "chunk", "swap", "pattern", "seed", "max").contains(k)) {
-                throw new MmUsageException("run rfc-fork: unknown parameter '" + k + "' (size, chunk, swap, pattern, seed, max)");
-            }
-        }
-        long size = number(params, "size", 256L << 30);
-        long chunk = number(params, "chunk", 16L << 30);
-        long swap = number(params, "swap", 0);
-        long seed = number(params, "seed", 0);
-        int max = (int) number(params, "max", 100_000);
-        String pattern = params.getOrDefault("pattern", "one");
-        if (!pattern.equals("one") && !pattern.equals("random")) {
-            throw new MmUsageException("run rfc-fork: pattern must be one or random, not '" + pattern + "'");
-        }
-        Machine nm = new Machine(size, swap, seed, tunables);
-        var w = new org.thplab.mm.core.workload.RfcFork(nm, chunk, pattern, seed, max);
-        machine = nm;
-        nm.tracer().enable(traceOn);
-        nm.setPolicies(current());
-        return new Workload(nm, w);
-    }
-
-    /** Background jobs, by number. */
-    private final Map<Integer, Job> jobs = new TreeMap<>();
-    private int nextJob = 1;
-
-    private final class Job {
-        final int id;
-        final String what;
-        final Workload wl;
-        volatile String report;
-        volatile boolean stopping;
-
-        Job(int id, String what, Workload wl) {
-            this.id = id;
-            this.what = what;
-            this.wl = wl;
-        }
-
-        void loop() {
-            while (true) {
-                synchronized (MmRuntime.this) {
-                    if (stopping || machine != wl.on) {
-                        wl.w.stop();
-                    }
-                    collectFailures();
-                    wl.on.setPolicies(current());
-                    boolean more;
-                    try {
-                        more = wl.w.step();
-                    } catch (MmUsageException e) {
-                        // A command in between took the workload's processes away (exit, or the
-                        // OOM killer during a foreground touch): the run ends there.
-                        wl.w.end("ended: " + e.getMessage());
-                        more = false;
-                    } catch (RuntimeException e) {
-                        LOG.error("background job {} failed", id, e);
-                        wl.w.end("ended by an error: " + e);
-                        more = false;
-                    }
-                    if (!more) {
-                        collectFailures();
-                        report = wl.w.report();
-                        return;
-                    }
-                }
-                Thread.yield(); // let commands in between two steps
-            }
-        }
+        return jobs.run(workload, params);
     }
 
     @Override
     public synchronized int runBackground(String workload, Map<String, String> params) {
-        Workload wl = prepare(workload, params);
-        Job job = new Job(nextJob++, workload + " " + params, wl);
-        jobs.put(job.id, job);
-        Thread t = new Thread(job::loop, "thplab-job-" + job.id);
-        t.setDaemon(true);
-        t.start();
-        return job.id;
+        return jobs.runBackground(workload, params);
     }
 
     @Override
     public synchronized List<String> jobs() {
-        List<String> out = new ArrayList<>();
-        for (Job j : jobs.values()) {
-            out.add(j.id + " " + j.what + ": " + (j.report == null ? "running, " + j.wl.w.progress() : "done\n" + j.report));
-        }
-        return out;
+        return jobs.list();
     }
 
     @Override
     public String stop(int id) {
-        Job j;
-        synchronized (this) {
-            j = jobs.get(id);
-            if (j == null) {
-                throw new MmUsageException("stop: no job " + id);
-            }
-            j.stopping = true;
-        }
-        for (int i = 0; i < 6000 && j.report == null; i++) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return j.report == null ? "job " + id + " is stopping" : j.report;
-    }
-
-    private static long number(Map<String, String> params, String key, long dflt) {
-        String v = params.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new MmUsageException("run: bad number '" + v + "' for " + key);
-        }
+        return jobs.stop(id); // not synchronized: it waits for the job, which needs the monitor
     }
 
     @Override
@@ -809,26 +344,19 @@ public class MmRuntime implements MemoryManager {
         return machine == null ? List.of() : machine.processes();
     }
 
-    /** For tests in this bundle. */
+    /** The machine commands run on, or null before the first boot (also for tests). */
     synchronized Machine machine() {
         return machine;
     }
 
-    /** @return the configuration property of a sysfs knob path */
-    private static String property(String knob) {
-        return knob.replace('/', '.');
+    /** A new machine with the runtime's tunables; it serves commands once installed. */
+    Machine newMachine(long bytes, long swapBytes, long seed) {
+        return new Machine(bytes, swapBytes, seed, tunables);
     }
 
-    /** @return the configuration value of a knob as sysfs shows it (the selected word of a choice) */
-    private static Object value(String shown) {
-        int open = shown.indexOf('[');
-        if (open >= 0) {
-            return shown.substring(open + 1, shown.indexOf(']'));
-        }
-        try {
-            return Long.valueOf(shown);
-        } catch (NumberFormatException e) {
-            return shown;
-        }
+    /** Makes nm the machine that commands (and a job's check for it) see; the caller holds the monitor. */
+    void install(Machine nm) {
+        machine = nm;
+        nm.tracer().enable(traceOn);
     }
 }

@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.core.policy.PolicyKind;
 
 /**
  * The policy selection as Configuration Admin configurations, one PID per kind
@@ -33,16 +34,17 @@ import org.thplab.mm.api.MemoryManager;
  */
 @Component(immediate = true)
 public class PolicySelectionConfig {
-    public static final String PID_PREFIX = "org.thplab.mm.policy.";
+    /** For the OCDs below, which can only name their PIDs with constants. */
+    public static final String PID_PREFIX = PolicyKind.PID_PREFIX;
 
     private final List<ServiceRegistration<ManagedService>> registrations = new ArrayList<>();
 
     @Activate
     public PolicySelectionConfig(@Reference MemoryManager mm, BundleContext context) {
         MmRuntime runtime = (MmRuntime) mm;
-        for (String kind : MmRuntime.KINDS) {
+        for (PolicyKind kind : PolicyKind.values()) {
             Dictionary<String, Object> props = new Hashtable<>();
-            props.put(Constants.SERVICE_PID, PID_PREFIX + kind);
+            props.put(Constants.SERVICE_PID, kind.pid());
             // A deleted configuration (null) forgets the stored choice but keeps the current
             // selection; only a written value selects.
             ManagedService ms = d -> {
@@ -70,6 +72,10 @@ public class PolicySelectionConfig {
         }
         registrations.clear();
     }
+
+    // One OCD per PolicyKind. Metatype is generated at build time from annotations, which take
+    // only constants, so each repeats its kind's PID, property and default;
+    // PolicySelectionConfigTest checks that they agree with PolicyKind.
 
     @ObjectClassDefinition(pid = PID_PREFIX + "allocation", name = "thplab allocation policy",
             description = "Which allocation policy serves page allocations")

@@ -5,7 +5,7 @@ import org.thplab.mm.spi.ReservationInfo;
 /**
  * One THP reservation: the aligned block of 512 base pages reserved for the PMD-aligned range at
  * {@link #haddr} of {@link #mm}, which pages of it are mapped, and its place on the reservation
- * LRU. Kept by core.machine.Reservations.
+ * LRU. Kept by core.reserve.Reservations.
  */
 public final class Reservation {
     public static final int NR = 512;

@@ -1,0 +1,49 @@
+package org.thplab.embedded;
+
+import org.thplab.mm.core.runtime.MmRuntime;
+import org.thplab.mm.spi.Policies;
+import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;
+import org.thplab.policy.cowhuge.HugeCowPolicy;
+import org.thplab.policy.cowpte.PteCowPolicy;
+import org.thplab.policy.faultbase.BaseFaultPolicy;
+import org.thplab.policy.faultreservation.ReservationFaultPolicy;
+import org.thplab.policy.faultthp.ThpFaultPolicy;
+import org.thplab.policy.promotekhugepaged.Khugepaged;
+import org.thplab.policy.promotemadvcollapse.MadvCollapse;
+import org.thplab.policy.promotemigrationentry.MigrationEntryPromoter;
+import org.thplab.policy.promotereservation.ReservationPromoter;
+import org.thplab.policy.reclaimdropall.DropAllReclaim;
+import org.thplab.policy.reclaimlrushrinker.LruShrinker;
+
+/**
+ * The policy bundles of this repository, registered by hand into a runtime outside the
+ * framework (the shell's tests, the in-process benchmarks) under the names their components
+ * register with inside it: the one list of them for out-of-framework use.
+ */
+public final class BundledPolicies {
+    private BundledPolicies() {
+    }
+
+    /** @return a new runtime with every bundled policy registered */
+    public static MmRuntime runtime() {
+        MmRuntime rt = new MmRuntime();
+        register(rt);
+        return rt;
+    }
+
+    /** Registers every bundled policy into rt. */
+    public static void register(MmRuntime rt) {
+        rt.register(Policies.KIND_ALLOCATION, "buddy", new BuddyAllocationPolicy());
+        rt.register(Policies.KIND_FAULT, "thp", new ThpFaultPolicy());
+        rt.register(Policies.KIND_FAULT, "base", new BaseFaultPolicy());
+        rt.register(Policies.KIND_FAULT, "reservation", new ReservationFaultPolicy());
+        rt.register(Policies.KIND_COW, "pte", new PteCowPolicy());
+        rt.register(Policies.KIND_COW, "huge", new HugeCowPolicy());
+        rt.register(Policies.KIND_PROMOTION, "khugepaged", new Khugepaged());
+        rt.register(Policies.KIND_PROMOTION, "madv-collapse", new MadvCollapse());
+        rt.register(Policies.KIND_PROMOTION, "reservation", new ReservationPromoter());
+        rt.register(Policies.KIND_PROMOTION, "migration-entry", new MigrationEntryPromoter());
+        rt.register(Policies.KIND_RECLAIM, "lru-shrinker", new LruShrinker());
+        rt.register(Policies.KIND_RECLAIM, "drop-all", new DropAllReclaim());
+    }
+}
