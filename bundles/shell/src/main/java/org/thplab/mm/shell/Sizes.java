@@ -2,7 +2,11 @@ package org.thplab.mm.shell;
 
 import java.util.Locale;
 
-/** Parses sizes and durations as the commands take them: plain numbers or with a suffix. */
+/**
+ * Parses sizes, durations and numbers as the commands take them. The commands' parameters stay
+ * strings and are parsed here, because Gogo would coerce a number itself, differently: it
+ * truncates {@code 99999999999} to an int, where a command reports a bad number.
+ */
 final class Sizes {
     private Sizes() {
     }
@@ -66,6 +70,24 @@ final class Sizes {
             return Math.multiplyExact(v, mult);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("tick: bad duration '" + s + "' (use ns, us, ms, s or m)");
+        }
+    }
+
+    /** A decimal int, as {@link Integer#parseInt} reads it; otherwise a misuse with the message given. */
+    static int intValue(String s, String message) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** A decimal long, as {@link Long#parseLong} reads it; otherwise a misuse with the message given. */
+    static long longValue(String s, String message) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(message);
         }
     }
 }
