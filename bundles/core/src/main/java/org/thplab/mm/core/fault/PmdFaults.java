@@ -23,6 +23,7 @@ import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.promote.Promotion;
 import org.thplab.mm.core.reserve.Reservations;
 import org.thplab.mm.core.stat.VmStat;
+import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.MmSlots;
 import org.thplab.mm.core.vma.Vma;
@@ -32,7 +33,6 @@ import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultOutcome;
 import org.thplab.mm.spi.FaultPolicy;
 import org.thplab.mm.spi.HugeWriteFault;
-import org.thplab.mm.spi.PromotionPolicy;
 
 /**
  * The PMD-level fault paths of mm/huge_memory.c and the mechanisms they offer to policies:
@@ -44,12 +44,11 @@ import org.thplab.mm.spi.PromotionPolicy;
 public final class PmdFaults implements AnonFault, HugeWriteFault {
     private static final PolicyGuard.Call<FaultPolicy, PmdFaults> FAULT = (p, c) -> c.outcome = p.fault(c);
     private static final PolicyGuard.Call<CowPolicy, PmdFaults> HUGE_WRITE_FAULT = (p, c) -> c.outcome = p.hugeWriteFault(c);
-    private static final PolicyGuard.Call<PromotionPolicy, PmdFaults> RESERVATION_FAULTED =
-            (p, c) -> p.reservationFaulted(c.promotion, c.mm.id, c.resHaddr, c.resUsed);
 
     private final Frames f;
     private final Clock clock;
     private final VmStat stat;
+    private final Tracer trace;
     private final PolicyGuard guard;
     private final Tunables tunables;
     private final Allocator allocator;
@@ -57,17 +56,13 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     private final HugeSplit split;
     private final PageTables tables;
     private final ZeroPages zeroPages;
-    private final Reservations reservations;
     private final MmSlots slots;
-    private final Promotion promotion;
+    private final ReservationFaults res;
 
     /** The fault policy's answer during the current access, or null when it was not asked. */
     FaultOutcome policyOutcome;
     /** The answer of the policy call in progress. */
     private FaultOutcome outcome;
-    /** The reservation fault being reported to the promoters. */
-    private long resHaddr;
-    private int resUsed;
 
     // The fault being handled (valid during a policy call).
     private AddressSpace mm;
@@ -82,6 +77,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         this.f = k.f();
         this.clock = k.clock();
         this.stat = k.stat();
+        this.trace = k.trace();
         this.guard = k.guard();
         this.tunables = k.tunables();
         this.allocator = allocator;
@@ -89,9 +85,8 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         this.split = split;
         this.tables = tables;
         this.zeroPages = zero;
-        this.reservations = reservations;
         this.slots = slots;
-        this.promotion = promotion;
+        this.res = new ReservationFaults(k, folios, tables, reservations, slots, promotion);
     }
 
     /** create_huge_pmd(): asks the fault policy what the fault maps. FALLBACK: the base-page path serves it. */
@@ -222,6 +217,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
             if (hz < 0) {
                 stat.count(VmEvent.THP_ZERO_PAGE_ALLOC_FAILED);
                 stat.count(VmEvent.THP_FAULT_FALLBACK);
+                traceThpFault("fallback");
                 return FaultOutcome.FALLBACK;
             }
             for (int k = 0; k < HPAGE_PMD_NR; k++) {
@@ -240,6 +236,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         t.tableFrame[slot] = table;
         t.used++;
         zeroPages.hugeZeroUsers++;
+        traceThpFault("huge_zero_page");
         return FaultOutcome.MAPPED;
     }
 
@@ -253,6 +250,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         int h = allocator.alloc(HPAGE_PMD_ORDER, AllocPurpose.FAULT_THP, vma.hugepage());
         if (h < 0) {
             stat.count(VmEvent.THP_FAULT_FALLBACK);
+            traceThpFault("fallback");
             return FaultOutcome.FALLBACK;
         }
         if (!pmdNone()) {
@@ -274,6 +272,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         t.used++;
         mm.rssAnon += HPAGE_PMD_NR;
         stat.count(VmEvent.THP_FAULT_ALLOC);
+        traceThpFault("alloc");
         return FaultOutcome.MAPPED;
     }
 
@@ -287,6 +286,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         int nh = allocator.alloc(HPAGE_PMD_ORDER, AllocPurpose.COW_THP, vma.hugepage());
         if (nh < 0) {
             stat.count(VmEvent.THP_FAULT_FALLBACK);
+            traceThpFault("cow_fallback");
             return FaultOutcome.FALLBACK;
         }
         if (t.pte[slot] != null || t.pmd[slot] != pmd) {
@@ -312,82 +312,44 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         }
         clock.charge(CostModel.TLB_FLUSH);
         stat.count(VmEvent.THP_FAULT_ALLOC);
+        traceThpFault("cow_alloc");
         return FaultOutcome.MAPPED;
     }
 
     @Override
     public boolean reserved() {
-        return reservations.at(mm, va) != null;
+        return res.reserved(mm, va);
     }
 
     @Override
     public int reservationUsed() {
-        var r = reservations.at(mm, va);
-        return r == null ? 0 : r.used;
+        return res.used(mm, va);
     }
 
     @Override
     public FaultOutcome mapFromReservation() {
         guard.checkBudget();
-        var r = reservations.at(mm, va);
-        int k = PageTable.pteIndex(va);
-        if (r == null || r.isMapped(k)) {
-            return FaultOutcome.FALLBACK;
-        }
-        PteTable ptes = t.pte[slot];
-        if (ptes == null) {
-            if (t.pmd[slot] != 0) {
-                return FaultOutcome.FALLBACK;
-            }
-            ptes = tables.allocPteTable(mm, t, slot);
-            if (ptes == null) {
-                return FaultOutcome.OOM;
-            }
-        }
-        long e = ptes.get(k);
-        if (Pte.kind(e) != Pte.EMPTY && Pte.kind(e) != Pte.ZERO) {
-            return FaultOutcome.FALLBACK;
-        }
-        vma.anonVma = true;
-        int p = reservations.take(r, k);
-        folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
-        folios.addPteRmap(p);
-        ptes.set(k, Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, p));
-        mm.rssAnon++;
-        int used = r.used;
-        long haddr = r.haddr;
-        resHaddr = haddr;
-        resUsed = used;
-        for (PromotionPolicy pr : guard.policies().promoters()) {
-            if (guard.usable(pr)) {
-                guard.call(pr, "reservationFaulted", this, RESERVATION_FAULTED);
-                promotion.cleanupAfter(pr);
-            }
-        }
-        return FaultOutcome.MAPPED;
+        return res.mapFromReservation(mm, vma, va, t, slot);
     }
 
     @Override
     public FaultOutcome reserveAndMap() {
         guard.checkBudget();
-        if (!hugeSuitable() || reservations.at(mm, va) != null || (t.pte[slot] == null && t.pmd[slot] != 0)) {
+        if (!hugeSuitable() || res.reserved(mm, va) || (t.pte[slot] == null && t.pmd[slot] != 0)) {
             throw new IllegalStateException("reserveAndMap: the range is not suitable, already reserved or PMD-mapped");
         }
-        PteTable ptes = t.pte[slot];
-        if (ptes != null) {
-            for (int j = 0; j < 512; j++) {
-                int k = Pte.kind(ptes.get(j));
-                if (k != Pte.EMPTY && k != Pte.ZERO) {
-                    return FaultOutcome.FALLBACK; // the range already maps memory (a forked child's copy)
-                }
-            }
+        return res.reserveAndMap(mm, vma, va, t, slot);
+    }
+
+    /**
+     * thplab_thp_fault: what a PMD-sized fault got. The kernel has no tracepoint here (it counts
+     * thp_fault_alloc and thp_fault_fallback); this one carries the fields a trace reader wants.
+     */
+    private void traceThpFault(String result) {
+        if (trace.on(Tracer.FAULT)) {
+            trace.emit(Tracer.FAULT, "thplab_thp_fault", String.format("mm=%s address=0x%x order=%d result=%s",
+                    mm.name, va & ~(PMD_SIZE - 1), HPAGE_PMD_ORDER, result));
         }
-        vma.anonVma = true;
-        slots.enterVma(mm, vma);
-        if (reservations.reserve(mm, vma, va) == null) {
-            return FaultOutcome.FALLBACK;
-        }
-        return mapFromReservation();
     }
 
     @Override
