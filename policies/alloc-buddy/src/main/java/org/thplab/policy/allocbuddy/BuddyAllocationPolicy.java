@@ -22,11 +22,16 @@ public class BuddyAllocationPolicy implements AllocationPolicy {
 
     @Override
     public long allocate(AllocRequest req, PhysicalMemory mem) {
+        // get_page_from_freelist() at the low watermark: the fast path, kept small so that the
+        // JIT inlines it into every fault.
+        long pfn = mem.takeFree(req.order(), PhysicalMemory.WMARK_LOW);
+        return pfn >= 0 ? pfn : slowPath(req, mem);
+    }
+
+    /** __alloc_pages_slowpath(), as the request's purpose and the defrag setting shape it. */
+    private static long slowPath(AllocRequest req, PhysicalMemory mem) {
         int order = req.order();
-        long pfn = mem.takeFree(order, PhysicalMemory.WMARK_LOW);
-        if (pfn >= 0) {
-            return pfn;
-        }
+        long pfn;
         if (req.purpose() == AllocPurpose.COLLAPSE || req.purpose() == AllocPurpose.MADV_COLLAPSE) {
             // alloc_charge_folio(): MADV_COLLAPSE uses GFP_TRANSHUGE; khugepaged too when
             // khugepaged/defrag is 1, else GFP_TRANSHUGE_LIGHT (no reclaim, no compaction).

@@ -124,13 +124,17 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
     private long took(long pfn, int order) {
         if (pfn >= 0 && tracking) {
             if (takenCount == taken.length) {
-                buddy.free((int) pfn, order);
-                throw new PolicyGuard.BudgetExceeded("took more than " + taken.length + " blocks for one request");
+                tooMany(pfn, order);
             }
             taken[takenCount] = pfn;
             takenOrder[takenCount++] = order;
         }
         return pfn;
+    }
+
+    private void tooMany(long pfn, int order) {
+        buddy.free((int) pfn, order);
+        throw new PolicyGuard.BudgetExceeded("took more than " + taken.length + " blocks for one request");
     }
 
     /** Frees every block taken for the request except {@code keep}. */

@@ -205,7 +205,7 @@ public final class Checker {
             problem("the huge zero page has " + zero.hugeZeroUsers + " users but " + hugeZeroMaps + " PMDs map it");
         }
 
-        // Reservations: unused pages are RESERVED frames of their block, mapped ones are base pages.
+        // Reservations: unused pages are isolated frames of their block, mapped ones are base pages.
         long reservedCount = 0;
         for (AddressSpace mm : k.tasks().mms.values()) {
             for (var r : mm.reservations.values()) {
@@ -225,7 +225,7 @@ public final class Checker {
                         }
                     } else {
                         reservedCount++;
-                        if (f.type[p] != Frames.RESERVED) {
+                        if (f.type[p] != Frames.ISOLATED) {
                             problem("reservation page " + p + " is unused but has type " + f.type[p]);
                         }
                         owners[p] = 2;
@@ -312,13 +312,8 @@ public final class Checker {
                 }
                 case Frames.ANON_TAIL -> problem("frame " + p + " is a tail without a head");
                 case Frames.ISOLATED -> {
-                    if (p >= HPAGE_PMD_NR) {
+                    if (p >= HPAGE_PMD_NR && owners[p] != 2) {
                         problem("frame " + p + " is isolated (taken from the free lists) but owned by nobody");
-                    }
-                }
-                case Frames.RESERVED -> {
-                    if (owners[p] != 2) {
-                        problem("frame " + p + " is reserved but belongs to no reservation");
                     }
                 }
                 case Frames.HZERO -> {

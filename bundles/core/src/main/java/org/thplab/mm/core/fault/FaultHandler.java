@@ -203,6 +203,33 @@ public final class FaultHandler {
                 }
                 return FaultResult.DONE;
             }
+            case Pte.EMPTY -> {
+                return emptyPte(mm, vma, va, write, t, i, ptes, j);
+            }
+            default -> {
+                return otherPte(mm, vma, va, write, t, i, ptes, j, e);
+            }
+        }
+    }
+
+    /** do_anonymous_page(): the zero page for a read, a new zeroed page for a write, unless the fault policy maps it. */
+    private FaultResult emptyPte(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i, PteTable ptes, int j) {
+        countFault(va, write);
+        FaultResult asked = askPolicy(mm, vma, va, write, t, i, ptes, j, Pte.NONE);
+        if (asked != null) {
+            return asked;
+        }
+        if (!write) {
+            ptes.set(j, Pte.make(Pte.ZERO, 0, pte.zeroPfn()));
+            return FaultResult.DONE;
+        }
+        return pte.newPage(mm, vma, ptes, j, va, Pte.NONE);
+    }
+
+    /** The zero page, a migration entry, a swap entry. */
+    private FaultResult otherPte(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i, PteTable ptes,
+            int j, long e) {
+        switch (Pte.kind(e)) {
             case Pte.ZERO -> {
                 if (!write) {
                     return FaultResult.DONE;
@@ -223,19 +250,7 @@ public final class FaultHandler {
                 FaultResult r = pte.doSwapPage(mm, vma, ptes, j, va, e, write);
                 return r == FaultResult.OOM ? r : FaultResult.RETRY;
             }
-            default -> {
-                countFault(va, write);
-                FaultResult asked = askPolicy(mm, vma, va, write, t, i, ptes, j, Pte.NONE);
-                if (asked != null) {
-                    return asked;
-                }
-                // do_anonymous_page(): the zero page for a read, a new zeroed page for a write.
-                if (!write) {
-                    ptes.set(j, Pte.make(Pte.ZERO, 0, pte.zeroPfn()));
-                    return FaultResult.DONE;
-                }
-                return pte.newPage(mm, vma, ptes, j, va, Pte.NONE);
-            }
+            default -> throw new IllegalStateException("PTE kind " + Pte.kind(e) + " at 0x" + Long.toHexString(va));
         }
     }
 
@@ -271,9 +286,15 @@ public final class FaultHandler {
         stat.count(VmEvent.PGFAULT);
         clock.charge(CostModel.FAULT);
         if (trace.on(Tracer.FAULT)) {
-            // exceptions:page_fault_user with x86's error code: user mode (4), a write (2); the
-            // protection bit (1) of a fault on a present page is not told apart here.
-            trace.emit(Tracer.FAULT, "page_fault_user", String.format("address=0x%x ip=0x0 error_code=0x%x", va, write ? 6 : 4));
+            tracePageFault(va, write);
         }
+    }
+
+    /**
+     * exceptions:page_fault_user with x86's error code: user mode (4), a write (2); the
+     * protection bit (1) of a fault on a present page is not told apart here.
+     */
+    private void tracePageFault(long va, boolean write) {
+        trace.emit(Tracer.FAULT, "page_fault_user", String.format("address=0x%x ip=0x0 error_code=0x%x", va, write ? 6 : 4));
     }
 }

@@ -37,10 +37,8 @@ public final class Frames {
     /** The huge zero page (head) and its tails. */
     public static final byte HZERO = 6;
     public static final byte HZERO_TAIL = 7;
-    /** Isolated by compaction, owned by nobody for the moment. */
+    /** Taken from the free lists and not a folio (yet): isolated by compaction, or an unused page of a reservation. */
     public static final byte ISOLATED = 8;
-    /** Held in a THP reservation, not mapped yet (counted in nr_thp_reserved). */
-    public static final byte RESERVED = 9;
 
     public final int nr;
     public final byte[] type;

@@ -255,6 +255,9 @@ public final class Machine {
     // Between operations: the policies, containment, daemons.
 
     public void setPolicies(ActivePolicies p) {
+        if (p == guard.policies()) {
+            return; // the runtime hands the same selection until it changes
+        }
         guard.setPolicies(p);
         daemons.update(p.promoters());
     }

@@ -18,9 +18,12 @@ public final class PteTable {
 
     /** @return entry {@code j} (0..511) */
     public long get(int j) {
-        if (dense != null) {
-            return dense[j];
-        }
+        long[] d = dense;
+        return d != null ? d[j] : getSparse(j);
+    }
+
+    // The dense case is what faults see almost always: kept small so that the JIT inlines it.
+    private long getSparse(int j) {
         if (j == i0) {
             return v0;
         }
@@ -34,10 +37,15 @@ public final class PteTable {
 
     /** Sets entry {@code j} to {@code v}. */
     public void set(int j, long v) {
-        if (dense != null) {
-            dense[j] = v;
-            return;
+        long[] d = dense;
+        if (d != null) {
+            d[j] = v;
+        } else {
+            setSparse(j, v);
         }
+    }
+
+    private void setSparse(int j, long v) {
         if (j == i0) {
             if (v != Pte.NONE) {
                 v0 = v;

@@ -77,11 +77,9 @@ public final class Reservations implements FreeHook {
             return null;
         }
         kernel.stat().count(VmEvent.THP_RES_ALLOC);
-        for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            f.type[base + k] = Frames.RESERVED;
-            f.owner[base + k] = mm.family.id;
-            f.index[base + k] = (int) (haddr >>> 12) + k;
-        }
+        // The block's frames stay as the allocator left them (isolated, owned by nobody) until a
+        // fault takes one: what marks them reserved is byBlock, one entry per 2 MiB, so that
+        // reserving costs the same whatever the block's size.
         Reservation r = new Reservation(mm, haddr, base);
         mm.reservations.put(haddr, r);
         byBlock[base >> HPAGE_PMD_ORDER] = r;
@@ -97,7 +95,6 @@ public final class Reservations implements FreeHook {
         r.used++;
         reserved--;
         kernel.clock().charge(CostModel.ZERO_4K);
-        f.type[p] = Frames.ISOLATED; // initAnon() makes it a folio
         if (r.used == HPAGE_PMD_NR) {
             lruRemove(r); // fully populated: off the LRU, as the RFC's author suggested
         } else {
