@@ -272,6 +272,10 @@ final class Syscalls implements Reaper {
         mm.family.members.remove(mm);
         tasks.procs.remove(mm.name);
         mm.dead = true;
+        // exit_mmap() frees the page tables; the content oracle goes with the process. An mm
+        // left on khugepaged's list until its scan collects it keeps only its name and id.
+        mm.regions.clear();
+        mm.pt.clear();
         if (!mm.khugepaged) {
             tasks.mms.remove(mm.id); // else it stays on khugepaged's list until collected
         }

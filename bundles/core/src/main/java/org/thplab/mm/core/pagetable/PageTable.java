@@ -27,6 +27,11 @@ public final class PageTable {
 
     private PmdTable[] dir = new PmdTable[16];
 
+    /** Drops every PMD table (the address space is gone; its tables were freed). */
+    public void clear() {
+        dir = new PmdTable[1];
+    }
+
     /** @return the PMD table covering {@code va}, or null */
     public PmdTable lookup(long va) {
         int d = (int) (va >>> DIR_SHIFT);
