@@ -7,12 +7,12 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.thplab.mm.spi.PmdScan;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * An Ingens-style promoter: a 2 MiB range becomes a huge page once enough of it is in use.

@@ -2,11 +2,11 @@ package org.thplab.policy.allocbuddy;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.Defrag;
-import org.thplab.mm.spi.AllocPurpose;
-import org.thplab.mm.spi.AllocRequest;
-import org.thplab.mm.spi.AllocationPolicy;
-import org.thplab.mm.spi.PhysicalMemory;
 import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.alloc.AllocPurpose;
+import org.thplab.mm.spi.alloc.AllocRequest;
+import org.thplab.mm.spi.alloc.AllocationPolicy;
+import org.thplab.mm.spi.alloc.PhysicalMemory;
 
 /**
  * The buddy allocator as Linux drives it. Base pages: the fast path at the low watermark, then

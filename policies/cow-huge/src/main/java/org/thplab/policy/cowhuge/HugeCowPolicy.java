@@ -2,10 +2,10 @@ package org.thplab.policy.cowhuge;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
-import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.HugeWriteFault;
 import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.cow.CowPolicy;
+import org.thplab.mm.spi.cow.HugeWriteFault;
 
 /**
  * Linux before 5.8: do_huge_pmd_wp_page() allocates a new huge page and copies all 2 MiB (or

@@ -1,10 +1,10 @@
 package org.thplab.policy.cowpte;
 
 import org.osgi.service.component.annotations.Component;
-import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.HugeWriteFault;
 import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.cow.CowPolicy;
+import org.thplab.mm.spi.cow.HugeWriteFault;
 
 /**
  * Linux since 5.8 (commit "thp: Change CoW semantics for anon-THP"): a write fault on a shared

@@ -8,10 +8,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.api.Tunables;
-import org.thplab.mm.spi.AnonFault;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.FaultPolicy;
 import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.fault.AnonFault;
+import org.thplab.mm.spi.fault.FaultPolicy;
 
 /**
  * Reservation-based THP at fault time (Anthony Yznaga's RFC, November 2018): the first fault in

@@ -3,10 +3,10 @@ package org.thplab.policy.faultthp;
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.api.Tunables;
-import org.thplab.mm.spi.AnonFault;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.FaultPolicy;
 import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.fault.AnonFault;
+import org.thplab.mm.spi.fault.FaultPolicy;
 
 /**
  * The kernel's anonymous fault path: __handle_mm_fault() tries create_huge_pmd() when the PMD is

@@ -3,12 +3,12 @@ package org.thplab.policy.promotekhugepaged;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
-import org.thplab.mm.spi.PmdScan;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * The khugepaged daemon (mm/khugepaged.c) on the machine's clock. Every

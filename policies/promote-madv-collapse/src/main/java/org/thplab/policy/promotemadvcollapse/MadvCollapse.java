@@ -10,13 +10,13 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.thplab.mm.api.Errno;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.spi.CollapseTicket;
-import org.thplab.mm.spi.PmdScan;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.promote.CollapseTicket;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * MADV_COLLAPSE as in Linux 6.1+ (madvise_collapse() in mm/khugepaged.c): synchronous, per

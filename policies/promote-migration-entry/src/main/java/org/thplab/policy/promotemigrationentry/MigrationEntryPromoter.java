@@ -2,13 +2,13 @@ package org.thplab.policy.promotemigrationentry;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
-import org.thplab.mm.spi.PmdScan;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
 import org.thplab.mm.spi.ReservationInfo;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * Zi Yan's idea in the reservation RFC's review: promote by migration entries instead of a copy

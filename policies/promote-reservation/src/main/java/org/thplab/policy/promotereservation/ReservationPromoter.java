@@ -9,9 +9,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
 import org.thplab.mm.spi.ReservationInfo;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * Promotes THP reservations in place once {@code promotion_threshold} of their pages are mapped:

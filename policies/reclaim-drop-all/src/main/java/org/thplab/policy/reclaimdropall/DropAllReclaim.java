@@ -2,9 +2,9 @@ package org.thplab.policy.reclaimdropall;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.ReclaimContext;
-import org.thplab.mm.spi.ReclaimPolicy;
 import org.thplab.mm.spi.ReservationInfo;
+import org.thplab.mm.spi.reclaim.ReclaimContext;
+import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
  * Mel Gorman's suggestion in the reservation RFC's review: on memory pressure, release every

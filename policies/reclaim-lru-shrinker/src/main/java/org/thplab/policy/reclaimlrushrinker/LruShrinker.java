@@ -2,9 +2,9 @@ package org.thplab.policy.reclaimlrushrinker;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.ReclaimContext;
-import org.thplab.mm.spi.ReclaimPolicy;
 import org.thplab.mm.spi.ReservationInfo;
+import org.thplab.mm.spi.reclaim.ReclaimContext;
+import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
  * The reservation RFC's shrinker: count the unused reserved pages and release reservations in
