@@ -2,7 +2,8 @@ package org.thplab.policy.allocbuddy;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.Defrag;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.alloc.AllocPurpose;
 import org.thplab.mm.spi.alloc.AllocRequest;
 import org.thplab.mm.spi.alloc.AllocationPolicy;
@@ -17,7 +18,8 @@ import org.thplab.mm.spi.alloc.PhysicalMemory;
  * other regions). Collapses: GFP_TRANSHUGE for MADV_COLLAPSE, and for khugepaged when
  * {@code khugepaged/defrag} is 1 (alloc_charge_folio()).
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_ALLOCATION, Policies.NAME + "=buddy"})
+@Component
+@Policy(kind = Kind.allocation, name = "buddy")
 public class BuddyAllocationPolicy implements AllocationPolicy {
 
     @Override

@@ -9,7 +9,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.api.Tunables;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.fault.AnonFault;
 import org.thplab.mm.spi.fault.FaultPolicy;
 
@@ -25,8 +26,8 @@ import org.thplab.mm.spi.fault.FaultPolicy;
  * pages at the first fault; and one reproduces the RFC as posted, where the owner's CoW fault
  * on a reserved page releases the reservation.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_FAULT, Policies.NAME + "=reservation"},
-        configurationPid = "org.thplab.policy.faultreservation")
+@Component(configurationPid = "org.thplab.policy.faultreservation")
+@Policy(kind = Kind.fault, name = "reservation")
 @Designate(ocd = ReservationFaultPolicy.Config.class)
 public class ReservationFaultPolicy implements FaultPolicy {
 

@@ -10,7 +10,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.thplab.mm.api.Errno;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.promote.CollapseTicket;
 import org.thplab.mm.spi.promote.PmdScan;
 import org.thplab.mm.spi.promote.PromotionContext;
@@ -30,8 +31,8 @@ import org.thplab.mm.spi.promote.VmaRange;
  * without the mmap lock, then takes the lock for write once and collapses them all, so the lock
  * is taken fewer times. {@code mm:stat} reports the hold time of the last call.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_PROMOTION, Policies.NAME + "=madv-collapse"},
-        configurationPid = "org.thplab.policy.madvcollapse")
+@Component(configurationPid = "org.thplab.policy.madvcollapse")
+@Policy(kind = Kind.promotion, name = "madv-collapse")
 @Designate(ocd = MadvCollapse.Config.class)
 public class MadvCollapse implements PromotionPolicy {
     static final long HPAGE_PMD_SIZE = 2L << 20;

@@ -1,7 +1,8 @@
 package org.thplab.policy.reclaimdropall;
 
 import org.osgi.service.component.annotations.Component;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.ReservationInfo;
 import org.thplab.mm.spi.reclaim.ReclaimContext;
 import org.thplab.mm.spi.reclaim.ReclaimPolicy;
@@ -11,7 +12,8 @@ import org.thplab.mm.spi.reclaim.ReclaimPolicy;
  * reservation at once instead of shrinking them in LRU order; and split every THP on the deferred
  * split queue.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_RECLAIM, Policies.NAME + "=drop-all"})
+@Component
+@Policy(kind = Kind.reclaim, name = "drop-all")
 public class DropAllReclaim implements ReclaimPolicy {
     @Override
     public long reclaim(ReclaimContext ctx, long target) {

@@ -1,7 +1,8 @@
 package org.thplab.policy.reclaimlrushrinker;
 
 import org.osgi.service.component.annotations.Component;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.ReservationInfo;
 import org.thplab.mm.spi.reclaim.ReclaimContext;
 import org.thplab.mm.spi.reclaim.ReclaimPolicy;
@@ -13,7 +14,8 @@ import org.thplab.mm.spi.reclaim.ReclaimPolicy;
  * does without reservations, the deferred split shrinker (deferred_split_scan()) and the huge zero
  * page shrinker.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_RECLAIM, Policies.NAME + "=lru-shrinker"})
+@Component
+@Policy(kind = Kind.reclaim, name = "lru-shrinker")
 public class LruShrinker implements ReclaimPolicy {
     @Override
     public long reclaim(ReclaimContext ctx, long target) {
