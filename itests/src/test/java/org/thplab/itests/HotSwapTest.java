@@ -17,13 +17,13 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.thplab.mm.api.MemoryManager;
 import org.thplab.mm.api.PolicyInfo;
-import org.thplab.mm.spi.AllocationPolicy;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.PhysicalMemory;
-import org.thplab.mm.spi.FaultPolicy;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.alloc.AllocationPolicy;
+import org.thplab.mm.spi.alloc.PhysicalMemory;
+import org.thplab.mm.spi.fault.FaultPolicy;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * Policy bundles updated, stopped, uninstalled and reinstalled while a workload runs in the
@@ -105,7 +105,7 @@ class HotSwapTest {
     /** A fault policy that throws on every call. */
     static final class Throwing implements FaultPolicy {
         @Override
-        public FaultOutcome fault(org.thplab.mm.spi.AnonFault fault) {
+        public FaultOutcome fault(org.thplab.mm.spi.fault.AnonFault fault) {
             throw new IllegalStateException("deliberately broken");
         }
     }

@@ -1,6 +1,10 @@
 package org.thplab.mm.spi;
 
-/** What became of a fault handed to a policy. */
+/**
+ * What became of a fault handed to a policy: the answer of a
+ * {@link org.thplab.mm.spi.fault.FaultPolicy} and of a {@link org.thplab.mm.spi.cow.CowPolicy},
+ * and of the mechanisms they call. Shared by both kinds, so it lives in the shared package.
+ */
 public enum FaultOutcome {
     /** The policy mapped the address; the fault is done. */
     MAPPED,

@@ -3,6 +3,9 @@ package org.thplab.mm.spi;
 /**
  * One THP reservation (the 2018 RFC): an aligned 2 MiB block of base pages reserved for a
  * PMD-aligned range of an address space, from which faults in the range map their pages.
+ * Promoters ({@link org.thplab.mm.spi.promote.PromotionContext#reservations()}) and reclaim
+ * policies ({@link org.thplab.mm.spi.reclaim.ReclaimContext#reservationLru(int)}) both see
+ * reservations, so it lives in the shared package.
  *
  * @param mm      the address space id
  * @param address the PMD-aligned address of the range

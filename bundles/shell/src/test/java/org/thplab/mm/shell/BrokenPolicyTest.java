@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.thplab.mm.core.runtime.MmRuntime;
-import org.thplab.mm.spi.AllocationPolicy;
-import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.PhysicalMemory;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.alloc.AllocationPolicy;
+import org.thplab.mm.spi.alloc.PhysicalMemory;
+import org.thplab.mm.spi.cow.CowPolicy;
+import org.thplab.mm.spi.fault.FaultPolicy;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * Deliberately broken policies are contained: the operation completes with the built-in

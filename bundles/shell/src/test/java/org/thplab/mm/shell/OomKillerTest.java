@@ -211,14 +211,14 @@ class OomKillerTest {
     @Test
     void anAllocationPolicyRefusingWithMemoryFreeKillsNobody() {
         failsWithoutKilling(org.thplab.mm.spi.Policies.KIND_ALLOCATION,
-                (org.thplab.mm.spi.AllocationPolicy) (req, mem) -> req.order() == 0 && req.purpose() == org.thplab.mm.spi.AllocPurpose.FAULT_BASE
-                        ? -1 : mem.takeFree(req.order(), org.thplab.mm.spi.PhysicalMemory.WMARK_MIN));
+                (org.thplab.mm.spi.alloc.AllocationPolicy) (req, mem) -> req.order() == 0 && req.purpose() == org.thplab.mm.spi.alloc.AllocPurpose.FAULT_BASE
+                        ? -1 : mem.takeFree(req.order(), org.thplab.mm.spi.alloc.PhysicalMemory.WMARK_MIN));
     }
 
     @Test
     void aPolicyAnsweringOomWithMemoryFreeFailsTheAccessButKillsNobody() {
         failsWithoutKilling(org.thplab.mm.spi.Policies.KIND_FAULT,
-                (org.thplab.mm.spi.FaultPolicy) f -> org.thplab.mm.spi.FaultOutcome.OOM);
+                (org.thplab.mm.spi.fault.FaultPolicy) f -> org.thplab.mm.spi.FaultOutcome.OOM);
     }
 
     @Test

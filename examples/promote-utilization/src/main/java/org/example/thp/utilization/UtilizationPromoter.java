@@ -7,12 +7,13 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.thplab.mm.spi.PmdScan;
-import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * An Ingens-style promoter: a 2 MiB range becomes a huge page once enough of it is in use.
@@ -45,11 +46,11 @@ import org.thplab.mm.spi.VmaRange;
  * a scan cursor. It uses no wall clock, no thread and no randomness, so a run stays
  * deterministic.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_PROMOTION, Policies.NAME + "=" + UtilizationPromoter.NAME},
-        configurationPid = UtilizationPromoter.PID)
+@Component(configurationPid = UtilizationPromoter.PID)
+@Policy(kind = Kind.promotion, name = UtilizationPromoter.NAME)
 @Designate(ocd = UtilizationPromoter.Config.class)
 public class UtilizationPromoter implements PromotionPolicy {
-    /** The value of {@value Policies#NAME}: {@code policy enable|disable promotion utilization}. */
+    /** The value of {@code policy.name}: {@code policy enable|disable promotion utilization}. */
     public static final String NAME = "utilization";
     /** The configuration PID: {@code deploy/org.example.thp.utilization.cfg} configures it. */
     public static final String PID = "org.example.thp.utilization";

@@ -2,11 +2,12 @@ package org.thplab.policy.allocbuddy;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.Defrag;
-import org.thplab.mm.spi.AllocPurpose;
-import org.thplab.mm.spi.AllocRequest;
-import org.thplab.mm.spi.AllocationPolicy;
-import org.thplab.mm.spi.PhysicalMemory;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
+import org.thplab.mm.spi.alloc.AllocPurpose;
+import org.thplab.mm.spi.alloc.AllocRequest;
+import org.thplab.mm.spi.alloc.AllocationPolicy;
+import org.thplab.mm.spi.alloc.PhysicalMemory;
 
 /**
  * The buddy allocator as Linux drives it. Base pages: the fast path at the low watermark, then
@@ -17,7 +18,8 @@ import org.thplab.mm.spi.Policies;
  * other regions). Collapses: GFP_TRANSHUGE for MADV_COLLAPSE, and for khugepaged when
  * {@code khugepaged/defrag} is 1 (alloc_charge_folio()).
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_ALLOCATION, Policies.NAME + "=buddy"})
+@Component
+@Policy(kind = Kind.allocation, name = "buddy")
 public class BuddyAllocationPolicy implements AllocationPolicy {
 
     @Override

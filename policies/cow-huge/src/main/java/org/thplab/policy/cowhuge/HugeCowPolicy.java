@@ -2,10 +2,11 @@ package org.thplab.policy.cowhuge;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
-import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.HugeWriteFault;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
+import org.thplab.mm.spi.cow.CowPolicy;
+import org.thplab.mm.spi.cow.HugeWriteFault;
 
 /**
  * Linux before 5.8: do_huge_pmd_wp_page() allocates a new huge page and copies all 2 MiB (or
@@ -14,7 +15,8 @@ import org.thplab.mm.spi.Policies;
  * back to do_huge_pmd_wp_page_fallback(), which copied all 512 pages into base pages; thplab
  * falls back to one 4 KiB copy; docs/model.md lists this difference.)
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_COW, Policies.NAME + "=huge"})
+@Component
+@Policy(kind = Kind.cow, name = "huge")
 public class HugeCowPolicy implements CowPolicy {
     @Override
     public FaultOutcome hugeWriteFault(HugeWriteFault fault) {

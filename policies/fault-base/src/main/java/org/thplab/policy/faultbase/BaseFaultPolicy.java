@@ -1,13 +1,15 @@
 package org.thplab.policy.faultbase;
 
 import org.osgi.service.component.annotations.Component;
-import org.thplab.mm.spi.AnonFault;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
+import org.thplab.mm.spi.fault.AnonFault;
+import org.thplab.mm.spi.fault.FaultPolicy;
 
 /** Base pages only at fault time: every fault takes the core's do_anonymous_page() path. */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_FAULT, Policies.NAME + "=base"})
+@Component
+@Policy(kind = Kind.fault, name = "base")
 public class BaseFaultPolicy implements FaultPolicy {
     @Override
     public FaultOutcome fault(AnonFault fault) {

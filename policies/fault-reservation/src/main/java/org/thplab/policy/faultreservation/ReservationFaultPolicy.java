@@ -8,10 +8,11 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.api.Tunables;
-import org.thplab.mm.spi.AnonFault;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
+import org.thplab.mm.spi.fault.AnonFault;
+import org.thplab.mm.spi.fault.FaultPolicy;
 
 /**
  * Reservation-based THP at fault time (Anthony Yznaga's RFC, November 2018): the first fault in
@@ -25,8 +26,8 @@ import org.thplab.mm.spi.Policies;
  * pages at the first fault; and one reproduces the RFC as posted, where the owner's CoW fault
  * on a reserved page releases the reservation.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_FAULT, Policies.NAME + "=reservation"},
-        configurationPid = "org.thplab.policy.faultreservation")
+@Component(configurationPid = "org.thplab.policy.faultreservation")
+@Policy(kind = Kind.fault, name = "reservation")
 @Designate(ocd = ReservationFaultPolicy.Config.class)
 public class ReservationFaultPolicy implements FaultPolicy {
 

@@ -3,10 +3,11 @@ package org.thplab.policy.faultthp;
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.api.Tunables;
-import org.thplab.mm.spi.AnonFault;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.Policies;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
+import org.thplab.mm.spi.fault.AnonFault;
+import org.thplab.mm.spi.fault.FaultPolicy;
 
 /**
  * The kernel's anonymous fault path: __handle_mm_fault() tries create_huge_pmd() when the PMD is
@@ -14,7 +15,8 @@ import org.thplab.mm.spi.Policies;
  * always, or madvise with VM_HUGEPAGE), and do_huge_pmd_anonymous_page() then maps the huge zero
  * page on a read fault (use_zero_page) or a new huge page, falling back to base pages.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_FAULT, Policies.NAME + "=thp"})
+@Component
+@Policy(kind = Kind.fault, name = "thp")
 public class ThpFaultPolicy implements FaultPolicy {
     @Override
     public FaultOutcome fault(AnonFault f) {

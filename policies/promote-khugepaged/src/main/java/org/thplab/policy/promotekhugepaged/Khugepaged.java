@@ -3,12 +3,13 @@ package org.thplab.policy.promotekhugepaged;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
-import org.thplab.mm.spi.PmdScan;
-import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * The khugepaged daemon (mm/khugepaged.c) on the machine's clock. Every
@@ -22,7 +23,8 @@ import org.thplab.mm.spi.VmaRange;
  * <p>The only state kept here is the scan cursor (khugepaged_scan.mm_slot and .address); the
  * list of registered address spaces is the core's.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_PROMOTION, Policies.NAME + "=khugepaged"})
+@Component
+@Policy(kind = Kind.promotion, name = "khugepaged")
 public class Khugepaged implements PromotionPolicy {
     static final int HPAGE_PMD_NR = 512;
     static final long HPAGE_PMD_SIZE = 2L << 20;

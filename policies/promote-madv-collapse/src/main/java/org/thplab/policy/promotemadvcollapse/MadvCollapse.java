@@ -10,13 +10,14 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.thplab.mm.api.Errno;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.spi.CollapseTicket;
-import org.thplab.mm.spi.PmdScan;
-import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
+import org.thplab.mm.spi.promote.CollapseTicket;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * MADV_COLLAPSE as in Linux 6.1+ (madvise_collapse() in mm/khugepaged.c): synchronous, per
@@ -30,8 +31,8 @@ import org.thplab.mm.spi.VmaRange;
  * without the mmap lock, then takes the lock for write once and collapses them all, so the lock
  * is taken fewer times. {@code mm:stat} reports the hold time of the last call.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_PROMOTION, Policies.NAME + "=madv-collapse"},
-        configurationPid = "org.thplab.policy.madvcollapse")
+@Component(configurationPid = "org.thplab.policy.madvcollapse")
+@Policy(kind = Kind.promotion, name = "madv-collapse")
 @Designate(ocd = MadvCollapse.Config.class)
 public class MadvCollapse implements PromotionPolicy {
     static final long HPAGE_PMD_SIZE = 2L << 20;

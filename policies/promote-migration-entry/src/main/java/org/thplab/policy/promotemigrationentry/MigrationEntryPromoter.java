@@ -2,13 +2,14 @@ package org.thplab.policy.promotemigrationentry;
 
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
-import org.thplab.mm.spi.PmdScan;
-import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.ReservationInfo;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * Zi Yan's idea in the reservation RFC's review: promote by migration entries instead of a copy
@@ -18,7 +19,8 @@ import org.thplab.mm.spi.VmaRange;
  * khugepaged's list that pass khugepaged's checks (by copy). The mmap lock is taken for write
  * only to install the PMD; compare {@code mm:stat}'s {@code mmap_lock_write_ns} with khugepaged's.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_PROMOTION, Policies.NAME + "=migration-entry"})
+@Component
+@Policy(kind = Kind.promotion, name = "migration-entry")
 public class MigrationEntryPromoter implements PromotionPolicy {
     static final long HPAGE_PMD_SIZE = 2L << 20;
 

@@ -8,10 +8,11 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.thplab.mm.api.ThpEnabled;
-import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionContext;
-import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.ReservationInfo;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * Promotes THP reservations in place once {@code promotion_threshold} of their pages are mapped:
@@ -19,8 +20,8 @@ import org.thplab.mm.spi.ReservationInfo;
  * every {@code khugepaged/scan_sleep_millisecs} (the RFC), or synchronously at the fault that
  * crosses the threshold (the RFC's "Other TBD").
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_PROMOTION, Policies.NAME + "=reservation"},
-        configurationPid = "org.thplab.policy.promotereservation")
+@Component(configurationPid = "org.thplab.policy.promotereservation")
+@Policy(kind = Kind.promotion, name = "reservation")
 @Designate(ocd = ReservationPromoter.Config.class)
 public class ReservationPromoter implements PromotionPolicy {
 

@@ -1,17 +1,19 @@
 package org.thplab.policy.reclaimdropall;
 
 import org.osgi.service.component.annotations.Component;
-import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.ReclaimContext;
-import org.thplab.mm.spi.ReclaimPolicy;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.ReservationInfo;
+import org.thplab.mm.spi.reclaim.ReclaimContext;
+import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
  * Mel Gorman's suggestion in the reservation RFC's review: on memory pressure, release every
  * reservation at once instead of shrinking them in LRU order; and split every THP on the deferred
  * split queue.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_RECLAIM, Policies.NAME + "=drop-all"})
+@Component
+@Policy(kind = Kind.reclaim, name = "drop-all")
 public class DropAllReclaim implements ReclaimPolicy {
     @Override
     public long reclaim(ReclaimContext ctx, long target) {

@@ -1,10 +1,11 @@
 package org.thplab.policy.reclaimlrushrinker;
 
 import org.osgi.service.component.annotations.Component;
-import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.ReclaimContext;
-import org.thplab.mm.spi.ReclaimPolicy;
+import org.thplab.mm.spi.Policy;
+import org.thplab.mm.spi.Policy.Kind;
 import org.thplab.mm.spi.ReservationInfo;
+import org.thplab.mm.spi.reclaim.ReclaimContext;
+import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
  * The reservation RFC's shrinker: count the unused reserved pages and release reservations in
@@ -13,7 +14,8 @@ import org.thplab.mm.spi.ReservationInfo;
  * does without reservations, the deferred split shrinker (deferred_split_scan()) and the huge zero
  * page shrinker.
  */
-@Component(property = {Policies.KIND + "=" + Policies.KIND_RECLAIM, Policies.NAME + "=lru-shrinker"})
+@Component
+@Policy(kind = Kind.reclaim, name = "lru-shrinker")
 public class LruShrinker implements ReclaimPolicy {
     @Override
     public long reclaim(ReclaimContext ctx, long target) {

@@ -5,10 +5,10 @@ import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
 import org.thplab.mm.core.policy.PolicyGuard;
-import org.thplab.mm.spi.AllocPurpose;
-import org.thplab.mm.spi.AllocRequest;
-import org.thplab.mm.spi.AllocationPolicy;
-import org.thplab.mm.spi.PhysicalMemory;
+import org.thplab.mm.spi.alloc.AllocPurpose;
+import org.thplab.mm.spi.alloc.AllocRequest;
+import org.thplab.mm.spi.alloc.AllocationPolicy;
+import org.thplab.mm.spi.alloc.PhysicalMemory;
 
 /**
  * The page allocator's entry point: every frame the machine needs is asked of the active

@@ -27,12 +27,12 @@ import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.MmSlots;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.AllocPurpose;
-import org.thplab.mm.spi.AnonFault;
-import org.thplab.mm.spi.CowPolicy;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.HugeWriteFault;
+import org.thplab.mm.spi.alloc.AllocPurpose;
+import org.thplab.mm.spi.cow.CowPolicy;
+import org.thplab.mm.spi.cow.HugeWriteFault;
+import org.thplab.mm.spi.fault.AnonFault;
+import org.thplab.mm.spi.fault.FaultPolicy;
 
 /**
  * The PMD-level fault paths of mm/huge_memory.c and the mechanisms they offer to policies:

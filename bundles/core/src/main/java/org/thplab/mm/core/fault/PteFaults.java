@@ -15,7 +15,7 @@ import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.reserve.Reservations;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.FaultPolicy;
+import org.thplab.mm.spi.fault.FaultPolicy;
 
 /**
  * The PTE-level anonymous fault paths of mm/memory.c: do_anonymous_page() for a write,

@@ -15,7 +15,7 @@ import org.thplab.mm.core.vma.MmSlots;
 import org.thplab.mm.core.vma.Reservation;
 import org.thplab.mm.core.vma.Vma;
 import org.thplab.mm.spi.FaultOutcome;
-import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * The fault-time side of THP reservations (the 2018 RFC): the first fault of a range reserves

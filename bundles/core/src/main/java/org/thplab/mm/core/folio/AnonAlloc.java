@@ -12,7 +12,7 @@ import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.swap.SwapDevice;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.AllocPurpose;
+import org.thplab.mm.spi.alloc.AllocPurpose;
 
 /**
  * A new base page for one PTE, as the PTE-level fault paths allocate it (do_anonymous_page(),

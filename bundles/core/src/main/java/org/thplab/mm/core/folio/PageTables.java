@@ -12,7 +12,7 @@ import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.vma.AddressSpace;
-import org.thplab.mm.spi.AllocPurpose;
+import org.thplab.mm.spi.alloc.AllocPurpose;
 
 /**
  * Page-table pages: __pte_alloc() and pte_alloc_one() charge a zeroed unmovable frame to the

@@ -32,7 +32,7 @@ import org.thplab.mm.core.vma.MmSlots;
 import org.thplab.mm.core.vma.Region;
 import org.thplab.mm.core.vma.Tasks;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.AllocPurpose;
+import org.thplab.mm.spi.alloc.AllocPurpose;
 
 /**
  * The process-level system calls on address spaces: fork/exit (with the OOM killer's kill),

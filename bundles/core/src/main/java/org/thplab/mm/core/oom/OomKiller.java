@@ -11,7 +11,7 @@ import org.thplab.mm.core.report.Reports;
 import org.thplab.mm.core.reserve.Reservations;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.AllocPurpose;
+import org.thplab.mm.spi.alloc.AllocPurpose;
 
 /**
  * The OOM killer of mm/oom_kill.c on a machine without memcgs, cpusets or mempolicies

@@ -1,11 +1,11 @@
 package org.thplab.mm.core.policy;
 
 import java.util.List;
-import org.thplab.mm.spi.AllocationPolicy;
-import org.thplab.mm.spi.CowPolicy;
-import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ReclaimPolicy;
+import org.thplab.mm.spi.alloc.AllocationPolicy;
+import org.thplab.mm.spi.cow.CowPolicy;
+import org.thplab.mm.spi.fault.FaultPolicy;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
  * The policies a machine consults during one operation; a null field means the kind has no

@@ -5,12 +5,12 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.thplab.mm.spi.AllocationPolicy;
-import org.thplab.mm.spi.CowPolicy;
-import org.thplab.mm.spi.FaultPolicy;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ReclaimPolicy;
+import org.thplab.mm.spi.alloc.AllocationPolicy;
+import org.thplab.mm.spi.cow.CowPolicy;
+import org.thplab.mm.spi.fault.FaultPolicy;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
  * The kinds of policy, in the order {@code mm:policy} shows them, and what the runtime needs to

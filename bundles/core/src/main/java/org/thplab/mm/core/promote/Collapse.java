@@ -25,10 +25,10 @@ import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.MmapLock;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.AllocPurpose;
-import org.thplab.mm.spi.CollapseTicket;
-import org.thplab.mm.spi.PmdScan;
-import org.thplab.mm.spi.ScanResult;
+import org.thplab.mm.spi.alloc.AllocPurpose;
+import org.thplab.mm.spi.promote.CollapseTicket;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.ScanResult;
 
 /**
  * collapse_huge_page() by copy, after mm/khugepaged.c: alloc_charge_folio(),

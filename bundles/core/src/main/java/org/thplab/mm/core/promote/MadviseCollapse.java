@@ -5,7 +5,7 @@ import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.vma.MmapLock;
-import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * MADV_COLLAPSE: handed to the first enabled promoter that implements it; EINVAL when none does,

@@ -24,8 +24,8 @@ import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.MmapLock;
 import org.thplab.mm.core.vma.Reservation;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.AllocPurpose;
-import org.thplab.mm.spi.ScanResult;
+import org.thplab.mm.spi.alloc.AllocPurpose;
+import org.thplab.mm.spi.promote.ScanResult;
 
 /**
  * Promotion through migration entries, Zi Yan's idea in the reservation RFC's review: the range's

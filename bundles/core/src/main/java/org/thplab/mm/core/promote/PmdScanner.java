@@ -20,8 +20,8 @@ import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.MmSlots;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.PmdScan;
-import org.thplab.mm.spi.ScanResult;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.ScanResult;
 
 /**
  * khugepaged's look at one PMD: hpage_collapse_scan_pmd() with the max_ptes_* limits and the

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.policy.PolicyGuard;
-import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * The enabled promoters as daemons on the machine's clock (khugepaged's kthread, in simulated

@@ -16,12 +16,12 @@ import org.thplab.mm.core.vma.MmSlots;
 import org.thplab.mm.core.vma.MmapLock;
 import org.thplab.mm.core.vma.Tasks;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.CollapseTicket;
-import org.thplab.mm.spi.PmdScan;
-import org.thplab.mm.spi.PromotionContext;
 import org.thplab.mm.spi.ReservationInfo;
-import org.thplab.mm.spi.ScanResult;
-import org.thplab.mm.spi.VmaRange;
+import org.thplab.mm.spi.promote.CollapseTicket;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.ScanResult;
+import org.thplab.mm.spi.promote.VmaRange;
 
 /**
  * The machine as promoters see it ({@link PromotionContext}): khugepaged's mm_slot list, the

@@ -27,8 +27,8 @@ import org.thplab.mm.core.swap.SwapDevice;
 import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Tasks;
-import org.thplab.mm.spi.ReclaimContext;
-import org.thplab.mm.spi.ReclaimPolicy;
+import org.thplab.mm.spi.reclaim.ReclaimContext;
+import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
  * Memory reclaim (mm/vmscan.c): kswapd and direct reclaim, the {@link ReclaimPolicy} first (the

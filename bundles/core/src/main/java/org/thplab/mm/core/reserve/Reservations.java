@@ -21,9 +21,9 @@ import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.MmapLock;
 import org.thplab.mm.core.vma.Reservation;
 import org.thplab.mm.core.vma.Vma;
-import org.thplab.mm.spi.AllocPurpose;
 import org.thplab.mm.spi.ReservationInfo;
-import org.thplab.mm.spi.ScanResult;
+import org.thplab.mm.spi.alloc.AllocPurpose;
+import org.thplab.mm.spi.promote.ScanResult;
 
 /**
  * THP reservations for anonymous memory, after Anthony Yznaga's RFC (November 2018): a

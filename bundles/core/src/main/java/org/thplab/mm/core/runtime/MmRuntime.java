@@ -23,11 +23,11 @@ import org.thplab.mm.core.policy.ActivePolicies;
 import org.thplab.mm.core.mm.Machine;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.policy.PolicyKind;
-import org.thplab.mm.spi.AllocationPolicy;
-import org.thplab.mm.spi.CowPolicy;
-import org.thplab.mm.spi.FaultPolicy;
-import org.thplab.mm.spi.PromotionPolicy;
-import org.thplab.mm.spi.ReclaimPolicy;
+import org.thplab.mm.spi.alloc.AllocationPolicy;
+import org.thplab.mm.spi.cow.CowPolicy;
+import org.thplab.mm.spi.fault.FaultPolicy;
+import org.thplab.mm.spi.promote.PromotionPolicy;
+import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
  * The MM runtime: owns the machine, serialises every operation on it, and wires the policy

@@ -46,10 +46,10 @@ class CompactionTest {
         Machine m = fragmented();
         m.tunables.set("enabled", "always");
         m.tunables.set("defrag", "always");
-        m.setPolicies(new org.thplab.mm.core.policy.ActivePolicies(new org.thplab.mm.spi.AllocationPolicy() {
+        m.setPolicies(new org.thplab.mm.core.policy.ActivePolicies(new org.thplab.mm.spi.alloc.AllocationPolicy() {
             @Override
-            public long allocate(org.thplab.mm.spi.AllocRequest r, org.thplab.mm.spi.PhysicalMemory mem) {
-                long p = mem.takeFree(r.order(), org.thplab.mm.spi.PhysicalMemory.WMARK_LOW);
+            public long allocate(org.thplab.mm.spi.alloc.AllocRequest r, org.thplab.mm.spi.alloc.PhysicalMemory mem) {
+                long p = mem.takeFree(r.order(), org.thplab.mm.spi.alloc.PhysicalMemory.WMARK_LOW);
                 return p >= 0 || r.order() == 0 ? p : mem.compactAndTake(r.order());
             }
         }, f -> f.pmdNone() && f.hugeSuitable() ? f.mapNewHugePage() : org.thplab.mm.spi.FaultOutcome.FALLBACK,

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.promote.Promotion;
-import org.thplab.mm.spi.CollapseTicket;
-import org.thplab.mm.spi.PmdScan;
-import org.thplab.mm.spi.ScanResult;
+import org.thplab.mm.spi.promote.CollapseTicket;
+import org.thplab.mm.spi.promote.PmdScan;
+import org.thplab.mm.spi.promote.ScanResult;
 
 /** The collapse mechanisms keep the machine whole, whatever happens between their steps. */
 class PromotionTest {

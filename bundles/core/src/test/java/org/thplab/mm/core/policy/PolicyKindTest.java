@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.thplab.mm.spi.Policies;
-import org.thplab.mm.spi.PromotionPolicy;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 class PolicyKindTest {
     @Test

@@ -1,7 +1,8 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.fault;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.thplab.mm.api.Tunables;
+import org.thplab.mm.spi.FaultOutcome;
 
 /**
  * An anonymous fault on an address that nothing maps, handed to the {@link FaultPolicy}, with
@@ -40,10 +41,10 @@ public interface AnonFault {
     FaultOutcome mapHugeZeroPage();
 
     /**
-     * Allocates a PMD-sized page through the allocation policy ({@link AllocPurpose#FAULT_THP}),
-     * zeroes it and maps it by a PMD, counting {@code thp_fault_alloc}, or counts
-     * {@code thp_fault_fallback} when no huge page can be had. Requires {@link #pmdNone()} and
-     * {@link #hugeSuitable()}.
+     * Allocates a PMD-sized page through the allocation policy
+     * ({@link org.thplab.mm.spi.alloc.AllocPurpose#FAULT_THP}), zeroes it and maps it by a PMD,
+     * counting {@code thp_fault_alloc}, or counts {@code thp_fault_fallback} when no huge page
+     * can be had. Requires {@link #pmdNone()} and {@link #hugeSuitable()}.
      *
      * @return MAPPED or FALLBACK
      */
@@ -65,8 +66,8 @@ public interface AnonFault {
 
     /**
      * Reserves an aligned 2 MiB block of base pages for the faulting PMD range
-     * ({@link AllocPurpose#RESERVATION}, counting {@code thp_res_alloc}, or
-     * {@code thp_res_alloc_failed} when no block can be had) and maps the faulting page from
+     * ({@link org.thplab.mm.spi.alloc.AllocPurpose#RESERVATION}, counting {@code thp_res_alloc},
+     * or {@code thp_res_alloc_failed} when no block can be had) and maps the faulting page from
      * it. Requires {@link #hugeSuitable()}, no reservation and no huge PMD for the range. Only
      * the first fault that allocates memory in the range reserves: when a PTE of the range maps
      * a page already (a forked child's copy of its parent's), nothing is reserved.

@@ -1,6 +1,7 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.cow;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.thplab.mm.spi.FaultOutcome;
 
 /** Decides what a write fault on a shared huge page (or the huge zero page) does. */
 @ConsumerType

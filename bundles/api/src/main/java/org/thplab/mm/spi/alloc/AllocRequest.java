@@ -1,4 +1,4 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.alloc;
 
 import org.osgi.annotation.versioning.ProviderType;
 

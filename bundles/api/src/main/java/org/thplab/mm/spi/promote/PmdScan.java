@@ -1,4 +1,4 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.promote;
 
 /**
  * What hpage_collapse_scan_pmd() found in one PMD-aligned range: its result (the first check

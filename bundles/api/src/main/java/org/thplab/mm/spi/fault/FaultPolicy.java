@@ -1,6 +1,7 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.fault;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.thplab.mm.spi.FaultOutcome;
 
 /** Decides what an anonymous fault on an unmapped address maps. */
 @ConsumerType

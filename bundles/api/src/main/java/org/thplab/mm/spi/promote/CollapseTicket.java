@@ -1,4 +1,4 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.promote;
 
 import org.osgi.annotation.versioning.ProviderType;
 

@@ -1,8 +1,9 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.promote;
 
 import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 import org.thplab.mm.api.Tunables;
+import org.thplab.mm.spi.ReservationInfo;
 
 /**
  * The machine as a promoter sees it, and the mechanisms of promotion. The core keeps the state

@@ -1,4 +1,4 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.alloc;
 
 /** Why the core asks for memory; lets an allocation policy treat THP requests differently. */
 public enum AllocPurpose {

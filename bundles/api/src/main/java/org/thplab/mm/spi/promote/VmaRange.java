@@ -1,4 +1,4 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.promote;
 
 /**
  * A VMA of a process, as promoters see it.

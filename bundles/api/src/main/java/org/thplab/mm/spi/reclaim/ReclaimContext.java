@@ -1,8 +1,9 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.reclaim;
 
 import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 import org.thplab.mm.api.Tunables;
+import org.thplab.mm.spi.ReservationInfo;
 
 /** The THP-related memory a {@link ReclaimPolicy} may give back, and the mechanisms to do it. */
 @ProviderType

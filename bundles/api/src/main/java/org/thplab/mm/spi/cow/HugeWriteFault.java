@@ -1,7 +1,8 @@
-package org.thplab.mm.spi;
+package org.thplab.mm.spi.cow;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.thplab.mm.api.Tunables;
+import org.thplab.mm.spi.FaultOutcome;
 
 /**
  * A write fault on a huge PMD that the core cannot simply make writable: the THP is shared
@@ -25,10 +26,10 @@ public interface HugeWriteFault {
     boolean vmNoHugepage();
 
     /**
-     * Allocates a new PMD-sized page ({@link AllocPurpose#COW_THP}), copies the old one into it
-     * (or zeroes it for the huge zero page) and maps it writable in place of the old PMD,
-     * counting {@code thp_fault_alloc}; counts {@code thp_fault_fallback} when no huge page can
-     * be had, and then changes nothing.
+     * Allocates a new PMD-sized page ({@link org.thplab.mm.spi.alloc.AllocPurpose#COW_THP}),
+     * copies the old one into it (or zeroes it for the huge zero page) and maps it writable in
+     * place of the old PMD, counting {@code thp_fault_alloc}; counts {@code thp_fault_fallback}
+     * when no huge page can be had, and then changes nothing.
      *
      * @return MAPPED or FALLBACK
      */

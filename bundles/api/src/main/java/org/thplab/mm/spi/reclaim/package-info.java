@@ -1,0 +1,13 @@
+/**
+ * The reclaim policy SPI ({@code policy.kind=reclaim}): a
+ * {@link org.thplab.mm.spi.reclaim.ReclaimPolicy} decides, under memory pressure, which
+ * THP-related memory to give back, through the {@link org.thplab.mm.spi.reclaim.ReclaimContext}
+ * (deferred split queue, huge zero page, reservations as
+ * {@link org.thplab.mm.spi.ReservationInfo}, shared with the promotion SPI). One is selected at
+ * a time.
+ *
+ * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("2.0.0")
+package org.thplab.mm.spi.reclaim;
