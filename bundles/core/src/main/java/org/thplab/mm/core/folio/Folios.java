@@ -65,14 +65,16 @@ public final class Folios {
             nrAnon++;
             return;
         }
+        // One array at a time: Arrays.fill is a vectorised stub, a loop over six arrays is not.
+        int end = pfn + HPAGE_PMD_NR;
+        Arrays.fill(f.type, pfn, end, ANON_TAIL);
+        f.type[pfn] = ANON;
+        Arrays.fill(f.order, pfn, end, (byte) HPAGE_PMD_ORDER);
+        Arrays.fill(f.ref, pfn, end, 0);
+        Arrays.fill(f.map, pfn, end, 0);
+        Arrays.fill(f.owner, pfn, end, family);
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            int p = pfn + k;
-            f.type[p] = k == 0 ? ANON : ANON_TAIL;
-            f.order[p] = HPAGE_PMD_ORDER;
-            f.ref[p] = 0;
-            f.map[p] = 0;
-            f.owner[p] = family;
-            f.index[p] = vpn + k;
+            f.index[pfn + k] = vpn + k;
         }
         f.entireMapcount[pfn >> HPAGE_PMD_ORDER] = 0;
         f.nrPagesMapped[pfn >> HPAGE_PMD_ORDER] = 0;
@@ -172,10 +174,8 @@ public final class Folios {
     public void freeFolio(int h) {
         if (f.order[h] == HPAGE_PMD_ORDER) {
             dequeue(h >> HPAGE_PMD_ORDER);
-            for (int k = 0; k < HPAGE_PMD_NR; k++) {
-                f.order[h + k] = 0;
-                f.map[h + k] = 0;
-            }
+            Arrays.fill(f.order, h, h + HPAGE_PMD_NR, (byte) 0);
+            Arrays.fill(f.map, h, h + HPAGE_PMD_NR, 0);
             f.entireMapcount[h >> HPAGE_PMD_ORDER] = 0;
             f.nrPagesMapped[h >> HPAGE_PMD_ORDER] = 0;
             nrAnon -= HPAGE_PMD_NR;

@@ -108,9 +108,7 @@ public final class Buddy {
     private void markUsed(int pfn, int order) {
         int n = 1 << order;
         freePages -= n;
-        for (int i = 0; i < n; i++) {
-            f.type[pfn + i] = ISOLATED;
-        }
+        java.util.Arrays.fill(f.type, pfn, pfn + n, ISOLATED);
         f.ref[pfn] = 0;
         f.map[pfn] = 0;
         f.order[pfn] = 0;
@@ -208,10 +206,8 @@ public final class Buddy {
     /** Frees a block taken with {@link #alloc} (or a block of any frames now unused). */
     public void free(int pfn, int order) {
         int n = 1 << order;
-        for (int i = 0; i < n; i++) {
-            f.type[pfn + i] = FREE;
-            f.content[pfn + i] = 0;
-        }
+        java.util.Arrays.fill(f.type, pfn, pfn + n, FREE);
+        java.util.Arrays.fill(f.content, pfn, pfn + n, 0);
         if (order >= PAGEBLOCK_ORDER) {
             for (int b = pfn >> PAGEBLOCK_ORDER; b < (pfn + n) >> PAGEBLOCK_ORDER; b++) {
                 pbUsed[b] = 0;
