@@ -8,7 +8,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineFactory;
+import org.thplab.mm.api.Workloads;
 
 /**
  * Registers {@link Commands} as the service that Gogo and the {@link ScriptRunner} use: scope
@@ -24,11 +25,11 @@ public class GogoCommands {
     private final ServiceRegistration<Commands> registration;
 
     @Activate
-    public GogoCommands(BundleContext context, @Reference MemoryManager mm) {
+    public GogoCommands(BundleContext context, @Reference MachineFactory machines, @Reference Workloads workloads) {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "mm");
         props.put("osgi.command.function", CommandTable.names());
-        registration = context.registerService(Commands.class, new Commands(mm), props);
+        registration = context.registerService(Commands.class, new Commands(machines, workloads), props);
     }
 
     @Deactivate
