@@ -17,7 +17,8 @@ import org.thplab.mm.api.Workloads;
  * command is registered by writing its method. The registration is by hand because a DS
  * component's service properties are fixed when it is compiled. For the same reason the bundle
  * declares the service's capability itself, as DS would for a service of its own: the resolver
- * matches {@link ScriptRunner}'s reference against it.
+ * matches {@link ScriptRunner}'s reference against it. There is one {@link Commands}, so every
+ * Gogo session of the framework shares its current machine.
  */
 @Component
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.thplab.mm.shell.Commands\"", uses = Commands.class)
