@@ -3,9 +3,9 @@ package org.thplab.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Locale;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.core.mm.Machine;
-import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
  * The base-page fault benchmark of docs/benchmarks.md, in-process (no OSGi framework, no shell):
@@ -29,7 +29,7 @@ public final class FaultBench {
         System.out.printf(Locale.ROOT, "frame state by design: %.2f bytes per frame%n", frameBytesByDesign());
         double best = 0;
         for (int r = 1; r <= runs; r++) {
-            MmRuntime rt = EmbeddedPolicies.newRuntime();
+            MachineOps rt = EmbeddedPolicies.newRuntime().defaultMachine().ops();
             gc();
             long heap0 = mem.getHeapMemoryUsage().getUsed();
             rt.boot(machine, 0, r);

@@ -18,7 +18,7 @@ public final class RunScript {
 
     public static void main(String[] args) throws Exception {
         MmRuntime rt = EmbeddedPolicies.newRuntime();
-        Commands commands = new Commands(rt);
+        Commands commands = new Commands(rt, rt);
         for (String file : args) {
             for (String line : Files.readAllLines(Path.of(file))) {
                 String l = line.strip();

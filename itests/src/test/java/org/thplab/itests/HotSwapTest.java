@@ -15,7 +15,10 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineFactory;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
+import org.thplab.mm.api.Workloads;
 import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.spi.FaultOutcome;
 import org.thplab.mm.spi.Policies;
@@ -35,14 +38,18 @@ class HotSwapTest {
     @InjectBundleContext
     BundleContext context;
     @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
-    MemoryManager mm;
+    MachineOps mm;
+    @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
+    PolicyAdmin policies;
+    @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
+    Workloads workloads;
 
     private Bundle bundle(String bsn) {
         return Itests.bundle(context, bsn);
     }
 
     private PolicyInfo info(String kind) {
-        return Itests.policy(mm, kind);
+        return Itests.policy(policies, kind);
     }
 
 
@@ -57,15 +64,15 @@ class HotSwapTest {
 
     @AfterEach
     void defaults() {
-        Itests.restoreDefaultPolicies(mm);
+        Itests.restoreDefaultPolicies(policies, mm);
     }
 
     @Test
     void bundlesComeAndGoUnderARunningWorkload() throws Exception {
         mm.sysfs("enabled", "always");
         mm.sysfs("khugepaged/scan_sleep_millisecs", "10");
-        mm.usePolicy("fault", "reservation");
-        int job = mm.runBackground("rfc-fork", Map.of("size", Long.toString(16L << 30), "chunk", Long.toString(1L << 30), "pattern", "random", "seed", "5"));
+        policies.usePolicy("fault", "reservation");
+        int job = workloads.runBackground(MachineFactory.DEFAULT, "rfc-fork", Map.of("size", Long.toString(16L << 30), "chunk", Long.toString(1L << 30), "pattern", "random", "seed", "5"));
 
         // update: the same jar again; the new service takes the selected name back.
         Bundle faultRes = bundle("org.thplab.policy.fault-reservation");
@@ -94,9 +101,9 @@ class HotSwapTest {
         // The job runs on its own thread; on a loaded machine it may not have faulted since the
         // update yet, so wait for it rather than assert on whatever it managed so far.
         Itests.await("reservations made after the swaps", () -> mm.vmstat().get("thp_res_alloc") > resBefore);
-        String report = mm.stop(job);
+        String report = workloads.stop(job);
         System.out.println("hot swap under rfc-fork:\n" + report);
-        for (PolicyInfo p : mm.policies()) {
+        for (PolicyInfo p : policies.policies()) {
             assertFalse(p.candidates().toString().contains("[disabled"), p.toString());
         }
         consistent();
@@ -147,7 +154,7 @@ class HotSwapTest {
                 mm.boot(256L << 20, 0, 9);
                 mm.spawn("p");
                 mm.mmap("p", "a", 4L << 20);
-                mm.usePolicy("allocation", (String) c[0]);
+                policies.usePolicy("allocation", (String) c[0]);
                 assertTrue(mm.touch("p", "a", 0, 4L << 20, true).ok(), "completed by the fallback");
                 PolicyInfo alloc = info("allocation");
                 System.out.println("contained:\n" + alloc);
@@ -157,7 +164,7 @@ class HotSwapTest {
                 consistent();
             } finally {
                 reg.unregister();
-                mm.usePolicy("allocation", "buddy");
+                policies.usePolicy("allocation", "buddy");
             }
         }
     }
@@ -178,8 +185,8 @@ class HotSwapTest {
             mm.boot(256L << 20, 0, 9);
             mm.spawn("p");
             mm.mmap("p", "a", 8L << 20);
-            mm.usePolicy("fault", "broken-throws");
-            mm.usePolicy("promotion", "+broken-loops");
+            policies.usePolicy("fault", "broken-throws");
+            policies.usePolicy("promotion", "+broken-loops");
             assertTrue(mm.touch("p", "a", 0, 8L << 20, true).ok(), "the fault completed by the fallback");
             mm.tick(100_000_000L);
             String fault = info("fault").candidates().toString();

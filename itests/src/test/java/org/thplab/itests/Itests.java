@@ -11,7 +11,8 @@ import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
 
 /** Helpers the in-framework tests share. */
@@ -31,8 +32,8 @@ final class Itests {
     }
 
     /** What mm:policy shows for one kind. */
-    static PolicyInfo policy(MemoryManager mm, String kind) {
-        return mm.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().orElseThrow();
+    static PolicyInfo policy(PolicyAdmin policies, String kind) {
+        return policies.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().orElseThrow();
     }
 
     /** The installed bundle with this symbolic name. */
@@ -51,17 +52,17 @@ final class Itests {
     }
 
     /** The kinds, as the runtime lists them. */
-    static List<String> kinds(MemoryManager mm) {
-        return mm.policies().stream().map(PolicyInfo::kind).toList();
+    static List<String> kinds(PolicyAdmin policies) {
+        return policies.policies().stream().map(PolicyInfo::kind).toList();
     }
 
     /**
-     * Linux's default selection and a slow khugepaged again, for the tests that follow. The
+     * Linux's default selection and a slow khugepaged again on the default machine, for the tests that follow. The
      * defaults are those the core publishes as each selection PID's metatype, so this list is
      * not written out again here: one policy per kind, or for a kind with a set (promotion) the
      * defaults enabled and every other registered one disabled.
      */
-    static void restoreDefaultPolicies(MemoryManager mm) {
+    static void restoreDefaultPolicies(PolicyAdmin policies, MachineOps mm) {
         BundleContext context = FrameworkUtil.getBundle(Itests.class).getBundleContext();
         ServiceReference<MetaTypeService> ref = context.getServiceReference(MetaTypeService.class);
         if (ref == null) {
@@ -69,7 +70,7 @@ final class Itests {
         }
         MetaTypeInformation core = context.getService(ref).getMetaTypeInformation(bundle(context, "org.thplab.mm.core"));
         try {
-            for (PolicyInfo info : mm.policies()) {
+            for (PolicyInfo info : policies.policies()) {
                 String kind = info.kind();
                 AttributeDefinition ad = Arrays.stream(core.getObjectClassDefinition(selectionPid(kind), null)
                                 .getAttributeDefinitions(ObjectClassDefinition.ALL))
@@ -77,16 +78,16 @@ final class Itests {
                         .orElseThrow(() -> new AssertionError(selectionPid(kind) + " has no property " + kind));
                 List<String> defaults = List.of(ad.getDefaultValue());
                 if (ad.getCardinality() == 0) {
-                    mm.usePolicy(kind, defaults.get(0));
+                    policies.usePolicy(kind, defaults.get(0));
                     continue;
                 }
                 for (String name : defaults) {
-                    mm.usePolicy(kind, "+" + name);
+                    policies.usePolicy(kind, "+" + name);
                 }
                 for (String candidate : info.candidates()) {
                     String name = candidate.substring(0, candidate.indexOf(" ("));
                     if (!defaults.contains(name)) {
-                        mm.usePolicy(kind, "-" + name);
+                        policies.usePolicy(kind, "-" + name);
                     }
                 }
             }

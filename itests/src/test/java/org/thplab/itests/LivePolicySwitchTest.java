@@ -12,7 +12,8 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.Test;
 import org.osgi.test.common.annotation.InjectService;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.api.SmapsEntry;
 
@@ -24,9 +25,10 @@ import org.thplab.mm.api.SmapsEntry;
 class LivePolicySwitchTest {
 
     @Test
-    void switchFaultAndCowPoliciesMidWorkload(@InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MemoryManager mm) {
-        mm.usePolicy("fault", "thp");
-        mm.usePolicy("cow", "pte");
+    void switchFaultAndCowPoliciesMidWorkload(@InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MachineOps mm,
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) PolicyAdmin policies) {
+        policies.usePolicy("fault", "thp");
+        policies.usePolicy("cow", "pte");
         mm.sysfs("enabled", "always");
         mm.boot(1L << 30, 64L << 20, 7);
         mm.spawn("p");
@@ -38,10 +40,10 @@ class LivePolicySwitchTest {
         assertTrue(mm.touch("c", "a", 0, 4096, true).ok());
         assertEquals(1, mm.vmstat().get("thp_split_pmd"));
 
-        mm.usePolicy("fault", "base");
-        mm.usePolicy("cow", "huge");
-        assertEquals(1, active(mm, "fault").size());
-        assertTrue(active(mm, "fault").get(0).startsWith("base (org.thplab.policy.fault-base "), active(mm, "fault").toString());
+        policies.usePolicy("fault", "base");
+        policies.usePolicy("cow", "huge");
+        assertEquals(1, active(policies, "fault").size());
+        assertTrue(active(policies, "fault").get(0).startsWith("base (org.thplab.policy.fault-base "), active(policies, "fault").toString());
 
         // fault-base: the rest of the region gets base pages only.
         assertTrue(mm.touch("p", "a", 8L << 20, 8L << 20, true).ok());
@@ -84,11 +86,11 @@ class LivePolicySwitchTest {
         }
     }
 
-    private static List<String> active(MemoryManager mm, String kind) {
-        return mm.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().map(PolicyInfo::active).orElseThrow();
+    private static List<String> active(PolicyAdmin policies, String kind) {
+        return policies.policies().stream().filter(p -> p.kind().equals(kind)).findFirst().map(PolicyInfo::active).orElseThrow();
     }
 
-    private static long anonHugeKb(MemoryManager mm, String proc) {
+    private static long anonHugeKb(MachineOps mm, String proc) {
         return mm.smaps(proc, null).stream().mapToLong(SmapsEntry::anonHugeKb).sum();
     }
 }

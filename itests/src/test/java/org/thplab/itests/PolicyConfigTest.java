@@ -14,7 +14,8 @@ import org.apache.felix.service.command.CommandSession;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectService;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
 
 /**
@@ -25,12 +26,14 @@ import org.thplab.mm.api.PolicyInfo;
  */
 class PolicyConfigTest {
     @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
-    MemoryManager mm;
+    MachineOps mm;
+    @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
+    PolicyAdmin policies;
     @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
     ConfigurationAdmin ca;
 
     private List<String> active(String kind) {
-        return Itests.policy(mm, kind).active();
+        return Itests.policy(policies, kind).active();
     }
 
 
@@ -47,13 +50,13 @@ class PolicyConfigTest {
 
     @AfterEach
     void defaults() throws Exception {
-        for (String kind : Itests.kinds(mm)) {
+        for (String kind : Itests.kinds(policies)) {
             Configuration c = ca.getConfiguration(Itests.selectionPid(kind), "?");
             if (c.getProperties() != null) {
                 c.delete();
             }
         }
-        Itests.restoreDefaultPolicies(mm);
+        Itests.restoreDefaultPolicies(policies, mm);
     }
 
     @Test
@@ -73,16 +76,16 @@ class PolicyConfigTest {
     void aNameNotRegisteredLeavesTheKindOnItsFallbackUntilItArrives() throws Exception {
         write("reclaim", "not-installed");
         Itests.await("the reclaim fallback", () -> active("reclaim").isEmpty());
-        PolicyInfo reclaim = Itests.policy(mm, "reclaim");
+        PolicyInfo reclaim = Itests.policy(policies, "reclaim");
         assertEquals("release everything THP-related on pressure", reclaim.fallback());
     }
 
     @Test
     void mmPolicyWritesTheConfigurationBack() throws Exception {
-        mm.usePolicy("cow", "huge");
+        policies.usePolicy("cow", "huge");
         assertEquals("huge", stored("cow"));
-        mm.usePolicy("promotion", "-madv-collapse");
-        mm.usePolicy("promotion", "+migration-entry");
+        policies.usePolicy("promotion", "-madv-collapse");
+        policies.usePolicy("promotion", "+migration-entry");
         assertArrayEquals(new String[] {"khugepaged", "migration-entry", "reservation"}, (String[]) stored("promotion"));
     }
 
@@ -95,7 +98,7 @@ class PolicyConfigTest {
         try {
             session.execute("config:set org.thplab.mm.policy.cow cow huge");
             Itests.await("cow-huge selected by config:set", () -> active("cow").size() == 1 && active("cow").get(0).startsWith("huge "));
-            mm.usePolicy("fault", "base");
+            policies.usePolicy("fault", "base");
             String fault = String.valueOf(session.execute("config:get org.thplab.mm.policy.fault"));
             assertTrue(fault.contains("fault = base"), fault);
             String list = String.valueOf(session.execute("config:list org.thplab.mm.policy"));
@@ -108,10 +111,10 @@ class PolicyConfigTest {
     @Test
     void aLateEchoDoesNotUndoANewerSelection() throws Exception {
         for (int i = 0; i < 20; i++) {
-            mm.usePolicy("fault", "base");
-            mm.usePolicy("fault", "reservation");
+            policies.usePolicy("fault", "base");
+            policies.usePolicy("fault", "reservation");
         }
-        mm.usePolicy("fault", "thp");
+        policies.usePolicy("fault", "thp");
         Thread.sleep(300); // let Configuration Admin deliver every echo
         assertEquals(1, active("fault").size());
         assertTrue(active("fault").get(0).startsWith("thp "), active("fault").toString());

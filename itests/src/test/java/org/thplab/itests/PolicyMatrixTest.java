@@ -18,7 +18,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.FrameworkUtil;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.Errno;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.api.SyscallResult;
 
@@ -49,23 +50,30 @@ class PolicyMatrixTest {
     }
 
     static BundleContext context;
-    static MemoryManager mm;
-    static ServiceReference<MemoryManager> ref;
+    static MachineOps mm;
+    static PolicyAdmin policies;
+    static ServiceReference<MachineOps> ref;
+    static ServiceReference<PolicyAdmin> policiesRef;
 
     @BeforeAll
     static void get() throws Exception {
         context = FrameworkUtil.getBundle(PolicyMatrixTest.class).getBundleContext();
         long deadline = System.currentTimeMillis() + RuntimeSmokeTest.TIMEOUT;
-        while ((ref = context.getServiceReference(MemoryManager.class)) == null && System.currentTimeMillis() < deadline) {
+        while ((ref = context.getServiceReference(MachineOps.class)) == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        while ((policiesRef = context.getServiceReference(PolicyAdmin.class)) == null && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
         mm = context.getService(ref);
+        policies = context.getService(policiesRef);
     }
 
     @AfterAll
     static void restoreDefaults() {
-        Itests.restoreDefaultPolicies(mm);
+        Itests.restoreDefaultPolicies(policies, mm);
         context.ungetService(ref);
+        context.ungetService(policiesRef);
     }
 
     @TestFactory
@@ -93,14 +101,14 @@ class PolicyMatrixTest {
     }
 
     private static void select(String fault, String cow, String reclaim, Set<String> promoters) {
-        mm.usePolicy("allocation", "buddy");
-        mm.usePolicy("fault", fault);
-        mm.usePolicy("cow", cow);
-        mm.usePolicy("reclaim", reclaim);
+        policies.usePolicy("allocation", "buddy");
+        policies.usePolicy("fault", fault);
+        policies.usePolicy("cow", cow);
+        policies.usePolicy("reclaim", reclaim);
         for (String p : PROMOTERS) {
-            mm.usePolicy("promotion", (promoters.contains(p) ? "+" : "-") + p);
+            policies.usePolicy("promotion", (promoters.contains(p) ? "+" : "-") + p);
         }
-        for (PolicyInfo info : mm.policies()) {
+        for (PolicyInfo info : policies.policies()) {
             String expected = switch (info.kind()) {
                 case "allocation" -> "buddy";
                 case "fault" -> fault;

@@ -11,7 +11,8 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.Errno;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.SyscallResult;
 
 /**
@@ -28,12 +29,13 @@ class PromotionBundlesTest {
         return Itests.bundle(context, bsn);
     }
 
-    private long anonHugeKb(MemoryManager mm) {
+    private long anonHugeKb(MachineOps mm) {
         return mm.smaps("p", "a").stream().mapToLong(e -> e.anonHugeKb()).sum();
     }
 
     @Test
-    void promotersComeAndGoWithTheirBundles(@InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MemoryManager mm)
+    void promotersComeAndGoWithTheirBundles(@InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MachineOps mm,
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) PolicyAdmin policies)
             throws Exception {
         Bundle khugepaged = bundle("org.thplab.policy.promote-khugepaged");
         Bundle madv = bundle("org.thplab.policy.promote-madv-collapse");
@@ -54,7 +56,7 @@ class PromotionBundlesTest {
             mm.tick(200_000_000L);
             assertEquals(0, anonHugeKb(mm), "nothing collapsed without khugepaged");
             assertEquals(0, mm.vmstat().get("thp_collapse_alloc"));
-            assertTrue(mm.policies().stream().filter(p -> p.kind().equals("promotion")).findFirst().orElseThrow()
+            assertTrue(policies.policies().stream().filter(p -> p.kind().equals("promotion")).findFirst().orElseThrow()
                     .active().isEmpty());
         } finally {
             khugepaged.start();

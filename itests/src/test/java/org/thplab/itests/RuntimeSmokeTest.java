@@ -21,7 +21,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.util.tracker.ServiceTracker;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineFactory;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.spi.Policies;
 
 /** The assembled runtime starts: core, shell and the policy bundles are wired and usable. */
@@ -42,8 +43,26 @@ class RuntimeSmokeTest {
     }
 
     @Test
-    void memoryManagerBoots(@InjectService(timeout = TIMEOUT) MemoryManager mm) {
+    void theDefaultMachineBoots(@InjectService(timeout = TIMEOUT) MachineOps mm) {
         assertNotNull(mm.boot(1L << 30, 0, 0));
+        assertEquals(MachineFactory.DEFAULT, mm.name());
+    }
+
+    @Test
+    void aNamedMachineBootsBesideTheDefaultOne(@InjectService(timeout = TIMEOUT) MachineFactory machines,
+            @InjectService(timeout = TIMEOUT) MachineOps defaultOps) {
+        var a = machines.create("smoke-a");
+        try {
+            a.ops().boot(64L << 20, 0, 1);
+            a.policyAdmin().usePolicy("fault", "base");
+            assertTrue(machines.names().contains("smoke-a"));
+            assertEquals(1, Itests.policy(a.policyAdmin(), "fault").active().size());
+            assertTrue(Itests.policy(a.policyAdmin(), "fault").active().get(0).startsWith("base "));
+            assertNotNull(machines.defaultMachine());
+            assertEquals(defaultOps.name(), machines.defaultMachine().ops().name());
+        } finally {
+            machines.remove("smoke-a");
+        }
     }
 
     @Test

@@ -11,7 +11,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;
 import org.thplab.mm.api.Advice;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
 
 /**
@@ -22,10 +23,12 @@ import org.thplab.mm.api.PolicyInfo;
 class ThirdPartyExampleTest {
 
     @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
-    MemoryManager mm;
+    MachineOps mm;
+    @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
+    PolicyAdmin policies;
 
     private PolicyInfo promotion() {
-        return Itests.policy(mm, "promotion");
+        return Itests.policy(policies, "promotion");
     }
 
 
@@ -43,8 +46,8 @@ class ThirdPartyExampleTest {
 
             mm.sysfs("enabled", "always");
             mm.sysfs("khugepaged/scan_sleep_millisecs", "10");
-            mm.usePolicy("promotion", "-khugepaged");
-            mm.usePolicy("promotion", "+utilization");
+            policies.usePolicy("promotion", "-khugepaged");
+            policies.usePolicy("promotion", "+utilization");
             mm.boot(256L << 20, 0, 4);
             mm.spawn("p");
             mm.mmap("p", "a", 8L << 20);
@@ -61,7 +64,7 @@ class ThirdPartyExampleTest {
             assertEquals(0, mm.verify("p", "a"));
         } finally {
             example.uninstall();
-            mm.usePolicy("promotion", "+khugepaged");
+            policies.usePolicy("promotion", "+khugepaged");
             mm.sysfs("khugepaged/scan_sleep_millisecs", "10000");
         }
         assertTrue(promotion().candidates().stream().noneMatch(c -> c.startsWith("utilization (")));

@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
  * Base-page (4 KiB) anonymous write faults on fresh memory, {@code enabled=never}.
@@ -38,7 +38,7 @@ public class BaseFaultBench {
     static final long TOUCH = 1 * Sim.GIB;
     static final int FAULTS = (int) (TOUCH / Sim.PAGE);
 
-    private MmRuntime rt;
+    private MachineOps rt;
     private FreshRegions regions;
     private SyscallResult last;
     private long invocations;

@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.thplab.mm.api.Advice;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
  * One copy collapse: MADV_COLLAPSE of one 2 MiB range mapped by 512 base pages.
@@ -38,7 +38,7 @@ import org.thplab.mm.core.runtime.MmRuntime;
 public class CollapseBench {
     static final long MACHINE = 1 * Sim.GIB;
 
-    private MmRuntime rt;
+    private MachineOps rt;
     private FreshRegions regions;
     private SyscallResult last;
     private long ops;

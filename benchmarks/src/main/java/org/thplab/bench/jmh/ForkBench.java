@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
  * fork(2) of a process with a 64 GiB address space, all of it written once, mapped by THPs
@@ -58,7 +58,7 @@ public class ForkBench {
     @Param({"thp", "base"})
     public String pages;
 
-    private MmRuntime rt;
+    private MachineOps rt;
     private SyscallResult last;
     private long sleepNanos;
 

@@ -1,6 +1,6 @@
 package org.thplab.bench.jmh;
 
-import org.thplab.mm.core.runtime.MmRuntime;
+import org.thplab.mm.api.MachineOps;
 
 /**
  * Fresh, never-touched anonymous regions of one size, one at a time: {@link #map()} maps one
@@ -14,14 +14,14 @@ final class FreshRegions {
     static final String REGION = "r";
     static final int ADDRESS_BUDGET_TIB = 4;
 
-    private final MmRuntime rt;
+    private final MachineOps rt;
     private final long size;
     private final long mapsPerProcess;
     private int process;
     private long maps;
     private String proc;
 
-    FreshRegions(MmRuntime rt, long size) {
+    FreshRegions(MachineOps rt, long size) {
         this.rt = rt;
         this.size = size;
         // Each mmap also skips to the next 2 MiB boundary and leaves a 2 MiB gap.

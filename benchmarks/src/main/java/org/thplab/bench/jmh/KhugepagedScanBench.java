@@ -14,7 +14,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.thplab.mm.api.Advice;
-import org.thplab.mm.core.runtime.MmRuntime;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.SimulatedMachine;
 import org.thplab.mm.spi.Policies;
 
 /**
@@ -46,17 +47,18 @@ public class KhugepagedScanBench {
     static final String PROC = "bench";
     static final String REGION = "r";
 
-    private MmRuntime rt;
+    private MachineOps rt;
     private long sleepNanos;
     private long ops;
     private long scans0;
 
     @Setup(Level.Trial)
     public void populate() {
-        rt = Sim.boot(MACHINE, "madvise");
+        SimulatedMachine machine = Sim.machine(MACHINE, "madvise");
+        rt = machine.ops();
         rt.sysfs("khugepaged/max_ptes_none", "0");
         rt.sysfs("khugepaged/pages_to_scan", "512");
-        rt.usePolicy(Policies.KIND_PROMOTION, "-reservation");
+        machine.policyAdmin().usePolicy(Policies.KIND_PROMOTION, "-reservation");
         rt.spawn(PROC);
         rt.mmap(PROC, REGION, Sim.PMD);
         if (!rt.touch(PROC, REGION, 0, Sim.PMD - Sim.PAGE, true).ok()

@@ -16,7 +16,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.core.runtime.MmRuntime;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
+import org.thplab.mm.api.SimulatedMachine;
 
 /**
  * The reservation fault path of the 2018 RFC (fault policy {@code reservation}), on a 4 GiB
@@ -47,7 +49,7 @@ public class ReservationFaultBench {
     @Param({"none", "fault"})
     public String promote;
 
-    private MmRuntime rt;
+    private MachineOps rt;
     private FreshRegions regions;
     private SyscallResult last;
     private long faults0;
@@ -56,11 +58,13 @@ public class ReservationFaultBench {
 
     @Setup(Level.Iteration)
     public void boot() {
-        rt = Sim.boot(MACHINE, "always");
-        rt.usePolicy("fault", "reservation");
-        rt.usePolicy("promotion", "-reservation");
+        SimulatedMachine m = Sim.machine(MACHINE, "always");
+        rt = m.ops();
+        PolicyAdmin policies = m.policyAdmin();
+        policies.usePolicy("fault", "reservation");
+        policies.usePolicy("promotion", "-reservation");
         if (promote.equals("fault")) {
-            rt.usePolicy("promotion", "+reservation-at-fault");
+            policies.usePolicy("promotion", "+reservation-at-fault");
         }
         regions = new FreshRegions(rt, TOUCH);
         faults0 = Sim.vmstat(rt, "pgfault");

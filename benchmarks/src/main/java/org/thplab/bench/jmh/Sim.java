@@ -1,7 +1,8 @@
 package org.thplab.bench.jmh;
 
 import org.thplab.bench.EmbeddedPolicies;
-import org.thplab.mm.core.runtime.MmRuntime;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.SimulatedMachine;
 
 /**
  * What the JMH benchmarks share: booting a simulated machine through the public runtime API,
@@ -22,15 +23,20 @@ final class Sim {
      * @param enabled the value written to {@code /sys/kernel/mm/transparent_hugepage/enabled}
      * @return a freshly booted machine with every policy registered (Linux's selected)
      */
-    static MmRuntime boot(long bytes, String enabled) {
-        MmRuntime rt = EmbeddedPolicies.newRuntime();
-        rt.boot(bytes, 0, 1);
-        rt.sysfs("enabled", enabled);
-        return rt;
+    static MachineOps boot(long bytes, String enabled) {
+        return machine(bytes, enabled).ops();
+    }
+
+    /** {@link #boot}, for a benchmark that also selects policies: the machine with all its views. */
+    static SimulatedMachine machine(long bytes, String enabled) {
+        SimulatedMachine m = EmbeddedPolicies.newRuntime().defaultMachine();
+        m.ops().boot(bytes, 0, 1);
+        m.ops().sysfs("enabled", enabled);
+        return m;
     }
 
     /** @return the /proc/vmstat counter {@code name} */
-    static long vmstat(MmRuntime rt, String name) {
+    static long vmstat(MachineOps rt, String name) {
         Long v = rt.vmstat().get(name);
         if (v == null) {
             throw new IllegalStateException("no vmstat counter " + name);

@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
  * THP (2 MiB) anonymous write faults on fresh PMD-aligned memory, {@code enabled=always}
@@ -42,7 +42,7 @@ public class ThpFaultBench {
     static final long TOUCH = 1 * Sim.GIB;
     static final int FAULTS = (int) (TOUCH / Sim.PMD);
 
-    private MmRuntime rt;
+    private MachineOps rt;
     private FreshRegions regions;
     private SyscallResult last;
     private long invocations;

@@ -1,8 +1,13 @@
 /**
- * The public model of a thplab machine: the {@link org.thplab.mm.api.MemoryManager} service that
- * the shell, workloads and tests drive, the tunables with their sysfs names, the vmstat counters
- * with the kernel's names, and the result types of simulated system calls.
+ * The public model of thplab machines: {@link org.thplab.mm.api.MachineFactory}, which makes
+ * independent named machines; each machine's {@link org.thplab.mm.api.MachineOps} (system calls,
+ * reports, tunables), {@link org.thplab.mm.api.PolicyAdmin} (its policy selection) and
+ * {@link org.thplab.mm.api.Tracing}; {@link org.thplab.mm.api.Workloads} (built-in workloads and
+ * background jobs); the tunables with their sysfs names, the vmstat counters with the kernel's
+ * names, and the result types of simulated system calls.
+ *
+ * <p>2.0: {@code MemoryManager}, the one service of the one machine, is split into these.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.thplab.mm.api;

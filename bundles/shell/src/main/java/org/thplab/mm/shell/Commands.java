@@ -8,10 +8,17 @@ import java.util.Map;
 import java.util.StringJoiner;
 import org.apache.felix.service.command.Descriptor;
 import org.thplab.mm.api.Advice;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.BootParameters;
+import org.thplab.mm.api.MachineFactory;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
+import org.thplab.mm.api.SimulatedMachine;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.api.Tracing;
+import org.thplab.mm.api.Workloads;
 
 /**
  * The {@code mm} commands, one public method each. The method's name is the command's, its
@@ -21,12 +28,72 @@ import org.thplab.mm.api.SyscallResult;
  * not; a script line goes through {@link #execute}. Either way the same checks run, and misuse
  * throws {@link IllegalArgumentException} with a message naming the problem. Commands return
  * their output as text.
+ *
+ * <p>The commands act on the <em>current</em> machine: {@value MachineFactory#DEFAULT} until
+ * {@code boot --name} or {@code use} picks another. One {@code Commands} is one shell's state
+ * (its current machine); it is not meant for two threads at once ({@link Compare} gives each of
+ * its machines a {@code Commands} of its own).
  */
 public class Commands {
-    private final MemoryManager mm;
+    private final MachineFactory machines;
+    private final Workloads workloads;
+    /** The machine the commands act on. */
+    private String current = MachineFactory.DEFAULT;
+    /** Set when {@link Compare} runs a script on this machine: it may not switch machines. */
+    private final String pinnedBy;
+    /** The script file whose line runs now, or null (interactive): {@code compare} reads files relative to it. */
+    private String scriptFile;
 
-    public Commands(MemoryManager mm) {
-        this.mm = mm;
+    public Commands(MachineFactory machines, Workloads workloads) {
+        this(machines, workloads, MachineFactory.DEFAULT, null);
+    }
+
+    /** The commands of a script that {@code compare} runs on one machine: pinned to it. */
+    Commands(MachineFactory machines, Workloads workloads, String machine, String pinnedBy) {
+        this.machines = machines;
+        this.workloads = workloads;
+        this.current = machine;
+        this.pinnedBy = pinnedBy;
+    }
+
+    /** The current machine; misuse when it was removed meanwhile. */
+    private SimulatedMachine machine() {
+        SimulatedMachine m = machines.machine(current);
+        if (m == null) {
+            throw new IllegalArgumentException("no machine '" + current + "' any more (machines lists them; use picks one)");
+        }
+        return m;
+    }
+
+    private MachineOps mm() {
+        return machine().ops();
+    }
+
+    private PolicyAdmin policies() {
+        return machine().policyAdmin();
+    }
+
+    private Tracing tracing() {
+        return machine().tracing();
+    }
+
+    MachineFactory factory() {
+        return machines;
+    }
+
+    Workloads workloads() {
+        return workloads;
+    }
+
+    /** Runs a script line of file (for ScriptRunner): compare reads its file relative to that one. */
+    String execute(String line, String file) {
+        String outer = scriptFile;
+        scriptFile = file;
+        try {
+            return execute(line);
+        } finally {
+            scriptFile = outer;
+        }
     }
 
     /**
@@ -63,16 +130,32 @@ public class Commands {
         return CommandTable.run(this, nameAndWords[0], Arrays.copyOfRange(nameAndWords, 1, nameAndWords.length));
     }
 
-    @Descriptor("boot a fresh machine with <size> of RAM, an optional swap device and a random seed")
-    public String boot(@Descriptor("<size>") String size, @Descriptor("[swap=<size>]") String option,
-            @Descriptor("[seed=<n>]") String option2) {
-        long bytes = Sizes.bytes("boot", size);
+    // The usage stays "boot <size> [swap=<size>] [seed=<n>]", as scripts/errors.out shows it;
+    // --name <machine> may come first, and the help says so.
+    @Descriptor("boot a fresh machine with <size> of RAM, an optional swap device and a random seed;"
+            + " boot --name <machine> ... boots that machine (making it if need be) and makes it current")
+    public String boot(@Descriptor("<size> [swap=<size>] [seed=<n>]") String... words) {
+        String name = current;
+        String[] w = words;
+        if (w.length > 0 && w[0].equals("--name")) {
+            if (w.length < 2) {
+                throw CommandTable.wrongNumberOfArguments("boot");
+            }
+            if (pinnedBy != null) {
+                throw new IllegalArgumentException("boot: --name is not for a script that " + pinnedBy
+                        + " runs: it runs on the machine " + pinnedBy + " gives it");
+            }
+            name = w[1];
+            w = Arrays.copyOfRange(w, 2, w.length);
+        }
+        if (w.length < 1 || w.length > 3) {
+            throw CommandTable.wrongNumberOfArguments("boot");
+        }
+        long bytes = Sizes.bytes("boot", w[0]);
         long swap = 0;
         long seed = 0;
-        for (String o : new String[] {option, option2}) { // in either order
-            if (o == null) {
-                continue;
-            }
+        for (int i = 1; i < w.length; i++) { // in either order
+            String o = w[i];
             if (o.startsWith("swap=")) {
                 swap = Sizes.bytes("boot swap", o.substring(5));
             } else if (o.startsWith("seed=")) {
@@ -81,7 +164,67 @@ public class Commands {
                 throw new IllegalArgumentException("boot: unknown option '" + o + "'; usage: " + CommandTable.usage("boot"));
             }
         }
-        return mm.boot(bytes, swap, seed);
+        SimulatedMachine m = machines.machine(name);
+        if (m != null) {
+            String booted = m.ops().boot(bytes, swap, seed);
+            current = name;
+            return booted;
+        }
+        try {
+            m = machines.create(name);
+        } catch (MmUsageException e) {
+            throw new IllegalArgumentException("boot: " + e.getMessage());
+        }
+        try {
+            String booted = m.ops().boot(bytes, swap, seed);
+            current = name;
+            return booted;
+        } catch (RuntimeException e) {
+            machines.remove(name); // a misused boot makes no machine
+            throw e;
+        }
+    }
+
+    @Descriptor("make <machine> the current one: every command but boot --name and compare acts on it")
+    public String use(@Descriptor("<machine>") String name) {
+        if (pinnedBy != null) {
+            throw new IllegalArgumentException("use: not in a script that " + pinnedBy + " runs: it runs on the machine "
+                    + pinnedBy + " gives it");
+        }
+        if (machines.machine(name) == null) {
+            throw new IllegalArgumentException("use: no machine '" + name + "' (machines: " + String.join(", ", machines.names()) + ")");
+        }
+        current = name;
+        return null;
+    }
+
+    @Descriptor("list the machines: * marks the current one, then what each was booted with")
+    public String machines() {
+        StringJoiner j = new StringJoiner("\n");
+        int width = 0;
+        for (String n : machines.names()) {
+            width = Math.max(width, n.length());
+        }
+        for (String n : machines.names()) {
+            SimulatedMachine m = machines.machine(n);
+            if (m == null) {
+                continue; // removed meanwhile
+            }
+            BootParameters b = m.ops().bootParameters();
+            String what = b == null ? "not booted" : Sizes.format(b.bytes()) + " swap=" + Sizes.format(b.swapBytes()) + " seed=" + b.seed();
+            j.add(String.format("%s %-" + width + "s  %s", n.equals(current) ? "*" : " ", n, what));
+        }
+        return j.toString();
+    }
+
+    @Descriptor("run the script <file> on each machine (side by side, a thread each) and print counters"
+            + " with these prefixes, one column per machine; without a prefix, those that differ")
+    public String compare(@Descriptor("<machine>,<machine>...") String list, @Descriptor("<file>") String file,
+            @Descriptor("[<counter-prefix>...]") String... prefixes) {
+        if (pinnedBy != null) {
+            throw new IllegalArgumentException("compare: not in a script that " + pinnedBy + " runs");
+        }
+        return new Compare(this, scriptFile).run(list, file, prefixes);
     }
 
     @Descriptor("list, read or write THP tunables by their sysfs path below /sys/kernel/mm/transparent_hugepage")
@@ -89,18 +232,18 @@ public class Commands {
         switch (knobValue.length) {
             case 0: {
                 StringJoiner j = new StringJoiner("\n");
-                mm.tunables().all().forEach((k, v) -> j.add(k + ": " + v));
+                mm().tunables().all().forEach((k, v) -> j.add(k + ": " + v));
                 return j.toString();
             }
             case 1: {
-                String v = mm.tunables().all().get(knobValue[0]);
+                String v = mm().tunables().all().get(knobValue[0]);
                 if (v == null) {
                     throw new IllegalArgumentException("sysfs: no knob '" + knobValue[0] + "'");
                 }
                 return v;
             }
             case 2:
-                mm.sysfs(knobValue[0], knobValue[1]);
+                mm().sysfs(knobValue[0], knobValue[1]);
                 return null;
             default:
                 throw CommandTable.wrongNumberOfArguments("sysfs");
@@ -109,13 +252,13 @@ public class Commands {
 
     @Descriptor("create a process with an empty address space")
     public String spawn(@Descriptor("<proc>") String proc) {
-        mm.spawn(proc);
+        mm().spawn(proc);
         return null;
     }
 
     @Descriptor("map anonymous private read-write memory, 2 MiB aligned, named <region>")
     public String mmap(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region, @Descriptor("<size>") String size) {
-        mm.mmap(proc, region, Sizes.bytes("mmap", size));
+        mm().mmap(proc, region, Sizes.bytes("mmap", size));
         return null;
     }
 
@@ -123,9 +266,9 @@ public class Commands {
     public String munmap(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region,
             @Descriptor("[<off> <len>]") String... range) {
         if (range.length == 0) {
-            mm.munmap(proc, region, 0, -1);
+            mm().munmap(proc, region, 0, -1);
         } else if (range.length == 2) {
-            mm.munmap(proc, region, Sizes.bytes("munmap", range[0]), Sizes.bytes("munmap", range[1]));
+            mm().munmap(proc, region, Sizes.bytes("munmap", range[0]), Sizes.bytes("munmap", range[1]));
         } else {
             throw CommandTable.wrongNumberOfArguments("munmap");
         }
@@ -139,7 +282,7 @@ public class Commands {
         if (a == null) {
             throw new IllegalArgumentException("madvise: unknown advice '" + advice + "' (hugepage, nohugepage, collapse, dontneed, pageout)");
         }
-        return mm.madvise(proc, region, Sizes.bytes("madvise", off), Sizes.bytes("madvise", len), a).toString();
+        return mm().madvise(proc, region, Sizes.bytes("madvise", off), Sizes.bytes("madvise", len), a).toString();
     }
 
     @Descriptor("access every 4 KiB page of the range (default write), faulting as needed")
@@ -149,32 +292,32 @@ public class Commands {
         if (!write && !access.equals("read")) {
             throw new IllegalArgumentException("touch: access must be read or write, not '" + access + "'");
         }
-        SyscallResult r = mm.touch(proc, region, Sizes.bytes("touch", off), Sizes.bytes("touch", len), write);
+        SyscallResult r = mm().touch(proc, region, Sizes.bytes("touch", off), Sizes.bytes("touch", len), write);
         return r.ok() ? null : r.toString();
     }
 
     @Descriptor("fork(2): copy the parent's address space copy-on-write")
     public String fork(@Descriptor("<parent>") String parent, @Descriptor("<child>") String child) {
-        SyscallResult r = mm.fork(parent, child);
+        SyscallResult r = mm().fork(parent, child);
         return r.ok() ? null : r.toString();
     }
 
     @Descriptor("exit(2): tear down the process's address space")
     public String exit(@Descriptor("<proc>") String proc) {
-        mm.exit(proc);
+        mm().exit(proc);
         return null;
     }
 
     @Descriptor("advance simulated time (ns/us/ms/s/m; plain numbers are ms), running daemons that come due")
     public String tick(@Descriptor("<duration>") String duration) {
-        mm.tick(Sizes.duration(duration));
+        mm().tick(Sizes.duration(duration));
         return null;
     }
 
     @Descriptor("per-VMA Rss, AnonHugePages, Swap in kB, as /proc/PID/smaps")
     public String smaps(@Descriptor("<proc>") String proc, @Descriptor("[<region>]") String region) {
         StringJoiner j = new StringJoiner("\n");
-        for (SmapsEntry e : mm.smaps(proc, region)) {
+        for (SmapsEntry e : mm().smaps(proc, region)) {
             j.add(String.format("%012x-%012x rw-p 00000000 00:00 0  [%s]", e.start(), e.end(), e.region()));
             j.add(kb("Size:", e.sizeKb()));
             j.add(kb("Rss:", e.rssKb()));
@@ -194,7 +337,7 @@ public class Commands {
     public String vmstat(@Descriptor("[<prefix>]") String prefix) {
         String p = prefix == null ? "" : prefix;
         StringJoiner j = new StringJoiner("\n");
-        mm.vmstat().forEach((k, v) -> {
+        mm().vmstat().forEach((k, v) -> {
             if (k.startsWith(p)) {
                 j.add(k + " " + v);
             }
@@ -208,14 +351,14 @@ public class Commands {
     @Descriptor("memory totals, as /proc/meminfo")
     public String meminfo() {
         StringJoiner j = new StringJoiner("\n");
-        mm.meminfo().forEach((k, v) -> j.add(kb(k + ":", v)));
+        mm().meminfo().forEach((k, v) -> j.add(kb(k + ":", v)));
         return j.toString();
     }
 
     @Descriptor("free blocks per order and migratetype, as /proc/buddyinfo and /proc/pagetypeinfo")
     public String buddyinfo() {
         StringJoiner j = new StringJoiner("\n");
-        mm.buddyinfo().forEach((type, counts) -> {
+        mm().buddyinfo().forEach((type, counts) -> {
             StringBuilder b = new StringBuilder(String.format("Node 0, zone   Normal, type %12s", type));
             for (long c : counts) {
                 b.append(String.format(" %6d", c));
@@ -227,14 +370,14 @@ public class Commands {
 
     @Descriptor("compare every page's content with what the process wrote: ok or <n> mismatches")
     public String verify(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region) {
-        long bad = mm.verify(proc, region);
+        long bad = mm().verify(proc, region);
         return bad == 0 ? "ok" : bad + " mismatches";
     }
 
     @Descriptor("simulated time and mmap lock hold times; with jvm, the host's heap use per simulated frame (not deterministic)")
     public String stat(@Descriptor("[jvm]") String jvm) {
         StringJoiner j = new StringJoiner("\n");
-        mm.stat().forEach((k, v) -> j.add(k + " " + v));
+        mm().stat().forEach((k, v) -> j.add(k + " " + v));
         String sim = j.toString();
         if (jvm == null) {
             return sim;
@@ -246,20 +389,20 @@ public class Commands {
             System.gc();
         }
         long used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        long frames = mm.meminfo().get("MemTotal") / 4 + 512;
+        long frames = mm().meminfo().get("MemTotal") / 4 + 512;
         return sim + String.format("%nheap_used_bytes %d%nheap_bytes_per_frame %.2f (all of the JVM's heap over %d frames)",
                 used, used / (double) frames, frames);
     }
 
     @Descriptor("give the page mapped there an uncorrectable memory error: a collapse copying it fails and rolls back")
     public String poison(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region, @Descriptor("<off>") String off) {
-        mm.poison(proc, region, Sizes.bytes("poison", off));
+        mm().poison(proc, region, Sizes.bytes("poison", off));
         return null;
     }
 
     @Descriptor("check the machine's invariants: frames, refcounts, mapcounts, counters")
     public String check() {
-        List<String> problems = mm.check();
+        List<String> problems = mm().check();
         if (problems.isEmpty()) {
             return "ok";
         }
@@ -273,7 +416,7 @@ public class Commands {
     public String policy(@Descriptor("[list | use <kind> <name> | enable [promotion] <name> | disable [promotion] <name>]") String... a) {
         if (a.length == 0 || (a.length == 1 && a[0].equals("list"))) {
             StringJoiner j = new StringJoiner("\n");
-            for (PolicyInfo p : mm.policies()) {
+            for (PolicyInfo p : policies().policies()) {
                 String active = p.active().isEmpty() ? "(fallback: " + p.fallback() + ")" : String.join(", ", p.active());
                 j.add(String.format("%-10s %s", p.kind(), active));
                 List<String> cands = new ArrayList<>(p.candidates());
@@ -282,12 +425,12 @@ public class Commands {
             return j.toString();
         }
         if (a[0].equals("use") && a.length == 3) {
-            mm.usePolicy(a[1], a[2]);
+            policies().usePolicy(a[1], a[2]);
             return null;
         }
         boolean toggle = a[0].equals("enable") || a[0].equals("disable");
         if (toggle && (a.length == 2 || (a.length == 3 && a[1].equals("promotion")))) {
-            mm.usePolicy("promotion", (a[0].equals("enable") ? "+" : "-") + a[a.length - 1]);
+            policies().usePolicy("promotion", (a[0].equals("enable") ? "+" : "-") + a[a.length - 1]);
             return null;
         }
         throw new IllegalArgumentException("policy: usage: " + CommandTable.usage("policy"));
@@ -297,32 +440,32 @@ public class Commands {
     public String trace(@Descriptor("[on|off|dump]") String what) {
         String w = what == null ? "dump" : what;
         switch (w) {
-            case "on": mm.trace(true); return null;
-            case "off": mm.trace(false); return null;
-            case "dump": return String.join("\n", mm.traceDump());
+            case "on": tracing().trace(true); return null;
+            case "off": tracing().trace(false); return null;
+            case "dump": return String.join("\n", tracing().traceDump());
             default: throw new IllegalArgumentException("trace: expected on, off or dump, not '" + w + "'");
         }
     }
 
     @Descriptor("the kernel log since boot: the OOM killer's reports")
     public String dmesg() {
-        return String.join("\n", mm.dmesg());
+        return String.join("\n", mm().dmesg());
     }
 
     @Descriptor("read or set how the OOM killer weighs a process, as /proc/PID/oom_score_adj (-1000: never)")
     public String oom_score_adj(@Descriptor("<proc>") String proc, @Descriptor("[<-1000..1000>]") String value) {
         Integer v = value == null ? null
                 : Sizes.intValue(value, "oom_score_adj: the value must be a number from -1000 to 1000, not '" + value + "'");
-        int now = mm.oomScoreAdj(proc, v);
+        int now = mm().oomScoreAdj(proc, v);
         return v == null ? Integer.toString(now) : null;
     }
 
     @Descriptor("the OOM killer's badness of a process scaled into 0..2000, as /proc/PID/oom_score")
     public String oom_score(@Descriptor("<proc>") String proc) {
-        return Long.toString(mm.oomScore(proc));
+        return Long.toString(mm().oomScore(proc));
     }
 
-    @Descriptor("boot a fresh machine and run a workload (the THP reservation RFC's fork test), or start it in the background")
+    @Descriptor("boot the current machine afresh and run a workload on it (the THP reservation RFC's fork test), or start it in the background")
     public String run(@Descriptor("[--background] rfc-fork [size=<size>] [chunk=<size>] [swap=<size>] [pattern=one|random] [seed=<n>] [max=<n>]")
             String... a) {
         boolean background = a.length > 0 && a[0].equals("--background");
@@ -346,20 +489,20 @@ public class Commands {
             params.put(k, v);
         }
         if (background) {
-            return "job " + mm.runBackground(a[0], params) + " started";
+            return "job " + workloads.runBackground(current, a[0], params) + " started";
         }
-        return mm.run(a[0], params);
+        return workloads.run(current, a[0], params);
     }
 
     @Descriptor("background workloads: progress, or their report once done")
     public String jobs() {
-        List<String> j = mm.jobs();
+        List<String> j = workloads.jobs();
         return j.isEmpty() ? "no jobs" : String.join("\n", j);
     }
 
     @Descriptor("stop a background workload at its next step and print its report")
     public String stop(@Descriptor("<job>") String job) {
-        return mm.stop(Sizes.intValue(job, "stop: bad job number '" + job + "'"));
+        return workloads.stop(Sizes.intValue(job, "stop: bad job number '" + job + "'"));
     }
 
     @Descriptor("print the words: a label in a transcript")

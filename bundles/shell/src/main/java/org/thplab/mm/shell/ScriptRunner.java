@@ -263,7 +263,7 @@ public class ScriptRunner {
             }
             try {
                 long t0 = System.nanoTime();
-                String result = commands.execute(line);
+                String result = commands.execute(line, file);
                 if (TIMING) {
                     // Wall time goes to stderr: the transcript on stdout stays deterministic.
                     System.err.printf(java.util.Locale.ROOT, "%s:%d: %.3f ms wall%n", file, i + 1, (System.nanoTime() - t0) / 1e6);

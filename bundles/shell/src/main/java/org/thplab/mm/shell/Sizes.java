@@ -38,6 +38,18 @@ final class Sizes {
         }
     }
 
+    /** Bytes as {@link #bytes} reads them, in the largest unit that divides them: {@code 4G}, {@code 512M}, {@code 0}. */
+    static String format(long bytes) {
+        String[] units = {"T", "G", "M", "K"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (40 - 10 * i);
+            if (bytes != 0 && bytes % unit == 0) {
+                return bytes / unit + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
+
     /** Nanoseconds: {@code 500ns}, {@code 10us}, {@code 5ms}, {@code 2s}, {@code 1m}; plain numbers are ms. */
     static long duration(String s) {
         String t = s.toLowerCase(Locale.ROOT);

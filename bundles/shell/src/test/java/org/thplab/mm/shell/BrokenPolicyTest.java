@@ -1,10 +1,12 @@
 package org.thplab.mm.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.core.runtime.MmRuntime;
 import org.thplab.mm.spi.FaultOutcome;
 import org.thplab.mm.spi.Policies;
@@ -26,7 +28,7 @@ class BrokenPolicyTest {
     private static String run(String kind, String name, Object policy, String... extra) {
         MmRuntime rt = Harness.runtime();
         rt.register(kind, name, policy);
-        Commands sh = new Commands(rt);
+        Commands sh = Harness.commands(rt);
         sh.execute("boot 256M");
         sh.execute("sysfs enabled always");
         sh.execute("sysfs khugepaged/scan_sleep_millisecs 10");
@@ -145,6 +147,7 @@ class BrokenPolicyTest {
     @Test
     void reselectingABrokenPolicyGivesItAnotherChance() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         int[] calls = {0};
         rt.register(Policies.KIND_FAULT, "flaky", (FaultPolicy) f -> {
             if (calls[0]++ == 0) {
@@ -152,7 +155,7 @@ class BrokenPolicyTest {
             }
             return FaultOutcome.FALLBACK;
         });
-        Commands sh = new Commands(rt);
+        Commands sh = Harness.commands(rt);
         sh.execute("boot 256M");
         sh.execute("policy use fault flaky");
         sh.execute("spawn p");
@@ -162,6 +165,33 @@ class BrokenPolicyTest {
         sh.execute("policy use fault flaky");
         sh.execute("touch p a 8K 8K write");
         assertTrue(calls[0] >= 2, "called again after re-selection");
-        assertEquals(List.of(), rt.check());
+        assertEquals(List.of(), mm.check());
+    }
+
+    @Test
+    void aPolicyThatFailsOnOneMachineIsDisabledThereOnly() {
+        MmRuntime rt = Harness.runtime();
+        rt.register(Policies.KIND_FAULT, "throws", (FaultPolicy) f -> {
+            throw new IllegalStateException("boom");
+        });
+        Commands sh = Harness.commands(rt);
+        for (String m : List.of("a", "b")) {
+            sh.execute("boot --name " + m + " 64M");
+            sh.execute("policy use fault throws");
+            sh.execute("spawn p");
+            sh.execute("mmap p r 2M");
+        }
+        sh.execute("use a");
+        assertEquals(null, sh.execute("touch p r 0 4K"), "completed by the fallback");
+        assertTrue(sh.execute("policy").contains("throws (embedded 0) [disabled: fault: java.lang.IllegalStateException: boom]"));
+        sh.execute("use b");
+        String b = sh.execute("policy");
+        assertTrue(b.contains("fault      throws (embedded 0)"), "still selected and usable on b: " + b);
+        assertFalse(b.contains("[disabled"), b);
+        assertEquals(null, sh.execute("touch p r 0 4K"));
+        assertTrue(sh.execute("policy").contains("throws (embedded 0) [disabled: fault: java.lang.IllegalStateException: boom]"));
+        assertEquals("ok", sh.execute("check"));
+        sh.execute("use a");
+        assertEquals("ok", sh.execute("check"));
     }
 }

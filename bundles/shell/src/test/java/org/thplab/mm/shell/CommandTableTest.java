@@ -44,7 +44,7 @@ class CommandTableTest {
 
     @Test
     void helpListsEveryCommandWithItsUsage() {
-        String help = new Commands(Harness.runtime()).execute("help");
+        String help = Harness.commands(Harness.runtime()).execute("help");
         for (CommandTable.Command c : CommandTable.all()) {
             assertTrue(help.contains(String.format("mm:%-10s %s%n    %s", c.name(), c.help(), c.usage())), c.name());
         }
@@ -52,7 +52,7 @@ class CommandTableTest {
 
     @Test
     void theParametersSayHowManyWordsACommandTakes() {
-        Commands sh = new Commands(Harness.runtime());
+        Commands sh = Harness.commands(Harness.runtime());
         sh.execute("boot 16M");
         sh.execute("spawn p");
         sh.execute("mmap p a 2M");

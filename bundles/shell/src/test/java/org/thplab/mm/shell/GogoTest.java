@@ -31,7 +31,7 @@ class GogoTest {
         threadIo = new ThreadIOImpl();
         threadIo.start();
         CommandProcessorImpl processor = new CommandProcessorImpl(threadIo);
-        Commands commands = new Commands(Harness.runtime());
+        Commands commands = Harness.commands(Harness.runtime());
         for (String function : CommandTable.names()) {
             processor.addCommand("mm", commands, function);
         }
@@ -78,8 +78,11 @@ class GogoTest {
                 "stop x", "stop 99999999999", "stop 1.5", "touch p a 0 4K write x", "smaps p a b", "boot 1G a b c", "help a b",
                 "echo", "echo 1 2 true x", "oom_score_adj p 99999999999", "oom_score_adj p 1e3", "oom_score_adj p +5",
                 "oom_score_adj p", "mmap p b 1e3", "mmap p b 4096", "smaps p b", "run rfc-fork --background", "stat jvm x",
-                "sysfs enabled never", "sysfs enabled", "trace dump x", "trace"));
-        Commands sh = new Commands(Harness.runtime());
+                "sysfs enabled never", "sysfs enabled", "trace dump x", "trace",
+                // the commands of many machines
+                "use", "use a b", "use nosuch", "machines x", "compare", "compare a", "compare a,b", "compare a,nosuch f.mm",
+                "boot --name", "boot --name bad/x 16M", "boot --name a 1000", "boot --name a 16M", "machines", "use default"));
+        Commands sh = Harness.commands(Harness.runtime());
         for (String line : lines) {
             assertEquals(script(sh, line), gogo(line), line);
         }

@@ -1,6 +1,7 @@
 package org.thplab.mm.shell;
 
 import org.thplab.embedded.BundledPolicies;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.core.runtime.MmRuntime;
 
 /** The runtime with the bundled policies, wired by hand as SCR wires them in the framework. */
@@ -10,5 +11,15 @@ final class Harness {
 
     static MmRuntime runtime() {
         return BundledPolicies.runtime();
+    }
+
+    /** The shell over a runtime, on its default machine. */
+    static Commands commands(MmRuntime rt) {
+        return new Commands(rt, rt);
+    }
+
+    /** The default machine's operations. */
+    static MachineOps ops(MmRuntime rt) {
+        return rt.defaultMachine().ops();
     }
 }

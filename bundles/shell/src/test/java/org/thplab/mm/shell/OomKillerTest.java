@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.thplab.mm.api.Errno;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.core.runtime.MmRuntime;
 
@@ -19,33 +20,34 @@ import org.thplab.mm.core.runtime.MmRuntime;
 class OomKillerTest {
 
     private static Commands machine(MmRuntime rt, String boot) {
-        Commands sh = new Commands(rt);
+        Commands sh = Harness.commands(rt);
         sh.execute("sysfs enabled never");
         sh.execute(boot);
         return sh;
     }
 
-    /** The runtime's machine, to look at it between operations without settling anything. */
+    /** The runtime's default machine, to look at it between operations without settling anything. */
     private static org.thplab.mm.core.mm.Machine machineOf(MmRuntime rt) {
         try {
-            java.lang.reflect.Method m = MmRuntime.class.getDeclaredMethod("machine");
+            java.lang.reflect.Method m = MmRuntime.class.getDeclaredMethod("core", String.class);
             m.setAccessible(true);
-            return (org.thplab.mm.core.mm.Machine) m.invoke(rt);
+            return (org.thplab.mm.core.mm.Machine) m.invoke(rt, "default");
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
     }
 
     /** Writes region r of {@code proc} a page at a time until at most {@code freePages} are free. */
-    private static void fillPageByPage(MmRuntime rt, String proc, long freePages) {
-        for (long off = 0; rt.meminfo().get("MemFree") > 4 * freePages; off += 4096) {
-            assertTrue(rt.touch(proc, "r", off, 4096, true).ok());
+    private static void fillPageByPage(MachineOps mm, String proc, long freePages) {
+        for (long off = 0; mm.meminfo().get("MemFree") > 4 * freePages; off += 4096) {
+            assertTrue(mm.touch(proc, "r", off, 4096, true).ok());
         }
     }
 
     @Test
     void swapEntriesCountTowardsBadness() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         Commands sh = machine(rt, "boot 64M swap=16M");
         sh.execute("spawn a");
         sh.execute("mmap a r 24M");
@@ -55,21 +57,21 @@ class OomKillerTest {
         sh.execute("touch b r 0 16M write");
         assertEquals("ok", sh.execute("madvise b r 0 16M pageout")); // the swap device is full now
         sh.execute("touch b r 16M 20M write"); // badness 5120 resident + 4096 swapped + 18 tables
-        assertEquals(0, rt.vmstat().get("oom_kill"));
+        assertEquals(0, mm.vmstat().get("oom_kill"));
         sh.execute("spawn c");
         sh.execute("mmap c r 32M");
-        long faults = rt.vmstat().get("pgfault");
-        SyscallResult r = rt.touch("c", "r", 0, 32L << 20, true);
+        long faults = mm.vmstat().get("pgfault");
+        SyscallResult r = mm.touch("c", "r", 0, 32L << 20, true);
         // RSS alone would pick a (6144 > 5120); with its swap entries b has the most.
         assertTrue(r.ok(), r.toString());
-        assertEquals(1, rt.vmstat().get("oom_kill"));
-        assertEquals(List.of("a", "c"), rt.processes());
+        assertEquals(1, mm.vmstat().get("oom_kill"));
+        assertEquals(List.of("a", "c"), mm.processes());
         // The fault that invoked the killer was retried within itself: one fault per page.
-        assertEquals(8192, rt.vmstat().get("pgfault") - faults);
+        assertEquals(8192, mm.vmstat().get("pgfault") - faults);
         assertEquals("ok", sh.execute("verify a r"));
         assertEquals("ok", sh.execute("verify c r"));
-        assertEquals(List.of(), rt.check());
-        String log = String.join("\n", rt.dmesg());
+        assertEquals(List.of(), mm.check());
+        String log = String.join("\n", mm.dmesg());
         assertTrue(log.contains("c invoked oom-killer"), log);
         assertTrue(log.contains("Out of memory: Killed process 2 (b) total-vm:36864kB, anon-rss:20480kB"), log);
     }
@@ -77,6 +79,7 @@ class OomKillerTest {
     @Test
     void onATieTheLaterProcessIsKilledAndTheFaultingOneWhenItIsTheBiggest() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         Commands sh = machine(rt, "boot 64M");
         for (String p : List.of("t1", "t2")) {
             sh.execute("spawn " + p);
@@ -85,20 +88,21 @@ class OomKillerTest {
         }
         sh.execute("spawn f");
         sh.execute("mmap f r 28M");
-        assertTrue(rt.touch("f", "r", 0, 28L << 20, true).ok()); // at ~13M f runs out of memory
-        assertEquals(List.of("t1", "f"), rt.processes(), "t1 and t2 tie; oom_evaluate_task() keeps the later");
+        assertTrue(mm.touch("f", "r", 0, 28L << 20, true).ok()); // at ~13M f runs out of memory
+        assertEquals(List.of("t1", "f"), mm.processes(), "t1 and t2 tie; oom_evaluate_task() keeps the later");
         // Now f has the most: the next fault it cannot serve kills f itself.
         sh.execute("mmap f s 40M");
-        SyscallResult r = rt.touch("f", "s", 0, 40L << 20, true);
+        SyscallResult r = mm.touch("f", "s", 0, 40L << 20, true);
         assertEquals(Errno.SIGKILL, r.errno(), r.toString());
-        assertEquals(List.of("t1"), rt.processes());
-        assertEquals(2, rt.vmstat().get("oom_kill"));
-        assertEquals(List.of(), rt.check());
+        assertEquals(List.of("t1"), mm.processes());
+        assertEquals(2, mm.vmstat().get("oom_kill"));
+        assertEquals(List.of(), mm.check());
     }
 
     @Test
     void forksPageTablesInvokeTheKillerAndTheForkThenSucceeds() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         Commands sh = machine(rt, "boot 64M");
         // 256 page tables with one page each: the child needs 256 new tables.
         sh.execute("spawn parent");
@@ -110,102 +114,105 @@ class OomKillerTest {
         // and page tables may dip below (by half).
         sh.execute("spawn other");
         sh.execute("mmap other r 60M");
-        fillPageByPage(rt, "other", 257); // wmark_min of 64M: 256 pages
-        assertEquals(0, rt.vmstat().get("oom_kill"));
-        SyscallResult r = rt.fork("parent", "child");
+        fillPageByPage(mm, "other", 257); // wmark_min of 64M: 256 pages
+        assertEquals(0, mm.vmstat().get("oom_kill"));
+        SyscallResult r = mm.fork("parent", "child");
         assertTrue(r.ok(), r.toString());
-        assertEquals(1, rt.vmstat().get("oom_kill"));
-        assertEquals(List.of("parent", "child"), rt.processes());
+        assertEquals(1, mm.vmstat().get("oom_kill"));
+        assertEquals(List.of("parent", "child"), mm.processes());
         assertEquals("ok", sh.execute("verify child r"));
-        assertEquals(List.of(), rt.check());
-        assertFalse(String.join("\n", rt.dmesg()).contains("Killed process 1 "), "not the parent");
+        assertEquals(List.of(), mm.check());
+        assertFalse(String.join("\n", mm.dmesg()).contains("Killed process 1 "), "not the parent");
     }
 
     @Test
     void theRetryAfterAKillDoesNotAskTheFaultPolicyAgainOnceATHPFellBack() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         Commands sh = machine(rt, "boot 64M");
         sh.execute("sysfs enabled always");
         sh.execute("sysfs defrag never"); // no compaction: the THP fails for want of a free block
-        drainToHalfMin(rt, sh);
+        drainToHalfMin(mm, sh);
         sh.execute("spawn f");
         sh.execute("mmap f h 2M");
         assertEquals("ok", sh.execute("madvise f h 0 2M hugepage"));
-        long thp = rt.vmstat().get("thp_fault_alloc");
-        long fallback = rt.vmstat().get("thp_fault_fallback");
+        long thp = mm.vmstat().get("thp_fault_alloc");
+        long fallback = mm.vmstat().get("thp_fault_fallback");
         // The THP fails (no order-9 block), its fallback's page table fails (at min/2): the OOM
         // killer takes other, and the allocation is retried: a base page, as in the kernel
         // (pte_alloc() retries inside the allocator; the THP decision is not taken again). (Had
         // the THP been had and its deposited table failed, the policy's own allocation is what
         // is retried: __do_huge_pmd_anonymous_page() returns VM_FAULT_OOM, it does not fall back.)
-        assertTrue(rt.touch("f", "h", 0, 4096, true).ok());
-        assertEquals(1, rt.vmstat().get("oom_kill"));
-        assertEquals(thp, rt.vmstat().get("thp_fault_alloc"), () -> rt.vmstat().toString() + String.join("\n", rt.dmesg()));
-        assertEquals(fallback + 1, rt.vmstat().get("thp_fault_fallback"));
-        assertEquals(0, rt.smaps("f", "h").get(0).anonHugeKb());
-        assertTrue(String.join("\n", rt.dmesg()).contains("f invoked oom-killer: gfp_mask=0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)"));
-        assertEquals(List.of(), rt.check());
+        assertTrue(mm.touch("f", "h", 0, 4096, true).ok());
+        assertEquals(1, mm.vmstat().get("oom_kill"));
+        assertEquals(thp, mm.vmstat().get("thp_fault_alloc"), () -> mm.vmstat().toString() + String.join("\n", mm.dmesg()));
+        assertEquals(fallback + 1, mm.vmstat().get("thp_fault_fallback"));
+        assertEquals(0, mm.smaps("f", "h").get(0).anonHugeKb());
+        assertTrue(String.join("\n", mm.dmesg()).contains("f invoked oom-killer: gfp_mask=0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)"));
+        assertEquals(List.of(), mm.check());
     }
 
     /** Fills memory with other's base pages to the min watermark, then forks parent (one PTE table) down to min/2. */
-    private static void drainToHalfMin(MmRuntime rt, Commands sh) {
+    private static void drainToHalfMin(MachineOps mm, Commands sh) {
         sh.execute("spawn other");
         sh.execute("mmap other r 62M");
         sh.execute("madvise other r 0 62M nohugepage");
-        fillPageByPage(rt, "other", 258); // user pages stop at min (256 pages)
+        fillPageByPage(mm, "other", 258); // user pages stop at min (256 pages)
         // Page tables may dip to min/2: forks of a process with one PTE table take one page each.
         sh.execute("spawn parent");
         sh.execute("mmap parent r 2M");
         sh.execute("madvise parent r 0 2M nohugepage");
-        for (int children = 0; rt.meminfo().get("MemFree") > 4 * 128; children++) {
-            assertTrue(rt.fork("parent", "c" + children).ok());
+        for (int children = 0; mm.meminfo().get("MemFree") > 4 * 128; children++) {
+            assertTrue(mm.fork("parent", "c" + children).ok());
             if (children == 0) {
-                assertTrue(rt.touch("parent", "r", 0, 4096, true).ok());
+                assertTrue(mm.touch("parent", "r", 0, 4096, true).ok());
             }
         }
-        assertEquals(0, rt.vmstat().get("oom_kill"), () -> String.join("\n", rt.dmesg()));
+        assertEquals(0, mm.vmstat().get("oom_kill"), () -> String.join("\n", mm.dmesg()));
     }
 
     @Test
     void aPolicyWhoseOwnTableFailedIsAskedAgainAfterTheKill() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         Commands sh = machine(rt, "boot 64M");
         sh.execute("sysfs enabled always");
         sh.execute("sysfs use_zero_page 1");
         // The huge zero page exists (a read fault of z maps it) before memory runs short.
         sh.execute("spawn z");
         sh.execute("mmap z r 2M");
-        assertTrue(rt.touch("z", "r", 0, 4096, false).ok());
-        assertEquals(1, rt.vmstat().get("thp_zero_page_alloc"));
-        drainToHalfMin(rt, sh);
+        assertTrue(mm.touch("z", "r", 0, 4096, false).ok());
+        assertEquals(1, mm.vmstat().get("thp_zero_page_alloc"));
+        drainToHalfMin(mm, sh);
         sh.execute("spawn f");
         sh.execute("mmap f h 2M");
         // A read fault maps the huge zero page, but its deposited page table fails (at min/2):
         // do_huge_pmd_anonymous_page() returns VM_FAULT_OOM (it does not fall back), the OOM
         // killer takes other, and the same path is taken again: the huge zero page, by a PMD.
-        assertTrue(rt.touch("f", "h", 0, 4096, false).ok());
-        assertEquals(1, rt.vmstat().get("oom_kill"));
+        assertTrue(mm.touch("f", "h", 0, 4096, false).ok());
+        assertEquals(1, mm.vmstat().get("oom_kill"));
         // A write then splits the huge zero PMD (thp_split_pmd), which a 4 KiB zero PTE would not need.
-        long splits = rt.vmstat().get("thp_split_pmd");
-        assertTrue(rt.touch("f", "h", 0, 4096, true).ok());
-        assertEquals(splits + 1, rt.vmstat().get("thp_split_pmd"), "the huge zero page was mapped by a PMD");
+        long splits = mm.vmstat().get("thp_split_pmd");
+        assertTrue(mm.touch("f", "h", 0, 4096, true).ok());
+        assertEquals(splits + 1, mm.vmstat().get("thp_split_pmd"), "the huge zero page was mapped by a PMD");
         assertEquals("ok", sh.execute("verify f h"));
-        assertEquals(List.of(), rt.check());
+        assertEquals(List.of(), mm.check());
     }
 
     /** With {@code policy} selected for {@code kind}, one write fault on a machine with memory free. */
     private static void failsWithoutKilling(String kind, Object policy) {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         rt.register(kind, "misbehaves", policy);
         Commands sh = machine(rt, "boot 64M");
         sh.execute("policy use " + kind + " misbehaves");
         sh.execute("spawn a");
         sh.execute("mmap a r 4M");
-        SyscallResult r = rt.touch("a", "r", 0, 4096, true);
+        SyscallResult r = mm.touch("a", "r", 0, 4096, true);
         assertEquals(Errno.ENOMEM, r.errno(), r.toString());
-        assertEquals(0, rt.vmstat().get("oom_kill"));
-        assertEquals(List.of("a"), rt.processes());
-        assertEquals(List.of(), rt.check());
+        assertEquals(0, mm.vmstat().get("oom_kill"));
+        assertEquals(List.of("a"), mm.processes());
+        assertEquals(List.of(), mm.check());
     }
 
     @Test
@@ -224,12 +231,13 @@ class OomKillerTest {
     @Test
     void aKilledProcessesPendingPromotionsAreAbandonedAndTheirPagesLeaveIsolation() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         Commands sh = machine(rt, "boot 64M");
         sh.execute("sysfs enabled madvise");
         sh.execute("policy disable promotion khugepaged");
         sh.execute("policy enable promotion migration-entry");
         sh.execute("sysfs khugepaged/scan_sleep_millisecs 10");
-        long wake = rt.now() + 10_000_000L;
+        long wake = mm.now() + 10_000_000L;
         sh.execute("spawn a");
         sh.execute("mmap a r 40M");
         sh.execute("touch a r 0 40M write");
@@ -237,13 +245,13 @@ class OomKillerTest {
         sh.execute("spawn b");
         sh.execute("mmap b r 32M"); // (every command but touch and tick waits for pending promotions)
         sh.execute("trace on");
-        sh.execute("tick " + (wake - rt.now()) + "ns"); // the promoter's wake: copies under way
-        assertTrue(rt.touch("b", "r", 0, 32L << 20, true).ok()); // a, the biggest, is killed
-        assertEquals(List.of("b"), rt.processes());
-        String trace = String.join("\n", rt.traceDump());
+        sh.execute("tick " + (wake - mm.now()) + "ns"); // the promoter's wake: copies under way
+        assertTrue(mm.touch("b", "r", 0, 32L << 20, true).ok()); // a, the biggest, is killed
+        assertEquals(List.of("b"), mm.processes());
+        String trace = String.join("\n", rt.defaultMachine().tracing().traceDump());
         assertTrue(trace.contains("mm_migrate_promote_begin: mm=a"), trace);
         // Abandoned when a is killed, in the middle of b's touch, not later when they come due.
-        String killed = rt.dmesg().stream().filter(l -> l.contains("Killed process 1 (a)")).findFirst().orElseThrow();
+        String killed = mm.dmesg().stream().filter(l -> l.contains("Killed process 1 (a)")).findFirst().orElseThrow();
         String at = killed.substring(1, killed.indexOf(']')).strip();
         java.util.List<String> rolledBack = java.util.Arrays.stream(trace.split("\n"))
                 .filter(l -> l.contains("mm_migrate_promote_end: mm=a") && l.endsWith("status=rolled_back")).toList();
@@ -254,15 +262,16 @@ class OomKillerTest {
         // The machine's own check, without the settling of pending promotions that every command
         // but touch and tick does first: no promotion of the dead process, no page left isolated.
         assertEquals(List.of(), machineOf(rt).check());
-        assertEquals(List.of(), rt.check());
+        assertEquals(List.of(), mm.check());
         sh.execute("tick 1s");
         assertEquals("ok", sh.execute("verify b r"));
-        assertEquals(List.of(), rt.check());
+        assertEquals(List.of(), mm.check());
     }
 
     @Test
     void oomScoreAdjExemptsOrPrefersAProcessAndForkCopiesIt() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         Commands sh = machine(rt, "boot 64M");
         sh.execute("spawn big");
         sh.execute("mmap big r 24M");
@@ -270,9 +279,9 @@ class OomKillerTest {
         assertEquals("0", sh.execute("oom_score_adj big"));
         // proc_oom_score(): (1000 + badness * 1000 / totalpages) * 2 / 3, totalpages = RAM + swap
         long total = 16384 - 512;
-        assertEquals((1000 + 6156L * 1000 / total) * 2 / 3, rt.oomScore("big"));
+        assertEquals((1000 + 6156L * 1000 / total) * 2 / 3, mm.oomScore("big"));
         sh.execute("oom_score_adj big -1000");
-        assertEquals(0, rt.oomScore("big"));
+        assertEquals(0, mm.oomScore("big"));
         sh.execute("spawn small");
         sh.execute("oom_score_adj small 1000");
         sh.execute("fork small child");
@@ -283,25 +292,26 @@ class OomKillerTest {
         sh.execute("mmap f r 36M");
         // big has the most memory but is exempt; small's adjustment makes it the victim (over
         // child, which has the same adjustment and no memory), and then f's 36M fit.
-        assertTrue(rt.touch("f", "r", 0, 36L << 20, true).ok());
-        assertEquals(List.of("big", "child", "f"), rt.processes());
-        String log = String.join("\n", rt.dmesg());
+        assertTrue(mm.touch("f", "r", 0, 36L << 20, true).ok());
+        assertEquals(List.of("big", "child", "f"), mm.processes());
+        String log = String.join("\n", mm.dmesg());
         assertTrue(log.contains("Killed process 2 (small)") && log.contains("oom_score_adj:1000"), log);
-        assertEquals(1, rt.vmstat().get("oom_kill"));
-        assertEquals(List.of(), rt.check());
+        assertEquals(1, mm.vmstat().get("oom_kill"));
+        assertEquals(List.of(), mm.check());
     }
 
     @Test
     void withEveryProcessExemptTheFaultFailsWithENOMEM() {
         MmRuntime rt = Harness.runtime();
+        MachineOps mm = Harness.ops(rt);
         Commands sh = machine(rt, "boot 32M");
         sh.execute("spawn p");
         sh.execute("oom_score_adj p -1000");
         sh.execute("mmap p r 64M");
-        SyscallResult r = rt.touch("p", "r", 0, 64L << 20, true);
+        SyscallResult r = mm.touch("p", "r", 0, 64L << 20, true);
         assertEquals(Errno.ENOMEM, r.errno(), r.toString()); // the kernel would panic
-        assertEquals(0, rt.vmstat().get("oom_kill"));
-        assertTrue(String.join("\n", rt.dmesg()).contains("Out of memory and no killable processes..."));
-        assertEquals(List.of(), rt.check());
+        assertEquals(0, mm.vmstat().get("oom_kill"));
+        assertTrue(String.join("\n", mm.dmesg()).contains("Out of memory and no killable processes..."));
+        assertEquals(List.of(), mm.check());
     }
 }

@@ -9,7 +9,7 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.core.runtime.MmRuntime;
 
@@ -67,7 +67,8 @@ class RandomOperationsTest {
     static void run(long seed, int checkEvery, boolean pressure) {
         SplittableRandom rnd = new SplittableRandom(seed);
         MmRuntime rt = Harness.runtime();
-        Commands sh = new Commands(rt);
+        MachineOps mm = Harness.ops(rt);
+        Commands sh = Harness.commands(rt);
         List<String> log = new ArrayList<>();
         List<String> setup = new ArrayList<>();
         if (pressure) {
@@ -91,7 +92,7 @@ class RandomOperationsTest {
         int procs = 1;
         int failed = 0; // system calls that failed (ENOMEM, EBUSY, ...) or whose process was killed (SIGKILL)
         for (int step = 0; step < STEPS; step++) {
-            String cmd = pressure ? pressureCommand(rnd, rt, procs) : command(rnd, rt, procs);
+            String cmd = pressure ? pressureCommand(rnd, mm, procs) : command(rnd, mm, procs);
             if (cmd.startsWith("fork") || cmd.startsWith("spawn")) {
                 procs++;
             }
@@ -106,11 +107,11 @@ class RandomOperationsTest {
                 // it must change nothing, which the checks below see.
             }
             if ((step + 1) % checkEvery == 0 || step == STEPS - 1) {
-                assertSound(rt, "seed " + seed, log);
+                assertSound(mm, "seed " + seed, log);
             }
         }
         if (Boolean.getBoolean("thplab.print")) {
-            var v = rt.vmstat();
+            var v = mm.vmstat();
             System.out.println("seed " + seed + ": " + String.join(" ", List.of("thp_fault_alloc", "thp_split_pmd",
                     "thp_split_page", "thp_deferred_split_page", "pswpout", "pswpin", "compact_success", "compact_stall",
                     "thp_swpout", "thp_zero_page_alloc", "pgmigrate_success", "thp_collapse_alloc", "thp_collapse_alloc_failed", "thp_res_alloc", "nr_thp_reserved", "oom_kill").stream().map(k -> k + "=" + v.get(k)).toList())
@@ -118,7 +119,7 @@ class RandomOperationsTest {
         }
     }
 
-    private static String command(SplittableRandom rnd, MemoryManager mm, int procs) {
+    private static String command(SplittableRandom rnd, MachineOps mm, int procs) {
         List<String> alive = mm.processes();
         if (alive.isEmpty()) {
             return "spawn p" + procs;
@@ -165,7 +166,7 @@ class RandomOperationsTest {
     }
 
     /** The regions of {@code p} with their extent (first VMA start to last VMA end), from smaps. */
-    private static java.util.Map<String, long[]> regions(MemoryManager mm, String p) {
+    private static java.util.Map<String, long[]> regions(MachineOps mm, String p) {
         java.util.Map<String, long[]> regions = new java.util.LinkedHashMap<>();
         for (SmapsEntry e : mm.smaps(p, null)) {
             regions.merge(e.region(), new long[] {e.start(), e.end()},
@@ -175,7 +176,7 @@ class RandomOperationsTest {
     }
 
     /** The pressure family's mix: big regions, 2 MiB-shaped touches, reclaim and promotion. */
-    private static String pressureCommand(SplittableRandom rnd, MemoryManager mm, int procs) {
+    private static String pressureCommand(SplittableRandom rnd, MachineOps mm, int procs) {
         List<String> alive = mm.processes();
         if (alive.isEmpty()) {
             return "spawn p" + procs;
@@ -211,7 +212,7 @@ class RandomOperationsTest {
         };
     }
 
-    static void assertSound(MemoryManager mm, String what, List<String> log) {
+    static void assertSound(MachineOps mm, String what, List<String> log) {
         assertEquals(List.of(), mm.check(), () -> "mm:check, " + what + " after\n" + String.join("\n", log));
         for (String p : mm.processes()) {
             for (SmapsEntry e : mm.smaps(p, null)) {

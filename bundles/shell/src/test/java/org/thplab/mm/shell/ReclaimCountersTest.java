@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
@@ -23,15 +24,16 @@ class ReclaimCountersTest {
     @Test
     void lruReclaimCountsScansStealsAndStalls() {
         MmRuntime rt = Harness.runtime();
-        Commands sh = new Commands(rt);
+        MachineOps mm = Harness.ops(rt);
+        Commands sh = Harness.commands(rt);
         sh.execute("sysfs enabled never");
         sh.execute("boot 32M swap=64M");
         sh.execute("spawn p");
         sh.execute("mmap p a 64M");
-        Map<String, Long> before = rt.vmstat();
-        assertTrue(rt.touch("p", "a", 0, 64L << 20, true).ok()); // twice the memory: reclaim must swap
+        Map<String, Long> before = mm.vmstat();
+        assertTrue(mm.touch("p", "a", 0, 64L << 20, true).ok()); // twice the memory: reclaim must swap
         sh.execute("tick 10ms"); // kswapd, woken on the way, runs
-        Map<String, Long> v = rt.vmstat();
+        Map<String, Long> v = mm.vmstat();
         long steal = d(v, before, "pgsteal_kswapd") + d(v, before, "pgsteal_direct");
         long scan = d(v, before, "pgscan_kswapd") + d(v, before, "pgscan_direct");
         assertTrue(d(v, before, "allocstall_normal") > 0, v.toString());
@@ -44,14 +46,14 @@ class ReclaimCountersTest {
         assertEquals(0, v.get("oom_kill"));
 
         // MADV_PAGEOUT reclaims without the LRU scan: pswpout moves, pgsteal does not.
-        Map<String, Long> mid = rt.vmstat();
-        long resident = rt.smaps("p", "a").get(0).rssKb() / 4;
+        Map<String, Long> mid = mm.vmstat();
+        long resident = mm.smaps("p", "a").get(0).rssKb() / 4;
         assertEquals("ok", sh.execute("madvise p a 0 64M pageout"));
-        Map<String, Long> after = rt.vmstat();
+        Map<String, Long> after = mm.vmstat();
         assertEquals(resident, d(after, mid, "pswpout"));
         assertEquals(0, d(after, mid, "pgsteal_anon"));
         assertEquals(0, d(after, mid, "pgscan_anon"));
         assertEquals("ok", sh.execute("verify p a"));
-        assertEquals(List.of(), rt.check());
+        assertEquals(List.of(), mm.check());
     }
 }

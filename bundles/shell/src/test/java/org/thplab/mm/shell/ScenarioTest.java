@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
  * Runs every scenario script under {@code scripts/} that has an expected transcript beside it
  * ({@code name.mm} and {@code name.out}) and compares the transcripts line by line. After each
- * scenario the machine must pass {@code check}, and every region of every live process
+ * scenario every machine must pass {@code check}, and every region of every live process
  * {@code verify}. Set {@code -Dthplab.print=true} to print transcripts.
  */
 class ScenarioTest {
@@ -43,7 +43,7 @@ class ScenarioTest {
 
     static void run(Path script) throws IOException {
         MmRuntime rt = Harness.runtime();
-        Commands commands = new Commands(rt);
+        Commands commands = Harness.commands(rt);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         int rc = ScriptRunner.run(commands, script.toString(), Files.readAllLines(script), out);
@@ -54,11 +54,13 @@ class ScenarioTest {
         String expected = Files.readString(expectedOf(script), StandardCharsets.UTF_8);
         assertEquals(expected, actual, "transcript of " + script);
         assertEquals(0, rc, "exit code of " + script);
-        assertMachineSound(rt);
+        for (String machine : rt.names()) {
+            assertMachineSound(rt.machine(machine).ops());
+        }
     }
 
     /** mm:check passes and every region of every live process verifies. */
-    static void assertMachineSound(MemoryManager mm) {
+    static void assertMachineSound(MachineOps mm) {
         if (mm.processes().isEmpty() && mm.now() == 0) {
             return;
         }

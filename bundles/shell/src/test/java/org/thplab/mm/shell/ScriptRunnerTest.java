@@ -7,11 +7,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.thplab.mm.api.MachineOps;
 
 class ScriptRunnerTest {
 
     private static String[] run(List<String> lines, int[] rc) {
-        Commands c = new Commands(Harness.runtime());
+        Commands c = Harness.commands(Harness.runtime());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         rc[0] = ScriptRunner.run(c, "s.mm", lines, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8).split("\n");
@@ -60,7 +61,8 @@ class ScriptRunnerTest {
         java.nio.file.Files.writeString(dir.resolve("sub/prologue.mm"), "# shared\nboot 16M\nspawn p\n");
         java.nio.file.Files.writeString(dir.resolve("self.mm"), "include self.mm\n");
         org.thplab.mm.core.runtime.MmRuntime rt = Harness.runtime();
-        Commands c = new Commands(rt);
+        MachineOps mm = Harness.ops(rt);
+        Commands c = Harness.commands(rt);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         String main = dir.resolve("main.mm").toString();
@@ -77,6 +79,6 @@ class ScriptRunnerTest {
         assertEquals(1, ScriptRunner.run(c, dir.resolve("self.mm").toString(), List.of("include self.mm"), out));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(true, text.contains("include: nested more than 8 deep"), text);
-        assertEquals(List.of("p"), rt.processes(), "the line after a failed include did not run");
+        assertEquals(List.of("p"), mm.processes(), "the line after a failed include did not run");
     }
 }

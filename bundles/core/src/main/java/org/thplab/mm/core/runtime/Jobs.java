@@ -6,58 +6,73 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thplab.mm.api.BootParameters;
+import org.thplab.mm.api.MachineFactory;
 import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.core.mm.Machine;
 import org.thplab.mm.core.workload.RfcFork;
 
 /**
- * Workloads: each boots a machine of its own, then runs to its end in the foreground or, as a
- * background job, one step at a time on a thread of its own. Every step holds the runtime's
- * monitor, as every command does, so a command typed in between sees a consistent machine and
- * the policies selected at that moment.
+ * Workloads: each boots its machine afresh, then runs to its end in the foreground or, as a
+ * background job, one step at a time on a thread of its own. Every step holds the machine's lock,
+ * as every operation on it does, so a command typed in between sees a consistent machine and the
+ * policies selected at that moment; another machine's operations do not wait for it. The list of
+ * jobs has a monitor of its own (this object), never held while a machine's lock is taken.
  */
 final class Jobs {
     /** The runtime's log, as before the runtime was split into several classes. */
     private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
 
-    private final MmRuntime rt;
     /** Background jobs, by number. */
     private final Map<Integer, Job> jobs = new TreeMap<>();
     private int nextJob = 1;
 
-    Jobs(MmRuntime rt) {
-        this.rt = rt;
+    /** Runs a workload to its end on the machine, holding its lock throughout. */
+    String run(NamedMachine nm, String workload, Map<String, String> params) {
+        synchronized (nm.lock) {
+            return prepare(nm, workload, params).runToEnd();
+        }
     }
 
-    /** Runs a workload to its end; the caller holds the runtime's monitor. */
-    String run(String workload, Map<String, String> params) {
-        return prepare(workload, params).runToEnd();
-    }
-
-    /** Starts a workload as a background job; the caller holds the runtime's monitor. */
-    int runBackground(String workload, Map<String, String> params) {
-        Workload wl = prepare(workload, params);
-        Job job = new Job(nextJob++, workload + " " + params, wl);
-        jobs.put(job.id, job);
+    /** Starts a workload as a background job on the machine. */
+    int runBackground(NamedMachine nm, String workload, Map<String, String> params) {
+        Workload wl;
+        synchronized (nm.lock) {
+            wl = prepare(nm, workload, params);
+        }
+        String on = nm.name().equals(MachineFactory.DEFAULT) ? "" : " on " + nm.name();
+        Job job;
+        synchronized (this) {
+            job = new Job(nextJob++, workload + " " + params + on, wl);
+            jobs.put(job.id, job);
+        }
         Thread t = new Thread(job::loop, "thplab-job-" + job.id);
         t.setDaemon(true);
         t.start();
         return job.id;
     }
 
-    /** Each job and its progress or report; the caller holds the runtime's monitor. */
+    /** Each job and its progress or report. */
     List<String> list() {
+        List<Job> all;
+        synchronized (this) {
+            all = new ArrayList<>(jobs.values());
+        }
         List<String> out = new ArrayList<>();
-        for (Job j : jobs.values()) {
-            out.add(j.id + " " + j.what + ": " + (j.report == null ? "running, " + j.wl.w.progress() : "done\n" + j.report));
+        for (Job j : all) {
+            String state;
+            synchronized (j.wl.nm.lock) { // between two of its steps
+                state = j.report == null ? "running, " + j.wl.w.progress() : "done\n" + j.report;
+            }
+            out.add(j.id + " " + j.what + ": " + state);
         }
         return out;
     }
 
-    /** Stops a job between two steps and waits (up to a minute) for its report; takes the monitor itself. */
+    /** Stops a job between two steps and waits (up to a minute) for its report. */
     String stop(int id) {
         Job j;
-        synchronized (rt) {
+        synchronized (this) {
             j = jobs.get(id);
             if (j == null) {
                 throw new MmUsageException("stop: no job " + id);
@@ -76,26 +91,29 @@ final class Jobs {
     }
 
     /** A workload bound to the machine it booted. */
-    private final class Workload {
+    private static final class Workload {
+        final NamedMachine nm;
         final Machine on;
         final RfcFork w;
 
-        Workload(Machine on, RfcFork w) {
+        Workload(NamedMachine nm, Machine on, RfcFork w) {
+            this.nm = nm;
             this.on = on;
             this.w = w;
         }
 
         String runToEnd() {
             while (w.step()) {
-                rt.collectFailures();
-                on.setPolicies(rt.current());
+                nm.collectFailures();
+                on.setPolicies(nm.current());
             }
-            rt.collectFailures();
+            nm.collectFailures();
             return w.report();
         }
     }
 
-    private Workload prepare(String workload, Map<String, String> params) {
+    /** Checks the parameters and boots the machine for the workload; the caller holds its lock. */
+    private static Workload prepare(NamedMachine nm, String workload, Map<String, String> params) {
         if (!workload.equals("rfc-fork")) {
             throw new MmUsageException("run: unknown workload '" + workload + "' (rfc-fork)");
         }
@@ -113,11 +131,11 @@ final class Jobs {
         if (!pattern.equals("one") && !pattern.equals("random")) {
             throw new MmUsageException("run rfc-fork: pattern must be one or random, not '" + pattern + "'");
         }
-        Machine nm = rt.newMachine(size, swap, seed);
-        var w = new RfcFork(nm, chunk, pattern, seed, max);
-        rt.install(nm);
-        nm.setPolicies(rt.current());
-        return new Workload(nm, w);
+        Machine on = nm.newMachine("run", size, swap, seed);
+        var w = new RfcFork(on, chunk, pattern, seed, max);
+        nm.install(on, new BootParameters(size, swap, seed));
+        on.setPolicies(nm.current());
+        return new Workload(nm, on, w);
     }
 
     private final class Job {
@@ -135,12 +153,14 @@ final class Jobs {
 
         void loop() {
             while (true) {
-                synchronized (rt) {
-                    if (stopping || rt.machine() != wl.on) {
-                        wl.w.stop();
+                synchronized (wl.nm.lock) {
+                    if (stopping || wl.nm.core() != wl.on) {
+                        wl.w.stop(); // stopped, or its machine booted again (or removed)
                     }
-                    rt.collectFailures();
-                    wl.on.setPolicies(rt.current());
+                    if (wl.nm.core() == wl.on) {
+                        wl.nm.collectFailures();
+                    }
+                    wl.on.setPolicies(wl.nm.current());
                     boolean more;
                     try {
                         more = wl.w.step();
@@ -155,7 +175,9 @@ final class Jobs {
                         more = false;
                     }
                     if (!more) {
-                        rt.collectFailures();
+                        if (wl.nm.core() == wl.on) {
+                            wl.nm.collectFailures();
+                        }
                         report = wl.w.report();
                         return;
                     }

@@ -1,26 +1,34 @@
 package org.thplab.mm.core.runtime;
 
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
-import org.thplab.mm.api.Advice;
-import org.thplab.mm.api.MemoryManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.thplab.mm.api.MachineFactory;
+import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.MmUsageException;
-import org.thplab.mm.api.PolicyInfo;
-import org.thplab.mm.api.SmapsEntry;
-import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.api.Tunables;
-import org.thplab.mm.core.policy.ActivePolicies;
-import org.thplab.mm.core.mm.Machine;
+import org.thplab.mm.api.PolicyAdmin;
+import org.thplab.mm.api.SimulatedMachine;
+import org.thplab.mm.api.Tracing;
+import org.thplab.mm.api.Workloads;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.policy.PolicyKind;
 import org.thplab.mm.spi.alloc.AllocationPolicy;
@@ -30,31 +38,71 @@ import org.thplab.mm.spi.promote.PromotionPolicy;
 import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 
 /**
- * The MM runtime: owns the machine, serialises every operation on it, and wires the policy
- * services in. Policies that come, go or are selected take effect at the next operation; a kind
+ * The MM runtime: the machines, by name, and the policy services they share. It is the DS
+ * component that provides {@link MachineFactory} and {@link Workloads}, and registers the default
+ * machine's {@link MachineOps}, {@link PolicyAdmin} and {@link Tracing} as services of their own.
+ * Each machine ({@link NamedMachine}) has its own lock, clock, seed, tunables, policy selection
+ * and trace buffer: operations on one machine are serialised, two machines run on two threads at
+ * once. Policies that come, go or are selected take effect at a machine's next operation; a kind
  * with no usable policy is served by the machine's built-in fallback, and {@code mm:policy} says
- * so. The THP tunables are the Configuration Admin configuration {@value #TUNABLES_PID}.
+ * so. Configuration Admin configures the default machine: its THP tunables are the configuration
+ * {@value #TUNABLES_PID}, its selection {@code org.thplab.mm.policy.<kind>}; a machine made by
+ * name starts from a copy of the default machine's.
  *
- * <p>This class is the DS component and the lock: every operation holds its monitor, and the work
- * is done by {@link PolicyRegistry} (the policies), {@link SelectionStore} (the configurations)
- * and {@link Jobs} (workloads), which have no lock of their own (a job's steps take this one).
+ * <p>The work is done by {@link PolicyRegistry} (the policy services), {@link Selection} (one
+ * machine's choice among them), {@link SelectionStore} (the configurations) and {@link Jobs}
+ * (workloads). Locks, outermost first: a machine's, then the registry's; the list of machines
+ * and the list of jobs are each held alone.
  */
-@Component(service = MemoryManager.class, immediate = true, configurationPid = MmRuntime.TUNABLES_PID)
+@Component(service = {MachineFactory.class, Workloads.class}, immediate = true, configurationPid = MmRuntime.TUNABLES_PID)
 @Designate(ocd = TunablesConfig.class)
-public class MmRuntime implements MemoryManager {
+@Capability(namespace = "osgi.service", uses = MachineOps.class,
+        attribute = "objectClass:List<String>=\"org.thplab.mm.api.MachineOps,org.thplab.mm.api.PolicyAdmin,org.thplab.mm.api.Tracing\"")
+public class MmRuntime implements MachineFactory, Workloads {
     public static final String TUNABLES_PID = "org.thplab.mm.tunables";
+    /** The service property that names the machine of a registered {@link MachineOps}, {@link PolicyAdmin} or {@link Tracing}. */
+    public static final String MACHINE_PROPERTY = "thplab.machine";
+    private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
 
-    private final ThpTunables tunables = new ThpTunables();
     private final PolicyRegistry registry = new PolicyRegistry();
-    private final SelectionStore store = new SelectionStore(tunables, registry);
-    private final Jobs jobs = new Jobs(this);
-    private Machine machine;
-    private boolean traceOn;
+    private final NamedMachine defaultMachine;
+    private final SelectionStore store;
+    /** By name, in creation order; guarded by itself, never held while a machine's lock is taken. */
+    private final Map<String, NamedMachine> machines = new LinkedHashMap<>();
+    private final Jobs jobs = new Jobs();
+    private ServiceRegistration<?> defaultServices;
+
+    public MmRuntime() {
+        ThpTunables tunables = new ThpTunables();
+        Selection selection = new Selection("");
+        store = new SelectionStore(tunables, selection, registry);
+        defaultMachine = new NamedMachine(DEFAULT, registry, tunables, selection, store);
+        machines.put(DEFAULT, defaultMachine);
+    }
 
     @Activate
+    void activate(BundleContext context, TunablesConfig c, Map<String, Object> props) {
+        configure(c, props);
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put(MACHINE_PROPERTY, DEFAULT);
+        defaultServices = context.registerService(
+                new String[] {MachineOps.class.getName(), PolicyAdmin.class.getName(), Tracing.class.getName()}, defaultMachine, p);
+    }
+
     @Modified
-    synchronized void configure(TunablesConfig c, Map<String, Object> props) {
-        store.configure(c, props);
+    void configure(TunablesConfig c, Map<String, Object> props) {
+        synchronized (defaultMachine.lock) {
+            store.configure(c, props);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            defaultServices.unregister();
+        } catch (IllegalStateException e) {
+            // the framework has unregistered it already (the bundle is stopping)
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -70,293 +118,174 @@ public class MmRuntime implements MemoryManager {
     // Policy services.
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    synchronized void addAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
+    void addAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
         registry.add(PolicyKind.ALLOCATION, p, ref);
     }
 
-    synchronized void removeAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
-        registry.remove(PolicyKind.ALLOCATION, ref);
+    void removeAllocation(AllocationPolicy p, ServiceReference<AllocationPolicy> ref) {
+        removed(PolicyKind.ALLOCATION, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    synchronized void addFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
+    void addFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
         registry.add(PolicyKind.FAULT, p, ref);
     }
 
-    synchronized void removeFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
-        registry.remove(PolicyKind.FAULT, ref);
+    void removeFault(FaultPolicy p, ServiceReference<FaultPolicy> ref) {
+        removed(PolicyKind.FAULT, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    synchronized void addCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
+    void addCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
         registry.add(PolicyKind.COW, p, ref);
     }
 
-    synchronized void removeCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
-        registry.remove(PolicyKind.COW, ref);
+    void removeCow(CowPolicy p, ServiceReference<CowPolicy> ref) {
+        removed(PolicyKind.COW, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    synchronized void addReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
+    void addReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
         registry.add(PolicyKind.RECLAIM, p, ref);
     }
 
-    synchronized void removeReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
-        registry.remove(PolicyKind.RECLAIM, ref);
+    void removeReclaim(ReclaimPolicy p, ServiceReference<ReclaimPolicy> ref) {
+        removed(PolicyKind.RECLAIM, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    synchronized void addPromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
+    void addPromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
         registry.add(PolicyKind.PROMOTION, p, ref);
     }
 
-    synchronized void removePromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
-        registry.remove(PolicyKind.PROMOTION, ref);
+    void removePromotion(PromotionPolicy p, ServiceReference<PromotionPolicy> ref) {
+        removed(PolicyKind.PROMOTION, ref);
     }
 
     /**
      * Registers a policy without a service registry, for embedding the runtime in tests and
      * in-process benchmarks. Inside OSGi, policies arrive as services instead.
      */
-    public synchronized void register(String kind, String name, Object service) {
+    public void register(String kind, String name, Object service) {
         registry.register(PolicyKind.of(kind), name, service);
     }
 
-    /** A selection configuration, delivered by PolicySelectionConfig. */
-    synchronized void applySelection(Map<String, Object> props) {
-        store.applySelection(props);
-    }
-
-    /** Disables the policies the machine reports as failed (PolicyRegistry.disable). */
-    void collectFailures() {
-        if (machine != null) {
-            registry.disable(machine.takeFailures());
+    /**
+     * A policy service left: no machine's next operation uses it, and once this returns no
+     * operation in progress does either (each machine's lock is taken in turn).
+     */
+    private void removed(PolicyKind kind, ServiceReference<?> ref) {
+        PolicyRegistry.Registered gone = registry.remove(kind, ref);
+        if (gone == null) {
+            return;
         }
-    }
-
-    /** The policies for the next operation. */
-    ActivePolicies current() {
-        return registry.current();
-    }
-
-    @Override
-    public synchronized List<PolicyInfo> policies() {
-        return registry.policies();
-    }
-
-    @Override
-    public synchronized void usePolicy(String kind, String name) {
-        PolicyKind k;
-        try {
-            k = PolicyKind.of(kind);
-        } catch (IllegalArgumentException e) {
-            throw new MmUsageException("policy: " + e.getMessage());
+        List<String> fallback = new ArrayList<>();
+        for (NamedMachine nm : all()) {
+            if (nm.serviceGone(kind, gone)) {
+                fallback.add(nm.name());
+            }
         }
-        registry.use(k, name, machine);
-        store.persistSelection(k);
+        String on = fallback.equals(List.of(DEFAULT)) ? "" : " on " + String.join(", ", fallback);
+        LOG.info("{} policy '{}' ({} {}) unregistered{}", kind.id(), gone.name(), gone.bundle(), gone.version(),
+                fallback.isEmpty() ? "" : "; " + kind.id() + " now served by the fallback" + on + ": " + kind.fallback());
+    }
+
+    /** A selection configuration, delivered by PolicySelectionConfig: it selects for the default machine. */
+    void applySelection(Map<String, Object> props) {
+        synchronized (defaultMachine.lock) {
+            store.applySelection(props);
+        }
     }
 
     // ----------------------------------------------------------------------------------------
-    // Operations.
+    // MachineFactory.
 
-    private Machine m(String cmd) {
-        if (machine == null) {
-            throw new MmUsageException(cmd + ": no machine yet: boot one first (boot <size>)");
-        }
-        collectFailures();
-        machine.setPolicies(current());
-        if (!cmd.equals("touch") && !cmd.equals("tick")) {
-            machine.settle(); // it would wait on pending migration entries
-        }
-        return machine;
-    }
-
-    private <T> T op(T result) {
-        machine.endOp();
-        collectFailures();
-        return result;
-    }
-
-    @Override
-    public synchronized String boot(long bytes, long swapBytes, long seed) {
-        Machine nm = newMachine(bytes, swapBytes, seed);
-        install(nm);
-        return String.format("booted: %d kB memory (%d frames), swap %d kB, seed %d", bytes / 1024, nm.frames(),
-                swapBytes / 1024, seed);
-    }
-
-    @Override
-    public synchronized void spawn(String proc) {
-        m("spawn").spawn(proc);
-        op(null);
-    }
-
-    @Override
-    public synchronized void mmap(String proc, String region, long size) {
-        m("mmap").mmap(proc, region, size);
-        op(null);
-    }
-
-    @Override
-    public synchronized void munmap(String proc, String region, long off, long len) {
-        m("munmap").munmap(proc, region, off, len);
-        op(null);
-    }
-
-    @Override
-    public synchronized SyscallResult madvise(String proc, String region, long off, long len, Advice advice) {
-        return op(m("madvise").madvise(proc, region, off, len, advice));
-    }
-
-    @Override
-    public synchronized SyscallResult touch(String proc, String region, long off, long len, boolean write) {
-        return op(m("touch").touch(proc, region, off, len, write));
-    }
-
-    @Override
-    public synchronized SyscallResult fork(String parent, String child) {
-        return op(m("fork").fork(parent, child));
-    }
-
-    @Override
-    public synchronized void exit(String proc) {
-        m("exit").exit(proc);
-        op(null);
-    }
-
-    @Override
-    public synchronized void tick(long nanos) {
-        m("tick").tick(nanos);
-        op(null);
-    }
-
-    @Override
-    public synchronized List<SmapsEntry> smaps(String proc, String region) {
-        return m("smaps").smaps(proc, region);
-    }
-
-    @Override
-    public synchronized Map<String, Long> vmstat() {
-        return m("vmstat").vmstat();
-    }
-
-    @Override
-    public synchronized Map<String, Long> meminfo() {
-        return m("meminfo").meminfo();
-    }
-
-    @Override
-    public synchronized Map<String, long[]> buddyinfo() {
-        return m("buddyinfo").buddyinfo();
-    }
-
-    @Override
-    public synchronized long verify(String proc, String region) {
-        return m("verify").verify(proc, region);
-    }
-
-    @Override
-    public synchronized List<String> check() {
-        return m("check").check();
-    }
-
-    @Override
-    public Tunables tunables() {
-        return tunables;
-    }
-
-    @Override
-    public synchronized void sysfs(String knob, String value) {
-        tunables.set(knob, value);
-        store.persistTunables();
-        if (machine != null) {
-            machine.setPolicies(current());
-            machine.tunablesChanged();
+    private List<NamedMachine> all() {
+        synchronized (machines) {
+            return new ArrayList<>(machines.values());
         }
     }
 
     @Override
-    public synchronized Map<String, Long> stat() {
-        return m("stat").stat();
+    public SimulatedMachine create(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+            throw new MmUsageException("bad machine name '" + name + "' (letters, digits, _ . -)");
+        }
+        NamedMachine nm = defaultMachine.copy(name); // outside the list's monitor: it takes the default's lock
+        synchronized (machines) {
+            if (machines.containsKey(name)) {
+                throw new MmUsageException("machine '" + name + "' exists");
+            }
+            machines.put(name, nm);
+        }
+        return nm;
     }
 
     @Override
-    public synchronized void poison(String proc, String region, long off) {
-        m("poison").poison(proc, region, off);
-        op(null);
+    public SimulatedMachine machine(String name) {
+        synchronized (machines) {
+            return machines.get(name);
+        }
     }
 
     @Override
-    public synchronized String run(String workload, Map<String, String> params) {
-        return jobs.run(workload, params);
+    public List<String> names() {
+        synchronized (machines) {
+            return new ArrayList<>(machines.keySet());
+        }
     }
 
     @Override
-    public synchronized int runBackground(String workload, Map<String, String> params) {
-        return jobs.runBackground(workload, params);
+    public void remove(String name) {
+        NamedMachine nm;
+        synchronized (machines) {
+            if (DEFAULT.equals(name)) {
+                throw new MmUsageException("the default machine cannot be removed");
+            }
+            nm = machines.remove(name);
+        }
+        if (nm == null) {
+            throw new MmUsageException("no machine '" + name + "'");
+        }
+        nm.removed();
+    }
+
+    private NamedMachine named(String cmd, String name) {
+        NamedMachine nm = (NamedMachine) machine(name);
+        if (nm == null) {
+            throw new MmUsageException(cmd + ": no machine '" + name + "'");
+        }
+        return nm;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Workloads.
+
+    @Override
+    public String run(String machine, String workload, Map<String, String> params) {
+        return jobs.run(named("run", machine), workload, params);
     }
 
     @Override
-    public synchronized List<String> jobs() {
+    public int runBackground(String machine, String workload, Map<String, String> params) {
+        return jobs.runBackground(named("run", machine), workload, params);
+    }
+
+    @Override
+    public List<String> jobs() {
         return jobs.list();
     }
 
     @Override
     public String stop(int id) {
-        return jobs.stop(id); // not synchronized: it waits for the job, which needs the monitor
+        return jobs.stop(id);
     }
 
-    @Override
-    public synchronized void trace(boolean on) {
-        traceOn = on;
-        if (machine != null) {
-            machine.tracer().enable(on);
+    /** The booted core machine of a machine, or null (for tests in this package and beside it). */
+    org.thplab.mm.core.mm.Machine core(String name) {
+        NamedMachine nm = named("core", name);
+        synchronized (nm.lock) {
+            return nm.core();
         }
-    }
-
-    @Override
-    public synchronized List<String> traceDump() {
-        return machine == null ? List.of() : machine.tracer().dump();
-    }
-
-    @Override
-    public synchronized int oomScoreAdj(String proc, Integer value) {
-        return m("oom_score_adj").oomScoreAdj(proc, value);
-    }
-
-    @Override
-    public synchronized long oomScore(String proc) {
-        return m("oom_score").oomScore(proc);
-    }
-
-    @Override
-    public synchronized List<String> dmesg() {
-        return machine == null ? List.of() : machine.dmesg();
-    }
-
-    @Override
-    public synchronized long now() {
-        return machine == null ? 0 : machine.now();
-    }
-
-    @Override
-    public synchronized List<String> processes() {
-        return machine == null ? List.of() : machine.processes();
-    }
-
-    /** The machine commands run on, or null before the first boot (also for tests). */
-    synchronized Machine machine() {
-        return machine;
-    }
-
-    /** A new machine with the runtime's tunables; it serves commands once installed. */
-    Machine newMachine(long bytes, long swapBytes, long seed) {
-        return new Machine(bytes, swapBytes, seed, tunables);
-    }
-
-    /** Makes nm the machine that commands (and a job's check for it) see; the caller holds the monitor. */
-    void install(Machine nm) {
-        machine = nm;
-        nm.tracer().enable(traceOn);
     }
 }

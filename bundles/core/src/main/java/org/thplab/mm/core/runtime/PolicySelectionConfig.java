@@ -16,11 +16,11 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.thplab.mm.api.MemoryManager;
+import org.thplab.mm.api.MachineFactory;
 import org.thplab.mm.core.policy.PolicyKind;
 
 /**
- * The policy selection as Configuration Admin configurations, one PID per kind
+ * The default machine's policy selection as Configuration Admin configurations, one PID per kind
  * ({@code org.thplab.mm.policy.<kind>}), so that {@code config:} commands, a {@code .cfg} file in
  * {@code deploy/} and {@code mm:policy} agree. Each PID holds one property named after its kind;
  * {@code mm:policy} writes them back. The runtime does the work; this component only delivers
@@ -40,8 +40,8 @@ public class PolicySelectionConfig {
     private final List<ServiceRegistration<ManagedService>> registrations = new ArrayList<>();
 
     @Activate
-    public PolicySelectionConfig(@Reference MemoryManager mm, BundleContext context) {
-        MmRuntime runtime = (MmRuntime) mm;
+    public PolicySelectionConfig(@Reference MachineFactory machines, BundleContext context) {
+        MmRuntime runtime = (MmRuntime) machines;
         for (PolicyKind kind : PolicyKind.values()) {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(Constants.SERVICE_PID, kind.pid());

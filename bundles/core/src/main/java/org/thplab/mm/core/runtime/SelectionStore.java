@@ -18,7 +18,8 @@ import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.policy.PolicyKind;
 
 /**
- * The policy selection and the THP tunables as Configuration Admin configurations: applies what
+ * The default machine's policy selection and THP tunables as Configuration Admin configurations:
+ * applies what
  * Configuration Admin delivers (the selection through PolicySelectionConfig, one PID per kind;
  * the tunables through DS, {@value MmRuntime#TUNABLES_PID}) and writes back what
  * {@code mm:policy} and {@code sysfs} change, so that {@code config:} commands, a {@code .cfg}
@@ -27,15 +28,18 @@ import org.thplab.mm.core.policy.PolicyKind;
  * <p>Configuration Admin delivers asynchronously, so our own writes come back later as echoes.
  * Each write carries a sequence number ({@value #SEQ} for the tunables, {@code <kind>.seq} for a
  * selection); a configuration older than our last write is an echo and is ignored, so a late
- * echo cannot undo a newer command. Not thread-safe: the runtime calls it holding its monitor.
+ * echo cannot undo a newer command. Machines made by name are not configured here (they start
+ * from a copy of the default machine). Not thread-safe: the runtime calls it holding the default
+ * machine's lock.
  */
-final class SelectionStore {
+final class SelectionStore implements NamedMachine.Persistence {
     /** Marks configurations this runtime wrote itself, so a late echo of an older write is ignored. */
     static final String SEQ = "thplab.seq";
     /** The runtime's log, as before the runtime was split into several classes. */
     private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
 
     private final ThpTunables tunables;
+    private final Selection selection;
     private final PolicyRegistry registry;
     private volatile ConfigurationAdmin configAdmin;
     private long seq;
@@ -43,9 +47,20 @@ final class SelectionStore {
     /** The sequence number of our last write of each kind's configuration. */
     private final Map<PolicyKind, Long> written = new EnumMap<>(PolicyKind.class);
 
-    SelectionStore(ThpTunables tunables, PolicyRegistry registry) {
+    SelectionStore(ThpTunables tunables, Selection selection, PolicyRegistry registry) {
         this.tunables = tunables;
+        this.selection = selection;
         this.registry = registry;
+    }
+
+    @Override
+    public void tunablesChanged() {
+        persistTunables();
+    }
+
+    @Override
+    public void selectionChanged(PolicyKind kind) {
+        persistSelection(kind);
     }
 
     void setConfigAdmin(ConfigurationAdmin ca) {
@@ -143,11 +158,11 @@ final class SelectionStore {
                 continue;
             }
             if (!kind.single()) {
-                registry.configureEnabled(kind, new TreeSet<>(names(v)));
+                selection.configureEnabled(kind, new TreeSet<>(names(v)), registry);
             } else {
                 String name = String.valueOf(v).trim();
                 if (!name.isEmpty()) {
-                    registry.configureSelected(kind, name);
+                    selection.configureSelected(kind, name, registry);
                 }
             }
         }
@@ -180,7 +195,7 @@ final class SelectionStore {
         if (ca == null) {
             return;
         }
-        Object value = registry.selection(kind);
+        Object value = selection.selection(kind, registry);
         try {
             Configuration c = ca.getConfiguration(kind.pid(), "?");
             Dictionary<String, Object> d = new Hashtable<>();

@@ -1,0 +1,127 @@
+package org.thplab.mm.api;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The system calls and reports of one simulated machine. Every method is one operation between
+ * two events of the machine's clock; policies selected or swapped meanwhile take effect at the
+ * next operation. Operations on one machine are serialised (one at a time, whatever the thread);
+ * two machines run independently, on two threads at once if need be. Misuse (unknown process,
+ * bad range, out-of-range value) throws {@link MmUsageException} and changes nothing; a simulated
+ * system call that fails returns a {@link SyscallResult} with its errno.
+ *
+ * @since 2.0
+ */
+@ProviderType
+public interface MachineOps {
+    /** @return the machine's name ({@link MachineFactory#DEFAULT} for the default machine) */
+    String name();
+
+    /**
+     * Boots the machine afresh with {@code bytes} of physical memory, a swap device of
+     * {@code swapBytes} and a seed: every process, page and counter of the machine before is
+     * gone; its tunables, policy selection and trace setting stay.
+     *
+     * @return {@code booted: <kB> kB memory (<frames> frames), swap <kB> kB, seed <n>}
+     */
+    String boot(long bytes, long swapBytes, long seed);
+
+    /** @return what the machine was last booted with, or null before its first boot */
+    BootParameters bootParameters();
+
+    /** Creates an empty process (a new mm). */
+    void spawn(String proc);
+
+    /** Maps {@code size} bytes of anonymous, private, read-write memory, 2 MiB aligned, named {@code region}. */
+    void mmap(String proc, String region, long size);
+
+    /** Unmaps [off, off+len) of the region (all of it when len is negative). */
+    void munmap(String proc, String region, long off, long len);
+
+    /** madvise(2) on [off, off+len) of the region. */
+    SyscallResult madvise(String proc, String region, long off, long len, Advice advice);
+
+    /**
+     * Reads or writes every 4 KiB page of [off, off+len) of the region, faulting as needed. When
+     * memory runs out the OOM killer runs; the result is SIGKILL if it chose this process.
+     */
+    SyscallResult touch(String proc, String region, long off, long len, boolean write);
+
+    /**
+     * fork(2): the child gets a copy-on-write copy of the parent's address space. When its page
+     * tables cannot be had the OOM killer runs; the result is SIGKILL if it chose the parent.
+     */
+    SyscallResult fork(String parent, String child);
+
+    /** exit(2): tears down the process's address space. */
+    void exit(String proc);
+
+    /** Advances simulated time, running the daemons (kswapd, kcompactd, promoters) that come due. */
+    void tick(long nanos);
+
+    /**
+     * Gives the frame mapped at [off] of the region a (simulated) uncorrectable memory error: the
+     * process still reads its data, but a machine-check-safe copy of it (a collapse) fails.
+     */
+    void poison(String proc, String region, long off);
+
+    /**
+     * /proc/PID/oom_score_adj: reads, or with a value sets, how the OOM killer weighs the
+     * process: -1000 (never chosen) to 1000; a child inherits it at fork.
+     *
+     * @param value the new adjustment, or null to read it
+     * @return the adjustment now
+     * @throws MmUsageException for an unknown process or a value outside -1000..1000
+     */
+    int oomScoreAdj(String proc, Integer value);
+
+    /** @return smaps entries of the process, of one region or of all (region null) */
+    List<SmapsEntry> smaps(String proc, String region);
+
+    /** @return every /proc/vmstat line, gauges first, in the kernel's order */
+    Map<String, Long> vmstat();
+
+    /** @return /proc/meminfo lines, values in kB */
+    Map<String, Long> meminfo();
+
+    /** @return /proc/buddyinfo: free blocks per order 0..10, one row per migratetype */
+    Map<String, long[]> buddyinfo();
+
+    /** @return the number of pages of the region whose content differs from what the process wrote */
+    long verify(String proc, String region);
+
+    /** @return every invariant violation found (empty when the machine is consistent) */
+    List<String> check();
+
+    /**
+     * @return machine statistics that are not /proc/vmstat counters, by name: simulated time,
+     *         mmap lock write hold time and acquisitions, and those of the last MADV_COLLAPSE
+     */
+    Map<String, Long> stat();
+
+    /**
+     * @return /proc/PID/oom_score: the OOM killer's badness of the process scaled into 0..2000
+     *         (0 when its oom_score_adj is -1000)
+     */
+    long oomScore(String proc);
+
+    /**
+     * @return the kernel log since boot, oldest first, each line prefixed with its simulated time
+     *         as dmesg prints it ({@code [    1.234567] }): the OOM killer's reports
+     */
+    List<String> dmesg();
+
+    /** @return simulated nanoseconds since boot (0 before the first boot) */
+    long now();
+
+    /** @return the names of the processes alive, in creation order */
+    List<String> processes();
+
+    /** @return the machine's tunables (its own: another machine's are not these) */
+    Tunables tunables();
+
+    /** Writes one of the machine's knobs by its sysfs path; validates like the kernel's store functions. */
+    void sysfs(String knob, String value);
+}

@@ -1,0 +1,437 @@
+package org.thplab.mm.core.runtime;
+
+import java.util.List;
+import java.util.Map;
+import org.thplab.mm.api.Advice;
+import org.thplab.mm.api.BootParameters;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.PolicyAdmin;
+import org.thplab.mm.api.PolicyInfo;
+import org.thplab.mm.api.SimulatedMachine;
+import org.thplab.mm.api.SmapsEntry;
+import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.api.Tracing;
+import org.thplab.mm.api.Tunables;
+import org.thplab.mm.core.kernel.ThpTunables;
+import org.thplab.mm.core.mm.Machine;
+import org.thplab.mm.core.policy.ActivePolicies;
+import org.thplab.mm.core.policy.PolicyKind;
+import org.thplab.mm.core.runtime.PolicyRegistry.Registered;
+
+/**
+ * One named machine of the runtime: its tunables, policy selection and trace setting, which stay
+ * when it is booted again, and the booted {@link Machine} (clock, seed, memory, processes).
+ * Every operation holds the machine's own lock, so operations on one machine are serialised and
+ * two machines run on two threads at once; before each operation the machine takes the policies
+ * the registry and its selection give now, so a policy that comes, goes or is selected meanwhile
+ * takes effect between two operations.
+ *
+ * <p>Locks: a machine's lock is taken before the registry's monitor, never after it; the
+ * runtime's list of machines is never held while a machine's lock is taken.
+ */
+final class NamedMachine implements SimulatedMachine, MachineOps, PolicyAdmin, Tracing {
+    /** Where a machine's tunables and selection are kept beyond it: Configuration Admin, for the default machine. */
+    interface Persistence {
+        Persistence NONE = new Persistence() {
+            @Override
+            public void tunablesChanged() {
+            }
+
+            @Override
+            public void selectionChanged(PolicyKind kind) {
+            }
+        };
+
+        /** sysfs wrote a knob. */
+        void tunablesChanged();
+
+        /** mm:policy changed a kind's selection. */
+        void selectionChanged(PolicyKind kind);
+    }
+
+    private final String name;
+    private final PolicyRegistry registry;
+    private final ThpTunables tunables;
+    private final Selection selection;
+    private final Persistence persistence;
+    /** Guards everything below, the tunables and the selection. */
+    final Object lock = new Object();
+    private Machine machine;
+    private BootParameters booted;
+    private boolean traceOn;
+    private boolean removed;
+
+    NamedMachine(String name, PolicyRegistry registry, ThpTunables tunables, Selection selection, Persistence persistence) {
+        this.name = name;
+        this.registry = registry;
+        this.tunables = tunables;
+        this.selection = selection;
+        this.persistence = persistence;
+    }
+
+    /** A new machine named name that starts with a copy of this one's tunables and selection. */
+    NamedMachine copy(String newName) {
+        synchronized (lock) {
+            ThpTunables t = new ThpTunables();
+            tunables.all().forEach((k, v) -> {
+                if (!ThpTunables.readOnly(k)) {
+                    t.set(k, sysfsWord(v));
+                }
+            });
+            return new NamedMachine(newName, registry, t, selection.copy(" on machine " + newName), Persistence.NONE);
+        }
+    }
+
+    /** The value to write back for a knob as sysfs shows it: the bracketed word of a choice, else itself. */
+    private static String sysfsWord(String shown) {
+        int open = shown.indexOf('[');
+        return open < 0 ? shown : shown.substring(open + 1, shown.indexOf(']'));
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // SimulatedMachine.
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public MachineOps ops() {
+        return this;
+    }
+
+    @Override
+    public PolicyAdmin policyAdmin() {
+        return this;
+    }
+
+    @Override
+    public Tracing tracing() {
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "machine " + name;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // For the runtime and its jobs; the caller holds the lock.
+
+    ThpTunables thpTunables() {
+        return tunables;
+    }
+
+    Selection selection() {
+        return selection;
+    }
+
+    /** The booted machine, or null (before the first boot, or once removed). */
+    Machine core() {
+        return machine;
+    }
+
+    /** The policies for the next operation. */
+    ActivePolicies current() {
+        return registry.current(selection);
+    }
+
+    /** Disables the policies the machine reports as failed (on this machine). */
+    void collectFailures() {
+        if (machine != null) {
+            selection.disable(machine.takeFailures(), registry);
+        }
+    }
+
+    /** A new machine with this one's tunables; it serves operations once installed. */
+    Machine newMachine(String cmd, long bytes, long swapBytes, long seed) {
+        if (removed) {
+            throw new MmUsageException(cmd + ": machine '" + name + "' was removed");
+        }
+        return new Machine(bytes, swapBytes, seed, tunables);
+    }
+
+    /** Makes nm (booted with these parameters) the machine operations, and a job's check for it, see. */
+    void install(Machine nm, BootParameters with) {
+        machine = nm;
+        booted = with;
+        nm.tracer().enable(traceOn);
+    }
+
+    /** The runtime forgets this machine: what runs on it ends at its next step. */
+    void removed() {
+        synchronized (lock) {
+            removed = true;
+            machine = null;
+        }
+    }
+
+    /**
+     * A policy service left the registry: waits for an operation in progress (which may be using
+     * it) to end, then forgets its containment here.
+     *
+     * @return true when it was active here and its kind now falls back
+     */
+    boolean serviceGone(PolicyKind kind, Registered gone) {
+        synchronized (lock) {
+            boolean active = selection.enabled(kind, gone.name()) && !selection.broken(gone.service());
+            selection.forget(gone.service());
+            return active && selection.activeCount(kind, registry) == 0;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Operations.
+
+    private Machine m(String cmd) {
+        if (machine == null) {
+            throw new MmUsageException(cmd + (removed ? ": machine '" + name + "' was removed"
+                    : ": no machine yet: boot one first (boot <size>)"));
+        }
+        collectFailures();
+        machine.setPolicies(current());
+        if (!cmd.equals("touch") && !cmd.equals("tick")) {
+            machine.settle(); // it would wait on pending migration entries
+        }
+        return machine;
+    }
+
+    private <T> T op(T result) {
+        machine.endOp();
+        collectFailures();
+        return result;
+    }
+
+    @Override
+    public String boot(long bytes, long swapBytes, long seed) {
+        synchronized (lock) {
+            Machine nm = newMachine("boot", bytes, swapBytes, seed);
+            install(nm, new BootParameters(bytes, swapBytes, seed));
+            return String.format("booted: %d kB memory (%d frames), swap %d kB, seed %d", bytes / 1024, nm.frames(),
+                    swapBytes / 1024, seed);
+        }
+    }
+
+    @Override
+    public BootParameters bootParameters() {
+        synchronized (lock) {
+            return booted;
+        }
+    }
+
+    @Override
+    public void spawn(String proc) {
+        synchronized (lock) {
+            m("spawn").spawn(proc);
+            op(null);
+        }
+    }
+
+    @Override
+    public void mmap(String proc, String region, long size) {
+        synchronized (lock) {
+            m("mmap").mmap(proc, region, size);
+            op(null);
+        }
+    }
+
+    @Override
+    public void munmap(String proc, String region, long off, long len) {
+        synchronized (lock) {
+            m("munmap").munmap(proc, region, off, len);
+            op(null);
+        }
+    }
+
+    @Override
+    public SyscallResult madvise(String proc, String region, long off, long len, Advice advice) {
+        synchronized (lock) {
+            return op(m("madvise").madvise(proc, region, off, len, advice));
+        }
+    }
+
+    @Override
+    public SyscallResult touch(String proc, String region, long off, long len, boolean write) {
+        synchronized (lock) {
+            return op(m("touch").touch(proc, region, off, len, write));
+        }
+    }
+
+    @Override
+    public SyscallResult fork(String parent, String child) {
+        synchronized (lock) {
+            return op(m("fork").fork(parent, child));
+        }
+    }
+
+    @Override
+    public void exit(String proc) {
+        synchronized (lock) {
+            m("exit").exit(proc);
+            op(null);
+        }
+    }
+
+    @Override
+    public void tick(long nanos) {
+        synchronized (lock) {
+            m("tick").tick(nanos);
+            op(null);
+        }
+    }
+
+    @Override
+    public void poison(String proc, String region, long off) {
+        synchronized (lock) {
+            m("poison").poison(proc, region, off);
+            op(null);
+        }
+    }
+
+    @Override
+    public int oomScoreAdj(String proc, Integer value) {
+        synchronized (lock) {
+            return m("oom_score_adj").oomScoreAdj(proc, value);
+        }
+    }
+
+    @Override
+    public List<SmapsEntry> smaps(String proc, String region) {
+        synchronized (lock) {
+            return m("smaps").smaps(proc, region);
+        }
+    }
+
+    @Override
+    public Map<String, Long> vmstat() {
+        synchronized (lock) {
+            return m("vmstat").vmstat();
+        }
+    }
+
+    @Override
+    public Map<String, Long> meminfo() {
+        synchronized (lock) {
+            return m("meminfo").meminfo();
+        }
+    }
+
+    @Override
+    public Map<String, long[]> buddyinfo() {
+        synchronized (lock) {
+            return m("buddyinfo").buddyinfo();
+        }
+    }
+
+    @Override
+    public long verify(String proc, String region) {
+        synchronized (lock) {
+            return m("verify").verify(proc, region);
+        }
+    }
+
+    @Override
+    public List<String> check() {
+        synchronized (lock) {
+            return m("check").check();
+        }
+    }
+
+    @Override
+    public Map<String, Long> stat() {
+        synchronized (lock) {
+            return m("stat").stat();
+        }
+    }
+
+    @Override
+    public long oomScore(String proc) {
+        synchronized (lock) {
+            return m("oom_score").oomScore(proc);
+        }
+    }
+
+    @Override
+    public List<String> dmesg() {
+        synchronized (lock) {
+            return machine == null ? List.of() : machine.dmesg();
+        }
+    }
+
+    @Override
+    public long now() {
+        synchronized (lock) {
+            return machine == null ? 0 : machine.now();
+        }
+    }
+
+    @Override
+    public List<String> processes() {
+        synchronized (lock) {
+            return machine == null ? List.of() : machine.processes();
+        }
+    }
+
+    @Override
+    public Tunables tunables() {
+        return tunables;
+    }
+
+    @Override
+    public void sysfs(String knob, String value) {
+        synchronized (lock) {
+            tunables.set(knob, value);
+            persistence.tunablesChanged();
+            if (machine != null) {
+                machine.setPolicies(current());
+                machine.tunablesChanged();
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // PolicyAdmin.
+
+    @Override
+    public List<PolicyInfo> policies() {
+        synchronized (lock) {
+            return selection.policies(registry);
+        }
+    }
+
+    @Override
+    public void usePolicy(String kind, String name) {
+        PolicyKind k;
+        try {
+            k = PolicyKind.of(kind);
+        } catch (IllegalArgumentException e) {
+            throw new MmUsageException("policy: " + e.getMessage());
+        }
+        synchronized (lock) {
+            selection.use(k, name, registry, machine);
+            persistence.selectionChanged(k);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Tracing.
+
+    @Override
+    public void trace(boolean on) {
+        synchronized (lock) {
+            traceOn = on;
+            if (machine != null) {
+                machine.tracer().enable(on);
+            }
+        }
+    }
+
+    @Override
+    public List<String> traceDump() {
+        synchronized (lock) {
+            return machine == null ? List.of() : machine.tracer().dump();
+        }
+    }
+}
