@@ -1,6 +1,9 @@
 package org.example.thp.utilization;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -82,9 +85,14 @@ public class UtilizationPromoter implements PromotionPolicy {
     private volatile int maxCollapsesPerWake = 8;
 
     // The scan cursor: where the next wake starts (an address space id and a PMD-aligned
-    // address), or null for the head of the mm_slot list. This is all the state we keep.
-    private Integer cursorMm;
-    private long cursorAddress;
+    // address), or null for the head of the mm_slot list. This is all the state we keep, one
+    // per machine: many machines may share this service, each handing in its own context.
+    private static final class Cursor {
+        Integer mm;
+        long address;
+    }
+
+    private final Map<PromotionContext, Cursor> cursors = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** For Declarative Services. */
     public UtilizationPromoter() {
@@ -122,14 +130,15 @@ public class UtilizationPromoter implements PromotionPolicy {
         int threshold = thresholdPercent; // read the configuration once per wake
         int budget = maxCollapsesPerWake;
         List<Integer> mms = ctx.khugepagedMms(); // a copy: collecting a slot below is safe
-        int first = cursorMm == null ? -1 : mms.indexOf(cursorMm);
-        long resumeAt = cursorAddress;
+        Cursor c = cursors.computeIfAbsent(ctx, x -> new Cursor());
+        int first = c.mm == null ? -1 : mms.indexOf(c.mm);
+        long resumeAt = c.address;
         if (first < 0) { // no cursor, or its address space was collected meanwhile
             first = 0;
             resumeAt = 0;
         }
-        cursorMm = null;
-        cursorAddress = 0;
+        c.mm = null;
+        c.address = 0;
         for (int i = first; i < mms.size(); i++) {
             int mm = mms.get(i);
             if (!ctx.alive(mm)) {
@@ -158,13 +167,13 @@ public class UtilizationPromoter implements PromotionPolicy {
                     if (r == ScanResult.SCAN_ALLOC_HUGE_PAGE_FAIL) {
                         // No huge page even after compaction and reclaim: retry this range at
                         // the next wake instead of hammering the allocator now.
-                        cursorMm = mm;
-                        cursorAddress = addr;
+                        c.mm = mm;
+                        c.address = addr;
                         return;
                     }
                     if (budget == 0) {
-                        cursorMm = mm;
-                        cursorAddress = addr + HPAGE_PMD_SIZE;
+                        c.mm = mm;
+                        c.address = addr + HPAGE_PMD_SIZE;
                         return;
                     }
                 }

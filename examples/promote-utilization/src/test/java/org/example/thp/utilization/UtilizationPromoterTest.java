@@ -44,7 +44,17 @@ class UtilizationPromoterTest {
             }
         }
 
+        private PromotionContext ctx;
+
+        /** The machine's context: one object per machine, as the core hands it in. */
         PromotionContext ctx() {
+            if (ctx == null) {
+                ctx = newContext();
+            }
+            return ctx;
+        }
+
+        private PromotionContext newContext() {
             return (PromotionContext) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {PromotionContext.class}, (proxy, method, a) -> switch (method.getName()) {
                         case "khugepagedMms" -> new ArrayList<>(slots);
@@ -60,6 +70,9 @@ class UtilizationPromoterTest {
                         case "collapseHugePage" -> collapse((Integer) a[0], (PmdScan) a[1]);
                         case "charge" -> null;
                         case "now" -> 0L;
+                        // an object like any other: the promoter keys its cursor by the context
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == a[0];
                         default -> throw new UnsupportedOperationException(method.getName());
                     });
         }

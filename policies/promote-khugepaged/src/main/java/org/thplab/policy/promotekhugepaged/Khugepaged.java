@@ -1,6 +1,9 @@
 package org.thplab.policy.promotekhugepaged;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.spi.Policy;
@@ -20,8 +23,10 @@ import org.thplab.mm.spi.promote.VmaRange;
  * allocation it sleeps {@code khugepaged/alloc_sleep_millisecs} and goes on once; a second
  * failure ends the pass. The thread does not run while {@code enabled} is never.
  *
- * <p>The only state kept here is the scan cursor (khugepaged_scan.mm_slot and .address); the
- * list of registered address spaces is the core's.
+ * <p>The only state kept here is the scan cursor (khugepaged_scan.mm_slot and .address), one
+ * per machine: a machine is the {@link PromotionContext} it hands in, so machines that share
+ * this service scan apart, and a machine booted anew starts at the head. The list of
+ * registered address spaces is the core's.
  */
 @Component
 @Policy(kind = Kind.promotion, name = "khugepaged")
@@ -29,21 +34,32 @@ public class Khugepaged implements PromotionPolicy {
     static final int HPAGE_PMD_NR = 512;
     static final long HPAGE_PMD_SIZE = 2L << 20;
 
-    /** khugepaged_scan.mm_slot (an address space id, or null for "start at the head"). */
-    private Integer slot;
-    /** khugepaged_scan.address. */
-    private long address;
-    /** Pages left of a pass interrupted by khugepaged_alloc_sleep(), or 0. */
-    private long remaining;
-    private long nextDelay = -1;
+    /** khugepaged_scan of one machine. */
+    private static final class Cursor {
+        /** khugepaged_scan.mm_slot (an address space id, or null for "start at the head"). */
+        Integer slot;
+        /** khugepaged_scan.address. */
+        long address;
+        /** Pages left of a pass interrupted by khugepaged_alloc_sleep(), or 0. */
+        long remaining;
+        long nextDelay = -1;
+    }
+
+    /** By machine; weak, so that a machine nobody holds any more takes its cursor with it. */
+    private final Map<PromotionContext, Cursor> cursors = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private Cursor cursor(PromotionContext ctx) {
+        return cursors.computeIfAbsent(ctx, c -> new Cursor());
+    }
 
     @Override
     public long nextWake(PromotionContext ctx) {
-        if (nextDelay < 0) {
+        Cursor c = cursor(ctx);
+        if (c.nextDelay < 0) {
             return millis(ctx, "khugepaged/scan_sleep_millisecs");
         }
-        long d = nextDelay;
-        nextDelay = -1;
+        long d = c.nextDelay;
+        c.nextDelay = -1;
         return d;
     }
 
@@ -57,19 +73,20 @@ public class Khugepaged implements PromotionPolicy {
         if (ctx.tunables().enabled() == ThpEnabled.NEVER) {
             return; // start_stop_khugepaged(): the thread is stopped
         }
-        boolean resumed = remaining > 0;
-        long pages = resumed ? remaining : ctx.tunables().number("khugepaged/pages_to_scan");
-        remaining = 0;
+        Cursor c = cursor(ctx);
+        boolean resumed = c.remaining > 0;
+        long pages = resumed ? c.remaining : ctx.tunables().number("khugepaged/pages_to_scan");
+        c.remaining = 0;
         boolean wait = !resumed;
         long progress = 0;
         int passThroughHead = 0;
         ScanResult[] result = {ScanResult.SCAN_FAIL};
         while (true) {
-            if (slot == null) {
+            if (c.slot == null) {
                 passThroughHead++;
             }
             if (!ctx.khugepagedMms().isEmpty() && passThroughHead < 2) {
-                progress += scanMmSlot(ctx, pages - progress, result);
+                progress += scanMmSlot(ctx, c, pages - progress, result);
             } else {
                 progress = pages;
             }
@@ -81,27 +98,27 @@ public class Khugepaged implements PromotionPolicy {
                     break;
                 }
                 // khugepaged_alloc_sleep(): go on with this pass after alloc_sleep_millisecs.
-                remaining = pages - progress;
-                nextDelay = millis(ctx, "khugepaged/alloc_sleep_millisecs");
+                c.remaining = pages - progress;
+                c.nextDelay = millis(ctx, "khugepaged/alloc_sleep_millisecs");
                 return;
             }
         }
     }
 
     /** khugepaged_scan_mm_slot(): returns the progress made, in pages. */
-    long scanMmSlot(PromotionContext ctx, long pages, ScanResult[] result) {
+    long scanMmSlot(PromotionContext ctx, Cursor c, long pages, ScanResult[] result) {
         List<Integer> mms = ctx.khugepagedMms();
-        if (slot == null || !mms.contains(slot)) {
-            slot = mms.get(0);
-            address = 0;
+        if (c.slot == null || !mms.contains(c.slot)) {
+            c.slot = mms.get(0);
+            c.address = 0;
         }
-        int mm = slot;
+        int mm = c.slot;
         long progress = 1;
         boolean allVmasScanned = false;
         if (ctx.alive(mm)) {
             allVmasScanned = true;
             for (VmaRange v : ctx.vmas(mm)) {
-                if (v.end() <= address) {
+                if (v.end() <= c.address) {
                     continue; // vma_iter_init(address) starts at the VMA containing it, or after
                 }
                 if (!ctx.thpAllowed(mm, v.start(), true)) {
@@ -110,15 +127,15 @@ public class Khugepaged implements PromotionPolicy {
                 }
                 long hstart = (v.start() + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1);
                 long hend = v.end() & ~(HPAGE_PMD_SIZE - 1);
-                if (address > hend) {
+                if (c.address > hend) {
                     progress++;
                     continue;
                 }
-                if (address < hstart) {
-                    address = hstart;
+                if (c.address < hstart) {
+                    c.address = hstart;
                 }
-                while (address < hend) {
-                    PmdScan scan = ctx.scanPmd(mm, address, true);
+                while (c.address < hend) {
+                    PmdScan scan = ctx.scanPmd(mm, c.address, true);
                     ScanResult r = scan.result();
                     boolean lockDropped = false;
                     if (r == ScanResult.SCAN_SUCCEED) {
@@ -129,7 +146,7 @@ public class Khugepaged implements PromotionPolicy {
                     if (r == ScanResult.SCAN_SUCCEED) {
                         ctx.countPagesCollapsed();
                     }
-                    address += HPAGE_PMD_SIZE;
+                    c.address += HPAGE_PMD_SIZE;
                     progress += HPAGE_PMD_NR;
                     if (lockDropped || progress >= pages) {
                         return progress; // the slot stays current; the next call goes on from address
@@ -140,10 +157,10 @@ public class Khugepaged implements PromotionPolicy {
         // All VMAs scanned, or the process exited: on to the next slot (collect_mm_slot()).
         int i = mms.indexOf(mm);
         if (i + 1 < mms.size()) {
-            slot = mms.get(i + 1);
-            address = 0;
+            c.slot = mms.get(i + 1);
+            c.address = 0;
         } else {
-            slot = null;
+            c.slot = null;
             ctx.countFullScan();
         }
         if (!allVmasScanned) {

@@ -38,9 +38,8 @@ import org.thplab.policy.reclaimlrushrinker.LruShrinker;
  *
  * <p>Machine a runs Linux's selection (fault-thp, cow-pte, lru-shrinker, khugepaged, madv-collapse
  * and reservation promoters), machine b the reservation RFC's (fault-reservation, cow-huge,
- * drop-all, the reservation and migration-entry promoters). Only a runs khugepaged: the bundled
- * khugepaged keeps its scan cursor in the service, which every machine shares (see
- * docs/policies.md, "Many machines").
+ * drop-all, the reservation, migration-entry and khugepaged promoters). Both run khugepaged,
+ * whose one service keeps a scan cursor per machine.
  */
 class MachinesTest {
     static final long M = 1L << 20;
@@ -74,7 +73,6 @@ class MachinesTest {
             p.usePolicy("fault", "reservation");
             p.usePolicy("cow", "huge");
             p.usePolicy("reclaim", "drop-all");
-            p.usePolicy("promotion", "-khugepaged");
             p.usePolicy("promotion", "-madv-collapse");
             p.usePolicy("promotion", "+migration-entry");
         }
