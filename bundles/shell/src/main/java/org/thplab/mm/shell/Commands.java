@@ -3,6 +3,7 @@ package org.thplab.mm.shell;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -445,6 +446,14 @@ public class Commands {
             case "dump": return String.join("\n", tracing().traceDump());
             default: throw new IllegalArgumentException("trace: expected on, off or dump, not '" + w + "'");
         }
+    }
+
+    @Descriptor("the tracepoint groups trace on records: mm (the default), fault (page_fault_user, thplab_thp_fault), all; none prints them")
+    public String events(@Descriptor("[<group>...]") String... groups) {
+        if (groups.length > 0) {
+            tracing().traceEvents(new LinkedHashSet<>(Arrays.asList(groups)));
+        }
+        return String.join(" ", tracing().traceEvents());
     }
 
     @Descriptor("the kernel log since boot: the OOM killer's reports")

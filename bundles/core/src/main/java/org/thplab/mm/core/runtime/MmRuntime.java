@@ -70,7 +70,7 @@ public class MmRuntime implements MachineFactory, Workloads {
     /** By name, in creation order; guarded by itself, never held while a machine's lock is taken. */
     private final Map<String, NamedMachine> machines = new LinkedHashMap<>();
     private final Jobs jobs = new Jobs();
-    private ServiceRegistration<?> defaultServices;
+    private final List<ServiceRegistration<?>> defaultServices = new ArrayList<>();
 
     public MmRuntime() {
         ThpTunables tunables = new ThpTunables();
@@ -85,8 +85,9 @@ public class MmRuntime implements MachineFactory, Workloads {
         configure(c, props);
         Dictionary<String, Object> p = new Hashtable<>();
         p.put(MACHINE_PROPERTY, DEFAULT);
-        defaultServices = context.registerService(
-                new String[] {MachineOps.class.getName(), PolicyAdmin.class.getName(), Tracing.class.getName()}, defaultMachine, p);
+        defaultServices.add(context.registerService(MachineOps.class, defaultMachine, p));
+        defaultServices.add(context.registerService(PolicyAdmin.class, defaultMachine.policyAdmin(), p));
+        defaultServices.add(context.registerService(Tracing.class, defaultMachine.tracing(), p));
     }
 
     @Modified
@@ -98,11 +99,14 @@ public class MmRuntime implements MachineFactory, Workloads {
 
     @Deactivate
     void deactivate() {
-        try {
-            defaultServices.unregister();
-        } catch (IllegalStateException e) {
-            // the framework has unregistered it already (the bundle is stopping)
+        for (ServiceRegistration<?> r : defaultServices) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // the framework has unregistered it already (the bundle is stopping)
+            }
         }
+        defaultServices.clear();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)

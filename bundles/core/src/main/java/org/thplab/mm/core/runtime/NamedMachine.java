@@ -30,7 +30,7 @@ import org.thplab.mm.core.runtime.PolicyRegistry.Registered;
  * <p>Locks: a machine's lock is taken before the registry's monitor, never after it; the
  * runtime's list of machines is never held while a machine's lock is taken.
  */
-final class NamedMachine implements SimulatedMachine, MachineOps, PolicyAdmin, Tracing {
+final class NamedMachine implements SimulatedMachine, MachineOps {
     /** Where a machine's tunables and selection are kept beyond it: Configuration Admin, for the default machine. */
     interface Persistence {
         Persistence NONE = new Persistence() {
@@ -51,15 +51,17 @@ final class NamedMachine implements SimulatedMachine, MachineOps, PolicyAdmin, T
     }
 
     private final String name;
-    private final PolicyRegistry registry;
+    final PolicyRegistry registry;
     private final ThpTunables tunables;
-    private final Selection selection;
-    private final Persistence persistence;
+    final Selection selection;
+    final Persistence persistence;
     /** Guards everything below, the tunables and the selection. */
     final Object lock = new Object();
-    private Machine machine;
+    /** The booted machine, or null before the first boot. */
+    Machine machine;
     private BootParameters booted;
-    private boolean traceOn;
+    private final MachineTracing tracing = new MachineTracing(this);
+    private final MachinePolicies policies = new MachinePolicies(this);
     private boolean removed;
 
     NamedMachine(String name, PolicyRegistry registry, ThpTunables tunables, Selection selection, Persistence persistence) {
@@ -104,12 +106,12 @@ final class NamedMachine implements SimulatedMachine, MachineOps, PolicyAdmin, T
 
     @Override
     public PolicyAdmin policyAdmin() {
-        return this;
+        return policies;
     }
 
     @Override
     public Tracing tracing() {
-        return this;
+        return tracing;
     }
 
     @Override
@@ -157,7 +159,7 @@ final class NamedMachine implements SimulatedMachine, MachineOps, PolicyAdmin, T
     void install(Machine nm, BootParameters with) {
         machine = nm;
         booted = with;
-        nm.tracer().enable(traceOn);
+        tracing.applyTo(nm.tracer());
     }
 
     /** The runtime forgets this machine: what runs on it ends at its next step. */
@@ -388,50 +390,6 @@ final class NamedMachine implements SimulatedMachine, MachineOps, PolicyAdmin, T
                 machine.setPolicies(current());
                 machine.tunablesChanged();
             }
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------
-    // PolicyAdmin.
-
-    @Override
-    public List<PolicyInfo> policies() {
-        synchronized (lock) {
-            return selection.policies(registry);
-        }
-    }
-
-    @Override
-    public void usePolicy(String kind, String name) {
-        PolicyKind k;
-        try {
-            k = PolicyKind.of(kind);
-        } catch (IllegalArgumentException e) {
-            throw new MmUsageException("policy: " + e.getMessage());
-        }
-        synchronized (lock) {
-            selection.use(k, name, registry, machine);
-            persistence.selectionChanged(k);
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------
-    // Tracing.
-
-    @Override
-    public void trace(boolean on) {
-        synchronized (lock) {
-            traceOn = on;
-            if (machine != null) {
-                machine.tracer().enable(on);
-            }
-        }
-    }
-
-    @Override
-    public List<String> traceDump() {
-        synchronized (lock) {
-            return machine == null ? List.of() : machine.tracer().dump();
         }
     }
 }

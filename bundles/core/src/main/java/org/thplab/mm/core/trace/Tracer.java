@@ -22,7 +22,10 @@ public final class Tracer {
     public static final int ALL = MM | FAULT;
     private static final int MAX = 100_000;
     private final Clock clock;
+    /** The groups recorded now, and the groups "on" records. */
     private int groups;
+    private int selected = MM;
+    private boolean on;
     private final List<String> lines = new ArrayList<>();
     private long dropped;
 
@@ -30,19 +33,18 @@ public final class Tracer {
         this.clock = clock;
     }
 
-    /** Enables ({@code on}) the memory-management events, or disables every group. */
+    /** Starts ({@code on}) or stops recording the selected groups. */
     public void enable(boolean on) {
-        groups = on ? MM : 0;
+        this.on = on;
+        groups = on ? selected : 0;
     }
 
-    /** Enables exactly the groups in {@code mask}. */
-    public void enableGroups(int mask) {
-        groups = mask & ALL;
-    }
-
-    /** @return the enabled groups */
-    public int groups() {
-        return groups;
+    /** Selects the groups that recording covers (takes effect at once when recording). */
+    public void select(int mask) {
+        selected = mask & ALL;
+        if (on) {
+            groups = selected;
+        }
     }
 
     /** @return true when the memory-management events are recorded */
