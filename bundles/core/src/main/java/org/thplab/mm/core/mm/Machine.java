@@ -292,8 +292,6 @@ public final class Machine {
         clock.runDue();
     }
 
-    // Reports.
-
     public List<SmapsEntry> smaps(String proc, String name) {
         AddressSpace mm = args.proc("smaps", proc);
         if (name != null) {
