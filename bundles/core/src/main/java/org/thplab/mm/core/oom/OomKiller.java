@@ -111,7 +111,9 @@ public final class OomKiller {
         if (kills.size() > REPORTS) {
             kills.pollFirstEntry();
         }
-        k.trace().emit("mark_victim", "pid=" + chosen.id);
+        if (k.trace().on()) {
+            k.trace().emit("mark_victim", "pid=" + chosen.id);
+        }
         reaper.kill(chosen);
         log.printk(String.format(Locale.ROOT, "oom_reaper: reaped process %d (%s), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
                 chosen.id, chosen.name));

@@ -121,7 +121,9 @@ public final class PolicyGuard {
     public void failed(Object policy, String reason) {
         if (failed.add(policy)) {
             failures.add(new PolicyFailure(policy, reason));
-            trace.emit("thplab_policy_failed", "policy=" + policy.getClass().getName() + " reason=" + reason);
+            if (trace.on()) {
+                trace.emit("thplab_policy_failed", "policy=" + policy.getClass().getName() + " reason=" + reason);
+            }
         }
     }
 

@@ -295,7 +295,9 @@ final class Collapse {
             t.hpage = -1;
         }
         t.result = r;
-        trace.emit("mm_collapse_huge_page", "mm=" + t.mm.name + ", isolated=0, status=" + r.traceName());
+        if (trace.on()) {
+            trace.emit("mm_collapse_huge_page", "mm=" + t.mm.name + ", isolated=0, status=" + r.traceName());
+        }
         return t;
     }
 
@@ -305,8 +307,10 @@ final class Collapse {
 
     private ScanResult finish(Ticket t, ScanResult r) {
         t.result = r;
-        trace.emit("mm_collapse_huge_page", "mm=" + t.mm.name + ", isolated=" + (r == ScanResult.SCAN_SUCCEED ? 1 : 0)
-                + ", status=" + r.traceName());
+        if (trace.on()) {
+            trace.emit("mm_collapse_huge_page", "mm=" + t.mm.name + ", isolated=" + (r == ScanResult.SCAN_SUCCEED ? 1 : 0)
+                    + ", status=" + r.traceName());
+        }
         return r;
     }
 

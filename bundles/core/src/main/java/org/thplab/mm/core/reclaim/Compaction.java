@@ -92,8 +92,10 @@ public final class Compaction {
      * first frame (allocated, all frames isolated), or -1 when no block can be emptied
      */
     private int compactBlock(int migratetype, boolean direct) {
-        trace.emit("mm_compaction_begin", "zone_start=0x0 migrate_pfn=0x0 free_pfn=0x" + Integer.toHexString(f.nr)
-                + " zone_end=0x" + Integer.toHexString(f.nr) + ", mode=" + (direct ? "sync" : "async"));
+        if (trace.on()) {
+            trace.emit("mm_compaction_begin", "zone_start=0x0 migrate_pfn=0x0 free_pfn=0x" + Integer.toHexString(f.nr)
+                    + " zone_end=0x" + Integer.toHexString(f.nr) + ", mode=" + (direct ? "sync" : "async"));
+        }
         int best = -1;
         int bestUsed = Integer.MAX_VALUE;
         long scanned = 0;
@@ -116,7 +118,9 @@ public final class Compaction {
         // Migration targets must come from outside the block and leave the min watermark intact.
         long freeInBlock = best < 0 ? 0 : HPAGE_PMD_NR - bestUsed;
         if (best < 0 || buddy.freePages() - freeInBlock < bestUsed + buddy.wmarkMin) {
-            trace.emit("mm_compaction_end", "zone_start=0x0 zone_end=0x" + Integer.toHexString(f.nr) + " status=skipped");
+            if (trace.on()) {
+                trace.emit("mm_compaction_end", "zone_start=0x0 zone_end=0x" + Integer.toHexString(f.nr) + " status=skipped");
+            }
             return -1;
         }
         int start = best << HPAGE_PMD_ORDER;
@@ -138,10 +142,14 @@ public final class Compaction {
                 migrated++;
             }
         }
-        trace.emit("mm_compaction_migratepages", "nr_migrated=" + migrated + " nr_failed=0");
+        if (trace.on()) {
+            trace.emit("mm_compaction_migratepages", "nr_migrated=" + migrated + " nr_failed=0");
+        }
         buddy.markBlockUsed(best);
         buddy.setMigratetype(best, migratetype);
-        trace.emit("mm_compaction_end", "zone_start=0x0 zone_end=0x" + Integer.toHexString(f.nr) + " status=success");
+        if (trace.on()) {
+            trace.emit("mm_compaction_end", "zone_start=0x0 zone_end=0x" + Integer.toHexString(f.nr) + " status=success");
+        }
         return start;
     }
 

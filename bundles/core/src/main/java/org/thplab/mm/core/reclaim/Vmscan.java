@@ -112,7 +112,9 @@ public final class Vmscan implements ReclaimContext, SlowPath {
         trace.emit("mm_vmscan_direct_reclaim_begin", "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE");
         stat.count(VmEvent.ALLOCSTALL_NORMAL);
         long freed = reclaim(target, true);
-        trace.emit("mm_vmscan_direct_reclaim_end", "nr_reclaimed=" + freed);
+        if (trace.on()) {
+            trace.emit("mm_vmscan_direct_reclaim_end", "nr_reclaimed=" + freed);
+        }
         return freed;
     }
 

@@ -223,7 +223,9 @@ public final class Reservations implements FreeHook {
         mm.rssAnon += HPAGE_PMD_NR;
         kernel.tunables().resPagesCollapsed++;
         kernel.tunables().pagesCollapsed++;
-        kernel.trace().emit("mm_collapse_huge_page", "mm=" + mm.name + ", isolated=1, status=succeeded (reservation in place)");
+        if (kernel.trace().on()) {
+            kernel.trace().emit("mm_collapse_huge_page", "mm=" + mm.name + ", isolated=1, status=succeeded (reservation in place)");
+        }
     }
 
     public List<ReservationInfo> lru(int max) {
