@@ -17,7 +17,8 @@ public final class EmbeddedPolicies {
 
     /** @return a fresh runtime (no machine booted yet) with every policy registered */
     public static MmRuntime newRuntime() {
-        MmRuntime rt = BundledPolicies.runtime();
+        MmRuntime rt = new MmRuntime();
+        BundledPolicies.register(rt::register);
         rt.register(Policies.KIND_PROMOTION, "reservation-at-fault", new ReservationPromoter(true));
         return rt;
     }

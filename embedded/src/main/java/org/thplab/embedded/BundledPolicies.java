@@ -1,6 +1,5 @@
 package org.thplab.embedded;
 
-import org.thplab.mm.core.runtime.MmRuntime;
 import org.thplab.mm.spi.Policies;
 import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;
 import org.thplab.policy.cowhuge.HugeCowPolicy;
@@ -17,22 +16,22 @@ import org.thplab.policy.reclaimlrushrinker.LruShrinker;
 
 /**
  * The policy bundles of this repository, registered by hand into a runtime outside the
- * framework (the shell's tests, the in-process benchmarks) under the names their components
- * register with inside it: the one list of them for out-of-framework use.
+ * framework (the core's and the shell's tests, the in-process benchmarks) under the names their
+ * components register with inside it: the one list of them for out-of-framework use. It knows
+ * the policies and the SPI only, not the core, so the core's own tests can use it.
  */
 public final class BundledPolicies {
     private BundledPolicies() {
     }
 
-    /** @return a new runtime with every bundled policy registered */
-    public static MmRuntime runtime() {
-        MmRuntime rt = new MmRuntime();
-        register(rt);
-        return rt;
+    /** Where a policy goes: the runtime's {@code register(kind, name, service)}. */
+    @FunctionalInterface
+    public interface Registrar {
+        void register(String kind, String name, Object policy);
     }
 
-    /** Registers every bundled policy into rt. */
-    public static void register(MmRuntime rt) {
+    /** Registers every bundled policy, a new instance each, with {@code rt} (for example {@code runtime::register}). */
+    public static void register(Registrar rt) {
         rt.register(Policies.KIND_ALLOCATION, "buddy", new BuddyAllocationPolicy());
         rt.register(Policies.KIND_FAULT, "thp", new ThpFaultPolicy());
         rt.register(Policies.KIND_FAULT, "base", new BaseFaultPolicy());

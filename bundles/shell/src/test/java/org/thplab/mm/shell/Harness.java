@@ -10,7 +10,9 @@ final class Harness {
     }
 
     static MmRuntime runtime() {
-        return BundledPolicies.runtime();
+        MmRuntime rt = new MmRuntime();
+        BundledPolicies.register(rt::register);
+        return rt;
     }
 
     /** The shell over a runtime, on its default machine. */

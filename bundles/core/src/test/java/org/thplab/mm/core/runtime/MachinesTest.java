@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineFactory;
 import org.thplab.mm.api.MachineOps;
@@ -19,17 +20,6 @@ import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.api.SimulatedMachine;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;
-import org.thplab.policy.cowhuge.HugeCowPolicy;
-import org.thplab.policy.cowpte.PteCowPolicy;
-import org.thplab.policy.faultreservation.ReservationFaultPolicy;
-import org.thplab.policy.faultthp.ThpFaultPolicy;
-import org.thplab.policy.promotekhugepaged.Khugepaged;
-import org.thplab.policy.promotemadvcollapse.MadvCollapse;
-import org.thplab.policy.promotemigrationentry.MigrationEntryPromoter;
-import org.thplab.policy.promotereservation.ReservationPromoter;
-import org.thplab.policy.reclaimdropall.DropAllReclaim;
-import org.thplab.policy.reclaimlrushrinker.LruShrinker;
 
 /**
  * Many machines in one runtime: two machines with different policy selections, driven step by
@@ -44,20 +34,10 @@ import org.thplab.policy.reclaimlrushrinker.LruShrinker;
 class MachinesTest {
     static final long M = 1L << 20;
 
-    /** The runtime with the policies these tests select, registered by hand as BundledPolicies does. */
+    /** The runtime with the bundled policies. */
     static MmRuntime runtime() {
         MmRuntime rt = new MmRuntime();
-        rt.register("allocation", "buddy", new BuddyAllocationPolicy());
-        rt.register("fault", "thp", new ThpFaultPolicy());
-        rt.register("fault", "reservation", new ReservationFaultPolicy());
-        rt.register("cow", "pte", new PteCowPolicy());
-        rt.register("cow", "huge", new HugeCowPolicy());
-        rt.register("promotion", "khugepaged", new Khugepaged());
-        rt.register("promotion", "madv-collapse", new MadvCollapse());
-        rt.register("promotion", "reservation", new ReservationPromoter());
-        rt.register("promotion", "migration-entry", new MigrationEntryPromoter());
-        rt.register("reclaim", "lru-shrinker", new LruShrinker());
-        rt.register("reclaim", "drop-all", new DropAllReclaim());
+        BundledPolicies.register(rt::register);
         return rt;
     }
 
