@@ -1,4 +1,4 @@
-package org.thplab.mm.shell;
+package org.thplab.mm.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.MachineOps;
-import org.thplab.mm.core.runtime.MmRuntime;
+import org.thplab.mm.api.PolicyAdmin;
+import org.thplab.mm.api.PolicyInfo;
+import org.thplab.mm.api.SimulatedMachine;
 import org.thplab.mm.spi.FaultOutcome;
 import org.thplab.mm.spi.Policies;
 import org.thplab.mm.spi.alloc.AllocationPolicy;
@@ -18,42 +21,60 @@ import org.thplab.mm.spi.promote.PromotionContext;
 import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
- * Deliberately broken policies are contained: the operation completes with the built-in
- * fallback, the policy is disabled with the reason the user sees in {@code mm:policy}, and the
- * machine runs on with nothing lost.
+ * Deliberately broken policies are contained (core.policy.PolicyGuard and the checks of the
+ * mechanisms they call): the operation completes with the built-in fallback, the policy is
+ * disabled with the reason {@code mm:policy} shows, and the machine runs on with nothing lost.
  */
-class BrokenPolicyTest {
+class ContainmentTest {
+    static final long M = 1L << 20;
 
-    /** Runs a workload with the broken policy selected; returns mm:policy's output. */
-    private static String run(String kind, String name, Object policy, String... extra) {
-        MmRuntime rt = Harness.runtime();
+    private static MmRuntime runtime() {
+        MmRuntime rt = new MmRuntime();
+        BundledPolicies.register(rt::register);
+        return rt;
+    }
+
+    /** Every candidate line of every kind, as mm:policy lists them. */
+    private static String candidates(PolicyAdmin p) {
+        StringBuilder b = new StringBuilder();
+        for (PolicyInfo i : p.policies()) {
+            b.append(i.kind()).append(": ").append(String.join(", ", i.active())).append(" / ")
+                    .append(String.join(", ", i.candidates())).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Runs a workload with the broken policy selected; returns what mm:policy lists. */
+    private static String run(String kind, String name, Object policy, String disablePromoter) {
+        MmRuntime rt = runtime();
         rt.register(kind, name, policy);
-        Commands sh = Harness.commands(rt);
-        sh.execute("boot 256M");
-        sh.execute("sysfs enabled always");
-        sh.execute("sysfs khugepaged/scan_sleep_millisecs 10");
-        if (kind.equals(Policies.KIND_PROMOTION)) {
-            sh.execute("policy enable promotion " + name);
-        } else {
-            sh.execute("policy use " + kind + " " + name);
+        SimulatedMachine m = rt.defaultMachine();
+        MachineOps mm = m.ops();
+        PolicyAdmin p = m.policyAdmin();
+        mm.boot(256 * M, 0, 0);
+        mm.sysfs("enabled", "always");
+        mm.sysfs("khugepaged/scan_sleep_millisecs", "10");
+        p.usePolicy(kind, kind.equals(Policies.KIND_PROMOTION) ? "+" + name : name);
+        mm.spawn("p");
+        mm.mmap("p", "a", 8 * M);
+        assertTrue(mm.touch("p", "a", 0, 4 * M, true).ok());
+        assertTrue(mm.fork("p", "c").ok());
+        assertTrue(mm.touch("c", "a", 0, 4 * M, true).ok());
+        if (disablePromoter != null) {
+            p.usePolicy(Policies.KIND_PROMOTION, "-" + disablePromoter);
         }
-        sh.execute("spawn p");
-        sh.execute("mmap p a 8M");
-        assertEquals(null, sh.execute("touch p a 0 4M write"));
-        sh.execute("fork p c");
-        assertEquals(null, sh.execute("touch c a 0 4M write"));
-        for (String line : extra) {
-            sh.execute(line);
-        }
-        sh.execute("tick 50ms");
-        assertEquals(null, sh.execute("touch p a 4M 4M write"));
-        assertEquals("ok", sh.execute("check"), "check after a broken " + kind + " policy");
-        assertEquals("ok", sh.execute("verify p a"));
-        assertEquals("ok", sh.execute("verify c a"));
-        String policies = sh.execute("policy");
-        System.out.println("--- broken " + kind + " policy '" + name + "':\n" + policies);
+        mm.tick(50_000_000L);
+        assertTrue(mm.touch("p", "a", 4 * M, 4 * M, true).ok());
+        assertEquals(List.of(), mm.check(), "check after a broken " + kind + " policy");
+        assertEquals(0, mm.verify("p", "a"));
+        assertEquals(0, mm.verify("c", "a"));
+        String policies = candidates(p);
         assertTrue(policies.contains(name + " (embedded 0) [disabled: "), policies);
         return policies;
+    }
+
+    private static String run(String kind, String name, Object policy) {
+        return run(kind, name, policy, null);
     }
 
     @Test
@@ -132,8 +153,7 @@ class BrokenPolicyTest {
                 ctx.prepareCollapse(mm, scan, false); // and never commits: its huge page would leak
             }
         };
-        assertTrue(run(Policies.KIND_PROMOTION, "forgets", p, "policy disable promotion khugepaged")
-                .contains("left a prepared collapse"));
+        assertTrue(run(Policies.KIND_PROMOTION, "forgets", p, "khugepaged").contains("left a prepared collapse"));
     }
 
     @Test
@@ -146,8 +166,7 @@ class BrokenPolicyTest {
 
     @Test
     void reselectingABrokenPolicyGivesItAnotherChance() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
+        MmRuntime rt = runtime();
         int[] calls = {0};
         rt.register(Policies.KIND_FAULT, "flaky", (FaultPolicy) f -> {
             if (calls[0]++ == 0) {
@@ -155,43 +174,43 @@ class BrokenPolicyTest {
             }
             return FaultOutcome.FALLBACK;
         });
-        Commands sh = Harness.commands(rt);
-        sh.execute("boot 256M");
-        sh.execute("policy use fault flaky");
-        sh.execute("spawn p");
-        sh.execute("mmap p a 2M");
-        sh.execute("touch p a 0 8K write");
-        assertTrue(sh.execute("policy").contains("[disabled: fault: java.lang.IllegalStateException: first time]"));
-        sh.execute("policy use fault flaky");
-        sh.execute("touch p a 8K 8K write");
+        MachineOps mm = rt.defaultMachine().ops();
+        PolicyAdmin p = rt.defaultMachine().policyAdmin();
+        mm.boot(256 * M, 0, 0);
+        p.usePolicy("fault", "flaky");
+        mm.spawn("p");
+        mm.mmap("p", "a", 2 * M);
+        assertTrue(mm.touch("p", "a", 0, 8192, true).ok());
+        assertTrue(candidates(p).contains("[disabled: fault: java.lang.IllegalStateException: first time]"));
+        p.usePolicy("fault", "flaky");
+        assertTrue(mm.touch("p", "a", 8192, 8192, true).ok());
         assertTrue(calls[0] >= 2, "called again after re-selection");
         assertEquals(List.of(), mm.check());
     }
 
     @Test
     void aPolicyThatFailsOnOneMachineIsDisabledThereOnly() {
-        MmRuntime rt = Harness.runtime();
+        MmRuntime rt = runtime();
         rt.register(Policies.KIND_FAULT, "throws", (FaultPolicy) f -> {
             throw new IllegalStateException("boom");
         });
-        Commands sh = Harness.commands(rt);
-        for (String m : List.of("a", "b")) {
-            sh.execute("boot --name " + m + " 64M");
-            sh.execute("policy use fault throws");
-            sh.execute("spawn p");
-            sh.execute("mmap p r 2M");
+        String disabled = "throws (embedded 0) [disabled: fault: java.lang.IllegalStateException: boom]";
+        SimulatedMachine a = rt.create("a");
+        SimulatedMachine b = rt.create("b");
+        for (SimulatedMachine m : List.of(a, b)) {
+            m.ops().boot(64 * M, 0, 0);
+            m.policyAdmin().usePolicy("fault", "throws");
+            m.ops().spawn("p");
+            m.ops().mmap("p", "r", 2 * M);
         }
-        sh.execute("use a");
-        assertEquals(null, sh.execute("touch p r 0 4K"), "completed by the fallback");
-        assertTrue(sh.execute("policy").contains("throws (embedded 0) [disabled: fault: java.lang.IllegalStateException: boom]"));
-        sh.execute("use b");
-        String b = sh.execute("policy");
-        assertTrue(b.contains("fault      throws (embedded 0)"), "still selected and usable on b: " + b);
-        assertFalse(b.contains("[disabled"), b);
-        assertEquals(null, sh.execute("touch p r 0 4K"));
-        assertTrue(sh.execute("policy").contains("throws (embedded 0) [disabled: fault: java.lang.IllegalStateException: boom]"));
-        assertEquals("ok", sh.execute("check"));
-        sh.execute("use a");
-        assertEquals("ok", sh.execute("check"));
+        assertTrue(a.ops().touch("p", "r", 0, 4096, false).ok(), "completed by the fallback");
+        assertTrue(candidates(a.policyAdmin()).contains(disabled));
+        String onB = candidates(b.policyAdmin());
+        assertTrue(onB.contains("fault: throws (embedded 0) / "), "still selected and usable on b: " + onB);
+        assertFalse(onB.contains("[disabled"), onB);
+        assertTrue(b.ops().touch("p", "r", 0, 4096, false).ok());
+        assertTrue(candidates(b.policyAdmin()).contains(disabled));
+        assertEquals(List.of(), a.ops().check());
+        assertEquals(List.of(), b.ops().check());
     }
 }
