@@ -1,4 +1,4 @@
-package org.thplab.mm.shell;
+package org.thplab.mm.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.thplab.embedded.BundledPolicies;
+import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.Errno;
 import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.SyscallResult;
-import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
  * The OOM killer as mm/oom_kill.c chooses: oom_badness() counts RSS, swap entries and page-table
@@ -19,22 +21,24 @@ import org.thplab.mm.core.runtime.MmRuntime;
  */
 class OomKillerTest {
 
-    private static Commands machine(MmRuntime rt, String boot) {
-        Commands sh = Harness.commands(rt);
-        sh.execute("sysfs enabled never");
-        sh.execute(boot);
-        return sh;
+    static final long M = 1L << 20;
+
+    /** The runtime with the bundled policies. */
+    private static MmRuntime runtime() {
+        MmRuntime rt = new MmRuntime();
+        BundledPolicies.register(rt::register);
+        return rt;
+    }
+
+    /** Boots the default machine with base pages only. */
+    private static void boot(MachineOps mm, long bytes, long swap) {
+        mm.sysfs("enabled", "never");
+        mm.boot(bytes, swap, 0);
     }
 
     /** The runtime's default machine, to look at it between operations without settling anything. */
     private static org.thplab.mm.core.mm.Machine machineOf(MmRuntime rt) {
-        try {
-            java.lang.reflect.Method m = MmRuntime.class.getDeclaredMethod("core", String.class);
-            m.setAccessible(true);
-            return (org.thplab.mm.core.mm.Machine) m.invoke(rt, "default");
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return rt.core("default");
     }
 
     /** Writes region r of {@code proc} a page at a time until at most {@code freePages} are free. */
@@ -46,20 +50,20 @@ class OomKillerTest {
 
     @Test
     void swapEntriesCountTowardsBadness() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = machine(rt, "boot 64M swap=16M");
-        sh.execute("spawn a");
-        sh.execute("mmap a r 24M");
-        sh.execute("touch a r 0 24M write"); // badness 6144 + 12 page tables
-        sh.execute("spawn b");
-        sh.execute("mmap b r 36M");
-        sh.execute("touch b r 0 16M write");
-        assertEquals("ok", sh.execute("madvise b r 0 16M pageout")); // the swap device is full now
-        sh.execute("touch b r 16M 20M write"); // badness 5120 resident + 4096 swapped + 18 tables
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        boot(mm, 64 * M, 16 * M);
+        mm.spawn("a");
+        mm.mmap("a", "r", 24 * M);
+        mm.touch("a", "r", 0, 24 * M, true); // badness 6144 + 12 page tables
+        mm.spawn("b");
+        mm.mmap("b", "r", 36 * M);
+        mm.touch("b", "r", 0, 16 * M, true);
+        assertTrue(mm.madvise("b", "r", 0, 16 * M, Advice.PAGEOUT).ok()); // the swap device is full now
+        mm.touch("b", "r", 16 * M, 20 * M, true); // badness 5120 resident + 4096 swapped + 18 tables
         assertEquals(0, mm.vmstat().get("oom_kill"));
-        sh.execute("spawn c");
-        sh.execute("mmap c r 32M");
+        mm.spawn("c");
+        mm.mmap("c", "r", 32 * M);
         long faults = mm.vmstat().get("pgfault");
         SyscallResult r = mm.touch("c", "r", 0, 32L << 20, true);
         // RSS alone would pick a (6144 > 5120); with its swap entries b has the most.
@@ -68,8 +72,8 @@ class OomKillerTest {
         assertEquals(List.of("a", "c"), mm.processes());
         // The fault that invoked the killer was retried within itself: one fault per page.
         assertEquals(8192, mm.vmstat().get("pgfault") - faults);
-        assertEquals("ok", sh.execute("verify a r"));
-        assertEquals("ok", sh.execute("verify c r"));
+        assertEquals(0, mm.verify("a", "r"));
+        assertEquals(0, mm.verify("c", "r"));
         assertEquals(List.of(), mm.check());
         String log = String.join("\n", mm.dmesg());
         assertTrue(log.contains("c invoked oom-killer"), log);
@@ -78,20 +82,20 @@ class OomKillerTest {
 
     @Test
     void onATieTheLaterProcessIsKilledAndTheFaultingOneWhenItIsTheBiggest() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = machine(rt, "boot 64M");
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        boot(mm, 64 * M, 0);
         for (String p : List.of("t1", "t2")) {
-            sh.execute("spawn " + p);
-            sh.execute("mmap " + p + " r 24M");
-            sh.execute("touch " + p + " r 0 24M write"); // badness 6144 + 12 page tables
+            mm.spawn(p);
+            mm.mmap(p, "r", 24 * M);
+            mm.touch(p, "r", 0, 24 * M, true); // badness 6144 + 12 page tables
         }
-        sh.execute("spawn f");
-        sh.execute("mmap f r 28M");
+        mm.spawn("f");
+        mm.mmap("f", "r", 28 * M);
         assertTrue(mm.touch("f", "r", 0, 28L << 20, true).ok()); // at ~13M f runs out of memory
         assertEquals(List.of("t1", "f"), mm.processes(), "t1 and t2 tie; oom_evaluate_task() keeps the later");
         // Now f has the most: the next fault it cannot serve kills f itself.
-        sh.execute("mmap f s 40M");
+        mm.mmap("f", "s", 40 * M);
         SyscallResult r = mm.touch("f", "s", 0, 40L << 20, true);
         assertEquals(Errno.SIGKILL, r.errno(), r.toString());
         assertEquals(List.of("t1"), mm.processes());
@@ -101,41 +105,41 @@ class OomKillerTest {
 
     @Test
     void forksPageTablesInvokeTheKillerAndTheForkThenSucceeds() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = machine(rt, "boot 64M");
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        boot(mm, 64 * M, 0);
         // 256 page tables with one page each: the child needs 256 new tables.
-        sh.execute("spawn parent");
-        sh.execute("mmap parent r 512M");
+        mm.spawn("parent");
+        mm.mmap("parent", "r", 512 * M);
         for (long off = 0; off < 512L << 20; off += 2L << 20) {
-            sh.execute("touch parent r " + off + " 4K write");
+            mm.touch("parent", "r", off, 4096, true);
         }
         // Another process takes base pages down to the min watermark, which user pages respect
         // and page tables may dip below (by half).
-        sh.execute("spawn other");
-        sh.execute("mmap other r 60M");
+        mm.spawn("other");
+        mm.mmap("other", "r", 60 * M);
         fillPageByPage(mm, "other", 257); // wmark_min of 64M: 256 pages
         assertEquals(0, mm.vmstat().get("oom_kill"));
         SyscallResult r = mm.fork("parent", "child");
         assertTrue(r.ok(), r.toString());
         assertEquals(1, mm.vmstat().get("oom_kill"));
         assertEquals(List.of("parent", "child"), mm.processes());
-        assertEquals("ok", sh.execute("verify child r"));
+        assertEquals(0, mm.verify("child", "r"));
         assertEquals(List.of(), mm.check());
         assertFalse(String.join("\n", mm.dmesg()).contains("Killed process 1 "), "not the parent");
     }
 
     @Test
     void theRetryAfterAKillDoesNotAskTheFaultPolicyAgainOnceATHPFellBack() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = machine(rt, "boot 64M");
-        sh.execute("sysfs enabled always");
-        sh.execute("sysfs defrag never"); // no compaction: the THP fails for want of a free block
-        drainToHalfMin(mm, sh);
-        sh.execute("spawn f");
-        sh.execute("mmap f h 2M");
-        assertEquals("ok", sh.execute("madvise f h 0 2M hugepage"));
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        boot(mm, 64 * M, 0);
+        mm.sysfs("enabled", "always");
+        mm.sysfs("defrag", "never"); // no compaction: the THP fails for want of a free block
+        drainToHalfMin(mm);
+        mm.spawn("f");
+        mm.mmap("f", "h", 2 * M);
+        assertTrue(mm.madvise("f", "h", 0, 2 * M, Advice.HUGEPAGE).ok());
         long thp = mm.vmstat().get("thp_fault_alloc");
         long fallback = mm.vmstat().get("thp_fault_fallback");
         // The THP fails (no order-9 block), its fallback's page table fails (at min/2): the OOM
@@ -153,15 +157,15 @@ class OomKillerTest {
     }
 
     /** Fills memory with other's base pages to the min watermark, then forks parent (one PTE table) down to min/2. */
-    private static void drainToHalfMin(MachineOps mm, Commands sh) {
-        sh.execute("spawn other");
-        sh.execute("mmap other r 62M");
-        sh.execute("madvise other r 0 62M nohugepage");
+    private static void drainToHalfMin(MachineOps mm) {
+        mm.spawn("other");
+        mm.mmap("other", "r", 62 * M);
+        mm.madvise("other", "r", 0, 62 * M, Advice.NOHUGEPAGE);
         fillPageByPage(mm, "other", 258); // user pages stop at min (256 pages)
         // Page tables may dip to min/2: forks of a process with one PTE table take one page each.
-        sh.execute("spawn parent");
-        sh.execute("mmap parent r 2M");
-        sh.execute("madvise parent r 0 2M nohugepage");
+        mm.spawn("parent");
+        mm.mmap("parent", "r", 2 * M);
+        mm.madvise("parent", "r", 0, 2 * M, Advice.NOHUGEPAGE);
         for (int children = 0; mm.meminfo().get("MemFree") > 4 * 128; children++) {
             assertTrue(mm.fork("parent", "c" + children).ok());
             if (children == 0) {
@@ -173,19 +177,19 @@ class OomKillerTest {
 
     @Test
     void aPolicyWhoseOwnTableFailedIsAskedAgainAfterTheKill() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = machine(rt, "boot 64M");
-        sh.execute("sysfs enabled always");
-        sh.execute("sysfs use_zero_page 1");
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        boot(mm, 64 * M, 0);
+        mm.sysfs("enabled", "always");
+        mm.sysfs("use_zero_page", "1");
         // The huge zero page exists (a read fault of z maps it) before memory runs short.
-        sh.execute("spawn z");
-        sh.execute("mmap z r 2M");
+        mm.spawn("z");
+        mm.mmap("z", "r", 2 * M);
         assertTrue(mm.touch("z", "r", 0, 4096, false).ok());
         assertEquals(1, mm.vmstat().get("thp_zero_page_alloc"));
-        drainToHalfMin(mm, sh);
-        sh.execute("spawn f");
-        sh.execute("mmap f h 2M");
+        drainToHalfMin(mm);
+        mm.spawn("f");
+        mm.mmap("f", "h", 2 * M);
         // A read fault maps the huge zero page, but its deposited page table fails (at min/2):
         // do_huge_pmd_anonymous_page() returns VM_FAULT_OOM (it does not fall back), the OOM
         // killer takes other, and the same path is taken again: the huge zero page, by a PMD.
@@ -195,19 +199,20 @@ class OomKillerTest {
         long splits = mm.vmstat().get("thp_split_pmd");
         assertTrue(mm.touch("f", "h", 0, 4096, true).ok());
         assertEquals(splits + 1, mm.vmstat().get("thp_split_pmd"), "the huge zero page was mapped by a PMD");
-        assertEquals("ok", sh.execute("verify f h"));
+        assertEquals(0, mm.verify("f", "h"));
         assertEquals(List.of(), mm.check());
     }
 
     /** With {@code policy} selected for {@code kind}, one write fault on a machine with memory free. */
     private static void failsWithoutKilling(String kind, Object policy) {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        PolicyAdmin policies = rt.defaultMachine().policyAdmin();
         rt.register(kind, "misbehaves", policy);
-        Commands sh = machine(rt, "boot 64M");
-        sh.execute("policy use " + kind + " misbehaves");
-        sh.execute("spawn a");
-        sh.execute("mmap a r 4M");
+        boot(mm, 64 * M, 0);
+        policies.usePolicy(kind, "misbehaves");
+        mm.spawn("a");
+        mm.mmap("a", "r", 4 * M);
         SyscallResult r = mm.touch("a", "r", 0, 4096, true);
         assertEquals(Errno.ENOMEM, r.errno(), r.toString());
         assertEquals(0, mm.vmstat().get("oom_kill"));
@@ -230,22 +235,23 @@ class OomKillerTest {
 
     @Test
     void aKilledProcessesPendingPromotionsAreAbandonedAndTheirPagesLeaveIsolation() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = machine(rt, "boot 64M");
-        sh.execute("sysfs enabled madvise");
-        sh.execute("policy disable promotion khugepaged");
-        sh.execute("policy enable promotion migration-entry");
-        sh.execute("sysfs khugepaged/scan_sleep_millisecs 10");
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        PolicyAdmin policies = rt.defaultMachine().policyAdmin();
+        boot(mm, 64 * M, 0);
+        mm.sysfs("enabled", "madvise");
+        policies.usePolicy("promotion", "-khugepaged");
+        policies.usePolicy("promotion", "+migration-entry");
+        mm.sysfs("khugepaged/scan_sleep_millisecs", "10");
         long wake = mm.now() + 10_000_000L;
-        sh.execute("spawn a");
-        sh.execute("mmap a r 40M");
-        sh.execute("touch a r 0 40M write");
-        assertEquals("ok", sh.execute("madvise a r 0 40M hugepage"));
-        sh.execute("spawn b");
-        sh.execute("mmap b r 32M"); // (every command but touch and tick waits for pending promotions)
-        sh.execute("trace on");
-        sh.execute("tick " + (wake - mm.now()) + "ns"); // the promoter's wake: copies under way
+        mm.spawn("a");
+        mm.mmap("a", "r", 40 * M);
+        mm.touch("a", "r", 0, 40 * M, true);
+        assertTrue(mm.madvise("a", "r", 0, 40 * M, Advice.HUGEPAGE).ok());
+        mm.spawn("b");
+        mm.mmap("b", "r", 32 * M); // (every command but touch and tick waits for pending promotions)
+        rt.defaultMachine().tracing().trace(true);
+        mm.tick(wake - mm.now()); // the promoter's wake: copies under way
         assertTrue(mm.touch("b", "r", 0, 32L << 20, true).ok()); // a, the biggest, is killed
         assertEquals(List.of("b"), mm.processes());
         String trace = String.join("\n", rt.defaultMachine().tracing().traceDump());
@@ -263,33 +269,33 @@ class OomKillerTest {
         // but touch and tick does first: no promotion of the dead process, no page left isolated.
         assertEquals(List.of(), machineOf(rt).check());
         assertEquals(List.of(), mm.check());
-        sh.execute("tick 1s");
-        assertEquals("ok", sh.execute("verify b r"));
+        mm.tick(1_000_000_000L);
+        assertEquals(0, mm.verify("b", "r"));
         assertEquals(List.of(), mm.check());
     }
 
     @Test
     void oomScoreAdjExemptsOrPrefersAProcessAndForkCopiesIt() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = machine(rt, "boot 64M");
-        sh.execute("spawn big");
-        sh.execute("mmap big r 24M");
-        sh.execute("touch big r 0 24M write"); // 6144 pages + 12 page tables
-        assertEquals("0", sh.execute("oom_score_adj big"));
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        boot(mm, 64 * M, 0);
+        mm.spawn("big");
+        mm.mmap("big", "r", 24 * M);
+        mm.touch("big", "r", 0, 24 * M, true); // 6144 pages + 12 page tables
+        assertEquals(0, mm.oomScoreAdj("big", null));
         // proc_oom_score(): (1000 + badness * 1000 / totalpages) * 2 / 3, totalpages = RAM + swap
         long total = 16384 - 512;
         assertEquals((1000 + 6156L * 1000 / total) * 2 / 3, mm.oomScore("big"));
-        sh.execute("oom_score_adj big -1000");
+        mm.oomScoreAdj("big", -1000);
         assertEquals(0, mm.oomScore("big"));
-        sh.execute("spawn small");
-        sh.execute("oom_score_adj small 1000");
-        sh.execute("fork small child");
-        assertEquals("1000", sh.execute("oom_score_adj child"), "copy_signal() copies oom_score_adj");
-        sh.execute("mmap small r 4M");
-        sh.execute("touch small r 0 4M write"); // 1026 + 1000 * (total / 1000): above anything f reaches
-        sh.execute("spawn f");
-        sh.execute("mmap f r 36M");
+        mm.spawn("small");
+        mm.oomScoreAdj("small", 1000);
+        mm.fork("small", "child");
+        assertEquals(1000, mm.oomScoreAdj("child", null), "copy_signal() copies oom_score_adj");
+        mm.mmap("small", "r", 4 * M);
+        mm.touch("small", "r", 0, 4 * M, true); // 1026 + 1000 * (total / 1000): above anything f reaches
+        mm.spawn("f");
+        mm.mmap("f", "r", 36 * M);
         // big has the most memory but is exempt; small's adjustment makes it the victim (over
         // child, which has the same adjustment and no memory), and then f's 36M fit.
         assertTrue(mm.touch("f", "r", 0, 36L << 20, true).ok());
@@ -302,12 +308,12 @@ class OomKillerTest {
 
     @Test
     void withEveryProcessExemptTheFaultFailsWithENOMEM() {
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = machine(rt, "boot 32M");
-        sh.execute("spawn p");
-        sh.execute("oom_score_adj p -1000");
-        sh.execute("mmap p r 64M");
+        MmRuntime rt = runtime();
+        MachineOps mm = rt.defaultMachine().ops();
+        boot(mm, 32 * M, 0);
+        mm.spawn("p");
+        mm.oomScoreAdj("p", -1000);
+        mm.mmap("p", "r", 64 * M);
         SyscallResult r = mm.touch("p", "r", 0, 64L << 20, true);
         assertEquals(Errno.ENOMEM, r.errno(), r.toString()); // the kernel would panic
         assertEquals(0, mm.vmstat().get("oom_kill"));
