@@ -1,6 +1,7 @@
 package org.thplab.bench.jmh;
 
 import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.SyscallResult;
 
 /**
  * Fresh, never-touched anonymous regions of one size, one at a time: {@link #map()} maps one
@@ -45,6 +46,20 @@ final class FreshRegions {
         }
         rt.mmap(proc, REGION, size);
         maps++;
+    }
+
+    /**
+     * Writes the first 4 KiB of each 2 MiB of the current region, one touch each: one fault per
+     * PMD-sized range, as a program that touches one byte per huge page takes.
+     *
+     * @return the first touch that failed, or the last result
+     */
+    SyscallResult touchOnePagePerPmd() {
+        SyscallResult r = SyscallResult.OK;
+        for (long off = 0; off < size && r.ok(); off += Sim.PMD) {
+            r = rt.touch(proc, REGION, off, Sim.PAGE, true);
+        }
+        return r;
     }
 
     /** Unmaps the current region, freeing its memory. */

@@ -70,11 +70,7 @@ public class ThpFaultBench {
     @Benchmark
     @OperationsPerInvocation(FAULTS)
     public SyscallResult faultOnePage() {
-        SyscallResult r = null;
-        for (long off = 0; off < TOUCH; off += Sim.PMD) {
-            r = rt.touch(regions.proc(), FreshRegions.REGION, off, Sim.PAGE, true);
-        }
-        return last = r;
+        return last = regions.touchOnePagePerPmd();
     }
 
     @TearDown(Level.Invocation)
