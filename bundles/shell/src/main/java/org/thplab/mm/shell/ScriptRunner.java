@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Script mode: when the framework property {@value #SCRIPTS} names .mm files (separated by the
  * path separator), runs them once the commands are available, prints the transcript on standard
  * output and ends the JVM with 0, or with 1 after printing {@code FILE:LINE: message} at the first
- * misused command. The launcher sets the property for {@code ./thplab FILE...}.
+ * misused command. The launcher sets the property for {@code ./thplab FILE...}; with
+ * {@value Kdiff#MODE} set too ({@code ./thplab kdiff FILE...}) the scripts go to {@link Kdiff}.
  */
 @Component(immediate = true)
 public class ScriptRunner {
@@ -55,7 +56,9 @@ public class ScriptRunner {
                 // JVM from exiting).
                 LOG.warn("waiting for start-up failed; running the scripts anyway: {}", e.toString());
             }
-            System.exit(runAll(commands, scripts, System.out));
+            String kdiff = context.getProperty(Kdiff.MODE);
+            System.exit(kdiff != null && !kdiff.isBlank() ? Kdiff.runAll(commands, kdiff, scripts, System.out)
+                    : runAll(commands, scripts, System.out));
         }, "thplab-script");
         t.start();
     }

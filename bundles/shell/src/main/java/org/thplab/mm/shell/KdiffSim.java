@@ -1,0 +1,127 @@
+package org.thplab.mm.shell;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.thplab.mm.api.MachineFactory;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.SmapsEntry;
+import org.thplab.mm.shell.KdiffScript.Obs;
+import org.thplab.mm.shell.KdiffScript.Step;
+
+/**
+ * thplab's side of kdiff: each step runs on a machine of its own ({@value #MACHINE}, made afresh
+ * for every script from the default machine's tunables and policy selection) through the same
+ * commands a script uses, and is then observed through the API as the kernel side observes the
+ * real one. A misused line throws {@link IllegalArgumentException} before the kernel runs it.
+ */
+final class KdiffSim implements AutoCloseable {
+    static final String MACHINE = "kdiff";
+    /** How many khugepaged wakes a tick may take to see two more full scans. */
+    private static final int MAX_WAKES = 100_000;
+
+    private final MachineFactory machines;
+    private final Commands commands;
+    private Map<String, Long> base = Map.of();
+    private long collapsedBase;
+
+    KdiffSim(Commands shell) {
+        this.machines = shell.factory();
+        if (machines.machine(MACHINE) != null) {
+            machines.remove(MACHINE);
+        }
+        machines.create(MACHINE);
+        this.commands = new Commands(machines, shell.workloads(), MACHINE, "kdiff");
+    }
+
+    private MachineOps ops() {
+        return machines.machine(MACHINE).ops();
+    }
+
+    List<Obs> run(Step s) {
+        List<Obs> o = new ArrayList<>();
+        switch (s.command()) {
+            case "boot" -> {
+                commands.execute(s.text());
+                base = ops().vmstat();
+                collapsedBase = knob("khugepaged/pages_collapsed");
+            }
+            case "sysfs" -> {
+                if (s.words().length == 3) {
+                    commands.execute(s.text());
+                    o.add(new Obs(s.text(), "ok"));
+                } else if (s.word(1).equals("khugepaged/pages_collapsed")) {
+                    o.add(new Obs(s.text(), Long.toString(knob(s.word(1)) - collapsedBase)));
+                } else {
+                    o.add(new Obs(s.text(), commands.execute(s.text()).strip()));
+                }
+            }
+            case "spawn", "mmap", "munmap", "exit", "madvise", "touch", "fork" ->
+                o.add(new Obs(s.text(), KdiffScript.errno(commands.execute(s.text()))));
+            case "tick" -> {
+                if (s.words().length > 1) {
+                    Sizes.duration(s.word(1)); // accepted for the plain script's sake; kdiff ticks by full scans
+                }
+                o.add(new Obs("tick", tick()));
+            }
+            case "smaps" -> {
+                commands.execute(s.text()); // the same checks of process and region
+                long rss = 0;
+                long huge = 0;
+                long swap = 0;
+                for (SmapsEntry e : ops().smaps(s.word(1), s.word(2))) {
+                    rss += e.rssKb();
+                    huge += e.anonHugeKb();
+                    swap += e.swapKb();
+                }
+                String at = "smaps " + s.word(1) + (s.word(2) == null ? "" : " " + s.word(2));
+                o.add(new Obs(at + " Rss", rss + " kB"));
+                o.add(new Obs(at + " AnonHugePages", huge + " kB"));
+                o.add(new Obs(at + " Swap", swap + " kB"));
+            }
+            case "vmstat" -> ops().vmstat().forEach((k, v) -> {
+                if (k.startsWith(s.word(1))) {
+                    o.add(new Obs(k, Long.toString(v - base.getOrDefault(k, 0L))));
+                }
+            });
+            case "verify" -> {
+                commands.execute(s.text());
+                long bad = ops().verify(s.word(1), s.word(2));
+                o.add(new Obs(s.text(), bad == 0 ? "ok" : bad + " mismatches"));
+            }
+            case "check" -> {
+                List<String> v = ops().check();
+                o.add(new Obs("check", v.isEmpty() ? "ok" : v.size() + " violations: " + v.get(0)));
+            }
+            case "echo" -> { }
+            default -> throw new IllegalArgumentException("kdiff: no command " + s.command());
+        }
+        return o;
+    }
+
+    /** The knobs as {@code sysfs} lists them, before any boot of this machine. */
+    String listKnobs() {
+        return commands.execute("sysfs");
+    }
+
+    private long knob(String name) {
+        return Long.parseLong(commands.execute("sysfs " + name).strip());
+    }
+
+    /** What a tick means to kdiff: khugepaged wakes until it has completed two more full scans. */
+    private String tick() {
+        long sleep = knob("khugepaged/scan_sleep_millisecs");
+        long target = knob("khugepaged/full_scans") + 2;
+        for (int i = 0; i < MAX_WAKES && knob("khugepaged/full_scans") < target; i++) {
+            ops().tick(Math.max(1, sleep) * 1_000_000L);
+        }
+        return "ok";
+    }
+
+    @Override
+    public void close() {
+        if (machines.machine(MACHINE) != null) {
+            machines.remove(MACHINE);
+        }
+    }
+}
