@@ -60,7 +60,7 @@ final class Kdiff {
                 kernel = new KdiffKernel(Path.of(helper), defaults(shell));
             }
             for (String file : scripts.split(java.io.File.pathSeparator)) {
-                int[] r = runOne(shell, mode, file, kernel, out);
+                int[] r = runRetried(shell, mode, file, kernel, out);
                 if (r[0] == 2) {
                     rc = 2;
                     break;
@@ -133,8 +133,56 @@ final class Kdiff {
         return d;
     }
 
-    /** @return {differs (0/1), or 2 on an error} */
-    private static int[] runOne(Commands shell, String mode, String file, KdiffKernel kernel, PrintStream out) {
+    /** Live runs that differ are run again, at most {@value} times in all. */
+    static final int LIVE_ATTEMPTS = 3;
+
+    /**
+     * Other processes on the host move the global counters too (a THP fault of theirs, a collapse
+     * khugepaged makes for them during a tick): a live script that differs is run again, and the
+     * attempt with the fewest differences is printed, with how many attempts it took.
+     */
+    private static int[] runRetried(Commands shell, String mode, String file, KdiffKernel kernel, PrintStream out) {
+        if (kernel == null) {
+            return runOne(shell, mode, file, null, out, 1);
+        }
+        String best = null;
+        int bestDiffers = Integer.MAX_VALUE;
+        int[] bestR = null;
+        List<String> bestRecord = null;
+        for (int attempt = 1; attempt <= LIVE_ATTEMPTS; attempt++) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            PrintStream o = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            int[] r = runOne(shell, mode, file, kernel, o, attempt);
+            String text = bytes.toString(StandardCharsets.UTF_8);
+            int differs = r.length > 1 ? r[1] : 0;
+            if (r[0] == 2 || differs < bestDiffers) {
+                best = text;
+                bestDiffers = differs;
+                bestR = r;
+                bestRecord = lastRecord;
+            }
+            if (r[0] != 1) {
+                break;
+            }
+        }
+        out.print(best);
+        if (mode.equals("record") && bestR[0] != 2) {
+            Path recorded = Path.of(file.replaceFirst("\\.mm$", "") + RECORDED_SUFFIX);
+            try {
+                Files.write(recorded, bestRecord, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                out.println(file + ": cannot write " + recorded + ": " + e.getMessage());
+                return new int[] {2};
+            }
+        }
+        return bestR;
+    }
+
+    /** The kernel's observations of the last script run, as a recorded file holds them. */
+    private static List<String> lastRecord;
+
+    /** @return {differs (0/1), or 2 on an error; then the number of observations that differ} */
+    private static int[] runOne(Commands shell, String mode, String file, KdiffKernel kernel, PrintStream out, int attempt) {
         List<String> lines;
         try {
             lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
@@ -186,19 +234,13 @@ final class Kdiff {
                 align(s, mine, theirs, rows, known.getOrDefault(Path.of(file).getFileName().toString(), Map.of()));
             }
         }
-        if (mode.equals("record")) {
-            try {
-                List<String> content = new ArrayList<>();
-                content.add("# kdiff: the kernel's observations of " + Path.of(file).getFileName() + " on " + kernelName
-                        + " (./thplab kdiff --record); line, observation, value");
-                content.addAll(record);
-                Files.write(recorded, content, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                out.println(file + ": cannot write " + recorded + ": " + e.getMessage());
-                return new int[] {2};
-            }
-        }
-        return new int[] {print(file, kernelName + (mode.equals("recorded") ? ", recorded" : ", live"), rows, out)};
+        lastRecord = new ArrayList<>();
+        lastRecord.add("# kdiff: the kernel's observations of " + Path.of(file).getFileName() + " on " + kernelName
+                + " (./thplab kdiff --record); line, observation, value");
+        lastRecord.addAll(record);
+        int differs = (int) rows.stream().filter(r -> r[0].equals("!")).count();
+        String how = mode.equals("recorded") ? ", recorded" : attempt == 1 ? ", live" : ", live, attempt " + attempt;
+        return new int[] {print(file, kernelName + how, rows, out), differs};
     }
 
     private static void align(Step s, List<Obs> mine, List<Obs> theirs, List<String[]> rows, Map<String, String> known) {
