@@ -30,8 +30,8 @@ final class Kdiff {
     static final String RECORDED_SUFFIX = ".kernel";
     /**
      * Beside the scripts: differences that are known, one per line as
-     * {@code script<TAB>line<TAB>observation<TAB>reason}; kdiff marks them {@code ~} and does not
-     * count them (docs/model.md says why each is there).
+     * {@code script<TAB>line<TAB>observation<TAB>reason} (see {@link #knownFor}); kdiff marks them
+     * {@code ~} and does not count them (docs/model.md says why each is there).
      */
     static final String KNOWN = "known-differences.tsv";
     private static final Pattern SELECTED = Pattern.compile("\\[([^\\]]+)\\]");
@@ -209,9 +209,9 @@ final class Kdiff {
             out.println(e.getMessage());
             return new int[] {2};
         }
-        Map<String, Map<String, String>> known;
+        List<Known> known;
         try {
-            known = readKnown(Path.of(file).toAbsolutePath().getParent().resolve(KNOWN));
+            known = knownFor(Path.of(file).toAbsolutePath());
         } catch (IOException | IllegalArgumentException e) {
             out.println(e.getMessage());
             return new int[] {2};
@@ -231,7 +231,7 @@ final class Kdiff {
                 for (Obs o : theirs) {
                     record.add(s.line() + "\t" + o.key() + "\t" + o.value());
                 }
-                align(s, mine, theirs, rows, known.getOrDefault(Path.of(file).getFileName().toString(), Map.of()));
+                align(s, mine, theirs, rows, known);
             }
         }
         lastRecord = new ArrayList<>();
@@ -243,7 +243,7 @@ final class Kdiff {
         return new int[] {print(file, kernelName + how, rows, out), differs};
     }
 
-    private static void align(Step s, List<Obs> mine, List<Obs> theirs, List<String[]> rows, Map<String, String> known) {
+    private static void align(Step s, List<Obs> mine, List<Obs> theirs, List<String[]> rows, List<Known> known) {
         Map<String, String[]> byKey = new LinkedHashMap<>();
         for (Obs o : mine) {
             byKey.computeIfAbsent(o.key(), k -> new String[2])[1] = o.value();
@@ -264,7 +264,13 @@ final class Kdiff {
                 kv = KdiffScript.skip(KdiffScript.HOST_COUNTERS.get(k)) + " (" + kv + ")";
             }
             String mark = KdiffScript.skipped(kv) || KdiffScript.skipped(tv) ? "-" : kv.equals(tv) ? " " : "!";
-            String why = known.get(s.line() + "\t" + k);
+            String why = null;
+            for (Known kn : known) {
+                if ((kn.line() < 0 || kn.line() == s.line()) && kn.observation().matcher(k).matches()) {
+                    why = kn.reason();
+                    break;
+                }
+            }
             if (mark.equals("!") && why != null) {
                 mark = "~";
                 tv = tv + "  (known: " + why + ")";
@@ -322,25 +328,44 @@ final class Kdiff {
         return m;
     }
 
-    /** script file name -> (line TAB observation -> reason) */
-    static Map<String, Map<String, String>> readKnown(Path p) throws IOException {
-        Map<String, Map<String, String>> m = new LinkedHashMap<>();
-        if (!Files.isRegularFile(p)) {
-            return m;
-        }
-        int n = 0;
-        for (String l : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-            n++;
-            if (l.isBlank() || l.startsWith("#")) {
+    /** A known difference that applies to one script. */
+    record Known(int line, Pattern observation, String reason) {
+    }
+
+    /**
+     * The known differences for a script, from {@value #KNOWN} in its directory and in the one
+     * above: {@code script<TAB>line<TAB>observation<TAB>reason}, where script is a glob of the
+     * script's path relative to the file's directory, line a number or {@code *}, observation a
+     * regular expression over the observation's name.
+     */
+    static List<Known> knownFor(Path script) throws IOException {
+        List<Known> all = new ArrayList<>();
+        for (Path dir = script.getParent(), stop = dir.getParent(); dir != null; dir = dir.equals(stop) ? null : dir.getParent()) {
+            Path p = dir.resolve(KNOWN);
+            if (!Files.isRegularFile(p)) {
                 continue;
             }
-            String[] f = l.split("\t", 4);
-            if (f.length != 4 || !f[1].chars().allMatch(Character::isDigit) || f[3].isBlank()) {
-                throw new IllegalArgumentException(p + ":" + n + ": expected script<TAB>line<TAB>observation<TAB>reason");
+            String rel = dir.relativize(script).toString();
+            int n = 0;
+            for (String l : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+                n++;
+                if (l.isBlank() || l.startsWith("#")) {
+                    continue;
+                }
+                String[] f = l.split("\t", 4);
+                if (f.length != 4 || !(f[1].equals("*") || f[1].chars().allMatch(Character::isDigit)) || f[3].isBlank()) {
+                    throw new IllegalArgumentException(p + ":" + n + ": expected script<TAB>line<TAB>observation<TAB>reason");
+                }
+                if (java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + f[0]).matches(Path.of(rel))) {
+                    try {
+                        all.add(new Known(f[1].equals("*") ? -1 : Integer.parseInt(f[1]), Pattern.compile(f[2]), f[3]));
+                    } catch (java.util.regex.PatternSyntaxException e) {
+                        throw new IllegalArgumentException(p + ":" + n + ": bad observation pattern: " + e.getDescription());
+                    }
+                }
             }
-            m.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).put(f[1] + "\t" + f[2], f[3]);
         }
-        return m;
+        return all;
     }
 
     private static String recordedKernel(Path p) throws IOException {
