@@ -20,11 +20,15 @@ import org.thplab.mm.spi.promote.ScanResult;
 import org.thplab.mm.spi.promote.VmaRange;
 
 /**
- * MADV_COLLAPSE as in Linux 6.1+ (madvise_collapse() in mm/khugepaged.c): synchronous, per
- * PMD-aligned range of the request, ignoring max_ptes_*, the young check and the sysfs
- * {@code enabled} setting but refusing VM_NOHUGEPAGE; swap entries are read back; a range that
- * is already PMD-mapped counts as success. Returns 0 only if every range ends SCAN_SUCCEED or
- * SCAN_PMD_MAPPED, else madvise_collapse_errno() of the last failure.
+ * MADV_COLLAPSE as in Linux 6.18 (madvise_collapse() in mm/khugepaged.c, called per VMA by
+ * madvise_walk_vmas() in mm/madvise.c): synchronous, per PMD-aligned range of each VMA's part of
+ * the request (rounded inward), ignoring max_ptes_*, the young check and the sysfs
+ * {@code enabled} setting but refusing VM_NOHUGEPAGE; read-only PTEs collapse (no SCAN_PAGE_RO
+ * since 6.18); swap entries are read back; a range already PMD-mapped (a THP or the huge zero
+ * page) counts as done. A VMA's part returns 0 only if every range ends SCAN_SUCCEED or
+ * SCAN_PMD_MAPPED, else madvise_collapse_errno() of the last failure; a part that holds no
+ * whole aligned 2 MiB block is EINVAL, one that is empty after rounding is 0. The first VMA that
+ * fails ends the call with its errno; holes in the range are the core's (ENOMEM).
  *
  * <p>With {@code batch} greater than 1 it collapses like the RFC's batched implementation (Zach
  * O'Keefe, March 2022): for a batch of ranges it first allocates the huge pages and swaps in
@@ -85,8 +89,17 @@ public class MadvCollapse implements PromotionPolicy {
 
     /** madvise_collapse() over one VMA's part [s, e). */
     private SyscallResult collapseVma(PromotionContext ctx, int mm, long s, long e) {
+        // Rounded inward to whole PMDs.
         long hstart = (s + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1);
         long hend = e & ~(HPAGE_PMD_SIZE - 1);
+        if (hstart > hend) {
+            // Inside one 2 MiB block without reaching its ends: the kernel's final
+            // thps == (hend - hstart) >> HPAGE_PMD_SHIFT compares 0 with an unsigned wrap, so
+            // the call answers madvise_collapse_errno(SCAN_FAIL), EINVAL.
+            return SyscallResult.fail(Errno.EINVAL, String.format(
+                    "SCAN_FAIL: [0x%x, 0x%x) holds no whole aligned 2 MiB block", s, e));
+        }
+        // hstart == hend (no whole block, but the range reaches a block boundary): nothing to do, 0.
         int thps = 0;
         int total = 0;
         ScanResult lastFail = ScanResult.SCAN_FAIL;
@@ -100,18 +113,13 @@ public class MadvCollapse implements PromotionPolicy {
             for (int k = 0; k < results.size(); k++) {
                 ScanResult r = results.get(k);
                 total++;
-                switch (r) {
-                    case SCAN_SUCCEED, SCAN_PMD_MAPPED -> thps++;
-                    // Whitelisted: go on with the next range.
-                    case SCAN_PMD_NULL, SCAN_PTE_NON_PRESENT, SCAN_PTE_UFFD_WP, SCAN_PAGE_RO,
-                            SCAN_LACK_REFERENCED_PAGE, SCAN_PAGE_NULL, SCAN_PAGE_COUNT, SCAN_PAGE_LOCK,
-                            SCAN_PAGE_COMPOUND, SCAN_PAGE_LRU, SCAN_DEL_PAGE_LRU -> {
-                        lastFail = r;
-                        lastAddr = scans.get(k).address();
-                    }
-                    default -> {
-                        return fail(r, scans.get(k).address());
-                    }
+                if (r == ScanResult.SCAN_SUCCEED || r == ScanResult.SCAN_PMD_MAPPED) {
+                    thps++; // a THP, or one there already (also the huge zero page): done
+                } else if (goesOn(r)) {
+                    lastFail = r;
+                    lastAddr = scans.get(k).address();
+                } else {
+                    return fail(r, scans.get(k).address());
                 }
             }
         }
@@ -148,6 +156,18 @@ public class MadvCollapse implements PromotionPolicy {
             ctx.unlockMmapWrite(mm);
         }
         return out;
+    }
+
+    /**
+     * The results after which madvise_collapse() goes on with the next 2 MiB block (6.18's
+     * whitelist; SCAN_PAGE_RO is gone with the writable check); any other failure ends the call.
+     */
+    static boolean goesOn(ScanResult r) {
+        return switch (r) {
+            case SCAN_PMD_NULL, SCAN_PTE_NON_PRESENT, SCAN_PTE_UFFD_WP, SCAN_LACK_REFERENCED_PAGE, SCAN_PAGE_NULL,
+                    SCAN_PAGE_COUNT, SCAN_PAGE_LOCK, SCAN_PAGE_COMPOUND, SCAN_PAGE_LRU, SCAN_DEL_PAGE_LRU -> true;
+            default -> false;
+        };
     }
 
     /** madvise_collapse_errno(). */

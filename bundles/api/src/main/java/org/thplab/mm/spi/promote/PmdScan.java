@@ -9,9 +9,11 @@ package org.thplab.mm.spi.promote;
  * @param address    the PMD-aligned address scanned
  * @param noneOrZero PTEs that were none or mapped the zero page
  * @param unmapped   swap PTEs
- * @param shared     pages mapped by more than one process
+ * @param shared     pages whose folio may be mapped by more than one process
+ *                   (folio_maybe_mapped_shared())
  * @param referenced young PTEs (counted for khugepaged only, as in the kernel)
- * @param writable   whether at least one PTE was writable
+ * @param writable   whether at least one PTE was writable (information only: since Linux 6.18
+ *                   a range of read-only PTEs collapses too)
  */
 public record PmdScan(ScanResult result, long address, int noneOrZero, int unmapped, int shared,
         int referenced, boolean writable) {

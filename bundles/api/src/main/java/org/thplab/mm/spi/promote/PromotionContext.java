@@ -59,9 +59,10 @@ public interface PromotionContext {
 
     /**
      * hpage_collapse_scan_pmd()'s checks on the PMD-aligned range at {@code address}, in the
-     * kernel's order; with {@code khugepaged} the max_ptes_* limits and the young check apply and
-     * exceeding one counts {@code thp_scan_exceed_*}. Emits mm_khugepaged_scan_pmd. Changes
-     * nothing but the young bits' reading.
+     * kernel's order (Linux 6.18: read-only PTEs do not stop a collapse; a page is shared when
+     * folio_maybe_mapped_shared() says so); with {@code khugepaged} the max_ptes_* limits and the
+     * young check apply and exceeding one counts {@code thp_scan_exceed_*}. Emits
+     * mm_khugepaged_scan_pmd. Changes nothing but the young bits' reading.
      */
     PmdScan scanPmd(int mm, long address, boolean khugepaged);
 

@@ -19,6 +19,12 @@ public enum ScanResult {
     SCAN_PTE_NON_PRESENT("pte_non_present"),
     SCAN_PTE_UFFD_WP("pte_uffd_wp"),
     SCAN_PTE_MAPPED_HUGEPAGE("pte_mapped_hugepage"),
+    /**
+     * No writable PTE in the range: gone from the kernel's enum since Linux 6.18, which collapses
+     * read-only PTEs; the core's khugepaged and MADV_COLLAPSE mechanisms no longer answer it.
+     * Kept for the mechanisms of thplab's own promoters (in-place promotion of a reservation,
+     * promotion through migration entries), which still refuse a range with no writable page.
+     */
     SCAN_PAGE_RO("no_writable_page"),
     SCAN_LACK_REFERENCED_PAGE("lack_referenced_page"),
     SCAN_PAGE_NULL("page_null"),

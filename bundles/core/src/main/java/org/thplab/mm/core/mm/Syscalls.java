@@ -166,7 +166,10 @@ final class Syscalls implements Reaper {
                 }
             }
             case COLLAPSE -> {
-                return madvCollapse.collapse(mm.id, from, to);
+                // madvise_walk_vmas(): the promoter collapses VMA by VMA and stops at the first
+                // error, which is the answer; a hole only makes a call that succeeded ENOMEM.
+                SyscallResult res = madvCollapse.collapse(mm.id, from, to);
+                return res.ok() && hole ? SyscallResult.fail(Errno.ENOMEM, "part of the range is not mapped") : res;
             }
             default -> throw new IllegalStateException();
         }

@@ -229,15 +229,19 @@ final class Collapse {
         return finish(t, ScanResult.SCAN_SUCCEED);
     }
 
-    /** __collapse_huge_page_isolate(): the checks again, now that nothing can change the range. */
+    /**
+     * __collapse_huge_page_isolate() of 6.18: the checks again, now that nothing can change the
+     * range; no writable check (SCAN_PAGE_RO) any more, the limits and the referenced check are
+     * khugepaged's.
+     */
     private ScanResult isolate(AddressSpace mm, PteTable ptes, boolean khugepaged) {
         long maxNone = tunables.number("khugepaged/max_ptes_none");
         long maxShared = tunables.number("khugepaged/max_ptes_shared");
         int none = 0;
         int shared = 0;
         int referenced = 0;
-        boolean writable = false;
         int firstPfn = 0;
+        PmdScanner.SharedTest sharedTest = scanner.new SharedTest(mm);
         ScanResult r = null;
         for (int j = 0; j < 512 && r == null; j++) {
             long e = ptes.get(j);
@@ -251,32 +255,23 @@ final class Collapse {
                 case Pte.PRESENT -> {
                     int p = Pte.pfn(e);
                     firstPfn = firstPfn == 0 ? p : firstPfn;
-                    if (scanner.shared(p) && ++shared > maxShared && khugepaged) {
+                    if (sharedTest.test(p) && ++shared > maxShared && khugepaged) {
                         r = ScanResult.SCAN_EXCEED_SHARED_PTE;
                         stat.count(VmEvent.THP_SCAN_EXCEED_SHARE_PTE);
-                    } else {
-                        writable |= Pte.writable(e);
-                        if (khugepaged && Pte.young(e)) {
-                            referenced++;
-                        }
+                    } else if (khugepaged && Pte.young(e)) {
+                        referenced++;
                     }
                 }
                 default -> r = ScanResult.SCAN_PTE_NON_PRESENT;
             }
         }
         if (r == null) {
-            if (!writable) {
-                r = ScanResult.SCAN_PAGE_RO;
-            } else if (khugepaged && referenced == 0) {
-                r = ScanResult.SCAN_LACK_REFERENCED_PAGE;
-            } else {
-                r = ScanResult.SCAN_SUCCEED;
-            }
+            r = khugepaged && referenced == 0 ? ScanResult.SCAN_LACK_REFERENCED_PAGE : ScanResult.SCAN_SUCCEED;
         }
-        if (trace.on()) {
+        if (trace.on()) { // 6.18's fields, without writable
             trace.emit("mm_collapse_huge_page_isolate", String.format(
-                    "scan_pfn=0x%x, none_or_zero=%d, referenced=%d, writable=%d, status=%s",
-                    firstPfn, none, referenced, writable ? 1 : 0, r.traceName()));
+                    "scan_pfn=0x%x, none_or_zero=%d, referenced=%d, status=%s",
+                    firstPfn, none, referenced, r.traceName()));
         }
         return r;
     }

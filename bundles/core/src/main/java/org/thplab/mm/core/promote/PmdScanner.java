@@ -19,14 +19,16 @@ import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.MmSlots;
+import org.thplab.mm.core.vma.Tasks;
 import org.thplab.mm.core.vma.Vma;
 import org.thplab.mm.spi.promote.PmdScan;
 import org.thplab.mm.spi.promote.ScanResult;
 
 /**
- * khugepaged's look at one PMD: hpage_collapse_scan_pmd() with the max_ptes_* limits and the
- * referenced check, and hugepage_vma_revalidate() / find_pmd_or_thp_or_none(), which collapse
- * repeats after every step that may have let the range change.
+ * khugepaged's look at one PMD: hpage_collapse_scan_pmd() of Linux 6.18 with the max_ptes_*
+ * limits and the referenced check (khugepaged only), and hugepage_vma_revalidate() /
+ * find_pmd_or_thp_or_none(), which collapse repeats after every step that may have let the
+ * range change. Since 6.18 a range of read-only PTEs collapses too (no SCAN_PAGE_RO).
  */
 final class PmdScanner {
     private final Frames f;
@@ -36,6 +38,7 @@ final class PmdScanner {
     private final PolicyGuard guard;
     private final ThpTunables tunables;
     private final MmSlots slots;
+    private final Tasks tasks;
 
     PmdScanner(Kernel k, MmSlots slots) {
         this.f = k.f();
@@ -45,13 +48,77 @@ final class PmdScanner {
         this.guard = k.guard();
         this.tunables = k.tunables();
         this.slots = slots;
+        this.tasks = k.tasks();
     }
 
-    boolean shared(int p) {
-        // page_mapcount() > 1: PTE mappings of the page plus PMD mappings of its folio.
+    /**
+     * folio_maybe_mapped_shared() (include/linux/mm.h, 6.15+ with CONFIG_MM_ID) of the folio of
+     * page {@code p}, which {@code mm} maps: a small folio is shared when mapped more than once;
+     * a PMD-sized folio when another address space maps any part of it, so each of its pages
+     * counts as shared, even one that only {@code mm} maps ("a single page as shared if any
+     * part of the THP is shared").
+     */
+    boolean folioMaybeMappedShared(AddressSpace mm, int p) {
         int h = f.head(p);
-        int entire = f.order[h] == HPAGE_PMD_ORDER ? f.entireMapcount[h >> HPAGE_PMD_ORDER] : 0;
-        return f.map[p] + entire > 1;
+        if (!f.large(h)) {
+            return f.map[p] > 1;
+        }
+        if (f.map[p] + f.entireMapcount[h >> HPAGE_PMD_ORDER] > 1) {
+            return true; // one address space maps a page at most once: someone else maps this one
+        }
+        // The rmap walk: does another member of the family map a page of the folio?
+        long haddr = (long) f.index[h] << 12;
+        for (AddressSpace other : tasks.family(f.owner[h])) {
+            if (other != mm && !other.dead && mapsPartOf(other, haddr, h)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mapsPartOf(AddressSpace mm, long haddr, int h) {
+        PmdTable t = mm.pt.lookup(haddr);
+        if (t == null) {
+            return false;
+        }
+        int i = PageTable.pmdIndex(haddr);
+        PteTable ptes = t.pte[i];
+        if (ptes == null) {
+            return Pte.kind(t.pmd[i]) == Pte.HUGE && Pte.pfn(t.pmd[i]) == h;
+        }
+        for (int j = 0; j < HPAGE_PMD_NR; j++) {
+            long e = ptes.get(j);
+            if (Pte.kind(e) == Pte.PRESENT && (Pte.pfn(e) & ~(HPAGE_PMD_NR - 1)) == h) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * folioMaybeMappedShared() over the PTEs of one range in address order: the pages of one
+     * large folio are contiguous there, so the rmap walk runs once per folio, not per page.
+     */
+    final class SharedTest {
+        private final AddressSpace mm;
+        private int head = -1;
+        private boolean shared;
+
+        SharedTest(AddressSpace mm) {
+            this.mm = mm;
+        }
+
+        boolean test(int p) {
+            int h = f.head(p);
+            if (!f.large(h)) {
+                return f.map[p] > 1;
+            }
+            if (h != head) {
+                head = h;
+                shared = folioMaybeMappedShared(mm, h);
+            }
+            return shared;
+        }
     }
 
     /** hugepage_vma_revalidate() and find_pmd_or_thp_or_none(): SCAN_SUCCEED when the range can still be collapsed. */
@@ -91,6 +158,7 @@ final class PmdScanner {
         int referenced = 0;
         boolean writable = false;
         int firstPfn = -1;
+        SharedTest sharedTest = new SharedTest(mm);
         if (r == ScanResult.SCAN_SUCCEED) {
             long maxNone = tunables.number("khugepaged/max_ptes_none");
             long maxSwap = tunables.number("khugepaged/max_ptes_swap");
@@ -113,12 +181,12 @@ final class PmdScanner {
                         }
                     }
                     case Pte.PRESENT -> {
-                        writable |= Pte.writable(e);
+                        writable |= Pte.writable(e); // noted for PmdScan, no longer a condition (6.18)
                         int p = Pte.pfn(e);
                         if (firstPfn < 0) {
                             firstPfn = p;
                         }
-                        if (shared(p) && ++shared > maxShared && khugepaged) {
+                        if (sharedTest.test(p) && ++shared > maxShared && khugepaged) {
                             r = ScanResult.SCAN_EXCEED_SHARED_PTE;
                             stat.count(VmEvent.THP_SCAN_EXCEED_SHARE_PTE);
                         } else if (khugepaged && Pte.young(e)) {
@@ -129,19 +197,18 @@ final class PmdScanner {
                 }
             }
             if (r == null) {
-                if (!writable) {
-                    r = ScanResult.SCAN_PAGE_RO;
-                } else if (khugepaged && (referenced == 0 || (unmapped > 0 && referenced < HPAGE_PMD_NR / 2))) {
+                // 6.18: no writable check (SCAN_PAGE_RO) any more; the referenced check is khugepaged's.
+                if (khugepaged && (referenced == 0 || (unmapped > 0 && referenced < HPAGE_PMD_NR / 2))) {
                     r = ScanResult.SCAN_LACK_REFERENCED_PAGE;
                 } else {
                     r = ScanResult.SCAN_SUCCEED;
                 }
             }
         }
-        if (trace.on()) { // formatted only when someone records it
+        if (trace.on()) { // formatted only when someone records it; 6.18's fields, without writable
             trace.emit("mm_khugepaged_scan_pmd", String.format(
-                    "mm=%s, scan_pfn=0x%x, writable=%d, referenced=%d, none_or_zero=%d, status=%s, unmapped=%d",
-                    mm.name, Math.max(firstPfn, 0), writable ? 1 : 0, referenced, none, r.traceName(), unmapped));
+                    "mm=%s, scan_pfn=0x%x, referenced=%d, none_or_zero=%d, status=%s, unmapped=%d",
+                    mm.name, Math.max(firstPfn, 0), referenced, none, r.traceName(), unmapped));
         }
         return new PmdScan(r, haddr, none, unmapped, shared, referenced, writable);
     }
