@@ -12,7 +12,7 @@
  *
  *   mmap R LEN          map region R: LEN bytes, 2 MiB aligned, PROT_NONE guards on both sides
  *                       (so it never merges with a neighbour)            -> ok ADDR
- *   munmap R OFF LEN    munmap, then PROT_NONE over the hole (no later mmap lands there)
+ *   munmap R OFF LEN    munmap(2): a hole in the region, as in thplab
  *   touch R OFF LEN W   access every 4 KiB page; W=1 writes a token (process, region, page,
  *                       counter) into the page's first 8 bytes and remembers it -> ok | err EFAULT
  *   madvise R OFF LEN A madvise(2) with advice number A                  -> ok | err ENAME
@@ -142,8 +142,13 @@ static void do_mmap(unsigned long r, unsigned long len)
 		reply("err EINVAL");
 		return;
 	}
-	/* Guard, aligned region, guard: reserve it all PROT_NONE, then map the middle. */
-	size_t total = len + 3 * PMD;
+	/*
+	 * Guard, aligned region, guard, then the region's token array: reserve it all PROT_NONE,
+	 * then map the region and the array. Nothing of ours is ever mapped by mmap(NULL) again, so
+	 * no later mapping lands in a hole that munmap leaves in a region.
+	 */
+	size_t elen = ((len / PAGE) * sizeof(uint64_t) + PAGE - 1) & ~(PAGE - 1);
+	size_t total = len + 3 * PMD + PMD + elen;
 	char *base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED) {
 		reply("err %s", errname(errno));
@@ -154,8 +159,7 @@ static void do_mmap(unsigned long r, unsigned long len)
 		reply("err %s", errname(errno));
 		return;
 	}
-	size_t elen = ((len / PAGE) * sizeof(uint64_t) + PAGE - 1) & ~(PAGE - 1);
-	uint64_t *expect = mmap(NULL, elen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t *expect = mmap(start + len + PMD, elen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (expect == MAP_FAILED) {
 		reply("err %s", errname(errno));
 		return;
@@ -180,7 +184,6 @@ static void do_munmap(unsigned long r, unsigned long off, unsigned long len)
 		reply("err %s", errname(errno));
 		return;
 	}
-	mmap(g->start + off, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 	memset(g->expect + off / PAGE, 0, len / PAGE * sizeof(uint64_t));
 	reply("ok");
 }

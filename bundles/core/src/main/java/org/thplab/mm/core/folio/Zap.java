@@ -36,6 +36,16 @@ public final class Zap {
      * The caller releases the range's reservations first.
      */
     public void zapRange(AddressSpace mm, long from, long to) {
+        zapRange(mm, from, to, false);
+    }
+
+    /**
+     * MADV_DONTNEED's zap (madvise_dontneed_single_vma(), {@code details.reclaim_pt}): as
+     * {@link #zapRange(AddressSpace, long, long)}, and a PTE table whose whole 2 MiB the range
+     * covers is freed once empty (CONFIG_PT_RECLAIM, since Linux 6.14: zap_pte_range() ->
+     * try_to_free_pte()), so the PMD is none again and the next fault may map a THP there.
+     */
+    public void zapRange(AddressSpace mm, long from, long to, boolean reclaimPt) {
         boolean any = false;
         for (long va = from; va < to; ) {
             long pmdStart = va & ~(PMD_SIZE - 1);
@@ -65,6 +75,13 @@ public final class Zap {
                         ptes.set(j, Pte.NONE);
                         any = true;
                     }
+                }
+                if (reclaimPt && va == pmdStart && segEnd == pmdStart + PMD_SIZE) {
+                    // reclaim_pt_is_enabled(): the zap covered the whole table, so every entry is none
+                    tables.freePgtableFrame(mm, t.tableFrame[i]);
+                    t.pte[i] = null;
+                    t.tableFrame[i] = -1;
+                    t.used--;
                 }
             }
             va = segEnd;

@@ -156,7 +156,7 @@ final class Syscalls implements Reaper {
                     long s = Math.max(v.start, from);
                     long e = Math.min(v.end, to);
                     reservations.releaseRange(mm, s, e);
-                    zap.zapRange(mm, s, e);
+                    zap.zapRange(mm, s, e, true);
                     r.discard(s, e);
                 }
             }
