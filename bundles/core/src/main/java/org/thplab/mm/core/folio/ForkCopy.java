@@ -33,6 +33,11 @@ public final class ForkCopy {
      */
     public boolean copyPageTables(AddressSpace parent, AddressSpace child) {
         for (Vma v : parent.vmas) {
+            if (!v.anonVma) {
+                // vma_needs_copy(): without an anon_vma the parent maps at most the zero page
+                // there; the child faults afresh and gets no page table now.
+                continue;
+            }
             for (long va = v.start & ~(PMD_SIZE - 1); va < v.end; va += PMD_SIZE) {
                 PmdTable pt = parent.pt.lookup(va);
                 if (pt == null) {
