@@ -7,7 +7,8 @@
  * names, and the result types of simulated system calls.
  *
  * <p>2.0: {@code MemoryManager}, the one service of the one machine, is split into these.
+ * 2.1: {@code VmEvent.THP_UNDERUSED_SPLIT_PAGE}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package org.thplab.mm.api;
