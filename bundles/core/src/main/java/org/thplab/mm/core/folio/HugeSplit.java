@@ -152,7 +152,8 @@ public final class HugeSplit {
             }
             PteTable ptes = t.pte[i];
             if (ptes == null) {
-                if (Pte.kind(t.pmd[i]) == Pte.HUGE && Pte.pfn(t.pmd[i]) == h && --entire == 0 && mapped < HPAGE_PMD_NR) {
+                if (Pte.kind(t.pmd[i]) == Pte.HUGE && Pte.pfn(t.pmd[i]) == h && --entire == 0
+                        && mapped > 0 && mapped < HPAGE_PMD_NR) {
                     folios.countPartiallyMapped(h); // 0 < mapped < 512 pages stay PTE-mapped
                     return;
                 }
