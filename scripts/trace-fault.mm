@@ -11,7 +11,7 @@ mmap p a 4M
 touch p a 0 8K write
 # a read of the second 2 MiB maps the huge zero page
 touch p a 2M 4K read
-# writing it: cow-pte splits the zero PMD and copies one page
+# writing it: cow-pte replaces the zero PMD by a new THP (do_huge_zero_wp_pmd(), since 6.13)
 touch p a 2M 4K write
 sysfs enabled never
 mmap p b 2M

@@ -50,8 +50,8 @@ public enum VmEvent {
     THP_FILE_ALLOC, THP_FILE_FALLBACK, THP_FILE_FALLBACK_CHARGE, THP_FILE_MAPPED,
     THP_SPLIT_PAGE, THP_SPLIT_PAGE_FAILED, THP_DEFERRED_SPLIT_PAGE,
     /**
-     * The underused THP shrinker's splits (thp_underused_split_page, Linux 6.12): 0 while that
-     * shrinker is not modelled.
+     * THPs split by the deferred split shrinker because thp_underused() found more zero-filled
+     * subpages than {@code khugepaged/max_ptes_none} (Linux 6.12).
      *
      * @since 2.1
      */

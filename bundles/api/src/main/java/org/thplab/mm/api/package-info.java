@@ -8,7 +8,7 @@
  *
  * <p>2.0: {@code MemoryManager}, the one service of the one machine, is split into these.
  * 2.1: {@link org.thplab.mm.api.VmEvent} holds every THP event counter of Linux 6.18, in the
- * kernel's order.
+ * kernel's order (with {@code THP_UNDERUSED_SPLIT_PAGE}, which the underused shrinker moves).
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("2.1.0")

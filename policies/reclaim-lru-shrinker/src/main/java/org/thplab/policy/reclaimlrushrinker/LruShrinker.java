@@ -11,12 +11,17 @@ import org.thplab.mm.spi.reclaim.ReclaimPolicy;
  * The reservation RFC's shrinker: count the unused reserved pages and release reservations in
  * LRU order (least recently faulted first; a reservation moves to the tail when a page is faulted
  * from it, a fully populated one is off the list) until the scan target is met. Then, as Linux
- * does without reservations, the deferred split shrinker (deferred_split_scan()) and the huge zero
- * page shrinker.
+ * does without reservations, the deferred split shrinker (deferred_split_scan(): partially mapped
+ * and, below {@code max_ptes_none} 511, underused THPs) and the huge zero page shrinker. Linux
+ * scans {@code freeable >> priority} objects of a shrinker per reclaim pass, so a short queue waits
+ * for a low priority; thplab has no priorities and scans until the pass's target is met.
  */
 @Component
 @Policy(kind = Kind.reclaim, name = "lru-shrinker")
 public class LruShrinker implements ReclaimPolicy {
+    /** SHRINK_BATCH of mm/shrinker.c: objects a shrinker scans per call. */
+    static final int SHRINK_BATCH = 128;
+
     @Override
     public long reclaim(ReclaimContext ctx, long target) {
         long freed = 0;
@@ -33,9 +38,11 @@ public class LruShrinker implements ReclaimPolicy {
                 freed += ctx.releaseReservation(r.mm(), r.address());
             }
         }
-        if (freed < target) {
-            // Each split frees at most 511 pages: split enough of the queue to meet the target.
-            freed += ctx.splitDeferred(Math.max(1, (target - freed + 510) / 511));
+        // deferred_split_scan() in batches of SHRINK_BATCH until the target is met. Since 6.12 the
+        // queue holds every THP; a scan takes each entry off it, splitting the partially mapped and
+        // the underused ones, so the loop ends with the queue at the latest.
+        while (freed < target && ctx.deferredSplitQueued() > 0) {
+            freed += ctx.splitDeferred(SHRINK_BATCH);
         }
         if (freed < target) {
             freed += ctx.shrinkHugeZeroPage();

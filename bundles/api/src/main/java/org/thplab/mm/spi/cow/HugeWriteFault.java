@@ -29,7 +29,9 @@ public interface HugeWriteFault {
      * Allocates a new PMD-sized page ({@link org.thplab.mm.spi.alloc.AllocPurpose#COW_THP}),
      * copies the old one into it (or zeroes it for the huge zero page) and maps it writable in
      * place of the old PMD, counting {@code thp_fault_alloc}; counts {@code thp_fault_fallback}
-     * when no huge page can be had, and then changes nothing.
+     * when no huge page can be had, and then changes nothing. On the huge zero page this is
+     * Linux's do_huge_zero_wp_pmd() (since 6.13); on a shared THP, the 2 MiB copy Linux made
+     * before 5.8.
      *
      * @return MAPPED or FALLBACK
      */

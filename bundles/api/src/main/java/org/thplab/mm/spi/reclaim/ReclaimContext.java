@@ -14,12 +14,18 @@ public interface ReclaimContext {
     /** @return true for direct reclaim in an allocation, false for kswapd */
     boolean direct();
 
-    /** @return the number of THPs on the deferred split queue */
+    /**
+     * @return the number of THPs on the deferred split queue: since Linux 6.12 every new
+     *         PMD-mapped THP is queued (uncounted), besides those that became partially mapped
+     */
     long deferredSplitQueued();
 
     /**
-     * deferred_split_scan(): splits up to {@code max} THPs from the head of the deferred split
-     * queue, freeing their unmapped subpages.
+     * deferred_split_scan(): takes up to {@code max} THPs off the head of the deferred split
+     * queue. A partially mapped one is split; a fully mapped one is split only when
+     * thp_underused() finds more zero-filled subpages than {@code khugepaged/max_ptes_none} (below
+     * 511; {@code thp_underused_split_page}), else it just leaves the queue. A split frees the
+     * unmapped subpages and those the split maps to the shared zero page (zero-filled ones).
      *
      * @return base pages freed
      */

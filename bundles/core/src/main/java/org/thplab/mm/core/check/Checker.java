@@ -297,6 +297,9 @@ public final class Checker {
                         if (partial && !folios.deferred(p)) {
                             problem("THP " + p + " is partially mapped but not on the deferred split queue");
                         }
+                        if (partial && !folios.partiallyMapped(p)) {
+                            problem("THP " + p + " is partially mapped but not flagged so (PG_partially_mapped)");
+                        }
                         p += HPAGE_PMD_NR - 1;
                     } else {
                         if (f.map[p] != pteMaps[p]) {

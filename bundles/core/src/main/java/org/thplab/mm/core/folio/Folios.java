@@ -29,9 +29,15 @@ public final class Folios {
     public long nrAnon;
     /** PMD-mapped anonymous THPs (nr_anon_transparent_hugepages). */
     public long nrAnonThps;
-    /** Deferred split queue: doubly linked through pageblock indices; -2 = not queued. */
+    /**
+     * Deferred split queue: doubly linked through pageblock indices; -2 = not queued. Since Linux
+     * 6.12 it holds every new PMD-mapped THP (for the underused shrinker) besides the partially
+     * mapped ones.
+     */
     private final int[] dsNext;
     private final int[] dsPrev;
+    /** PG_partially_mapped, per PMD-sized folio (by pageblock): set once, when it first lost some pages. */
+    private final boolean[] partiallyMapped;
     int dsHead = -1;
     private int dsTail = -1;
     private long dsLen;
@@ -43,6 +49,7 @@ public final class Folios {
         dsNext = new int[f.nrBlocks];
         dsPrev = new int[f.nrBlocks];
         Arrays.fill(dsPrev, -2);
+        partiallyMapped = new boolean[f.nrBlocks];
     }
 
     /** Tells {@code hook} of every base page freed (the reservations above, which are built on the folios). */
@@ -53,7 +60,12 @@ public final class Folios {
     // ----------------------------------------------------------------------------------------
     // Creating folios and rmap accounting.
 
-    /** Turns an allocated block into an anonymous folio of {@code order} (0 or 9) at virtual page {@code vpn}. */
+    /**
+     * Turns an allocated block into an anonymous folio of {@code order} (0 or 9) at virtual page
+     * {@code vpn}. Every caller maps a PMD-sized one by a PMD at once (a fault, a zero-page write, a
+     * collapse, a promotion), so it is queued for deferred split here, without a count:
+     * map_anon_folio_pmd() and collapse_huge_page() call deferred_split_folio(folio, false) (6.12).
+     */
     public void initAnon(int pfn, int order, int family, int vpn) {
         if (order == 0) {
             f.type[pfn] = ANON;
@@ -76,8 +88,11 @@ public final class Folios {
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
             f.index[pfn + k] = vpn + k;
         }
-        f.entireMapcount[pfn >> HPAGE_PMD_ORDER] = 0;
-        f.nrPagesMapped[pfn >> HPAGE_PMD_ORDER] = 0;
+        int b = pfn >> HPAGE_PMD_ORDER;
+        f.entireMapcount[b] = 0;
+        f.nrPagesMapped[b] = 0;
+        partiallyMapped[b] = false;
+        enqueue(b);
         nrAnon += HPAGE_PMD_NR;
     }
 
@@ -100,46 +115,103 @@ public final class Folios {
 
     /** folio_remove_rmap_pte() and folio_put(): one PTE less maps page {@code p}. */
     public void removePteRmap(int p) {
+        removePteRmaps(p, 1);
+    }
+
+    /**
+     * folio_remove_rmap_ptes() and folio_put_refs(): one PTE less maps each of the {@code nr}
+     * pages from {@code p}, all of one folio, in one batch (zap_present_ptes() batches the PTEs
+     * of a large folio with folio_pte_batch()). A batch that leaves the folio mapped in part makes
+     * it partially mapped (__folio_remove_rmap(): {@code nr && atomic_read(mapped)}).
+     */
+    public void removePteRmaps(int p, int nr) {
         int h = f.head(p);
         boolean large = f.order[h] == HPAGE_PMD_ORDER;
-        if (--f.map[p] == 0 && large) {
-            f.nrPagesMapped[h >> HPAGE_PMD_ORDER]--;
+        int unmapped = 0;
+        for (int k = p; k < p + nr; k++) {
+            if (--f.map[k] == 0 && large) {
+                unmapped++;
+            }
         }
-        put(h, large);
+        if (unmapped > 0) {
+            f.nrPagesMapped[h >> HPAGE_PMD_ORDER] -= (short) unmapped;
+        }
+        f.ref[h] -= nr;
+        if (f.ref[h] == 0) {
+            freeFolio(h);
+        } else if (unmapped > 0) {
+            deferredSplitFolio(h);
+        }
     }
 
-    /** folio_remove_rmap_pmd() and folio_put(). */
+    /**
+     * folio_remove_rmap_pmd() and folio_put(). When the last PMD goes while some, not all, pages
+     * stay mapped by PTEs, the folio is partially mapped ({@code nr && nr < nr_pmdmapped}).
+     */
     public void removePmdRmap(int h) {
-        if (--f.entireMapcount[h >> HPAGE_PMD_ORDER] == 0) {
+        boolean last = --f.entireMapcount[h >> HPAGE_PMD_ORDER] == 0;
+        if (last) {
             nrAnonThps--;
         }
-        put(h, true);
-    }
-
-    private void put(int h, boolean large) {
         if (--f.ref[h] == 0) {
             freeFolio(h);
-        } else if (large) {
-            maybeDeferSplit(h);
+        } else if (last) {
+            deferredSplitFolio(h);
         }
     }
 
-    /** deferred_split_folio(): queue a folio that lost some, not all, of its mappings. */
-    private void maybeDeferSplit(int h) {
+    /**
+     * deferred_split_folio(folio, true), as __folio_remove_rmap() calls it: a folio not mapped by
+     * a PMD that lost some, not all, of its pages is flagged PG_partially_mapped and counted
+     * ({@code thp_deferred_split_page}) the first time only, and queued if it is not (the
+     * underused shrinker may have taken it off).
+     */
+    private void deferredSplitFolio(int h) {
         int b = h >> HPAGE_PMD_ORDER;
         int mapped = f.nrPagesMapped[b];
-        if (f.entireMapcount[b] == 0 && mapped > 0 && mapped < HPAGE_PMD_NR && dsPrev[b] == -2) {
-            dsPrev[b] = dsTail;
-            dsNext[b] = -1;
-            if (dsTail >= 0) {
-                dsNext[dsTail] = b;
-            } else {
-                dsHead = b;
-            }
-            dsTail = b;
-            dsLen++;
+        if (f.entireMapcount[b] == 0 && mapped > 0 && mapped < HPAGE_PMD_NR && !partiallyMapped[b]) {
+            partiallyMapped[b] = true;
             stat.count(VmEvent.THP_DEFERRED_SPLIT_PAGE);
+            enqueue(b);
         }
+    }
+
+    /** A split folio leaves the queue and is no longer partially mapped (it is no longer large). */
+    void splitDone(int b) {
+        dequeue(b);
+        partiallyMapped[b] = false;
+    }
+
+    /** Counts a folio found partially mapped by split_huge_page()'s unmap (see HugeSplit). */
+    void countPartiallyMapped(int h) {
+        partiallyMapped[h >> HPAGE_PMD_ORDER] = true;
+        stat.count(VmEvent.THP_DEFERRED_SPLIT_PAGE);
+    }
+
+    /** @return true when the folio headed at {@code h} is flagged PG_partially_mapped */
+    public boolean partiallyMapped(int h) {
+        return partiallyMapped[h >> HPAGE_PMD_ORDER];
+    }
+
+    /** @return true when {@code pfn} is part of a PMD-sized anonymous folio */
+    public boolean large(int pfn) {
+        return f.large(pfn);
+    }
+
+    /** Adds block {@code b} at the tail of the deferred split queue unless it is on it. */
+    private void enqueue(int b) {
+        if (dsPrev[b] != -2) {
+            return;
+        }
+        dsPrev[b] = dsTail;
+        dsNext[b] = -1;
+        if (dsTail >= 0) {
+            dsNext[dsTail] = b;
+        } else {
+            dsHead = b;
+        }
+        dsTail = b;
+        dsLen++;
     }
 
     void dequeue(int b) {
@@ -174,6 +246,7 @@ public final class Folios {
     public void freeFolio(int h) {
         if (f.order[h] == HPAGE_PMD_ORDER) {
             dequeue(h >> HPAGE_PMD_ORDER);
+            partiallyMapped[h >> HPAGE_PMD_ORDER] = false;
             Arrays.fill(f.order, h, h + HPAGE_PMD_NR, (byte) 0);
             Arrays.fill(f.map, h, h + HPAGE_PMD_NR, 0);
             f.entireMapcount[h >> HPAGE_PMD_ORDER] = 0;

@@ -10,6 +10,7 @@ import org.thplab.mm.core.clock.CostModel;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
@@ -20,8 +21,9 @@ import org.thplab.mm.core.vma.Tasks;
 
 /**
  * Splitting huge pages, after the THP refcounting rework: split_huge_pmd() never fails (a PMD
- * becomes 512 PTEs to the same pages), split_huge_page() turns a folio into base pages, and
- * deferred_split_scan() splits what the deferred split queue holds.
+ * becomes 512 PTEs to the same pages), split_huge_page() turns a folio into base pages, mapping
+ * its zero-filled subpages to the shared zero page, and deferred_split_scan() splits the
+ * partially mapped and the underused THPs of the deferred split queue.
  */
 public final class HugeSplit {
     private final Frames f;
@@ -31,9 +33,13 @@ public final class HugeSplit {
     private final Tasks tasks;
     private final Folios folios;
     private final ZeroPages zero;
+    private final ThpTunables tunables;
+    /** Scratch per-page mapcounts for {@link #countUnmap}. */
+    private final int[] mapcount = new int[HPAGE_PMD_NR];
 
     public HugeSplit(Kernel k, Folios folios, ZeroPages zero) {
         this.f = k.f();
+        this.tunables = k.tunables();
         this.buddy = k.buddy();
         this.clock = k.clock();
         this.stat = k.stat();
@@ -76,30 +82,33 @@ public final class HugeSplit {
     }
 
     /**
-     * split_huge_page(): splits a PMD-sized folio into 512 base-page folios, splitting every PMD
-     * that maps it first; subpages that nothing maps are freed.
+     * split_huge_page() (__folio_split()): splits a PMD-sized folio into 512 base-page folios.
+     * unmap_folio() first replaces every mapping by migration entries (a PMD whole, PTEs one page
+     * at a time), then remap_page() maps the pages back, each zero-filled subpage of an anonymous
+     * folio as the shared zero page instead (RMP_USE_SHARED_ZEROPAGE,
+     * try_to_map_unused_to_zeropage(), Linux 6.12), so Rss drops; subpages that nothing maps any
+     * more are freed. thplab has no pins: the split never fails.
      *
      * @return base pages freed
      */
     public long splitFolio(int h) {
         int b = h >> HPAGE_PMD_ORDER;
+        int vpn = f.index[h];
+        long haddr = (long) vpn << 12;
+        int i = PageTable.pmdIndex(haddr);
+        countUnmap(h, haddr, i);
         if (f.entireMapcount[b] > 0) {
-            int vpn = f.index[h];
-            long haddr = (long) vpn << 12;
             for (AddressSpace mm : tasks.family(f.owner[h])) {
                 PmdTable t = mm.pt.lookup(haddr);
-                if (t == null) {
-                    continue;
-                }
-                int i = PageTable.pmdIndex(haddr);
-                if (t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE && Pte.pfn(t.pmd[i]) == h) {
+                if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE && Pte.pfn(t.pmd[i]) == h) {
                     splitHugePmd(mm, t, i, haddr);
                 }
             }
         }
-        folios.dequeue(b);
+        folios.splitDone(b);
         stat.count(VmEvent.THP_SPLIT_PAGE);
         clock.charge(CostModel.SPLIT_FOLIO);
+        remapZeroFilled(h, haddr, i);
         long freed = 0;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
             int p = h + k;
@@ -120,13 +129,123 @@ public final class HugeSplit {
         return freed;
     }
 
-    /** deferred_split_scan(): split up to {@code max} queued folios; returns base pages freed. */
+    /**
+     * What unmap_folio() (try_to_migrate() with TTU_SPLIT_HUGE_PMD) counts on the way: a PMD is
+     * frozen whole (folio_remove_rmap_pmd(): partially mapped only if other PTEs still map some
+     * pages), PTEs go one page at a time (try_to_migrate_one(): folio_remove_rmap_pte()), so a
+     * folio mapped by PTEs and not yet flagged becomes partially mapped after its first page:
+     * deferred_split_folio() counts {@code thp_deferred_split_page}. Nothing is changed here: the
+     * split below maps the pages back.
+     */
+    private void countUnmap(int h, long haddr, int i) {
+        int b = h >> HPAGE_PMD_ORDER;
+        if (folios.partiallyMapped(h) || f.nrPagesMapped[b] == 0) {
+            return; // flagged already, or mapped by PMDs alone: each freeze takes all its pages
+        }
+        int entire = f.entireMapcount[b];
+        int mapped = f.nrPagesMapped[b];
+        System.arraycopy(f.map, h, mapcount, 0, HPAGE_PMD_NR);
+        for (AddressSpace mm : tasks.family(f.owner[h])) {
+            PmdTable t = mm.pt.lookup(haddr);
+            if (t == null) {
+                continue;
+            }
+            PteTable ptes = t.pte[i];
+            if (ptes == null) {
+                if (Pte.kind(t.pmd[i]) == Pte.HUGE && Pte.pfn(t.pmd[i]) == h && --entire == 0
+                        && mapped > 0 && mapped < HPAGE_PMD_NR) {
+                    folios.countPartiallyMapped(h); // 0 < mapped < 512 pages stay PTE-mapped
+                    return;
+                }
+                continue;
+            }
+            for (int k = 0; k < HPAGE_PMD_NR; k++) {
+                long e = ptes.get(k);
+                if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k && --mapcount[k] == 0 && --mapped > 0 && entire == 0) {
+                    folios.countPartiallyMapped(h);
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * remap_page() with RMP_USE_SHARED_ZEROPAGE: every PTE that maps a zero-filled subpage (content
+     * token 0) maps the shared zero page instead, one RSS page less (try_to_map_unused_to_zeropage();
+     * thplab has no mlock and no userfaultfd, which would forbid it). The PTEs stand for the
+     * migration entries of the split; the PMDs were split above.
+     */
+    private void remapZeroFilled(int h, long haddr, int i) {
+        boolean any = false;
+        for (int k = 0; k < HPAGE_PMD_NR && !any; k++) {
+            any = f.content[h + k] == 0 && f.map[h + k] > 0;
+        }
+        if (!any) {
+            return;
+        }
+        long z = Pte.make(Pte.ZERO, 0, zero.zeroPfn);
+        for (AddressSpace mm : tasks.family(f.owner[h])) {
+            PmdTable t = mm.pt.lookup(haddr);
+            PteTable ptes = t == null ? null : t.pte[i];
+            if (ptes == null) {
+                continue;
+            }
+            for (int k = 0; k < HPAGE_PMD_NR; k++) {
+                long e = ptes.get(k);
+                if (f.content[h + k] == 0 && Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
+                    ptes.set(k, z);
+                    f.map[h + k]--;
+                    mm.rssAnon--;
+                }
+            }
+        }
+    }
+
+    /**
+     * deferred_split_scan(): takes up to {@code max} folios off the head of the queue. A
+     * partially mapped one is split; a fully mapped one only when thp_underused() says so
+     * ({@code thp_underused_split_page}); any other just leaves the queue, and is queued again
+     * only if it becomes partially mapped later. thplab's splits never fail, so nothing is
+     * requeued.
+     *
+     * @return base pages freed
+     */
     public long splitDeferred(long max) {
         long freed = 0;
         for (long n = 0; n < max && folios.dsHead >= 0; n++) {
             int b = folios.dsHead;
-            freed += splitFolio(b << HPAGE_PMD_ORDER);
+            int h = b << HPAGE_PMD_ORDER;
+            folios.dequeue(b);
+            if (folios.partiallyMapped(h)) {
+                freed += splitFolio(h);
+            } else if (thpUnderused(h)) {
+                freed += splitFolio(h);
+                stat.count(VmEvent.THP_UNDERUSED_SPLIT_PAGE);
+            }
         }
         return freed;
+    }
+
+    /**
+     * thp_underused() (6.12): with {@code khugepaged/max_ptes_none} below 511, a THP with more
+     * zero-filled subpages than max_ptes_none is underused; the scan stops early either way.
+     */
+    private boolean thpUnderused(int h) {
+        long maxNone = tunables.number("khugepaged/max_ptes_none");
+        if (maxNone == HPAGE_PMD_NR - 1) {
+            return false;
+        }
+        int zeroes = 0;
+        int filled = 0;
+        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+            if (f.content[h + k] == 0) {
+                if (++zeroes > maxNone) {
+                    return true;
+                }
+            } else if (++filled >= HPAGE_PMD_NR - maxNone) {
+                return false;
+            }
+        }
+        return false;
     }
 }

@@ -1,7 +1,6 @@
 package org.thplab.mm.core.folio;
 
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
-import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
 import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 
 import org.thplab.mm.core.clock.Clock;
@@ -67,14 +66,21 @@ public final class Zap {
             }
             PteTable ptes = t.pte[i];
             if (ptes != null) {
-                for (long a = va; a < segEnd; a += PAGE_SIZE) {
-                    int j = PageTable.pteIndex(a);
+                int end = PageTable.pteIndex(segEnd - 1) + 1;
+                for (int j = PageTable.pteIndex(va); j < end; ) {
                     long e = ptes.get(j);
-                    if (e != Pte.NONE) {
-                        zapPte(mm, e);
-                        ptes.set(j, Pte.NONE);
-                        any = true;
+                    if (e == Pte.NONE) {
+                        j++;
+                        continue;
                     }
+                    any = true;
+                    if (Pte.kind(e) == Pte.PRESENT && folios.large(Pte.pfn(e))) {
+                        j += zapPresentPtes(mm, ptes, j, end, Pte.pfn(e));
+                        continue;
+                    }
+                    zapPte(mm, e);
+                    ptes.set(j, Pte.NONE);
+                    j++;
                 }
                 if (reclaimPt && va == pmdStart && segEnd == pmdStart + PMD_SIZE) {
                     // reclaim_pt_is_enabled(): the zap covered the whole table, so every entry is none
@@ -89,6 +95,31 @@ public final class Zap {
         if (any) {
             clock.charge(CostModel.TLB_FLUSH);
         }
+    }
+
+    /**
+     * zap_present_ptes(): the PTEs from {@code j} that map consecutive pages of the large folio
+     * of {@code pfn} (folio_pte_batch(), within the range of this PMD) go in one batch, so a folio
+     * the range unmaps whole is freed without ever being partially mapped.
+     *
+     * @return PTEs zapped
+     */
+    private int zapPresentPtes(AddressSpace mm, PteTable ptes, int j, int end, int pfn) {
+        int n = 1;
+        int folioEnd = (pfn | (HPAGE_PMD_NR - 1)) + 1;
+        while (j + n < end && pfn + n < folioEnd) {
+            long e = ptes.get(j + n);
+            if (Pte.kind(e) != Pte.PRESENT || Pte.pfn(e) != pfn + n) {
+                break;
+            }
+            n++;
+        }
+        for (int k = 0; k < n; k++) {
+            ptes.set(j + k, Pte.NONE);
+        }
+        mm.rssAnon -= n;
+        folios.removePteRmaps(pfn, n);
+        return n;
     }
 
     private void zapPte(AddressSpace mm, long e) {

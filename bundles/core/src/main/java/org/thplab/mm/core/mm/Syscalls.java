@@ -108,7 +108,10 @@ final class Syscalls implements Reaper {
         splitVmaAt(mm, from);
         splitVmaAt(mm, to);
         reservations.releaseRange(mm, from, to);
-        zap.zapRange(mm, from, to);
+        // unmap_vmas(): one VMA at a time, so a THP two VMAs map is partially mapped in between.
+        for (Vma v : mm.overlapping(from, to)) {
+            zap.zapRange(mm, Math.max(v.start, from), Math.min(v.end, to));
+        }
         mm.removeRange(from, to);
         tables.freeEmptyTables(mm, from, to);
         r.discard(from, to);

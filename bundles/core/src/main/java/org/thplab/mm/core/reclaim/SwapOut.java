@@ -2,7 +2,6 @@ package org.thplab.mm.core.reclaim;
 
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
-import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
 import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 
 import org.thplab.mm.api.VmEvent;
@@ -78,13 +77,19 @@ public final class SwapOut {
     }
 
     /**
-     * A THP: swapped out whole into a free cluster when it is mapped only by PMDs (THP_SWAP;
-     * try_to_unmap() splits each PMD into 512 swap PTEs), else split and left to be swapped out
-     * page by page (thp_swpout_fallback).
+     * shrink_folio_list() on a THP: a partially mapped one is split at once (its unmapped pages
+     * freed without IO); else folio_alloc_swap() of a whole cluster, which thplab grants only to a
+     * THP mapped by PMDs alone (THP_SWAP; try_to_unmap() splits each PMD into 512 swap PTEs). When
+     * that fails (no swap device, no free cluster, PTE-mapped) the folio is split and its pages are
+     * left to be swapped out one by one ({@code thp_swpout_fallback}).
      */
     public void swapOutThp(int h) {
         int b = h >> HPAGE_PMD_ORDER;
-        int cluster = f.nrPagesMapped[b] == 0 && f.entireMapcount[b] > 0 ? swap.allocCluster() : -1;
+        if (folios.partiallyMapped(h)) {
+            split.splitFolio(h);
+            return;
+        }
+        int cluster = swap != null && f.nrPagesMapped[b] == 0 && f.entireMapcount[b] > 0 ? swap.allocCluster() : -1;
         if (cluster < 0) {
             stat.count(VmEvent.THP_SWPOUT_FALLBACK);
             split.splitFolio(h);
@@ -123,66 +128,92 @@ public final class SwapOut {
     }
 
     /**
-     * MADV_PAGEOUT (madvise_cold_or_pageout_pte_range with pageout): pages mapped by this process
-     * alone are reclaimed at once, young or not; a huge PMD the range covers whole is swapped out
-     * as a THP, one it covers in part is split first; a PTE-mapped THP is split. Without swap
-     * space nothing happens.
+     * MADV_PAGEOUT: madvise_cold_or_pageout_pte_range() with pageout, then reclaim_pages() on what
+     * it isolated, young or not. Folios another process maps too are skipped
+     * (folio_maybe_mapped_shared()), and so is the huge zero page. A huge PMD the range covers
+     * whole is reclaimed as a THP ({@link #swapOutThp}); one it covers in part is split
+     * (split_folio()) and its pages in the range follow. A PTE-mapped THP whose PTEs in the range
+     * map all of it is reclaimed whole, else it is split. A base page mapped once is swapped out
+     * if swap has room; without swap it stays (folio_alloc_swap() fails), but the THPs were split
+     * all the same.
      */
     public void pageout(AddressSpace mm, long from, long to) {
-        if (swap == null) {
-            return;
-        }
         for (long va = from; va < to; ) {
             long pmdStart = va & ~(PMD_SIZE - 1);
             long segEnd = Math.min(to, pmdStart + PMD_SIZE);
             PmdTable t = mm.pt.lookup(va);
-            if (t == null) {
-                va = segEnd;
-                continue;
-            }
             int i = PageTable.pmdIndex(va);
-            if (t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
+            if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
                 int h = Pte.pfn(t.pmd[i]);
                 if (f.ref[h] != 1) {
-                    va = segEnd; // folio_likely_mapped_shared(): skip
+                    va = segEnd; // folio_maybe_mapped_shared(): skip
                     continue;
                 }
                 if (va == pmdStart && segEnd == pmdStart + PMD_SIZE) {
-                    swapOutThp(h);
-                    if (t.pte[i] == null && t.pmd[i] != 0) {
-                        va = segEnd; // no cluster: swapOutThp split it; pages follow below
-                        continue;
-                    }
+                    swapOutThp(h); // swapped out whole, or split: its pages follow below
                 } else {
-                    split.splitHugePmd(mm, t, i, pmdStart);
+                    split.splitFolio(h);
                 }
             }
-            PteTable ptes = t.pte[i];
+            PteTable ptes = t == null ? null : t.pte[i];
             if (ptes != null) {
-                for (long a = va; a < segEnd; a += PAGE_SIZE) {
-                    long e = ptes.get(PageTable.pteIndex(a));
-                    if (Pte.kind(e) != Pte.PRESENT) {
-                        continue;
-                    }
-                    int p = Pte.pfn(e);
-                    if (f.order[p] == HPAGE_PMD_ORDER) {
-                        int h = f.head(p);
-                        if (f.ref[h] != f.nrPagesMapped[h >> HPAGE_PMD_ORDER]) {
-                            continue; // some page of it is shared
-                        }
-                        split.splitFolio(h);
-                        e = ptes.get(PageTable.pteIndex(a));
-                        if (Pte.kind(e) != Pte.PRESENT) {
-                            continue;
-                        }
-                        p = Pte.pfn(e);
-                    }
-                    if (f.ref[p] == 1 && !swapOutPage(p)) {
-                        return; // swap is full
-                    }
-                }
+                pageoutPtes(ptes, PageTable.pteIndex(va), PageTable.pteIndex(segEnd - 1) + 1);
             }
             va = segEnd;
         }
+    }
+
+    /** The PTE part of madvise_cold_or_pageout_pte_range() over PTEs [j, end) of one table. */
+    private void pageoutPtes(PteTable ptes, int j, int end) {
+        while (j < end) {
+            long e = ptes.get(j);
+            if (Pte.kind(e) != Pte.PRESENT) {
+                j++;
+                continue;
+            }
+            int p = Pte.pfn(e);
+            if (f.large(p)) {
+                int h = f.head(p);
+                // madvise_folio_pte_batch(): the PTEs from here that map the folio's next pages.
+                int nr = 1;
+                while (j + nr < end && p + nr < h + HPAGE_PMD_NR) {
+                    long n = ptes.get(j + nr);
+                    if (Pte.kind(n) != Pte.PRESENT || Pte.pfn(n) != p + nr) {
+                        break;
+                    }
+                    nr++;
+                }
+                if (nr < HPAGE_PMD_NR) {
+                    if (mappedByOthers(h, ptes)) {
+                        j += nr;
+                        continue;
+                    }
+                    split.splitFolio(h); // then look at this PTE again: a base page or the zero page
+                    continue;
+                }
+                if (f.ref[h] == HPAGE_PMD_NR) {
+                    swapOutThp(h); // folio_mapcount() == folio_nr_pages(): exclusive, reclaimed whole
+                    continue;
+                }
+                j += nr;
+                continue;
+            }
+            if (f.ref[p] == 1 && swap != null && swap.free() > 0) {
+                swapOutPage(p);
+            }
+            j++;
+        }
+    }
+
+    /** folio_maybe_mapped_shared() for a THP this table maps by PTEs: another mapping than these PTEs. */
+    private boolean mappedByOthers(int h, PteTable ptes) {
+        int mine = 0;
+        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+            long e = ptes.get(k);
+            if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
+                mine++;
+            }
+        }
+        return f.ref[h] != mine;
     }
 }
