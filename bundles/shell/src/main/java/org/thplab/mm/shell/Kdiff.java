@@ -263,7 +263,13 @@ final class Kdiff {
             } else if (vmstat && KdiffScript.HOST_COUNTERS.containsKey(k)) {
                 kv = KdiffScript.skip(KdiffScript.HOST_COUNTERS.get(k)) + " (" + kv + ")";
             }
-            String mark = KdiffScript.skipped(kv) || KdiffScript.skipped(tv) ? "-" : kv.equals(tv) ? " " : "!";
+            boolean same = kv.equals(tv);
+            if (vmstat && KdiffScript.SCAN_COUNTERS.contains(k) && !same && positive(kv) != null && positive(tv) != null) {
+                same = positive(kv).equals(positive(tv)); // compared by whether the scans met the limit at all
+                kv = kv + (same ? " (>0)" : "");
+                tv = tv + (same ? " (>0)" : "");
+            }
+            String mark = KdiffScript.skipped(kv) || KdiffScript.skipped(tv) ? "-" : same ? " " : "!";
             String why = null;
             for (Known kn : known) {
                 if ((kn.line() < 0 || kn.line() == s.line()) && kn.observation().matcher(k).matches()) {
@@ -277,6 +283,14 @@ final class Kdiff {
             }
             rows.add(new String[] {mark, Integer.toString(s.line()), k, kv, tv});
         });
+    }
+
+    private static Boolean positive(String v) {
+        try {
+            return Long.parseLong(v) > 0;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Prints the side-by-side table; @return 1 when an observation differs */

@@ -49,6 +49,15 @@ final class KdiffScript {
             "thp_zero_page_alloc", "the host's huge zero page outlives processes (mm_get_huge_zero_folio())",
             "thp_zero_page_alloc_failed", "the host's huge zero page outlives processes (mm_get_huge_zero_folio())");
 
+    /**
+     * Counters of khugepaged's scans that kdiff compares by whether they moved, not by how much:
+     * how many passes a tick makes over the script's mms depends on where khugepaged's cursor
+     * stood and on the host's own mms on its list (one wake scans pages_to_scan pages and may wrap
+     * the list and go on), which thplab does not have.
+     */
+    static final Set<String> SCAN_COUNTERS = Set.of("thp_scan_exceed_none_pte", "thp_scan_exceed_swap_pte",
+            "thp_scan_exceed_share_pte");
+
     private KdiffScript() {
     }
 

@@ -140,8 +140,14 @@ final class Syscalls implements Reaper {
         boolean hole = holes(mm, from, to);
         switch (advice) {
             case HUGEPAGE, NOHUGEPAGE -> {
-                splitVmaAt(mm, from);
-                splitVmaAt(mm, to);
+                // madvise_update_vma(): a VMA whose flags stay as they are is not split
+                int flags = advice == Advice.HUGEPAGE ? Vma.VM_HUGEPAGE : Vma.VM_NOHUGEPAGE;
+                for (long b : new long[] {from, to}) {
+                    Vma at = mm.find(b);
+                    if (at != null && at.flags != flags) {
+                        splitVmaAt(mm, b);
+                    }
+                }
                 for (Vma v : mm.overlapping(from, to)) {
                     // hugepage_madvise(): each flag clears the other.
                     v.flags = advice == Advice.HUGEPAGE ? Vma.VM_HUGEPAGE : Vma.VM_NOHUGEPAGE;
