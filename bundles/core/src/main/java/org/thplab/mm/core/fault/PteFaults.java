@@ -80,7 +80,7 @@ public final class PteFaults {
     FaultResult doWpPage(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long e) {
         int p = Pte.pfn(e);
         int h = f.head(p);
-        if (Pte.exclusive(e) || (f.order[h] == 0 && f.ref[h] == 1)) {
+        if (Pte.exclusive(e) || (f.order[h] == 0 && f.ref[h] == 1) || reusableLarge(h, ptes)) {
             ptes.set(j, e | Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE);
             store(vma, va, p);
             return FaultResult.DONE;
@@ -100,6 +100,25 @@ public final class PteFaults {
         }
         store(vma, va, np);
         return FaultResult.DONE;
+    }
+
+    /**
+     * __wp_can_reuse_large_anon_folio() (Linux 6.15, CONFIG_MM_ID): a PTE-mapped large folio
+     * whose every reference is a mapping in this page table (so in this mm alone) is reused,
+     * unless only one of its pages is mapped (then it is copied, so that the folio can go).
+     */
+    private boolean reusableLarge(int h, PteTable ptes) {
+        if (!f.large(h) || f.entireMapcount[h >> HPAGE_PMD_ORDER] != 0) {
+            return false;
+        }
+        int mine = 0;
+        for (int k = 0; k < (1 << HPAGE_PMD_ORDER); k++) {
+            long e = ptes.get(k);
+            if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
+                mine++;
+            }
+        }
+        return mine > 1 && f.ref[h] == mine;
     }
 
     /** do_swap_page(): read the page back into a new base page. */

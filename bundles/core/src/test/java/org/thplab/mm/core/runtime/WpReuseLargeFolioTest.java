@@ -1,0 +1,41 @@
+package org.thplab.mm.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.thplab.embedded.BundledPolicies;
+import org.thplab.mm.api.Advice;
+import org.thplab.mm.api.MachineOps;
+
+/**
+ * A write fault on a read-only PTE of a large folio that only this mm maps reuses the folio
+ * (do_wp_page() -> wp_can_reuse_anon_folio() -> __wp_can_reuse_large_anon_folio(), Linux 6.15
+ * with CONFIG_MM_ID). Checked on 6.18 with scripts/kdiff/wp-reuse-large-folio.mm: the parent's
+ * writes to its PTE-mapped THP, which its child no longer maps, copy nothing, so the THP is never
+ * partially mapped.
+ */
+class WpReuseLargeFolioTest {
+    static final long M = 1L << 20;
+
+    @Test
+    void aLargeFolioMappedByThisMmAloneIsReused() {
+        MmRuntime rt = new MmRuntime();
+        BundledPolicies.register(rt::register);
+        MachineOps mm = rt.defaultMachine().ops();
+        mm.boot(256 * M, 0, 0);
+        mm.spawn("p");
+        mm.mmap("p", "r", 2 * M);
+        mm.touch("p", "r", 0, 2 * M, true); // one THP
+        mm.fork("p", "c");
+        mm.touch("c", "r", 0, 2 * M, true); // the child copies all 512 pages away
+        mm.madvise("p", "r", M, 4096, Advice.NOHUGEPAGE); // VMA split: the parent's PMD split into PTEs
+        long free = mm.meminfo().get("MemFree");
+        mm.touch("p", "r", 0, 2 * M, true);
+        assertEquals(free, mm.meminfo().get("MemFree")); // nothing copied
+        assertEquals(0, mm.vmstat().get("thp_deferred_split_page"));
+        assertEquals(List.of(), mm.check());
+        assertEquals(0, mm.verify("p", "r"));
+        assertEquals(0, mm.verify("c", "r"));
+    }
+}
