@@ -209,7 +209,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     public FaultOutcome mapHugeZeroPage() {
         guard.checkBudget();
         requireEmptySuitablePmd("mapHugeZeroPage");
-        vma.anonVma = true; // do_huge_pmd_anonymous_page(): anon_vma_prepare() comes first
+        mm.anonVmaPrepare(vma); // do_huge_pmd_anonymous_page(): anon_vma_prepare() comes first
         slots.enterVma(mm, vma);
         if (zeroPages.hugeZeroPfn < 0) {
             // get_huge_zero_page(): GFP_TRANSHUGE without __GFP_MOVABLE, zeroed.
@@ -245,7 +245,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         guard.checkBudget();
         requireEmptySuitablePmd("mapNewHugePage");
         // do_huge_pmd_anonymous_page() prepares the anon_vma, registers the mm with khugepaged.
-        vma.anonVma = true;
+        mm.anonVmaPrepare(vma);
         slots.enterVma(mm, vma);
         int h = allocator.alloc(HPAGE_PMD_ORDER, AllocPurpose.FAULT_THP, vma.hugepage());
         if (h < 0) {

@@ -77,7 +77,7 @@ final class ReservationFaults {
         if (Pte.kind(e) != Pte.EMPTY && Pte.kind(e) != Pte.ZERO) {
             return FaultOutcome.FALLBACK;
         }
-        vma.anonVma = true;
+        mm.anonVmaPrepare(vma);
         int p = reservations.take(r, k);
         folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
         folios.addPteRmap(p);
@@ -106,7 +106,7 @@ final class ReservationFaults {
                 }
             }
         }
-        vma.anonVma = true;
+        mm.anonVmaPrepare(vma);
         slots.enterVma(mm, vma);
         if (reservations.reserve(mm, vma, va) == null) {
             return FaultOutcome.FALLBACK;

@@ -46,7 +46,7 @@ public final class AnonAlloc {
      * allocation reclaimed (the kernel's pte_same() check after retaking the lock).
      */
     public int allocMapped(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long expect) {
-        vma.anonVma = true; // anon_vma_prepare() in do_anonymous_page(), wp_page_copy()
+        mm.anonVmaPrepare(vma); // anon_vma_prepare() in do_anonymous_page(), wp_page_copy()
         int p = allocator.alloc(0, AllocPurpose.FAULT_BASE, vma.hugepage());
         if (p < 0) {
             return OOM;

@@ -242,7 +242,8 @@ final class Syscalls implements Reaper {
         }
         for (Vma v : p.vmas) {
             Vma cv = new Vma(v.start, v.end, v.flags, copies.get(v.region));
-            cv.anonVma = v.anonVma; // anon_vma_fork()
+            cv.anonVma = v.anonVma; // anon_vma_fork(): a new anon_vma for each VMA that has one
+            cv.anonVmaId = v.anonVma ? c.newAnonVma() : 0;
             c.vmas.add(cv);
         }
         p.family.members.add(c);

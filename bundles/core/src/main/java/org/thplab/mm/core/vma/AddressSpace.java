@@ -38,6 +38,8 @@ public final class AddressSpace {
     public boolean dead;
     /** Simulated time at which the mmap lock was taken for write, or -1 when not held. */
     public long mmapWriteSince = -1;
+    /** anon_vmas handed out so far: their ids are 1, 2, ... (0 in a VMA: none yet). */
+    private int anonVmas;
 
     public AddressSpace(String name, int id, Family family) {
         this.name = name;
@@ -84,6 +86,7 @@ public final class AddressSpace {
             if (v.start < addr && addr < v.end) {
                 Vma tail = new Vma(addr, v.end, v.flags, v.region);
                 tail.anonVma = v.anonVma;
+                tail.anonVmaId = v.anonVmaId; // __split_vma(): both parts keep the anon_vma
                 v.end = addr;
                 vmas.add(i + 1, tail);
                 return;
@@ -97,14 +100,45 @@ public final class AddressSpace {
             Vma a = vmas.get(i);
             Vma b = vmas.get(i + 1);
             // is_mergeable_anon_vma(): same anon_vma, or one side has none yet.
-            if (a.end == b.start && a.flags == b.flags && a.region == b.region) {
+            if (a.end == b.start && a.flags == b.flags && a.region == b.region
+                    && (a.anonVmaId == b.anonVmaId || a.anonVmaId == 0 || b.anonVmaId == 0)) {
                 a.end = b.end;
                 a.anonVma |= b.anonVma;
+                a.anonVmaId = a.anonVmaId != 0 ? a.anonVmaId : b.anonVmaId;
                 vmas.remove(i + 1);
             } else {
                 i++;
             }
         }
+    }
+
+    /**
+     * anon_vma_prepare() (mm/rmap.c): a VMA's first anonymous fault gives it an anon_vma, the
+     * neighbour's when an adjacent VMA of the same flags has one (find_mergeable_anon_vma(),
+     * anon_vma_compatible()), else a new one. VMAs with different anon_vmas never merge, so a
+     * region whose parts were faulted while their flags differed stays split after the flags
+     * become equal again.
+     */
+    public void anonVmaPrepare(Vma v) {
+        if (v.anonVma) {
+            return;
+        }
+        int i = vmas.indexOf(v);
+        Vma prev = i > 0 ? vmas.get(i - 1) : null;
+        Vma next = i >= 0 && i + 1 < vmas.size() ? vmas.get(i + 1) : null;
+        if (prev != null && prev.end == v.start && prev.anonVmaId != 0 && prev.flags == v.flags) {
+            v.anonVmaId = prev.anonVmaId;
+        } else if (next != null && next.start == v.end && next.anonVmaId != 0 && next.flags == v.flags) {
+            v.anonVmaId = next.anonVmaId;
+        } else {
+            v.anonVmaId = ++anonVmas;
+        }
+        v.anonVma = true;
+    }
+
+    /** A new anon_vma of this mm (anon_vma_fork() gives each VMA of a child its own). */
+    public int newAnonVma() {
+        return ++anonVmas;
     }
 
     /** Removes [from, to) from the VMAs, splitting at the edges. */

@@ -14,6 +14,8 @@ public final class Vma {
      * the VMA is not eligible for khugepaged or MADV_COLLAPSE (__thp_vma_allowable_orders()).
      */
     public boolean anonVma;
+    /** Which anon_vma of its mm, when {@link #anonVma}: VMAs of different ones never merge. */
+    public int anonVmaId;
 
     public Vma(long start, long end, int flags, Region region) {
         this.start = start;
