@@ -170,8 +170,10 @@ final class Syscalls implements Reaper {
                 }
             }
             case PAGEOUT -> {
-                if (!hole) {
-                    swapOut.pageout(mm, from, to);
+                // madvise_walk_vmas(): VMA by VMA, so a THP two VMAs map is never covered whole
+                // by one walk; the parts around a hole are paged out, then ENOMEM.
+                for (Vma v : mm.overlapping(from, to)) {
+                    swapOut.pageout(mm, Math.max(v.start, from), Math.min(v.end, to));
                 }
             }
             case COLLAPSE -> {
