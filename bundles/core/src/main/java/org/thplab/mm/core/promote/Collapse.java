@@ -212,12 +212,30 @@ final class Collapse {
         }
         clock.charge(CostModel.COPY_4K * present + CostModel.ZERO_4K * (512 - present));
         // Release the old pages; the PTE table becomes the table deposited for the huge PMD.
-        for (int j = 0; j < 512; j++) {
+        // __collapse_huge_page_copy_succeeded() of 6.18: the PTEs of consecutive pages of one
+        // large folio go in one batch (folio_pte_batch(), folio_remove_rmap_ptes()), so a THP
+        // mapped whole by this table is never left partially mapped on the way.
+        for (int j = 0; j < 512; ) {
             long e = ptes.get(j);
-            if (Pte.kind(e) == Pte.PRESENT) {
-                folios.removePteRmap(Pte.pfn(e));
-                mm.rssAnon--;
+            if (Pte.kind(e) != Pte.PRESENT) {
+                j++;
+                continue;
             }
+            int p = Pte.pfn(e);
+            int nr = 1;
+            if (f.large(p)) {
+                int end = f.head(p) + HPAGE_PMD_NR;
+                while (j + nr < 512 && p + nr < end) {
+                    long n = ptes.get(j + nr);
+                    if (Pte.kind(n) != Pte.PRESENT || Pte.pfn(n) != p + nr) {
+                        break;
+                    }
+                    nr++;
+                }
+            }
+            folios.removePteRmaps(p, nr);
+            mm.rssAnon -= nr;
+            j += nr;
         }
         pt.pte[i] = null;
         folios.initAnon(h, HPAGE_PMD_ORDER, mm.family.id, (int) (t.haddr >>> 12));
