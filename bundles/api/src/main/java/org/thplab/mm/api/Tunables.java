@@ -13,6 +13,18 @@ public interface Tunables {
     /** @return the {@code enabled} mode */
     ThpEnabled enabled();
 
+    /**
+     * The mode in effect for PMD-sized THPs (hugepage_pmd_enabled(), thp_vma_allowable_orders() for
+     * PMD_ORDER): {@code hugepages-2048kB/enabled}, or the top-level {@code enabled} when that says
+     * {@code inherit} (its default).
+     *
+     * @return the PMD-sized mode
+     * @since 2.1
+     */
+    default ThpEnabled pmdEnabled() {
+        return enabled();
+    }
+
     /** @return the {@code defrag} mode */
     Defrag defrag();
 

@@ -32,7 +32,7 @@ public class HugeCowPolicy implements CowPolicy {
         if (f.vmNoHugepage()) {
             return false;
         }
-        ThpEnabled e = f.tunables().enabled();
+        ThpEnabled e = f.tunables().pmdEnabled();
         return e == ThpEnabled.ALWAYS || (e == ThpEnabled.MADVISE && f.vmHugepage());
     }
 }

@@ -102,6 +102,6 @@ public class ReservationFaultPolicy implements FaultPolicy {
             return false;
         }
         Tunables t = f.tunables();
-        return t.enabled() == ThpEnabled.ALWAYS || (t.enabled() == ThpEnabled.MADVISE && f.vmHugepage());
+        return t.pmdEnabled() == ThpEnabled.ALWAYS || (t.pmdEnabled() == ThpEnabled.MADVISE && f.vmHugepage());
     }
 }

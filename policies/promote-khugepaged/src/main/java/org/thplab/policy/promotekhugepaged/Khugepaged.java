@@ -70,7 +70,7 @@ public class Khugepaged implements PromotionPolicy {
     /** khugepaged_do_scan(). */
     @Override
     public void wake(PromotionContext ctx) {
-        if (ctx.tunables().enabled() == ThpEnabled.NEVER) {
+        if (ctx.tunables().pmdEnabled() == ThpEnabled.NEVER) {
             return; // start_stop_khugepaged(): the thread is stopped
         }
         Cursor c = cursor(ctx);

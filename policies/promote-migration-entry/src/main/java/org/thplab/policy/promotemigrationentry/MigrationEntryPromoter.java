@@ -31,7 +31,7 @@ public class MigrationEntryPromoter implements PromotionPolicy {
 
     @Override
     public void wake(PromotionContext ctx) {
-        if (ctx.tunables().enabled() == ThpEnabled.NEVER) {
+        if (ctx.tunables().pmdEnabled() == ThpEnabled.NEVER) {
             return;
         }
         long budget = Math.max(1, ctx.tunables().number("khugepaged/pages_to_scan") / 512);

@@ -56,7 +56,7 @@ public class ReservationPromoter implements PromotionPolicy {
 
     @Override
     public void wake(PromotionContext ctx) {
-        if (atFault || ctx.tunables().enabled() == ThpEnabled.NEVER) {
+        if (atFault || ctx.tunables().pmdEnabled() == ThpEnabled.NEVER) {
             return;
         }
         long threshold = ctx.tunables().number("promotion_threshold");

@@ -1,5 +1,7 @@
 package org.thplab.mm.core.kernel;
 
+import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.thplab.mm.api.Defrag;
@@ -23,6 +25,14 @@ public final class ThpTunables implements Tunables {
     public long pagesCollapsed;
     public long fullScans;
     public long resPagesCollapsed;
+    /**
+     * hugepages-<size>kB/enabled for every anonymous order, 16 kB (order 2) to 2048 kB (order 9):
+     * always, inherit, madvise or never; 2048 kB inherits the top-level mode, the others are
+     * never (the kernel's defaults since 6.8). Only the PMD size acts in thplab so far: there are
+     * no mTHP folios yet.
+     */
+    private final String[] orderEnabled = {null, null, "never", "never", "never", "never", "never", "never", "never", "inherit"};
+    private static final String[] ORDER_MODES = {"always", "inherit", "madvise", "never"};
     /** khugepaged/* knobs, in sysfs order, with their ranges. */
     private final Map<String, long[]> numbers = new LinkedHashMap<>();
 
@@ -42,6 +52,20 @@ public final class ThpTunables implements Tunables {
     @Override
     public ThpEnabled enabled() {
         return enabled;
+    }
+
+    @Override
+    public ThpEnabled pmdEnabled() {
+        return switch (orderEnabled[HPAGE_PMD_ORDER]) {
+            case "always" -> ThpEnabled.ALWAYS;
+            case "madvise" -> ThpEnabled.MADVISE;
+            case "never" -> ThpEnabled.NEVER;
+            default -> enabled;
+        };
+    }
+
+    private static String orderKnob(int order) {
+        return "hugepages-" + (4 << order) + "kB/enabled";
     }
 
     @Override
@@ -97,6 +121,13 @@ public final class ThpTunables implements Tunables {
         m.put("khugepaged/pages_collapsed", Long.toString(pagesCollapsed));
         m.put("khugepaged/full_scans", Long.toString(fullScans));
         m.put("khugepaged/res_pages_collapsed", Long.toString(resPagesCollapsed));
+        for (int o = 2; o <= HPAGE_PMD_ORDER; o++) {
+            StringBuilder b = new StringBuilder();
+            for (String x : ORDER_MODES) {
+                b.append(b.length() > 0 ? " " : "").append(x.equals(orderEnabled[o]) ? "[" + x + "]" : x);
+            }
+            m.put(orderKnob(o), b.toString());
+        }
         return m;
     }
 
@@ -132,6 +163,17 @@ public final class ThpTunables implements Tunables {
             case "hpage_pmd_size", "khugepaged/pages_collapsed", "khugepaged/full_scans", "khugepaged/res_pages_collapsed" ->
                 throw new MmUsageException("sysfs: " + knob + " is read-only");
             default -> {
+                for (int o = 2; o <= HPAGE_PMD_ORDER; o++) {
+                    if (knob.equals(orderKnob(o))) {
+                        // thpsize_enabled_store()
+                        if (!java.util.Arrays.asList(ORDER_MODES).contains(value)) {
+                            throw new MmUsageException("sysfs: invalid value '" + value + "' for " + knob
+                                    + " (always, inherit, madvise, never)");
+                        }
+                        orderEnabled[o] = value;
+                        return;
+                    }
+                }
                 long[] v = numbers.get(knob);
                 if (v == null) {
                     throw new MmUsageException("sysfs: no knob '" + knob + "'");

@@ -31,7 +31,7 @@ public final class MmSlots {
 
     /** khugepaged_enter_vma() from a fault, where a VMA without anon_vma yet is allowed (TVA_IN_PF). */
     public void enterVma(AddressSpace mm, Vma vma, boolean inFault) {
-        if (!mm.khugepaged && tunables.enabled() != ThpEnabled.NEVER && allowed(vma, true, inFault)) {
+        if (!mm.khugepaged && tunables.pmdEnabled() != ThpEnabled.NEVER && allowed(vma, true, inFault)) {
             register(mm);
         }
     }
@@ -57,7 +57,7 @@ public final class MmSlots {
             return false;
         }
         if (enforceSysfs) {
-            ThpEnabled e = tunables.enabled();
+            ThpEnabled e = tunables.pmdEnabled();
             if (!(e == ThpEnabled.ALWAYS || (e == ThpEnabled.MADVISE && v.hugepage()))) {
                 return false;
             }
