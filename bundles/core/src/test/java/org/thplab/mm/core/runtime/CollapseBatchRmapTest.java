@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
 
@@ -21,10 +20,7 @@ class CollapseBatchRmapTest {
 
     @Test
     void collapsingAPteMappedThpCountsNoDeferredSplit() {
-        MmRuntime rt = new MmRuntime();
-        BundledPolicies.register(rt::register);
-        MachineOps mm = rt.defaultMachine().ops();
-        mm.boot(256 * M, 0, 0);
+        MachineOps mm = Booted.machine(256 * M);
         mm.spawn("p");
         mm.mmap("p", "r", 2 * M);
         mm.touch("p", "r", 0, 2 * M, true);

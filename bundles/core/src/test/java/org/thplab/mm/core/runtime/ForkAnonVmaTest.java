@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.Errno;
 import org.thplab.mm.api.MachineOps;
@@ -22,10 +21,7 @@ class ForkAnonVmaTest {
 
     @Test
     void zeroPagePtesOfAVmaWithoutAnonVmaAreNotCopied() {
-        MmRuntime rt = new MmRuntime();
-        BundledPolicies.register(rt::register);
-        MachineOps mm = rt.defaultMachine().ops();
-        mm.boot(256 * M, 0, 0);
+        MachineOps mm = Booted.machine(256 * M);
         mm.sysfs("enabled", "madvise");
         mm.spawn("p");
         mm.mmap("p", "r", 4 * M);

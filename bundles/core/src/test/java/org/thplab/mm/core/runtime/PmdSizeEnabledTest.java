@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
-import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.MmUsageException;
 
@@ -19,10 +18,7 @@ class PmdSizeEnabledTest {
 
     @Test
     void thePmdSizeKnobOverridesTheTopLevelOne() {
-        MmRuntime rt = new MmRuntime();
-        BundledPolicies.register(rt::register);
-        MachineOps mm = rt.defaultMachine().ops();
-        mm.boot(256 * M, 0, 0);
+        MachineOps mm = Booted.machine(256 * M);
         assertEquals("always [inherit] madvise never", mm.tunables().all().get("hugepages-2048kB/enabled"));
         assertEquals("always inherit madvise [never]", mm.tunables().all().get("hugepages-64kB/enabled"));
         mm.spawn("p");

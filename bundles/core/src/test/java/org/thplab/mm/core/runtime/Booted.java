@@ -1,0 +1,19 @@
+package org.thplab.mm.core.runtime;
+
+import org.thplab.embedded.BundledPolicies;
+import org.thplab.mm.api.MachineOps;
+
+/** A runtime with the bundled policies, its default machine booted: the start of most core tests. */
+final class Booted {
+    private Booted() {
+    }
+
+    /** The default machine of a new runtime, booted with {@code bytes} of RAM, no swap, seed 0. */
+    static MachineOps machine(long bytes) {
+        MmRuntime rt = new MmRuntime();
+        BundledPolicies.register(rt::register);
+        MachineOps mm = rt.defaultMachine().ops();
+        mm.boot(bytes, 0, 0);
+        return mm;
+    }
+}
