@@ -17,8 +17,12 @@ import org.thplab.mm.shell.KdiffScript.Step;
  */
 final class KdiffSim implements AutoCloseable {
     static final String MACHINE = "kdiff";
-    /** How many khugepaged wakes a tick may take to see two more full scans. */
-    private static final int MAX_WAKES = 100_000;
+    /**
+     * How many khugepaged wakes a tick may take to see two more full scans. With no mm on
+     * khugepaged's list thplab's scans never complete (the kernel's do: kdiff keeps a sentinel
+     * there), so the tick ends after this many wakes; a script's few PMDs need a handful.
+     */
+    private static final int MAX_WAKES = 1000;
 
     private final MachineFactory machines;
     private final Commands commands;
@@ -105,7 +109,7 @@ final class KdiffSim implements AutoCloseable {
     }
 
     private long knob(String name) {
-        return Long.parseLong(commands.execute("sysfs " + name).strip());
+        return ops().tunables().number(name);
     }
 
     /** What a tick means to kdiff: khugepaged wakes until it has completed two more full scans. */
