@@ -65,7 +65,10 @@ final class KdiffKernel implements AutoCloseable {
     private final Map<String, String> defaults;
     private final Map<String, Proc> procs = new LinkedHashMap<>();
     private final Map<String, Integer> regionIds = new HashMap<>();
+    /** Helper process ids (and FIFO names): unique for the whole run. */
     private int nextId = 1;
+    /** Region ids of the current script: the helper holds at most 255 regions (1..255) per process. */
+    private int nextRegion = 1;
     private Proc sentinel;
     private Map<String, Long> base = Map.of();
     private long collapsedBase;
@@ -127,7 +130,7 @@ final class KdiffKernel implements AutoCloseable {
             case "mmap" -> {
                 Proc p = proc(s.word(1));
                 long len = Sizes.bytes("mmap", s.word(3));
-                int id = regionIds.computeIfAbsent(s.word(2), k -> nextId++);
+                int id = regionIds.computeIfAbsent(s.word(2), k -> nextRegion++);
                 String r = p.call("mmap " + id + " " + len);
                 if (r.startsWith("ok ")) {
                     p.regions.put(s.word(2), new long[] {Long.decode(r.substring(3).strip()), len});
@@ -186,6 +189,8 @@ final class KdiffKernel implements AutoCloseable {
     /** A fresh start: every process gone, thplab's boot values in the knobs, khugepaged asleep, counters read. */
     private void boot(Step s) {
         endAll();
+        regionIds.clear();
+        nextRegion = 1;
         long swap = 0;
         for (String w : s.words()) {
             if (w.startsWith("swap=")) {
