@@ -40,4 +40,16 @@ public interface Tunables {
 
     /** @return every knob with its current value as sysfs prints it, in sysfs order */
     Map<String, String> all();
+
+    /**
+     * Reads one file below {@code /sys/kernel/mm/transparent_hugepage/}: a knob of {@link #all()}
+     * or one of the per-size statistics ({@code hugepages-2048kB/stats/anon_fault_alloc}).
+     *
+     * @param file its path below that directory
+     * @return its content as sysfs prints it, or null when there is no such file
+     * @since 2.1
+     */
+    default String read(String file) {
+        return all().get(file);
+    }
 }

@@ -237,7 +237,7 @@ public class Commands {
                 return j.toString();
             }
             case 1: {
-                String v = mm().tunables().all().get(knobValue[0]);
+                String v = mm().tunables().read(knobValue[0]);
                 if (v == null) {
                     throw new IllegalArgumentException("sysfs: no knob '" + knobValue[0] + "'");
                 }

@@ -72,6 +72,8 @@ final class KdiffKernel implements AutoCloseable {
     private Proc sentinel;
     private Map<String, Long> base = Map.of();
     private long collapsedBase;
+    /** hugepages-<size>kB/stats/* at boot. */
+    private final Map<String, Long> statsBase = new HashMap<>();
     private String lacking;
 
     /**
@@ -116,6 +118,9 @@ final class KdiffKernel implements AutoCloseable {
                     KdiffKnobs.awaitSleep();
                 } else if (s.word(1).equals("khugepaged/pages_collapsed")) {
                     o.add(new Obs(s.text(), Long.toString(KdiffKnobs.number(s.word(1)) - collapsedBase)));
+                } else if (s.word(1).contains("/stats/") && statsBase.containsKey(s.word(1))) {
+                    // per-size statistics count since the host booted: the delta since this boot
+                    o.add(new Obs(s.text(), Long.toString(KdiffKnobs.number(s.word(1)) - statsBase.get(s.word(1)))));
                 } else {
                     String v;
                     try {
@@ -219,6 +224,15 @@ final class KdiffKernel implements AutoCloseable {
         KdiffKnobs.closeGate();
         base = vmstat();
         collapsedBase = KdiffKnobs.number("khugepaged/pages_collapsed");
+        statsBase.clear();
+        try (var files = Files.walk(KdiffKnobs.DIR, 3)) {
+            for (Path p : files.filter(p -> p.getParent().getFileName().toString().equals("stats")).toList()) {
+                String rel = KdiffKnobs.DIR.relativize(p).toString();
+                statsBase.put(rel, KdiffKnobs.number(rel));
+            }
+        } catch (IOException | IllegalStateException e) {
+            // no per-size statistics on this kernel
+        }
     }
 
     private static boolean hostHasSwap() {

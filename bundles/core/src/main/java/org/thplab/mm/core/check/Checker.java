@@ -243,6 +243,8 @@ public final class Checker {
         // Frames versus what maps them.
         long anon = 0;
         long thps = 0;
+        long large = 0;
+        long partials = 0;
         for (int p = 0; p < n; p++) {
             byte ty = f.type[p];
             if (owners[p] == 1) {
@@ -262,6 +264,8 @@ public final class Checker {
                     anon++;
                     if (f.order[p] == HPAGE_PMD_ORDER) {
                         anon += HPAGE_PMD_NR - 1;
+                        large++;
+                        partials += folios.partiallyMapped(p) ? 1 : 0;
                         int b = p >> HPAGE_PMD_ORDER;
                         long mappings = pmds[b];
                         int mapped = 0;
@@ -333,6 +337,10 @@ public final class Checker {
         }
         if (thps != folios.nrAnonThps) {
             problem("nr_anon_transparent_hugepages is " + folios.nrAnonThps + " but " + thps + " THPs are PMD-mapped");
+        }
+        if (large != folios.nrAnonLarge || partials != folios.nrAnonPartiallyMapped) {
+            problem("hugepages-2048kB/stats: nr_anon " + folios.nrAnonLarge + ", nr_anon_partially_mapped "
+                    + folios.nrAnonPartiallyMapped + ", but " + large + " THPs exist, " + partials + " of them partially mapped");
         }
         if (swapRefs != null) {
             long used = 0;

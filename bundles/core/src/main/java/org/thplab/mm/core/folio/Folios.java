@@ -29,6 +29,10 @@ public final class Folios {
     public long nrAnon;
     /** PMD-mapped anonymous THPs (nr_anon_transparent_hugepages). */
     public long nrAnonThps;
+    /** Anonymous PMD-sized folios, however mapped, until split or freed (hugepages-2048kB/stats/nr_anon). */
+    public long nrAnonLarge;
+    /** Of those, the ones flagged PG_partially_mapped (hugepages-2048kB/stats/nr_anon_partially_mapped). */
+    public long nrAnonPartiallyMapped;
     /**
      * Deferred split queue: doubly linked through pageblock indices; -2 = not queued. Since Linux
      * 6.12 it holds every new PMD-mapped THP (for the underused shrinker) besides the partially
@@ -91,9 +95,10 @@ public final class Folios {
         int b = pfn >> HPAGE_PMD_ORDER;
         f.entireMapcount[b] = 0;
         f.nrPagesMapped[b] = 0;
-        partiallyMapped[b] = false;
+        setPartiallyMapped(b, false);
         enqueue(b);
         nrAnon += HPAGE_PMD_NR;
+        nrAnonLarge++;
     }
 
     /** folio_add_anon_rmap_pte(): one more PTE maps page {@code p}. */
@@ -170,7 +175,7 @@ public final class Folios {
         int b = h >> HPAGE_PMD_ORDER;
         int mapped = f.nrPagesMapped[b];
         if (f.entireMapcount[b] == 0 && mapped > 0 && mapped < HPAGE_PMD_NR && !partiallyMapped[b]) {
-            partiallyMapped[b] = true;
+            setPartiallyMapped(b, true);
             stat.count(VmEvent.THP_DEFERRED_SPLIT_PAGE);
             enqueue(b);
         }
@@ -179,12 +184,20 @@ public final class Folios {
     /** A split folio leaves the queue and is no longer partially mapped (it is no longer large). */
     void splitDone(int b) {
         dequeue(b);
-        partiallyMapped[b] = false;
+        setPartiallyMapped(b, false);
+        nrAnonLarge--;
+    }
+
+    private void setPartiallyMapped(int b, boolean on) {
+        if (partiallyMapped[b] != on) {
+            partiallyMapped[b] = on;
+            nrAnonPartiallyMapped += on ? 1 : -1;
+        }
     }
 
     /** Counts a folio found partially mapped by split_huge_page()'s unmap (see HugeSplit). */
     void countPartiallyMapped(int h) {
-        partiallyMapped[h >> HPAGE_PMD_ORDER] = true;
+        setPartiallyMapped(h >> HPAGE_PMD_ORDER, true);
         stat.count(VmEvent.THP_DEFERRED_SPLIT_PAGE);
     }
 
@@ -246,7 +259,8 @@ public final class Folios {
     public void freeFolio(int h) {
         if (f.order[h] == HPAGE_PMD_ORDER) {
             dequeue(h >> HPAGE_PMD_ORDER);
-            partiallyMapped[h >> HPAGE_PMD_ORDER] = false;
+            setPartiallyMapped(h >> HPAGE_PMD_ORDER, false);
+            nrAnonLarge--;
             Arrays.fill(f.order, h, h + HPAGE_PMD_NR, (byte) 0);
             Arrays.fill(f.map, h, h + HPAGE_PMD_NR, 0);
             f.entireMapcount[h >> HPAGE_PMD_ORDER] = 0;

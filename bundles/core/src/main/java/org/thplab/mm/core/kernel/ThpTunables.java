@@ -33,6 +33,13 @@ public final class ThpTunables implements Tunables {
      */
     private final String[] orderEnabled = {null, null, "never", "never", "never", "never", "never", "never", "never", "inherit"};
     private static final String[] ORDER_MODES = {"always", "inherit", "madvise", "never"};
+    /** The files of each hugepages-<size>kB/stats/ directory (mm/huge_memory.c, stats_attrs). */
+    public static final java.util.List<String> STATS = java.util.List.of("anon_fault_alloc", "anon_fault_fallback",
+            "anon_fault_fallback_charge", "zswpout", "swpin", "swpin_fallback", "swpin_fallback_charge", "swpout",
+            "swpout_fallback", "shmem_alloc", "shmem_fallback", "shmem_fallback_charge", "split", "split_failed",
+            "split_deferred", "nr_anon", "nr_anon_partially_mapped");
+    /** The value of stats file (order, name), installed by the machine's reports. */
+    private java.util.function.ToLongBiFunction<Integer, String> stats = (o, n) -> 0;
     /** khugepaged/* knobs, in sysfs order, with their ranges. */
     private final Map<String, long[]> numbers = new LinkedHashMap<>();
 
@@ -62,6 +69,22 @@ public final class ThpTunables implements Tunables {
             case "never" -> ThpEnabled.NEVER;
             default -> enabled;
         };
+    }
+
+    /** Installs where the per-size statistics come from (the machine's counters). */
+    public void stats(java.util.function.ToLongBiFunction<Integer, String> source) {
+        this.stats = source;
+    }
+
+    @Override
+    public String read(String file) {
+        for (int o = 2; o <= HPAGE_PMD_ORDER; o++) {
+            String dir = "hugepages-" + (4 << o) + "kB/stats/";
+            if (file.startsWith(dir) && STATS.contains(file.substring(dir.length()))) {
+                return Long.toString(stats.applyAsLong(o, file.substring(dir.length())));
+            }
+        }
+        return all().get(file);
     }
 
     private static String orderKnob(int order) {

@@ -51,6 +51,7 @@ public final class Reports {
         this.tables = tables;
         this.reservations = reservations;
         this.slots = slots;
+        k.tunables().stats(this::mthpStat);
     }
 
     /** @return the smaps entries of the VMAs of {@code mm}, or of region {@code name} only when it is not null */
@@ -103,6 +104,31 @@ public final class Reports {
     /** thp_vma_allowable_orders(vma, TVA_SMAPS | TVA_ENFORCE_SYSFS, PMD_ORDER) for an anonymous VMA. */
     private boolean thpEligible(Vma v) {
         return slots.allowed(v, true, true);
+    }
+
+    /**
+     * hugepages-<size>kB/stats/NAME (count_mthp_stat(), mod_mthp_stat()): for the PMD size the
+     * same events as the thp_* counters, nr_anon the PMD-sized anonymous folios however mapped,
+     * nr_anon_partially_mapped those flagged PG_partially_mapped; 0 for the smaller sizes, which
+     * have no folios in thplab, and for what cannot happen here (memcg, zswap, shmem, THP swap-in).
+     */
+    long mthpStat(int order, String name) {
+        if (order != org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER) {
+            return 0;
+        }
+        var st = k.stat();
+        return switch (name) {
+            case "anon_fault_alloc" -> st.get(VmEvent.THP_FAULT_ALLOC);
+            case "anon_fault_fallback" -> st.get(VmEvent.THP_FAULT_FALLBACK);
+            case "swpout" -> st.get(VmEvent.THP_SWPOUT);
+            case "swpout_fallback" -> st.get(VmEvent.THP_SWPOUT_FALLBACK);
+            case "split" -> st.get(VmEvent.THP_SPLIT_PAGE);
+            case "split_failed" -> st.get(VmEvent.THP_SPLIT_PAGE_FAILED);
+            case "split_deferred" -> st.get(VmEvent.THP_DEFERRED_SPLIT_PAGE);
+            case "nr_anon" -> folios.nrAnonLarge;
+            case "nr_anon_partially_mapped" -> folios.nrAnonPartiallyMapped;
+            default -> 0;
+        };
     }
 
     /** @return /proc/vmstat: gauges, then the event counters in the kernel's order */
