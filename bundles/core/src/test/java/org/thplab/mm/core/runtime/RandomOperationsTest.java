@@ -1,6 +1,7 @@
-package org.thplab.mm.shell;
+package org.thplab.mm.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +10,11 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.thplab.embedded.BundledPolicies;
+import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.SmapsEntry;
-import org.thplab.mm.core.runtime.MmRuntime;
 
 /**
  * Property test: random sequences of mmap / touch / fork / madvise (hugepage, nohugepage,
@@ -19,7 +22,9 @@ import org.thplab.mm.core.runtime.MmRuntime;
  * between, on a small machine with swap so that reclaim, swap, compaction and OOM all happen.
  * After every step {@code check} finds nothing and every region of every process
  * {@code verify}s. Each sequence comes from a fixed seed, so a failure names the seed and the
- * commands that led to it and replays exactly.
+ * commands that led to it and replays exactly: the steps are written as {@code mm} command lines
+ * (a failing sequence is a script for {@code ./thplab}), and {@link #execute} runs each through
+ * the public API, so that the test stands next to the core.
  */
 class RandomOperationsTest {
     static final int SEQUENCES = 80;
@@ -66,9 +71,10 @@ class RandomOperationsTest {
 
     static void run(long seed, int checkEvery, boolean pressure) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        MmRuntime rt = Harness.runtime();
-        MachineOps mm = Harness.ops(rt);
-        Commands sh = Harness.commands(rt);
+        MmRuntime rt = new MmRuntime();
+        BundledPolicies.register(rt::register);
+        MachineOps mm = rt.defaultMachine().ops();
+        PolicyAdmin policies = rt.defaultMachine().policyAdmin();
         List<String> log = new ArrayList<>();
         List<String> setup = new ArrayList<>();
         if (pressure) {
@@ -87,9 +93,10 @@ class RandomOperationsTest {
         setup.add("sysfs khugepaged/scan_sleep_millisecs " + (1 + rnd.nextInt(20)));
         for (String cmd : setup) {
             log.add(cmd);
-            sh.execute(cmd);
+            execute(mm, policies, cmd);
         }
         int procs = 1;
+        int misused = 0;
         int failed = 0; // system calls that failed (ENOMEM, EBUSY, ...) or whose process was killed (SIGKILL)
         for (int step = 0; step < STEPS; step++) {
             String cmd = pressure ? pressureCommand(rnd, mm, procs) : command(rnd, mm, procs);
@@ -98,18 +105,22 @@ class RandomOperationsTest {
             }
             log.add(cmd);
             try {
-                String out = sh.execute(cmd);
-                if (out != null && out.matches("^[A-Z]+: .*")) {
+                if (!execute(mm, policies, cmd)) {
                     failed++;
                 }
+            } catch (NumberFormatException e) {
+                throw e; // the interpreter misread the generator: a bug of this test, not a misuse
             } catch (IllegalArgumentException e) {
                 // The generator made a misuse (a region that is gone, a range outside it):
                 // it must change nothing, which the checks below see.
+                misused++;
             }
             if ((step + 1) % checkEvery == 0 || step == STEPS - 1) {
                 assertSound(mm, "seed " + seed, log);
             }
         }
+        // Most steps must be real operations, or the sequence tested nothing.
+        assertTrue(misused < STEPS / 2, "seed " + seed + ": " + misused + " of " + STEPS + " steps were misuse\n" + String.join("\n", log));
         if (Boolean.getBoolean("thplab.print")) {
             var v = mm.vmstat();
             System.out.println("seed " + seed + ": " + String.join(" ", List.of("thp_fault_alloc", "thp_split_pmd",
@@ -117,6 +128,60 @@ class RandomOperationsTest {
                     "thp_swpout", "thp_zero_page_alloc", "pgmigrate_success", "thp_collapse_alloc", "thp_collapse_alloc_failed", "thp_res_alloc", "nr_thp_reserved", "oom_kill").stream().map(k -> k + "=" + v.get(k)).toList())
                     + " failed=" + failed);
         }
+    }
+
+    /**
+     * Runs one command line of the generator through the API, as the shell would.
+     *
+     * @return false when the system call failed (an errno, or the process was killed)
+     */
+    static boolean execute(MachineOps mm, PolicyAdmin policies, String line) {
+        String[] w = line.split(" ");
+        switch (w[0]) {
+            case "boot" -> {
+                long swap = 0;
+                long seed = 0;
+                for (int i = 2; i < w.length; i++) {
+                    if (w[i].startsWith("swap=")) {
+                        swap = bytes(w[i].substring(5));
+                    } else if (w[i].startsWith("seed=")) {
+                        seed = Long.parseLong(w[i].substring(5));
+                    }
+                }
+                mm.boot(bytes(w[1]), swap, seed);
+            }
+            case "sysfs" -> mm.sysfs(w[1], w[2]);
+            case "policy" -> policies.usePolicy(w[1].equals("use") ? w[2] : "promotion",
+                    w[1].equals("use") ? w[3] : (w[1].equals("enable") ? "+" : "-") + w[w.length - 1]);
+            case "spawn" -> mm.spawn(w[1]);
+            case "mmap" -> mm.mmap(w[1], w[2], bytes(w[3]));
+            case "munmap" -> {
+                if (w.length == 3) {
+                    mm.munmap(w[1], w[2], 0, -1); // the whole region, as the shell's munmap <proc> <region>
+                } else {
+                    mm.munmap(w[1], w[2], Long.parseLong(w[3]), Long.parseLong(w[4]));
+                }
+            }
+            case "touch" -> {
+                return mm.touch(w[1], w[2], Long.parseLong(w[3]), Long.parseLong(w[4]), w.length < 6 || w[5].equals("write")).ok();
+            }
+            case "madvise" -> {
+                return mm.madvise(w[1], w[2], Long.parseLong(w[3]), Long.parseLong(w[4]), Advice.parse(w[5])).ok();
+            }
+            case "fork" -> {
+                return mm.fork(w[1], w[2]).ok();
+            }
+            case "exit" -> mm.exit(w[1]);
+            case "tick" -> mm.tick(Long.parseLong(w[1].substring(0, w[1].length() - 2)) * 1_000_000L);
+            case "poison" -> mm.poison(w[1], w[2], Long.parseLong(w[3]));
+            default -> throw new IllegalStateException("the generator wrote an unknown command: " + line);
+        }
+        return true;
+    }
+
+    /** 24M, 16M, 0M: the generator's sizes. */
+    private static long bytes(String s) {
+        return Long.parseLong(s.substring(0, s.length() - 1)) << 20;
     }
 
     private static String command(SplittableRandom rnd, MachineOps mm, int procs) {
