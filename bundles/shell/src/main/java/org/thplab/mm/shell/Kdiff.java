@@ -167,7 +167,7 @@ final class Kdiff {
         }
         out.print(best);
         if (mode.equals("record") && bestR[0] != 2) {
-            Path recorded = Path.of(file.replaceFirst("\\.mm$", "") + RECORDED_SUFFIX);
+            Path recorded = recordedOf(file);
             try {
                 Files.write(recorded, bestRecord, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -190,7 +190,7 @@ final class Kdiff {
             out.println(file + ": cannot read: " + e.getMessage());
             return new int[] {2};
         }
-        Path recorded = Path.of(file.replaceFirst("\\.mm$", "") + RECORDED_SUFFIX);
+        Path recorded = recordedOf(file);
         List<Step> steps;
         Map<Integer, List<Obs>> expected = null;
         String kernelName = KdiffKernel.release();
@@ -283,6 +283,11 @@ final class Kdiff {
             }
             rows.add(new String[] {mark, Integer.toString(s.line()), k, kv, tv});
         });
+    }
+
+    /** NAME.kernel beside NAME.mm. */
+    private static Path recordedOf(String file) {
+        return Path.of(file.replaceFirst("\\.mm$", "") + RECORDED_SUFFIX);
     }
 
     private static Boolean positive(String v) {

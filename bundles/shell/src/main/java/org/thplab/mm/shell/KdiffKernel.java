@@ -361,10 +361,7 @@ final class KdiffKernel implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("kdiff: cannot read smaps of " + p.name + ": " + e.getMessage());
         }
-        String at = "smaps " + s.word(1) + (s.word(2) == null ? "" : " " + s.word(2));
-        o.add(new Obs(at + " Rss", rss + " kB"));
-        o.add(new Obs(at + " AnonHugePages", huge + " kB"));
-        o.add(new Obs(at + " Swap", swap + " kB"));
+        KdiffScript.smapsObs(s, rss, huge, swap, o);
     }
 
     static Map<String, Long> vmstat() {

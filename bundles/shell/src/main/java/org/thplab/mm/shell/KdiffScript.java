@@ -104,6 +104,14 @@ final class KdiffScript {
         return steps;
     }
 
+    /** What {@code smaps <proc> [<region>]} observes: Rss, AnonHugePages and Swap summed over the VMAs. */
+    static void smapsObs(Step s, long rssKb, long hugeKb, long swapKb, java.util.List<Obs> out) {
+        String at = "smaps " + s.word(1) + (s.word(2) == null ? "" : " " + s.word(2));
+        out.add(new Obs(at + " Rss", rssKb + " kB"));
+        out.add(new Obs(at + " AnonHugePages", hugeKb + " kB"));
+        out.add(new Obs(at + " Swap", swapKb + " kB"));
+    }
+
     /** The errno word of a command's answer: {@code ok}, or the word before the reason. */
     static String errno(String out) {
         if (out == null || out.isBlank() || out.strip().equals("ok")) {

@@ -78,10 +78,7 @@ final class KdiffSim implements AutoCloseable {
                     huge += e.anonHugeKb();
                     swap += e.swapKb();
                 }
-                String at = "smaps " + s.word(1) + (s.word(2) == null ? "" : " " + s.word(2));
-                o.add(new Obs(at + " Rss", rss + " kB"));
-                o.add(new Obs(at + " AnonHugePages", huge + " kB"));
-                o.add(new Obs(at + " Swap", swap + " kB"));
+                KdiffScript.smapsObs(s, rss, huge, swap, o);
             }
             case "vmstat" -> ops().vmstat().forEach((k, v) -> {
                 if (k.startsWith(s.word(1))) {

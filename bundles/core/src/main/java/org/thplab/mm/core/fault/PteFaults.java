@@ -111,13 +111,7 @@ public final class PteFaults {
         if (!f.large(h) || f.entireMapcount[h >> HPAGE_PMD_ORDER] != 0) {
             return false;
         }
-        int mine = 0;
-        for (int k = 0; k < (1 << HPAGE_PMD_ORDER); k++) {
-            long e = ptes.get(k);
-            if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
-                mine++;
-            }
-        }
+        int mine = folios.ptesMapping(h, ptes);
         return mine > 1 && f.ref[h] == mine;
     }
 

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
+import org.thplab.mm.core.pagetable.Pte;
+import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.stat.VmStat;
 
 /**
@@ -199,6 +201,38 @@ public final class Folios {
     void countPartiallyMapped(int h) {
         setPartiallyMapped(h >> HPAGE_PMD_ORDER, true);
         stat.count(VmEvent.THP_DEFERRED_SPLIT_PAGE);
+    }
+
+    /**
+     * folio_pte_batch(): how many PTEs from {@code j} (below {@code end}) map the consecutive pages
+     * {@code pfn}, {@code pfn + 1}, ... of one folio; at least 1 (the PTE at {@code j} maps {@code pfn}).
+     */
+    public int pteBatch(PteTable ptes, int j, int end, int pfn) {
+        int n = 1;
+        if (!f.large(pfn)) {
+            return n;
+        }
+        int folioEnd = f.head(pfn) + HPAGE_PMD_NR;
+        while (j + n < end && pfn + n < folioEnd) {
+            long e = ptes.get(j + n);
+            if (Pte.kind(e) != Pte.PRESENT || Pte.pfn(e) != pfn + n) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** @return how many PTEs of this table map pages of the PMD-sized folio headed at {@code h} */
+    public int ptesMapping(int h, PteTable ptes) {
+        int mine = 0;
+        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+            long e = ptes.get(k);
+            if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
+                mine++;
+            }
+        }
+        return mine;
     }
 
     /** @return true when the folio headed at {@code h} is flagged PG_partially_mapped */

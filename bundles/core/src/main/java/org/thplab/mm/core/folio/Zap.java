@@ -105,15 +105,7 @@ public final class Zap {
      * @return PTEs zapped
      */
     private int zapPresentPtes(AddressSpace mm, PteTable ptes, int j, int end, int pfn) {
-        int n = 1;
-        int folioEnd = (pfn | (HPAGE_PMD_NR - 1)) + 1;
-        while (j + n < end && pfn + n < folioEnd) {
-            long e = ptes.get(j + n);
-            if (Pte.kind(e) != Pte.PRESENT || Pte.pfn(e) != pfn + n) {
-                break;
-            }
-            n++;
-        }
+        int n = folios.pteBatch(ptes, j, end, pfn);
         for (int k = 0; k < n; k++) {
             ptes.set(j + k, Pte.NONE);
         }

@@ -222,17 +222,7 @@ final class Collapse {
                 continue;
             }
             int p = Pte.pfn(e);
-            int nr = 1;
-            if (f.large(p)) {
-                int end = f.head(p) + HPAGE_PMD_NR;
-                while (j + nr < 512 && p + nr < end) {
-                    long n = ptes.get(j + nr);
-                    if (Pte.kind(n) != Pte.PRESENT || Pte.pfn(n) != p + nr) {
-                        break;
-                    }
-                    nr++;
-                }
-            }
+            int nr = folios.pteBatch(ptes, j, 512, p);
             folios.removePteRmaps(p, nr);
             mm.rssAnon -= nr;
             j += nr;

@@ -175,14 +175,7 @@ public final class SwapOut {
             if (f.large(p)) {
                 int h = f.head(p);
                 // madvise_folio_pte_batch(): the PTEs from here that map the folio's next pages.
-                int nr = 1;
-                while (j + nr < end && p + nr < h + HPAGE_PMD_NR) {
-                    long n = ptes.get(j + nr);
-                    if (Pte.kind(n) != Pte.PRESENT || Pte.pfn(n) != p + nr) {
-                        break;
-                    }
-                    nr++;
-                }
+                int nr = folios.pteBatch(ptes, j, end, p);
                 if (nr < HPAGE_PMD_NR) {
                     if (mappedByOthers(h, ptes)) {
                         j += nr;
@@ -207,13 +200,6 @@ public final class SwapOut {
 
     /** folio_maybe_mapped_shared() for a THP this table maps by PTEs: another mapping than these PTEs. */
     private boolean mappedByOthers(int h, PteTable ptes) {
-        int mine = 0;
-        for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            long e = ptes.get(k);
-            if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
-                mine++;
-            }
-        }
-        return f.ref[h] != mine;
+        return f.ref[h] != folios.ptesMapping(h, ptes);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
 
@@ -25,10 +24,7 @@ class CollapseAfterForkTest {
 
     @BeforeEach
     void boot() {
-        MmRuntime rt = new MmRuntime();
-        BundledPolicies.register(rt::register);
-        mm = rt.defaultMachine().ops();
-        mm.boot(256 * M, 0, 0);
+        mm = Booted.machine(256 * M);
         mm.sysfs("enabled", "madvise");
         mm.sysfs("khugepaged/scan_sleep_millisecs", "10");
         mm.spawn("p");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
 
@@ -21,11 +20,8 @@ class DeferredSplitTest {
     static final long K = 1L << 10;
 
     private static MachineOps boot() {
-        MmRuntime rt = new MmRuntime();
-        BundledPolicies.register(rt::register);
-        MachineOps mm = rt.defaultMachine().ops();
+        MachineOps mm = Booted.machine(64 * M);
         mm.sysfs("enabled", "always");
-        mm.boot(64 * M, 0, 0);
         mm.spawn("p");
         return mm;
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.Errno;
 import org.thplab.mm.api.MachineOps;
@@ -26,10 +25,7 @@ class MadvCollapseRangeTest {
 
     @BeforeEach
     void boot() {
-        MmRuntime rt = new MmRuntime();
-        BundledPolicies.register(rt::register);
-        mm = rt.defaultMachine().ops();
-        mm.boot(256 * M, 0, 0);
+        mm = Booted.machine(256 * M);
         mm.sysfs("enabled", "madvise");
         mm.spawn("p");
     }

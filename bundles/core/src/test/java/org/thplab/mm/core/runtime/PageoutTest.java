@@ -20,11 +20,8 @@ class PageoutTest {
     static final long K = 1L << 10;
 
     private static MachineOps boot() {
-        MmRuntime rt = new MmRuntime();
-        BundledPolicies.register(rt::register);
-        MachineOps mm = rt.defaultMachine().ops();
+        MachineOps mm = Booted.machine(256 * M);
         mm.sysfs("enabled", "madvise");
-        mm.boot(256 * M, 0, 0);
         mm.spawn("p");
         return mm;
     }
