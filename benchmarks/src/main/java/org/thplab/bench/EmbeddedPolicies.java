@@ -1,6 +1,7 @@
 package org.thplab.bench;
 
 import org.thplab.embedded.BundledPolicies;
+import org.thplab.embedded.BundledWorkloads;
 import org.thplab.mm.core.runtime.MmRuntime;
 import org.thplab.mm.spi.Policies;
 import org.thplab.policy.promotereservation.ReservationPromoter;
@@ -19,6 +20,7 @@ public final class EmbeddedPolicies {
     public static MmRuntime newRuntime() {
         MmRuntime rt = new MmRuntime();
         BundledPolicies.register(rt::register);
+        BundledWorkloads.register(rt::registerWorkload);
         rt.register(Policies.KIND_PROMOTION, "reservation-at-fault", new ReservationPromoter(true));
         return rt;
     }

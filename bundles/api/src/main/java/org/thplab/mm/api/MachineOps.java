@@ -83,6 +83,36 @@ public interface MachineOps {
     /** @return every /proc/vmstat line, gauges first, in the kernel's order */
     Map<String, Long> vmstat();
 
+    /**
+     * @return one event counter of /proc/vmstat, as {@link #vmstat()} shows it, without building
+     *         the whole table (0 before the first boot)
+     * @since 2.2
+     */
+    long count(VmEvent event);
+
+    /**
+     * Starts recording the simulated latency of every fault from now on, into an empty
+     * histogram: the time from a fault's entry until its access is served, as a user program
+     * would measure it around the access. A later call starts afresh; boot stops it.
+     *
+     * @since 2.2
+     */
+    void recordFaultLatency();
+
+    /**
+     * @return a copy of the fault latencies recorded since {@link #recordFaultLatency()}, or null
+     *         when the machine is not recording them
+     * @since 2.2
+     */
+    LatencyHistogram faultLatency();
+
+    /**
+     * @return the report of OOM kill number {@code kill} (from 1), or null when there was none
+     *         or it is no longer among the last 16
+     * @since 2.2
+     */
+    OomReport oomReport(long kill);
+
     /** @return /proc/meminfo lines, values in kB */
     Map<String, Long> meminfo();
 

@@ -5,24 +5,40 @@ import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Built-in workloads, each run on a named machine that it boots afresh, and the background jobs.
- * Workloads: {@code rfc-fork} with {@code size}, {@code chunk}, {@code swap} (bytes),
- * {@code pattern} ({@code one} or {@code random}), {@code seed} and {@code max} (children).
+ * The workloads installed (workload services, see {@code org.thplab.mm.spi.workload}), each run
+ * on a named machine that it boots afresh, and the background jobs. This repository's workloads
+ * bundle provides {@code rfc-fork}; a third-party bundle may add more.
  *
  * @since 2.0
  */
 @ProviderType
 public interface Workloads {
     /**
+     * @return the names of the workloads installed, sorted
+     * @since 2.2
+     */
+    List<String> installed();
+
+    /**
+     * @return the workload's parameters, in the order it lists them
+     * @throws MmUsageException for a workload not installed
+     * @since 2.2
+     */
+    List<WorkloadParameter> parameters(String workload);
+
+    /**
      * Boots the machine afresh for the workload, runs it to its end and returns its report.
      *
-     * @throws MmUsageException for an unknown machine, workload or parameter
+     * @param params values by parameter name, {@link WorkloadParameter.Type#SIZE} ones in bytes;
+     *               a parameter not given takes its default
+     * @throws MmUsageException for an unknown machine, workload or parameter, or a bad value
+     *                          (before the machine is booted)
      */
     String run(String machine, String workload, Map<String, String> params);
 
     /**
-     * Starts {@link #run} in the background: the workload runs step by step (one 2 MiB region
-     * a step) on its own thread, and commands, policy swaps and bundle changes act between two
+     * Starts {@link #run} in the background: the workload runs step by step on its own
+     * thread, and commands, policy swaps and bundle changes act between two
      * steps. Not deterministic relative to the commands typed meanwhile. The job ends when its
      * machine is booted again.
      *

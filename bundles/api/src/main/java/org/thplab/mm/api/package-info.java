@@ -9,7 +9,11 @@
  * <p>2.0: {@code MemoryManager}, the one service of the one machine, is split into these.
  * 2.1: {@link org.thplab.mm.api.VmEvent} holds every THP event counter of Linux 6.18, in the
  * kernel's order (with {@code THP_UNDERUSED_SPLIT_PAGE}, which the underused shrinker moves).
+ * 2.2: what a workload outside the core needs: {@link org.thplab.mm.api.MachineOps#count},
+ * fault latency ({@link org.thplab.mm.api.LatencyHistogram}), {@link org.thplab.mm.api.OomReport};
+ * {@link org.thplab.mm.api.Workloads} lists the installed workloads and their
+ * {@link org.thplab.mm.api.WorkloadParameter}s.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.thplab.mm.api;

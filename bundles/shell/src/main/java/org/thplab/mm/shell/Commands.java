@@ -19,6 +19,7 @@ import org.thplab.mm.api.SimulatedMachine;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.Tracing;
+import org.thplab.mm.api.WorkloadParameter;
 import org.thplab.mm.api.Workloads;
 
 /**
@@ -474,15 +475,21 @@ public class Commands {
         return Long.toString(mm().oomScore(proc));
     }
 
-    @Descriptor("boot the current machine afresh and run a workload on it (the THP reservation RFC's fork test), or start it in the background")
-    public String run(@Descriptor("[--background] rfc-fork [size=<size>] [chunk=<size>] [swap=<size>] [pattern=one|random] [seed=<n>] [max=<n>]")
-            String... a) {
-        boolean background = a.length > 0 && a[0].equals("--background");
+    @Descriptor("boot the current machine afresh and run a workload on it, or start it in the background; alone, list the workloads installed and their parameters")
+    public String run(@Descriptor("[[--background] <workload> [<param>=<value>...]]") String... a) {
+        if (a.length == 0) {
+            return workloadList();
+        }
+        boolean background = a[0].equals("--background");
         if (background) {
             a = Arrays.copyOfRange(a, 1, a.length);
         }
         if (a.length < 1) {
             throw new IllegalArgumentException("run: usage: " + CommandTable.usage("run"));
+        }
+        Map<String, WorkloadParameter.Type> types = new LinkedHashMap<>();
+        for (WorkloadParameter p : workloads.parameters(a[0])) {
+            types.put(p.name(), p.type());
         }
         Map<String, String> params = new LinkedHashMap<>();
         for (int i = 1; i < a.length; i++) {
@@ -492,7 +499,7 @@ public class Commands {
             }
             String k = a[i].substring(0, eq);
             String v = a[i].substring(eq + 1);
-            if (k.equals("size") || k.equals("chunk") || k.equals("swap")) {
+            if (types.get(k) == WorkloadParameter.Type.SIZE) {
                 v = Long.toString(Sizes.bytes("run " + k, v));
             }
             params.put(k, v);
@@ -501,6 +508,23 @@ public class Commands {
             return "job " + workloads.runBackground(current, a[0], params) + " started";
         }
         return workloads.run(current, a[0], params);
+    }
+
+    /** Each workload installed with its parameters, their defaults and what they set. */
+    private String workloadList() {
+        List<String> names = workloads.installed();
+        if (names.isEmpty()) {
+            return "no workloads installed";
+        }
+        StringBuilder b = new StringBuilder();
+        for (String n : names) {
+            b.append(b.length() == 0 ? "" : "\n").append(n);
+            for (WorkloadParameter p : workloads.parameters(n)) {
+                String dflt = p.type() == WorkloadParameter.Type.SIZE ? Sizes.format(Long.parseLong(p.defaultValue())) : p.defaultValue();
+                b.append(String.format("\n  %s=%s  %s", p.name(), dflt, p.description()));
+            }
+        }
+        return b.toString();
     }
 
     @Descriptor("background workloads: progress, or their report once done")

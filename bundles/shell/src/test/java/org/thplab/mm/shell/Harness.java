@@ -1,6 +1,7 @@
 package org.thplab.mm.shell;
 
 import org.thplab.embedded.BundledPolicies;
+import org.thplab.embedded.BundledWorkloads;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.core.runtime.MmRuntime;
 
@@ -12,6 +13,7 @@ final class Harness {
     static MmRuntime runtime() {
         MmRuntime rt = new MmRuntime();
         BundledPolicies.register(rt::register);
+        BundledWorkloads.register(rt::registerWorkload);
         return rt;
     }
 

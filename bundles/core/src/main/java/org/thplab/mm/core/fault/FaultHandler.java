@@ -4,6 +4,7 @@ import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
 import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 
 import org.thplab.mm.api.Errno;
+import org.thplab.mm.api.LatencyHistogram;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.alloc.Allocator;
@@ -17,7 +18,6 @@ import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.pagetable.PteTable;
-import org.thplab.mm.core.stat.LatencyHistogram;
 import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;

@@ -154,6 +154,18 @@ public final class ThpTunables implements Tunables {
         return m;
     }
 
+    /** @return new tunables with this one's writable knobs (the read-only counters start at 0) */
+    public ThpTunables copyWritable() {
+        ThpTunables t = new ThpTunables();
+        all().forEach((k, v) -> {
+            if (!readOnly(k)) {
+                int open = v.indexOf('['); // a choice shows as "always [madvise] never": write its word
+                t.set(k, open < 0 ? v : v.substring(open + 1, v.indexOf(']')));
+            }
+        });
+        return t;
+    }
+
     /** @return true for knobs sysfs only shows (sizes and counters) */
     public static boolean readOnly(String knob) {
         return knob.equals("hpage_pmd_size") || knob.equals("khugepaged/pages_collapsed")

@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.thplab.mm.api.Advice;
+import org.thplab.mm.api.LatencyHistogram;
 import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.OomReport;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.VmEvent;
@@ -44,7 +46,6 @@ import org.thplab.mm.core.reclaim.SwapOut;
 import org.thplab.mm.core.reclaim.Vmscan;
 import org.thplab.mm.core.report.Reports;
 import org.thplab.mm.core.reserve.Reservations;
-import org.thplab.mm.core.stat.LatencyHistogram;
 import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.swap.SwapDevice;
 import org.thplab.mm.core.trace.Tracer;
@@ -345,16 +346,11 @@ public final class Machine {
 
     /**
      * @param kill the number of the kill, counted from 1 as vmstat oom_kill counts them
-     * @return meminfo as that kill's OOM report found it, before its victim was reaped (plus
-     *         {@code nr_thp_reserved} in pages), or null when it is not among the last few
+     * @return its victim and meminfo as its OOM report found it, before the victim was reaped
+     *         (plus {@code nr_thp_reserved} in pages), or null when it is not among the last few
      */
-    public Map<String, Long> meminfoAtOom(long kill) {
-        return oom.meminfo(kill);
-    }
-
-    /** @return the process the OOM killer killed in kill number {@code kill} (from 1), or null */
-    public String oomVictim(long kill) {
-        return oom.victim(kill);
+    public OomReport oomReport(long kill) {
+        return oom.report(kill);
     }
 
     /** /proc/PID/oom_score: the OOM killer's badness of the process scaled to 0..2000 (proc_oom_score()). */
@@ -362,9 +358,9 @@ public final class Machine {
         return oom.score(args.proc("oom_score", proc));
     }
 
-    /** @return how many processes the OOM killer has killed (vmstat oom_kill) */
-    public long oomKills() {
-        return stat.get(VmEvent.OOM_KILL);
+    /** @return one vmstat event counter, e.g. how many processes the OOM killer has killed (oom_kill) */
+    public long count(VmEvent event) {
+        return stat.get(event);
     }
 
     /** @return resident anonymous pages of a process (MM_ANONPAGES) */

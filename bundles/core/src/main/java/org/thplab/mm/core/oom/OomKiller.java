@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.thplab.mm.api.OomReport;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
@@ -33,17 +34,13 @@ public final class OomKiller {
     public static final int OOM_SCORE_ADJ_MAX = 1000;
     private static final int REPORTS = 16;
 
-    /** A kill's report: the victim and the Mem-Info dump_header() printed. */
-    private record Report(String victim, Map<String, Long> meminfo) {
-    }
-
     private final Kernel k;
     private final Reports reports;
     private final Reservations reservations;
     private final KernelLog log;
     private final Reaper reaper;
     /** The last {@value #REPORTS} reports by kill number (vmstat oom_kill). */
-    private final java.util.TreeMap<Long, Report> kills = new java.util.TreeMap<>();
+    private final java.util.TreeMap<Long, OomReport> kills = new java.util.TreeMap<>();
     /** The Mem-Info of the report being written, before its kill is counted. */
     private Map<String, Long> pendingMeminfo;
 
@@ -107,7 +104,8 @@ public final class OomKiller {
                 "Out of memory: Killed process %d (%s) total-vm:%dkB, anon-rss:%dkB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:%dkB oom_score_adj:%d",
                 chosen.id, chosen.name, totalVm(chosen) * 4, chosen.rssAnon * 4, chosen.pgtables * 4, chosen.oomScoreAdj));
         k.stat().count(VmEvent.OOM_KILL);
-        kills.put(k.stat().get(VmEvent.OOM_KILL), new Report(chosen.name, pendingMeminfo));
+        long kill = k.stat().get(VmEvent.OOM_KILL);
+        kills.put(kill, new OomReport(kill, chosen.name, pendingMeminfo));
         if (kills.size() > REPORTS) {
             kills.pollFirstEntry();
         }
@@ -155,15 +153,8 @@ public final class OomKiller {
         return pages;
     }
 
-    /** @return the victim of kill number {@code kill}, or null when it is not among the last few */
-    public String victim(long kill) {
-        Report r = kills.get(kill);
-        return r == null ? null : r.victim();
-    }
-
-    /** @return meminfo as kill number {@code kill}'s report found it, or null */
-    public Map<String, Long> meminfo(long kill) {
-        Report r = kills.get(kill);
-        return r == null ? null : r.meminfo();
+    /** @return kill number {@code kill}'s report (its victim and meminfo), or null when it is not among the last few */
+    public OomReport report(long kill) {
+        return kills.get(kill);
     }
 }

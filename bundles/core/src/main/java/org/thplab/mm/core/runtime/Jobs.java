@@ -1,50 +1,91 @@
 package org.thplab.mm.core.runtime;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.thplab.mm.api.BootParameters;
 import org.thplab.mm.api.MachineFactory;
 import org.thplab.mm.api.MmUsageException;
-import org.thplab.mm.core.mm.Machine;
-import org.thplab.mm.core.workload.RfcFork;
+import org.thplab.mm.api.WorkloadParameter;
+import org.thplab.mm.spi.workload.Workload;
+import org.thplab.mm.spi.workload.WorkloadRun;
 
 /**
- * Workloads: each boots its machine afresh, then runs to its end in the foreground or, as a
- * background job, one step at a time on a thread of its own. Every step holds the machine's lock,
- * as every operation on it does, so a command typed in between sees a consistent machine and the
- * policies selected at that moment; another machine's operations do not wait for it. The list of
- * jobs has a monitor of its own (this object), never held while a machine's lock is taken.
+ * The workload services and their runs: each run boots its machine afresh, then runs to its end
+ * in the foreground or, as a background job, one step at a time on a thread of its own. Every
+ * step holds the machine's lock, as every operation on it does, so a command typed in between
+ * sees a consistent machine and the policies selected at that moment; another machine's
+ * operations do not wait for it. A workload reaches its machine through the public
+ * {@code MachineOps} only. The workloads and the jobs are guarded by this object's monitor, never
+ * held while a machine's lock is taken.
  */
 final class Jobs {
     /** The runtime's log, as before the runtime was split into several classes. */
     private static final Logger LOG = LoggerFactory.getLogger(MmRuntime.class);
 
+    /** The workload services, by name. */
+    private final Map<String, Workload> workloads = new TreeMap<>();
     /** Background jobs, by number. */
     private final Map<Integer, Job> jobs = new TreeMap<>();
     private int nextJob = 1;
 
+    synchronized void add(String name, Workload w) {
+        workloads.put(name, w);
+    }
+
+    /** Forgets the workload service if it is still the one of its name; runs of it go on. */
+    synchronized void remove(String name, Workload w) {
+        workloads.remove(name, w);
+    }
+
+    synchronized List<String> names() {
+        return List.copyOf(workloads.keySet());
+    }
+
+    List<WorkloadParameter> parameters(String name) {
+        return List.copyOf(workload(name).parameters());
+    }
+
+    private synchronized Workload workload(String name) {
+        Workload w = workloads.get(name);
+        if (w == null) {
+            throw new MmUsageException("run: unknown workload '" + name + "' ("
+                    + (workloads.isEmpty() ? "none is installed" : String.join(", ", workloads.keySet())) + ")");
+        }
+        return w;
+    }
+
     /** Runs a workload to its end on the machine, holding its lock throughout. */
     String run(NamedMachine nm, String workload, Map<String, String> params) {
+        Workload w = workload(workload);
+        Map<String, String> values = values(workload, w, params);
         synchronized (nm.lock) {
-            return prepare(nm, workload, params).runToEnd();
+            WorkloadRun run = w.start(nm, values);
+            while (run.step()) {
+                // one step at a time; each of the run's operations takes the policies of the moment
+            }
+            return run.report();
         }
     }
 
     /** Starts a workload as a background job on the machine. */
     int runBackground(NamedMachine nm, String workload, Map<String, String> params) {
-        Workload wl;
-        synchronized (nm.lock) {
-            wl = prepare(nm, workload, params);
-        }
+        Workload w = workload(workload);
+        Map<String, String> values = values(workload, w, params);
         String on = nm.name().equals(MachineFactory.DEFAULT) ? "" : " on " + nm.name();
         Job job;
-        synchronized (this) {
-            job = new Job(nextJob++, workload + " " + params + on, wl);
-            jobs.put(job.id, job);
+        synchronized (nm.lock) {
+            WorkloadRun run = w.start(nm, values);
+            synchronized (this) {
+                job = new Job(nextJob++, workload + " " + params + on, nm, run);
+                jobs.put(job.id, job);
+            }
+            // Its machine booted again (by a command, or another run) or removed: the run ends
+            // there, its report taken from the machine it ran on.
+            nm.beforeBoot(() -> job.end("ended: machine '" + nm.name() + "' was booted again or removed"));
         }
         Thread t = new Thread(job::loop, "thplab-job-" + job.id);
         t.setDaemon(true);
@@ -61,8 +102,8 @@ final class Jobs {
         List<String> out = new ArrayList<>();
         for (Job j : all) {
             String state;
-            synchronized (j.wl.nm.lock) { // between two of its steps
-                state = j.report == null ? "running, " + j.wl.w.progress() : "done\n" + j.report;
+            synchronized (j.nm.lock) { // between two of its steps
+                state = j.report == null ? "running, " + j.run.progress() : "done\n" + j.report;
             }
             out.add(j.id + " " + j.what + ": " + state);
         }
@@ -90,112 +131,87 @@ final class Jobs {
         return j.report == null ? "job " + id + " is stopping" : j.report;
     }
 
-    /** A workload bound to the machine it booted. */
-    private static final class Workload {
-        final NamedMachine nm;
-        final Machine on;
-        final RfcFork w;
-
-        Workload(NamedMachine nm, Machine on, RfcFork w) {
-            this.nm = nm;
-            this.on = on;
-            this.w = w;
-        }
-
-        String runToEnd() {
-            while (w.step()) {
-                nm.collectFailures();
-                on.setPolicies(nm.current());
-            }
-            nm.collectFailures();
-            return w.report();
-        }
-    }
-
-    /** Checks the parameters and boots the machine for the workload; the caller holds its lock. */
-    private static Workload prepare(NamedMachine nm, String workload, Map<String, String> params) {
-        if (!workload.equals("rfc-fork")) {
-            throw new MmUsageException("run: unknown workload '" + workload + "' (rfc-fork)");
-        }
+    /**
+     * Every parameter's value, the given one or its default, checked as its type says.
+     *
+     * @throws MmUsageException naming the parameter, before anything is booted
+     */
+    private static Map<String, String> values(String name, Workload w, Map<String, String> params) {
+        List<WorkloadParameter> ps = w.parameters();
+        List<String> names = ps.stream().map(WorkloadParameter::name).toList();
         for (String k : params.keySet()) {
-            if (!List.of("size", "chunk", "swap", "pattern", "seed", "max").contains(k)) {
-                throw new MmUsageException("run rfc-fork: unknown parameter '" + k + "' (size, chunk, swap, pattern, seed, max)");
+            if (!names.contains(k)) {
+                throw new MmUsageException("run " + name + ": unknown parameter '" + k + "' (" + String.join(", ", names) + ")");
             }
         }
-        long size = number(params, "size", 256L << 30);
-        long chunk = number(params, "chunk", 16L << 30);
-        long swap = number(params, "swap", 0);
-        long seed = number(params, "seed", 0);
-        int max = (int) number(params, "max", 100_000);
-        String pattern = params.getOrDefault("pattern", "one");
-        if (!pattern.equals("one") && !pattern.equals("random")) {
-            throw new MmUsageException("run rfc-fork: pattern must be one or random, not '" + pattern + "'");
+        Map<String, String> values = new LinkedHashMap<>();
+        for (WorkloadParameter p : ps) {
+            String v = params.getOrDefault(p.name(), p.defaultValue());
+            if (p.type() != WorkloadParameter.Type.WORD) {
+                try {
+                    Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    throw new MmUsageException("run: bad number '" + v + "' for " + p.name());
+                }
+            }
+            values.put(p.name(), v);
         }
-        Machine on = nm.newMachine("run", size, swap, seed);
-        var w = new RfcFork(on, chunk, pattern, seed, max);
-        nm.install(on, new BootParameters(size, swap, seed));
-        on.setPolicies(nm.current());
-        return new Workload(nm, on, w);
+        return values;
     }
 
-    private final class Job {
+    private static final class Job {
         final int id;
         final String what;
-        final Workload wl;
+        final NamedMachine nm;
+        final WorkloadRun run;
+        /** Set once, holding the machine's lock. */
         volatile String report;
         volatile boolean stopping;
 
-        Job(int id, String what, Workload wl) {
+        Job(int id, String what, NamedMachine nm, WorkloadRun run) {
             this.id = id;
             this.what = what;
-            this.wl = wl;
+            this.nm = nm;
+            this.run = run;
+        }
+
+        /** Ends the run for a reason from outside; the caller holds the machine's lock. */
+        void end(String why) {
+            if (report == null) {
+                run.end(why);
+                report = run.report();
+            }
         }
 
         void loop() {
             while (true) {
-                synchronized (wl.nm.lock) {
-                    if (stopping || wl.nm.core() != wl.on) {
-                        wl.w.stop(); // stopped, or its machine booted again (or removed)
+                synchronized (nm.lock) {
+                    if (report != null) {
+                        return; // ended from outside
                     }
-                    if (wl.nm.core() == wl.on) {
-                        wl.nm.collectFailures();
+                    if (stopping) {
+                        run.stop();
                     }
-                    wl.on.setPolicies(wl.nm.current());
                     boolean more;
                     try {
-                        more = wl.w.step();
+                        more = run.step();
                     } catch (MmUsageException e) {
                         // A command in between took the workload's processes away (exit, or the
                         // OOM killer during a foreground touch): the run ends there.
-                        wl.w.end("ended: " + e.getMessage());
+                        run.end("ended: " + e.getMessage());
                         more = false;
                     } catch (RuntimeException e) {
                         LOG.error("background job {} failed", id, e);
-                        wl.w.end("ended by an error: " + e);
+                        run.end("ended by an error: " + e);
                         more = false;
                     }
                     if (!more) {
-                        if (wl.nm.core() == wl.on) {
-                            wl.nm.collectFailures();
-                        }
-                        report = wl.w.report();
+                        report = run.report();
                         return;
                     }
                 }
                 Thread.yield(); // let commands in between two steps
             }
-        }
-    }
-
-    private static long number(Map<String, String> params, String key, long dflt) {
-        String v = params.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new MmUsageException("run: bad number '" + v + "' for " + key);
         }
     }
 }

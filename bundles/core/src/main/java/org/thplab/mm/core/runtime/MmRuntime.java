@@ -28,6 +28,7 @@ import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.SimulatedMachine;
 import org.thplab.mm.api.Tracing;
+import org.thplab.mm.api.WorkloadParameter;
 import org.thplab.mm.api.Workloads;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.policy.PolicyKind;
@@ -36,6 +37,8 @@ import org.thplab.mm.spi.cow.CowPolicy;
 import org.thplab.mm.spi.fault.FaultPolicy;
 import org.thplab.mm.spi.promote.PromotionPolicy;
 import org.thplab.mm.spi.reclaim.ReclaimPolicy;
+import org.thplab.mm.spi.workload.Workload;
+import org.thplab.mm.spi.workload.WorkloadName;
 
 /**
  * The MM runtime: the machines, by name, and the policy services they share. It is the DS
@@ -166,6 +169,28 @@ public class MmRuntime implements MachineFactory, Workloads {
         removed(PolicyKind.PROMOTION, ref);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addWorkload(Workload w, ServiceReference<Workload> ref) {
+        Object name = ref.getProperty(WorkloadName.PROPERTY);
+        if (!(name instanceof String n) || n.isEmpty()) {
+            LOG.warn("workload service {} of {} has no {} property: ignored", w, ref.getBundle().getSymbolicName(), WorkloadName.PROPERTY);
+            return;
+        }
+        jobs.add(n, w);
+        LOG.info("workload '{}' registered by {} {}", n, ref.getBundle().getSymbolicName(), ref.getBundle().getVersion());
+    }
+
+    void removeWorkload(Workload w, ServiceReference<Workload> ref) {
+        if (ref.getProperty(WorkloadName.PROPERTY) instanceof String n) {
+            jobs.remove(n, w);
+        }
+    }
+
+    /** Registers a workload without a service registry, as {@link #register} does a policy. */
+    public void registerWorkload(String name, Workload w) {
+        jobs.add(name, w);
+    }
+
     /**
      * Registers a policy without a service registry, for embedding the runtime in tests and
      * in-process benchmarks. Inside OSGi, policies arrive as services instead.
@@ -264,6 +289,16 @@ public class MmRuntime implements MachineFactory, Workloads {
 
     // ----------------------------------------------------------------------------------------
     // Workloads.
+
+    @Override
+    public List<String> installed() {
+        return jobs.names();
+    }
+
+    @Override
+    public List<WorkloadParameter> parameters(String workload) {
+        return jobs.parameters(workload);
+    }
 
     @Override
     public String run(String machine, String workload, Map<String, String> params) {

@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Map;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.BootParameters;
+import org.thplab.mm.api.LatencyHistogram;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.OomReport;
 import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.api.SimulatedMachine;
@@ -13,6 +15,7 @@ import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.Tracing;
 import org.thplab.mm.api.Tunables;
+import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.mm.Machine;
 import org.thplab.mm.core.policy.ActivePolicies;
@@ -31,25 +34,6 @@ import org.thplab.mm.core.runtime.PolicyRegistry.Registered;
  * runtime's list of machines is never held while a machine's lock is taken.
  */
 final class NamedMachine implements SimulatedMachine, MachineOps {
-    /** Where a machine's tunables and selection are kept beyond it: Configuration Admin, for the default machine. */
-    interface Persistence {
-        Persistence NONE = new Persistence() {
-            @Override
-            public void tunablesChanged() {
-            }
-
-            @Override
-            public void selectionChanged(PolicyKind kind) {
-            }
-        };
-
-        /** sysfs wrote a knob. */
-        void tunablesChanged();
-
-        /** mm:policy changed a kind's selection. */
-        void selectionChanged(PolicyKind kind);
-    }
-
     private final String name;
     final PolicyRegistry registry;
     private final ThpTunables tunables;
@@ -60,6 +44,10 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     /** The booted machine, or null before the first boot. */
     Machine machine;
     private BootParameters booted;
+    /** The fault latencies recorded since recordFaultLatency(), or null. */
+    private LatencyHistogram latency;
+    /** Run once before the booted machine is replaced or removed (the background jobs on it). */
+    private final List<Runnable> beforeBoot = new java.util.ArrayList<>();
     private final MachineTracing tracing = new MachineTracing(this);
     private final MachinePolicies policies = new MachinePolicies(this);
     private boolean removed;
@@ -75,20 +63,9 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     /** A new machine named name that starts with a copy of this one's tunables and selection. */
     NamedMachine copy(String newName) {
         synchronized (lock) {
-            ThpTunables t = new ThpTunables();
-            tunables.all().forEach((k, v) -> {
-                if (!ThpTunables.readOnly(k)) {
-                    t.set(k, sysfsWord(v));
-                }
-            });
-            return new NamedMachine(newName, registry, t, selection.copy(" on machine " + newName), Persistence.NONE);
+            return new NamedMachine(newName, registry, tunables.copyWritable(), selection.copy(" on machine " + newName),
+                    Persistence.NONE);
         }
-    }
-
-    /** The value to write back for a knob as sysfs shows it: the bracketed word of a choice, else itself. */
-    private static String sysfsWord(String shown) {
-        int open = shown.indexOf('[');
-        return open < 0 ? shown : shown.substring(open + 1, shown.indexOf(']'));
     }
 
     // ----------------------------------------------------------------------------------------
@@ -147,24 +124,21 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
         }
     }
 
-    /** A new machine with this one's tunables; it serves operations once installed. */
-    Machine newMachine(String cmd, long bytes, long swapBytes, long seed) {
-        if (removed) {
-            throw new MmUsageException(cmd + ": machine '" + name + "' was removed");
-        }
-        return new Machine(bytes, swapBytes, seed, tunables);
+    /** Runs hook once, holding the lock, before the booted machine is replaced or removed; the caller holds the lock. */
+    void beforeBoot(Runnable hook) {
+        beforeBoot.add(hook);
     }
 
-    /** Makes nm (booted with these parameters) the machine operations, and a job's check for it, see. */
-    void install(Machine nm, BootParameters with) {
-        machine = nm;
-        booted = with;
-        tracing.applyTo(nm.tracer());
+    private void ended() {
+        List<Runnable> hooks = List.copyOf(beforeBoot);
+        beforeBoot.clear();
+        hooks.forEach(Runnable::run);
     }
 
     /** The runtime forgets this machine: what runs on it ends at its next step. */
     void removed() {
         synchronized (lock) {
+            ended();
             removed = true;
             machine = null;
         }
@@ -200,6 +174,13 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
         return machine;
     }
 
+    /** A report, read under the lock. */
+    private <T> T read(String cmd, java.util.function.Function<Machine, T> report) {
+        synchronized (lock) {
+            return report.apply(m(cmd));
+        }
+    }
+
     private <T> T op(T result) {
         machine.endOp();
         collectFailures();
@@ -209,8 +190,15 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     @Override
     public String boot(long bytes, long swapBytes, long seed) {
         synchronized (lock) {
-            Machine nm = newMachine("boot", bytes, swapBytes, seed);
-            install(nm, new BootParameters(bytes, swapBytes, seed));
+            if (removed) {
+                throw new MmUsageException("boot: machine '" + name + "' was removed");
+            }
+            Machine nm = new Machine(bytes, swapBytes, seed, tunables); // with this machine's tunables
+            ended();
+            machine = nm;
+            booted = new BootParameters(bytes, swapBytes, seed);
+            latency = null;
+            tracing.applyTo(nm.tracer());
             return String.format("booted: %d kB memory (%d frames), swap %d kB, seed %d", bytes / 1024, nm.frames(),
                     swapBytes / 1024, seed);
         }
@@ -294,65 +282,75 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
 
     @Override
     public int oomScoreAdj(String proc, Integer value) {
-        synchronized (lock) {
-            return m("oom_score_adj").oomScoreAdj(proc, value);
-        }
+        return read("oom_score_adj", m -> m.oomScoreAdj(proc, value));
     }
 
     @Override
     public List<SmapsEntry> smaps(String proc, String region) {
-        synchronized (lock) {
-            return m("smaps").smaps(proc, region);
-        }
+        return read("smaps", m -> m.smaps(proc, region));
     }
 
     @Override
     public Map<String, Long> vmstat() {
+        return read("vmstat", Machine::vmstat);
+    }
+
+    @Override
+    public long count(VmEvent event) {
         synchronized (lock) {
-            return m("vmstat").vmstat();
+            return machine == null ? 0 : machine.count(event);
+        }
+    }
+
+    @Override
+    public void recordFaultLatency() {
+        synchronized (lock) {
+            latency = m("recordFaultLatency").recordLatency();
+        }
+    }
+
+    @Override
+    public LatencyHistogram faultLatency() {
+        synchronized (lock) {
+            return latency == null ? null : latency.copy();
+        }
+    }
+
+    @Override
+    public OomReport oomReport(long kill) {
+        synchronized (lock) {
+            return machine == null ? null : machine.oomReport(kill);
         }
     }
 
     @Override
     public Map<String, Long> meminfo() {
-        synchronized (lock) {
-            return m("meminfo").meminfo();
-        }
+        return read("meminfo", Machine::meminfo);
     }
 
     @Override
     public Map<String, long[]> buddyinfo() {
-        synchronized (lock) {
-            return m("buddyinfo").buddyinfo();
-        }
+        return read("buddyinfo", Machine::buddyinfo);
     }
 
     @Override
     public long verify(String proc, String region) {
-        synchronized (lock) {
-            return m("verify").verify(proc, region);
-        }
+        return read("verify", m -> m.verify(proc, region));
     }
 
     @Override
     public List<String> check() {
-        synchronized (lock) {
-            return m("check").check();
-        }
+        return read("check", Machine::check);
     }
 
     @Override
     public Map<String, Long> stat() {
-        synchronized (lock) {
-            return m("stat").stat();
-        }
+        return read("stat", Machine::stat);
     }
 
     @Override
     public long oomScore(String proc) {
-        synchronized (lock) {
-            return m("oom_score").oomScore(proc);
-        }
+        return read("oom_score", m -> m.oomScore(proc));
     }
 
     @Override

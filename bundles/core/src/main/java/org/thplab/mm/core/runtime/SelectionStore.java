@@ -32,7 +32,7 @@ import org.thplab.mm.core.policy.PolicyKind;
  * from a copy of the default machine). Not thread-safe: the runtime calls it holding the default
  * machine's lock.
  */
-final class SelectionStore implements NamedMachine.Persistence {
+final class SelectionStore implements Persistence {
     /** Marks configurations this runtime wrote itself, so a late echo of an older write is ignored. */
     static final String SEQ = "thplab.seq";
     /** The runtime's log, as before the runtime was split into several classes. */

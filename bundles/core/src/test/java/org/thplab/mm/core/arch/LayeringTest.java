@@ -34,7 +34,6 @@ class LayeringTest {
     void packagesDependOnlyOnTheLayersBelow() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("runtime").definedBy(pkg("runtime"))
-                .layer("workload").definedBy(pkg("workload"))
                 .layer("syscalls").definedBy(pkg("mm"), pkg("check"))
                 .layer("fault").definedBy(pkg("fault"))
                 .layer("oom").definedBy(pkg("oom"))
@@ -47,8 +46,7 @@ class LayeringTest {
                 .layer("ground").definedBy(pkg("kernel"), pkg("policy"), pkg("trace"), pkg("vma"), pkg("frames"),
                         pkg("pagetable"), pkg("clock"), pkg("swap"), pkg("stat"))
                 .whereLayer("runtime").mayNotBeAccessedByAnyLayer()
-                .whereLayer("workload").mayOnlyBeAccessedByLayers("runtime")
-                .whereLayer("syscalls").mayOnlyBeAccessedByLayers("runtime", "workload")
+                .whereLayer("syscalls").mayOnlyBeAccessedByLayers("runtime")
                 .whereLayer("fault").mayOnlyBeAccessedByLayers("syscalls")
                 // The mechanisms: the fault path calls the OOM killer (pagefault_out_of_memory())
                 // and reports reservation faults to the promoters; none of the three uses another.
@@ -70,7 +68,7 @@ class LayeringTest {
 
     @Test
     void onlyTheCompositionRootAndTheLayersAboveHoldAMachine() {
-        noFields().that().areDeclaredInClassesThat().resideOutsideOfPackages(pkg("runtime"), pkg("workload"))
+        noFields().that().areDeclaredInClassesThat().resideOutsideOfPackages(pkg("runtime"))
                 .and().areDeclaredInClassesThat().doNotBelongToAnyOf(Machine.class)
                 .should().haveRawType(Machine.class)
                 .check(core);

@@ -1,10 +1,14 @@
-package org.thplab.mm.core.stat;
+package org.thplab.mm.api;
 
 import java.util.Locale;
 
 /**
  * A log-linear histogram of simulated latencies in nanoseconds: exact below 32 ns, then 32
- * buckets per power of two (about 3 % precision), fixed size, no allocation per value.
+ * buckets per power of two (about 3 % precision), fixed size, no allocation per value. The core
+ * records every fault's latency into one ({@link MachineOps#recordFaultLatency()}); a workload
+ * may keep its own.
+ *
+ * @since 2.2
  */
 public final class LatencyHistogram {
     private static final int SUB = 32;
@@ -13,6 +17,7 @@ public final class LatencyHistogram {
     private long max;
     private long sum;
 
+    /** Adds one latency of {@code v} nanoseconds. */
     public void record(long v) {
         counts[index(v)]++;
         total++;
@@ -38,14 +43,27 @@ public final class LatencyHistogram {
         return (long) (SUB + idx % SUB) << (e - 5);
     }
 
+    /** @return a copy, which later records into this one do not change */
+    public LatencyHistogram copy() {
+        LatencyHistogram c = new LatencyHistogram();
+        System.arraycopy(counts, 0, c.counts, 0, counts.length);
+        c.total = total;
+        c.max = max;
+        c.sum = sum;
+        return c;
+    }
+
+    /** @return how many latencies were recorded */
     public long count() {
         return total;
     }
 
+    /** @return the largest latency recorded, in nanoseconds (0 when none) */
     public long max() {
         return max;
     }
 
+    /** @return the mean latency in nanoseconds (0 when none) */
     public double mean() {
         return total == 0 ? 0 : (double) sum / total;
     }

@@ -1,0 +1,25 @@
+package org.thplab.embedded;
+
+import org.thplab.mm.spi.workload.Workload;
+import org.thplab.workload.rfcfork.RfcForkWorkload;
+
+/**
+ * The workloads of this repository, registered by hand into a runtime outside the framework
+ * under the names their components register with inside it, as {@link BundledPolicies} does the
+ * policies.
+ */
+public final class BundledWorkloads {
+    private BundledWorkloads() {
+    }
+
+    /** Where a workload goes: the runtime's {@code registerWorkload(name, workload)}. */
+    @FunctionalInterface
+    public interface Registrar {
+        void register(String name, Workload workload);
+    }
+
+    /** Registers every bundled workload, a new instance each, with {@code rt}. */
+    public static void register(Registrar rt) {
+        rt.register("rfc-fork", new RfcForkWorkload());
+    }
+}
