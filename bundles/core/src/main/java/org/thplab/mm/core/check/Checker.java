@@ -58,6 +58,7 @@ public final class Checker {
         byte[] owners = new byte[n];
         int[] pteMaps = new int[n];       // PTE mappings per page
         long[] pmds = new long[f.nrBlocks]; // PMD mappings per THP
+        int[] mappedBy = new int[f.nrBlocks]; // per THP: 0 no mm, the id of the one mm, -1 several
         long[] swapRefs = k.swap() == null ? null : new long[k.swap().nslots];
         long free = 0;
 
@@ -140,6 +141,7 @@ public final class Checker {
                                 problem(mm.name + ": huge PMD at 0x" + Long.toHexString(base) + " maps frame " + h + " that is not a THP head");
                             } else {
                                 pmds[h >> HPAGE_PMD_ORDER]++;
+                                mappedBy(mappedBy, h, mm.id);
                                 rss += HPAGE_PMD_NR;
                                 checkRmap(mm, h, base);
                             }
@@ -164,6 +166,9 @@ public final class Checker {
                                     problem(mm.name + ": PTE at 0x" + Long.toHexString(va) + " maps frame " + p + " that is not anonymous");
                                 } else {
                                     pteMaps[p]++;
+                                    if (f.large(p)) {
+                                        mappedBy(mappedBy, p, mm.id);
+                                    }
                                     rss++;
                                     checkRmap(mm, p, va);
                                 }
@@ -297,6 +302,9 @@ public final class Checker {
                         if (mappings == 0) {
                             problem("THP " + p + " is leaked: nothing maps it");
                         }
+                        if (mappedBy[b] == -1 && !folios.maybeMappedShared(p)) {
+                            problem("THP " + p + " is mapped by several processes but its mm slots say exclusive");
+                        }
                         boolean partial = pmds[b] == 0 && mapped > 0 && mapped < HPAGE_PMD_NR;
                         if (partial && !folios.deferred(p)) {
                             problem("THP " + p + " is partially mapped but not on the deferred split queue");
@@ -362,6 +370,12 @@ public final class Checker {
             problems.add("... and " + (reported - MAX_REPORTS) + " more");
         }
         return problems;
+    }
+
+    /** Notes that address space {@code mm} maps a page of the THP of {@code p}. */
+    private static void mappedBy(int[] by, int p, int mm) {
+        int b = p >> HPAGE_PMD_ORDER;
+        by[b] = by[b] == 0 || by[b] == mm ? mm : -1;
     }
 
     private void checkRmap(AddressSpace mm, int p, long va) {

@@ -265,7 +265,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         long haddr = va & ~(PMD_SIZE - 1);
         clock.charge(CostModel.ZERO_2M);
         folios.initAnon(h, HPAGE_PMD_ORDER, mm.family.id, (int) (haddr >>> 12));
-        folios.addPmdRmap(h);
+        folios.addPmdRmap(h, mm.id);
         // maybe_pmd_mkwrite(pmd_mkdirty()): writable even on a read fault.
         t.pmd[slot] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, h);
         t.tableFrame[slot] = table;
@@ -302,13 +302,13 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
             System.arraycopy(f.content, Pte.pfn(pmd), f.content, nh, HPAGE_PMD_NR);
             clock.charge(CostModel.COPY_2M);
         }
-        folios.addPmdRmap(nh);
+        folios.addPmdRmap(nh, mm.id);
         t.pmd[slot] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, nh);
         if (zero) {
             zeroPages.hugeZeroUsers--;
             mm.rssAnon += HPAGE_PMD_NR;
         } else {
-            folios.removePmdRmap(Pte.pfn(pmd));
+            folios.removePmdRmap(Pte.pfn(pmd), mm.id);
         }
         clock.charge(CostModel.TLB_FLUSH);
         stat.count(VmEvent.THP_FAULT_ALLOC);

@@ -80,7 +80,7 @@ public final class PteFaults {
     FaultResult doWpPage(AddressSpace mm, Vma vma, PteTable ptes, int j, long va, long e) {
         int p = Pte.pfn(e);
         int h = f.head(p);
-        if (Pte.exclusive(e) || (f.order[h] == 0 && f.ref[h] == 1) || reusableLarge(h, ptes)) {
+        if (Pte.exclusive(e) || (f.order[h] == 0 && f.ref[h] == 1) || reusableLarge(h)) {
             ptes.set(j, e | Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE);
             store(vma, va, p);
             return FaultResult.DONE;
@@ -93,7 +93,7 @@ public final class PteFaults {
         f.content[np] = f.content[p];
         ptes.set(j, Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, np));
         var res = reservations.ofBlock(p >> HPAGE_PMD_ORDER);
-        folios.removePteRmap(p);
+        folios.removePteRmap(p, mm.id);
         FaultPolicy fp = guard.policies().fault();
         if (res != null && res.mm == mm && fp != null && fp.releaseReservationOnCow()) {
             reservations.release(res); // the RFC as posted: the owner's CoW drops its reservation
@@ -103,16 +103,13 @@ public final class PteFaults {
     }
 
     /**
-     * __wp_can_reuse_large_anon_folio() (Linux 6.15, CONFIG_MM_ID): a PTE-mapped large folio
-     * whose every reference is a mapping in this page table (so in this mm alone) is reused,
-     * unless only one of its pages is mapped (then it is copied, so that the folio can go).
+     * __wp_can_reuse_large_anon_folio() (Linux 6.15, CONFIG_MM_ID): a large folio mapped more
+     * than once and not maybe shared (folio_test_large_maybe_mapped_shared(): its mm slots say
+     * this mm alone maps it) is reused; one mapped once is copied, so that the folio can go.
+     * Every reference is a mapping in thplab, so the refcount test always holds.
      */
-    private boolean reusableLarge(int h, PteTable ptes) {
-        if (!f.large(h) || f.entireMapcount[h >> HPAGE_PMD_ORDER] != 0) {
-            return false;
-        }
-        int mine = folios.ptesMapping(h, ptes);
-        return mine > 1 && f.ref[h] == mine;
+    private boolean reusableLarge(int h) {
+        return f.large(h) && f.ref[h] > 1 && !folios.maybeMappedShared(h);
     }
 
     /** do_swap_page(): read the page back into a new base page. */

@@ -56,7 +56,7 @@ public final class AnonAlloc {
             return RETRY;
         }
         folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
-        folios.addPteRmap(p);
+        folios.addPteRmap(p, mm.id);
         return p;
     }
 

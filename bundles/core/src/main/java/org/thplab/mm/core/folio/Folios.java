@@ -44,6 +44,8 @@ public final class Folios {
     private final int[] dsPrev;
     /** PG_partially_mapped, per PMD-sized folio (by pageblock): set once, when it first lost some pages. */
     private final boolean[] partiallyMapped;
+    /** The two mm slots and the maybe-shared bit of each PMD-sized folio (CONFIG_MM_ID). */
+    private final MmIds mmIds;
     int dsHead = -1;
     private int dsTail = -1;
     private long dsLen;
@@ -56,6 +58,7 @@ public final class Folios {
         dsPrev = new int[f.nrBlocks];
         Arrays.fill(dsPrev, -2);
         partiallyMapped = new boolean[f.nrBlocks];
+        mmIds = new MmIds(f.nrBlocks);
     }
 
     /** Tells {@code hook} of every base page freed (the reservations above, which are built on the folios). */
@@ -98,31 +101,51 @@ public final class Folios {
         f.entireMapcount[b] = 0;
         f.nrPagesMapped[b] = 0;
         setPartiallyMapped(b, false);
+        mmIds.reset(b);
         enqueue(b);
         nrAnon += HPAGE_PMD_NR;
         nrAnonLarge++;
     }
 
-    /** folio_add_anon_rmap_pte(): one more PTE maps page {@code p}. */
-    public void addPteRmap(int p) {
+    /** folio_add_anon_rmap_pte(): one more PTE, of address space {@code mm} (its id), maps page {@code p}. */
+    public void addPteRmap(int p, int mm) {
         int h = f.head(p);
         f.ref[h]++;
-        if (f.map[p]++ == 0 && f.order[h] == HPAGE_PMD_ORDER) {
-            f.nrPagesMapped[h >> HPAGE_PMD_ORDER]++;
+        if (f.order[h] == HPAGE_PMD_ORDER) {
+            int b = h >> HPAGE_PMD_ORDER;
+            if (f.map[p]++ == 0) {
+                f.nrPagesMapped[b]++;
+            }
+            mmIds.add(b, mm, 1, f.ref[h]);
+        } else {
+            f.map[p]++;
         }
     }
 
-    /** folio_add_anon_rmap_pmd(): one more PMD maps the folio headed at {@code h}. */
-    public void addPmdRmap(int h) {
+    /** folio_add_anon_rmap_pmd(): one more PMD, of address space {@code mm}, maps the folio headed at {@code h}. */
+    public void addPmdRmap(int h, int mm) {
         f.ref[h]++;
-        if (f.entireMapcount[h >> HPAGE_PMD_ORDER]++ == 0) {
+        int b = h >> HPAGE_PMD_ORDER;
+        if (f.entireMapcount[b]++ == 0) {
             nrAnonThps++;
         }
+        mmIds.add(b, mm, 1, f.ref[h]);
     }
 
-    /** folio_remove_rmap_pte() and folio_put(): one PTE less maps page {@code p}. */
-    public void removePteRmap(int p) {
-        removePteRmaps(p, 1);
+    /**
+     * __split_huge_pmd_locked()'s rmap: the PMD of {@code mm} that mapped the folio headed at
+     * {@code h} became 512 PTEs (folio_add_anon_rmap_ptes() of all of them, then
+     * folio_remove_rmap_pmd()); the caller has counted the references and mapcounts.
+     */
+    public void pmdBecamePtes(int h, int mm) {
+        int b = h >> HPAGE_PMD_ORDER;
+        mmIds.add(b, mm, HPAGE_PMD_NR, f.ref[h] + 1);
+        mmIds.sub(b, mm, 1, f.ref[h]);
+    }
+
+    /** folio_remove_rmap_pte() and folio_put(): one PTE less, of address space {@code mm}, maps page {@code p}. */
+    public void removePteRmap(int p, int mm) {
+        removePteRmaps(p, 1, mm);
     }
 
     /**
@@ -131,7 +154,7 @@ public final class Folios {
      * of a large folio with folio_pte_batch()). A batch that leaves the folio mapped in part makes
      * it partially mapped (__folio_remove_rmap(): {@code nr && atomic_read(mapped)}).
      */
-    public void removePteRmaps(int p, int nr) {
+    public void removePteRmaps(int p, int nr, int mm) {
         int h = f.head(p);
         boolean large = f.order[h] == HPAGE_PMD_ORDER;
         int unmapped = 0;
@@ -144,6 +167,9 @@ public final class Folios {
             f.nrPagesMapped[h >> HPAGE_PMD_ORDER] -= (short) unmapped;
         }
         f.ref[h] -= nr;
+        if (large) {
+            mmIds.sub(h >> HPAGE_PMD_ORDER, mm, nr, f.ref[h]);
+        }
         if (f.ref[h] == 0) {
             freeFolio(h);
         } else if (unmapped > 0) {
@@ -155,11 +181,12 @@ public final class Folios {
      * folio_remove_rmap_pmd() and folio_put(). When the last PMD goes while some, not all, pages
      * stay mapped by PTEs, the folio is partially mapped ({@code nr && nr < nr_pmdmapped}).
      */
-    public void removePmdRmap(int h) {
+    public void removePmdRmap(int h, int mm) {
         boolean last = --f.entireMapcount[h >> HPAGE_PMD_ORDER] == 0;
         if (last) {
             nrAnonThps--;
         }
+        mmIds.sub(h >> HPAGE_PMD_ORDER, mm, 1, f.ref[h] - 1);
         if (--f.ref[h] == 0) {
             freeFolio(h);
         } else if (last) {
@@ -223,16 +250,17 @@ public final class Folios {
         return n;
     }
 
-    /** @return how many PTEs of this table map pages of the PMD-sized folio headed at {@code h} */
-    public int ptesMapping(int h, PteTable ptes) {
-        int mine = 0;
-        for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            long e = ptes.get(k);
-            if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
-                mine++;
-            }
+    /**
+     * folio_maybe_mapped_shared() (include/linux/mm.h, 6.15+ with CONFIG_MM_ID): a small folio is
+     * shared when mapped more than once; a large one mapped once is exclusive, else its
+     * maybe-shared bit says (set when a second mm mapped it, sticky while a third maps it).
+     */
+    public boolean maybeMappedShared(int p) {
+        int h = f.head(p);
+        if (!f.large(h)) {
+            return f.map[p] > 1;
         }
-        return mine;
+        return f.ref[h] > 1 && mmIds.shared(h >> HPAGE_PMD_ORDER);
     }
 
     /** @return true when the folio headed at {@code h} is flagged PG_partially_mapped */

@@ -66,7 +66,7 @@ public final class ForkCopy {
                         long shared = pmd & ~(Pte.WRITE | Pte.EXCLUSIVE);
                         pt.pmd[i] = shared;
                         ct.pmd[i] = shared & ~Pte.YOUNG; // pmd_mkold(pmd_wrprotect(pmd)) for the child
-                        folios.addPmdRmap(Pte.pfn(pmd));
+                        folios.addPmdRmap(Pte.pfn(pmd), child.id);
                         child.rssAnon += HPAGE_PMD_NR;
                     }
                     ct.tableFrame[i] = table;
@@ -84,7 +84,7 @@ public final class ForkCopy {
                             long shared = e & ~(Pte.WRITE | Pte.EXCLUSIVE);
                             ptes.set(j, shared);
                             cptes.set(j, shared & ~Pte.YOUNG); // copy_present_pte(): pte_mkold() for the child
-                            folios.addPteRmap(Pte.pfn(e));
+                            folios.addPteRmap(Pte.pfn(e), child.id);
                             child.rssAnon++;
                         }
                         case Pte.SWAP -> {

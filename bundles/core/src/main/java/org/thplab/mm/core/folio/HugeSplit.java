@@ -73,6 +73,7 @@ public final class HugeSplit {
             }
             // One PMD reference becomes 512 PTE references.
             f.ref[h] += HPAGE_PMD_NR - 1;
+            folios.pmdBecamePtes(h, mm.id);
             if (--f.entireMapcount[b] == 0) {
                 folios.nrAnonThps--;
             }

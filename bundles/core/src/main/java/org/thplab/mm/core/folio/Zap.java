@@ -110,7 +110,7 @@ public final class Zap {
             ptes.set(j + k, Pte.NONE);
         }
         mm.rssAnon -= n;
-        folios.removePteRmaps(pfn, n);
+        folios.removePteRmaps(pfn, n, mm.id);
         return n;
     }
 
@@ -118,7 +118,7 @@ public final class Zap {
         switch (Pte.kind(e)) {
             case Pte.PRESENT, Pte.MIGRATION -> {
                 mm.rssAnon--;
-                folios.removePteRmap(Pte.pfn(e));
+                folios.removePteRmap(Pte.pfn(e), mm.id);
             }
             case Pte.SWAP -> {
                 mm.swapEntries--;
@@ -135,7 +135,7 @@ public final class Zap {
             zero.hugeZeroUsers--;
         } else {
             mm.rssAnon -= HPAGE_PMD_NR;
-            folios.removePmdRmap(Pte.pfn(pmd));
+            folios.removePmdRmap(Pte.pfn(pmd), mm.id);
         }
         tables.freePgtableFrame(mm, t.tableFrame[i]);
         t.tableFrame[i] = -1;

@@ -223,13 +223,13 @@ final class Collapse {
             }
             int p = Pte.pfn(e);
             int nr = folios.pteBatch(ptes, j, 512, p);
-            folios.removePteRmaps(p, nr);
+            folios.removePteRmaps(p, nr, mm.id);
             mm.rssAnon -= nr;
             j += nr;
         }
         pt.pte[i] = null;
         folios.initAnon(h, HPAGE_PMD_ORDER, mm.family.id, (int) (t.haddr >>> 12));
-        folios.addPmdRmap(h);
+        folios.addPmdRmap(h, mm.id);
         pt.pmd[i] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, h);
         mm.rssAnon += HPAGE_PMD_NR;
         clock.charge(CostModel.TLB_FLUSH);
@@ -249,7 +249,6 @@ final class Collapse {
         int shared = 0;
         int referenced = 0;
         int firstPfn = 0;
-        PmdScanner.SharedTest sharedTest = scanner.new SharedTest(mm);
         ScanResult r = null;
         for (int j = 0; j < 512 && r == null; j++) {
             long e = ptes.get(j);
@@ -263,7 +262,7 @@ final class Collapse {
                 case Pte.PRESENT -> {
                     int p = Pte.pfn(e);
                     firstPfn = firstPfn == 0 ? p : firstPfn;
-                    if (sharedTest.test(p) && ++shared > maxShared && khugepaged) {
+                    if (folios.maybeMappedShared(p) && ++shared > maxShared && khugepaged) {
                         r = ScanResult.SCAN_EXCEED_SHARED_PTE;
                         stat.count(VmEvent.THP_SCAN_EXCEED_SHARE_PTE);
                     } else if (khugepaged && Pte.young(e)) {

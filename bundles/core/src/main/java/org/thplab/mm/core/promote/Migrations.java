@@ -229,12 +229,12 @@ public final class Migrations implements MigrationEntries {
         } else {
             for (int k = 0; k < HPAGE_PMD_NR; k++) {
                 if (Pte.kind(ptes.get(k)) == Pte.MIGRATION) {
-                    folios.removePteRmap(Pte.pfn(ptes.get(k)));
+                    folios.removePteRmap(Pte.pfn(ptes.get(k)), mm.id);
                     mm.rssAnon--;
                 }
             }
             folios.initAnon(pd.target, HPAGE_PMD_ORDER, mm.family.id, (int) (pd.haddr >>> 12));
-            folios.addPmdRmap(pd.target);
+            folios.addPmdRmap(pd.target, mm.id);
             mm.rssAnon += HPAGE_PMD_NR;
             k.tunables().pagesCollapsed++;
         }

@@ -7,6 +7,7 @@ import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.folio.Folios;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
 import org.thplab.mm.core.kernel.ThpTunables;
@@ -19,7 +20,6 @@ import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.MmSlots;
-import org.thplab.mm.core.vma.Tasks;
 import org.thplab.mm.core.vma.Vma;
 import org.thplab.mm.spi.promote.PmdScan;
 import org.thplab.mm.spi.promote.ScanResult;
@@ -38,9 +38,10 @@ final class PmdScanner {
     private final PolicyGuard guard;
     private final ThpTunables tunables;
     private final MmSlots slots;
-    private final Tasks tasks;
+    private final Folios folios;
 
-    PmdScanner(Kernel k, MmSlots slots) {
+    PmdScanner(Kernel k, MmSlots slots, Folios folios) {
+        this.folios = folios;
         this.f = k.f();
         this.clock = k.clock();
         this.stat = k.stat();
@@ -48,77 +49,6 @@ final class PmdScanner {
         this.guard = k.guard();
         this.tunables = k.tunables();
         this.slots = slots;
-        this.tasks = k.tasks();
-    }
-
-    /**
-     * folio_maybe_mapped_shared() (include/linux/mm.h, 6.15+ with CONFIG_MM_ID) of the folio of
-     * page {@code p}, which {@code mm} maps: a small folio is shared when mapped more than once;
-     * a PMD-sized folio when another address space maps any part of it, so each of its pages
-     * counts as shared, even one that only {@code mm} maps ("a single page as shared if any
-     * part of the THP is shared").
-     */
-    boolean folioMaybeMappedShared(AddressSpace mm, int p) {
-        int h = f.head(p);
-        if (!f.large(h)) {
-            return f.map[p] > 1;
-        }
-        if (f.map[p] + f.entireMapcount[h >> HPAGE_PMD_ORDER] > 1) {
-            return true; // one address space maps a page at most once: someone else maps this one
-        }
-        // The rmap walk: does another member of the family map a page of the folio?
-        long haddr = (long) f.index[h] << 12;
-        for (AddressSpace other : tasks.family(f.owner[h])) {
-            if (other != mm && !other.dead && mapsPartOf(other, haddr, h)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean mapsPartOf(AddressSpace mm, long haddr, int h) {
-        PmdTable t = mm.pt.lookup(haddr);
-        if (t == null) {
-            return false;
-        }
-        int i = PageTable.pmdIndex(haddr);
-        PteTable ptes = t.pte[i];
-        if (ptes == null) {
-            return Pte.kind(t.pmd[i]) == Pte.HUGE && Pte.pfn(t.pmd[i]) == h;
-        }
-        for (int j = 0; j < HPAGE_PMD_NR; j++) {
-            long e = ptes.get(j);
-            if (Pte.kind(e) == Pte.PRESENT && (Pte.pfn(e) & ~(HPAGE_PMD_NR - 1)) == h) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * folioMaybeMappedShared() over the PTEs of one range in address order: the pages of one
-     * large folio are contiguous there, so the rmap walk runs once per folio, not per page.
-     */
-    final class SharedTest {
-        private final AddressSpace mm;
-        private int head = -1;
-        private boolean shared;
-
-        SharedTest(AddressSpace mm) {
-            this.mm = mm;
-        }
-
-        boolean test(int p) {
-            int h = f.head(p);
-            if (!f.large(h)) {
-                return f.map[p] > 1;
-            }
-            if (h != head) {
-                head = h;
-                shared = folioMaybeMappedShared(mm, h);
-            }
-            return shared;
-        }
     }
 
     /** hugepage_vma_revalidate() and find_pmd_or_thp_or_none(): SCAN_SUCCEED when the range can still be collapsed. */
@@ -158,7 +88,6 @@ final class PmdScanner {
         int referenced = 0;
         boolean writable = false;
         int firstPfn = -1;
-        SharedTest sharedTest = new SharedTest(mm);
         if (r == ScanResult.SCAN_SUCCEED) {
             long maxNone = tunables.number("khugepaged/max_ptes_none");
             long maxSwap = tunables.number("khugepaged/max_ptes_swap");
@@ -186,7 +115,7 @@ final class PmdScanner {
                         if (firstPfn < 0) {
                             firstPfn = p;
                         }
-                        if (sharedTest.test(p) && ++shared > maxShared && khugepaged) {
+                        if (folios.maybeMappedShared(p) && ++shared > maxShared && khugepaged) {
                             r = ScanResult.SCAN_EXCEED_SHARED_PTE;
                             stat.count(VmEvent.THP_SCAN_EXCEED_SHARE_PTE);
                         } else if (khugepaged && Pte.young(e)) {

@@ -51,7 +51,7 @@ public final class Promotion implements PromotionContext {
         this.mmapLock = mmapLock;
         this.reservations = reservations;
         this.migrations = migrations;
-        this.scanner = new PmdScanner(k, slots);
+        this.scanner = new PmdScanner(k, slots, folios);
         this.collapse = new Collapse(k, allocator, folios, anon, mmapLock, scanner);
     }
 

@@ -64,7 +64,7 @@ public final class SwapOut {
                 ptes.set(j, Pte.make(Pte.SWAP, 0, slot));
                 mm.rssAnon--;
                 mm.swapEntries++;
-                folios.removePteRmap(p);
+                folios.removePteRmap(p, mm.id);
             }
         }
         if (swap.count[slot] == 0) {
@@ -111,7 +111,7 @@ public final class SwapOut {
             for (int k = 0; k < HPAGE_PMD_NR; k++) {
                 ptes.set(k, Pte.make(Pte.SWAP, 0, cluster + k));
                 swap.count[cluster + k]++;
-                folios.removePteRmap(h + k);
+                folios.removePteRmap(h + k, mm.id);
             }
             mm.rssAnon -= HPAGE_PMD_NR;
             mm.swapEntries += HPAGE_PMD_NR;
@@ -145,8 +145,8 @@ public final class SwapOut {
             int i = PageTable.pmdIndex(va);
             if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
                 int h = Pte.pfn(t.pmd[i]);
-                if (f.ref[h] != 1) {
-                    va = segEnd; // folio_maybe_mapped_shared(): skip
+                if (folios.maybeMappedShared(h)) {
+                    va = segEnd; // mapped by another mm too: skip
                     continue;
                 }
                 if (va == pmdStart && segEnd == pmdStart + PMD_SIZE) {
@@ -177,7 +177,7 @@ public final class SwapOut {
                 // madvise_folio_pte_batch(): the PTEs from here that map the folio's next pages.
                 int nr = folios.pteBatch(ptes, j, end, p);
                 if (nr < HPAGE_PMD_NR) {
-                    if (mappedByOthers(h, ptes)) {
+                    if (folios.maybeMappedShared(h)) {
                         j += nr;
                         continue;
                     }
@@ -196,10 +196,5 @@ public final class SwapOut {
             }
             j++;
         }
-    }
-
-    /** folio_maybe_mapped_shared() for a THP this table maps by PTEs: another mapping than these PTEs. */
-    private boolean mappedByOthers(int h, PteTable ptes) {
-        return f.ref[h] != folios.ptesMapping(h, ptes);
     }
 }

@@ -34,4 +34,28 @@ class WpReuseLargeFolioTest {
         assertEquals(0, mm.verify("p", "r"));
         assertEquals(0, mm.verify("c", "r"));
     }
+
+    /**
+     * The mm slots of CONFIG_MM_ID (folio_add_return_large_mapcount()): a third mm that maps the
+     * folio gets no slot, so once the first two have left, the folio it alone maps is still
+     * "maybe shared" (folio_test_large_maybe_mapped_shared()) and each of its writes copies 4 KiB.
+     */
+    @Test
+    void aFolioAThirdMmAloneMapsIsStillMaybeSharedAndItsWritesCopy() {
+        MachineOps mm = Booted.machine(256 * M);
+        mm.spawn("p");
+        mm.mmap("p", "r", 2 * M);
+        mm.touch("p", "r", 0, 2 * M, true); // one THP, slot 0: p
+        mm.fork("p", "c1"); // slot 1: c1
+        mm.fork("p", "c2"); // no slot
+        mm.madvise("c2", "r", M, 4096, Advice.NOHUGEPAGE); // c2's PMD split into 512 PTEs
+        mm.exit("p");
+        mm.exit("c1");
+        long free = mm.meminfo().get("MemFree");
+        mm.touch("c2", "r", 0, M, true); // 256 write faults on read-only PTEs
+        assertEquals(free - 256 * 4, mm.meminfo().get("MemFree")); // each copied a page
+        assertEquals(1, mm.vmstat().get("thp_deferred_split_page")); // the THP lost pages: partially mapped
+        assertEquals(List.of(), mm.check());
+        assertEquals(0, mm.verify("c2", "r"));
+    }
 }
