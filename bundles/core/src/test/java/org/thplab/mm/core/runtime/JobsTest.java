@@ -95,12 +95,12 @@ class JobsTest {
         MmRuntime rt = runtime();
         rt.defaultMachine().policyAdmin().usePolicy("fault", "base");
         int job = rt.runBackground("default", "rfc-fork",
-                Map.of("size", Long.toString(64L << 30), "chunk", Long.toString(1L << 30), "pattern", "random"));
+                Map.of("size", Long.toString(16L << 30), "chunk", Long.toString(1L << 30), "pattern", "random"));
         MachineOps mm = rt.defaultMachine().ops();
         mm.boot(16 * M, 0, 0);
         String jobs = String.join("\n", rt.jobs());
         assertTrue(jobs.startsWith(job + " rfc-fork "), jobs);
-        assertTrue(jobs.contains(": done\nrfc-fork: 65536 MiB machine, 1024 MiB chunks, pattern random, seed 0\n"), jobs);
+        assertTrue(jobs.contains(": done\nrfc-fork: 16384 MiB machine, 1024 MiB chunks, pattern random, seed 0\n"), jobs);
         assertTrue(jobs.contains("ended: machine 'default' was booted again or removed (in child "), jobs);
         assertEquals(List.of(), mm.processes()); // the new machine is the machine now, untouched by the job
     }
