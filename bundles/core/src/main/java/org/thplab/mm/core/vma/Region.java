@@ -29,14 +29,7 @@ public final class Region {
         this.expected = new PteTable[o.expected.length];
         for (int i = 0; i < expected.length; i++) {
             if (o.expected[i] != null) {
-                PteTable c = new PteTable();
-                for (int j = 0; j < 512; j++) {
-                    long v = o.expected[i].get(j);
-                    if (v != 0) {
-                        c.set(j, v);
-                    }
-                }
-                expected[i] = c;
+                expected[i] = o.expected[i].copy();
             }
         }
     }
@@ -71,12 +64,20 @@ public final class Region {
 
     /** Forgets [from, to): the pages were zapped (MADV_DONTNEED, munmap) and read zeroes again. */
     public void discard(long from, long to) {
-        for (long va = from; va < to; va += 4096) {
+        for (long va = from; va < to; ) {
             long page = (va - start) >>> 12;
-            PteTable chunk = expected[(int) (page >>> 9)];
+            int c = (int) (page >>> 9);
+            long chunkEnd = start + ((long) (c + 1) << 21);
+            if ((page & 511) == 0 && to >= chunkEnd) {
+                expected[c] = null; // the whole 2 MiB: drop its table at once
+                va = chunkEnd;
+                continue;
+            }
+            PteTable chunk = expected[c];
             if (chunk != null) {
                 chunk.set((int) (page & 511), 0);
             }
+            va += 4096;
         }
     }
 }
