@@ -77,6 +77,10 @@ public final class Checker {
                 if (k > 0 && f.type[p] != Frames.FREE) {
                     problem("frame " + p + " inside a free block has type " + f.type[p]);
                 }
+                if (k > 0 && (f.ref[p] != 0 || f.map[p] != 0)) {
+                    // An allocated block starts with refcounts and mapcounts of 0 unwritten.
+                    problem("frame " + p + " inside a free block has refcount " + f.ref[p] + ", mapcount " + f.map[p]);
+                }
             }
             freeCount[0] += 1L << order;
         });
@@ -379,13 +383,13 @@ public final class Checker {
     }
 
     private void checkRmap(AddressSpace mm, int p, long va) {
-        if (f.owner[p] != mm.family.id) {
-            problem(mm.name + ": frame " + p + " at 0x" + Long.toHexString(va) + " belongs to rmap family " + f.owner[p]
+        if (f.owner(p) != mm.family.id) {
+            problem(mm.name + ": frame " + p + " at 0x" + Long.toHexString(va) + " belongs to rmap family " + f.owner(p)
                     + ", not " + mm.family.id);
         }
-        if (((long) f.index[p] << 12) != va) {
+        if (((long) f.index(p) << 12) != va) {
             problem(mm.name + ": frame " + p + " is mapped at 0x" + Long.toHexString(va) + " but its index says 0x"
-                    + Long.toHexString((long) f.index[p] << 12));
+                    + Long.toHexString((long) f.index(p) << 12));
         }
     }
 }

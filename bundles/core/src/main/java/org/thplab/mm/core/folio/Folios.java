@@ -93,10 +93,10 @@ public final class Folios {
         Arrays.fill(f.order, pfn, end, (byte) HPAGE_PMD_ORDER);
         Arrays.fill(f.ref, pfn, end, 0);
         Arrays.fill(f.map, pfn, end, 0);
-        Arrays.fill(f.owner, pfn, end, family);
-        for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            f.index[pfn + k] = vpn + k;
-        }
+        // The folio's rmap is its head's (folio->mapping, folio->index): tails derive theirs
+        // (Frames.owner(), Frames.index()) until a split gives each page its own.
+        f.owner[pfn] = family;
+        f.index[pfn] = vpn;
         int b = pfn >> HPAGE_PMD_ORDER;
         f.entireMapcount[b] = 0;
         f.nrPagesMapped[b] = 0;

@@ -111,11 +111,14 @@ public final class HugeSplit {
         clock.charge(CostModel.SPLIT_FOLIO);
         remapZeroFilled(h, haddr, i);
         long freed = 0;
+        int family = f.owner[h];
         for (int k = 0; k < HPAGE_PMD_NR; k++) {
             int p = h + k;
             f.type[p] = ANON;
             f.order[p] = 0;
             f.ref[p] = f.map[p];
+            f.owner[p] = family; // each page a folio of its own: its rmap written out
+            f.index[p] = vpn + k;
         }
         f.entireMapcount[b] = 0;
         f.nrPagesMapped[b] = 0;

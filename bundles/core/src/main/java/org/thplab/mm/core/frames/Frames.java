@@ -50,9 +50,15 @@ public final class Frames {
     public final int[] map;
     /** Content token: who wrote the page last (0 = zeroes). */
     public final int[] content;
-    /** Reverse map: the anon family (anon_vma root) of the page. */
+    /**
+     * Reverse map: the anon family (anon_vma root) of the page. A tail of a PMD-sized folio
+     * leaves it unwritten (its head's is the folio's, as folio->mapping is): read {@link #owner(int)}.
+     */
     public final int[] owner;
-    /** Reverse map: the virtual page number the page is mapped at (page->index). */
+    /**
+     * Reverse map: the virtual page number the page is mapped at (page->index). A tail of a
+     * PMD-sized folio leaves it unwritten (the head's plus the tail's offset): read {@link #index(int)}.
+     */
     public final int[] index;
 
     // Per pageblock (and per PMD-sized folio, whose head is pageblock aligned).
@@ -82,6 +88,17 @@ public final class Frames {
     /** @return the head frame of the folio that {@code pfn} belongs to */
     public int head(int pfn) {
         return type[pfn] == ANON_TAIL || type[pfn] == HZERO_TAIL ? pfn & ~(HPAGE_PMD_NR - 1) : pfn;
+    }
+
+    /** @return the anon family of the page's folio (a tail's is its head's) */
+    public int owner(int pfn) {
+        return owner[head(pfn)];
+    }
+
+    /** @return the virtual page number the page is mapped at (a tail's follows from its head's) */
+    public int index(int pfn) {
+        int h = head(pfn);
+        return index[h] + (pfn - h);
     }
 
     /** @return true when {@code pfn} is part of a PMD-sized anonymous folio */

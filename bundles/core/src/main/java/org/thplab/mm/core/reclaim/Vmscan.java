@@ -246,7 +246,7 @@ public final class Vmscan implements ReclaimContext, SlowPath {
         int n = large ? HPAGE_PMD_NR : 1;
         for (AddressSpace mm : tasks.family(f.owner[h])) {
             for (int k = 0; k < n; k += large ? 1 : 1) {
-                long va = (long) f.index[h + k] << 12;
+                long va = (long) f.index(h + k) << 12;
                 PmdTable t = mm.pt.lookup(va);
                 if (t == null) {
                     break;
