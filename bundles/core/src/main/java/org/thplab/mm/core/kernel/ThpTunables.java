@@ -32,6 +32,8 @@ public final class ThpTunables implements Tunables {
      * no mTHP folios yet.
      */
     private final String[] orderEnabled = {null, null, "never", "never", "never", "never", "never", "never", "never", "inherit"};
+    /** hugepages-2048kB/enabled as the fault path reads it, resolved when written: null for inherit. */
+    private ThpEnabled pmdMode;
     private static final String[] ORDER_MODES = {"always", "inherit", "madvise", "never"};
     /** The files of each hugepages-<size>kB/stats/ directory (mm/huge_memory.c, stats_attrs). */
     public static final java.util.List<String> STATS = java.util.List.of("anon_fault_alloc", "anon_fault_fallback",
@@ -63,12 +65,8 @@ public final class ThpTunables implements Tunables {
 
     @Override
     public ThpEnabled pmdEnabled() {
-        return switch (orderEnabled[HPAGE_PMD_ORDER]) {
-            case "always" -> ThpEnabled.ALWAYS;
-            case "madvise" -> ThpEnabled.MADVISE;
-            case "never" -> ThpEnabled.NEVER;
-            default -> enabled;
-        };
+        ThpEnabled m = pmdMode; // asked on every fault: no string compared here
+        return m != null ? m : enabled;
     }
 
     /** Installs where the per-size statistics come from (the machine's counters). */
@@ -206,6 +204,14 @@ public final class ThpTunables implements Tunables {
                                     + " (always, inherit, madvise, never)");
                         }
                         orderEnabled[o] = value;
+                        if (o == HPAGE_PMD_ORDER) {
+                            pmdMode = switch (value) {
+                                case "always" -> ThpEnabled.ALWAYS;
+                                case "madvise" -> ThpEnabled.MADVISE;
+                                case "never" -> ThpEnabled.NEVER;
+                                default -> null;
+                            };
+                        }
                         return;
                     }
                 }
