@@ -16,8 +16,6 @@ import org.thplab.mm.spi.alloc.PhysicalMemory;
  * {@link PhysicalMemory} implemented here on the buddy allocator, reclaim and compaction.
  */
 public final class Allocator implements PhysicalMemory, AllocRequest {
-    private static final PolicyGuard.Call<AllocationPolicy, Allocator> ALLOCATE = (p, a) -> a.answer = p.allocate(a, a);
-
     private final Kernel k;
     private final Buddy buddy;
     private final PolicyGuard guard;
@@ -90,13 +88,32 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
         }
         takenCount = 0;
         tracking = true;
-        boolean returned = guard.call(p, "allocate", this, ALLOCATE);
+        // PolicyGuard's fence, open-coded so that this call site stays monomorphic.
+        boolean returned = true;
+        guard.enter();
+        try {
+            answer = p.allocate(this, this);
+        } catch (RuntimeException | StackOverflowError e) {
+            guard.threw(p, "allocate", e);
+            returned = false;
+        } finally {
+            guard.exit();
+        }
         tracking = false;
+        long pfn = answer;
+        // The usual answer: the one block it took, or nothing taken and nothing returned.
+        if (returned && (takenCount == 1 ? taken[0] == pfn && pfn >= 0 : takenCount == 0 && pfn < 0)) {
+            return (int) pfn;
+        }
+        return misanswered(p, returned, pfn);
+    }
+
+    /** Any other outcome of the policy call, out of line: a policy that threw or misused the blocks it took. */
+    private int misanswered(AllocationPolicy p, boolean returned, long pfn) {
         if (!returned) {
             releaseTaken(-1);
             return (int) fallback();
         }
-        long pfn = answer;
         // The policy must return a block it took, and only that one.
         boolean ours = false;
         for (int k = 0; k < takenCount; k++) {

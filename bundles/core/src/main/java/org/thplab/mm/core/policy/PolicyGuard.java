@@ -13,9 +13,12 @@ import org.thplab.mm.core.trace.Tracer;
  *
  * <p>A policy that throws, runs past its budget or misuses a mechanism is recorded and treated
  * as absent from then on; the caller completes the operation with the kind's built-in fallback
- * and the runtime disables the policy. {@link #call} is the one place that catches; it allocates
- * nothing, so the fault path can go through it for every page (a call is a static, non-capturing
- * lambda that leaves its answer in the context it is given).
+ * and the runtime disables the policy. {@link #call} is where calls catch; it allocates nothing (a
+ * call is a static, non-capturing lambda that leaves its answer in the context it is given). The
+ * two calls made for every fault (the fault and the allocation policy) open-code the same fence
+ * with {@link #enter}, {@link #threw} and {@link #exit}: inside the shared {@code call} the
+ * lambda and the policy are megamorphic calls, while a call site of its own stays monomorphic
+ * and the JIT inlines the policy into the fault.
  */
 public final class PolicyGuard {
     /** Simulated and wall-clock time one policy call may take before it is stopped. */
@@ -43,6 +46,8 @@ public final class PolicyGuard {
     /** Policies that failed during this operation; the runtime takes and disables them. */
     private final List<PolicyFailure> failures = new ArrayList<>();
     private final Set<Object> failed = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** {@code !failed.isEmpty()}, kept as a field: {@link #usable} is asked twice per fault. */
+    private boolean anyFailed;
     private int depth;
     private long simDeadline;
     /** Wall-clock start of the current policy call, 0 until first read; mechanism calls since entry. */
@@ -66,7 +71,7 @@ public final class PolicyGuard {
 
     /** @return true when the policy is present and has not failed */
     public boolean usable(Object policy) {
-        return policy != null && (failed.isEmpty() || !failed.contains(policy));
+        return policy != null && (!anyFailed || !failed.contains(policy));
     }
 
     /**
@@ -76,21 +81,40 @@ public final class PolicyGuard {
      *         (it is recorded as failed, and the caller serves the request itself)
      */
     public <P, C> boolean call(P policy, String what, C ctx, Call<P, C> call) {
+        enter();
+        try {
+            call.run(policy, ctx);
+            return true;
+        } catch (RuntimeException | StackOverflowError e) {
+            threw(policy, what, e);
+            return false;
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Opens a policy call's fence (what {@link #call} does first): the call site then calls the
+     * policy in a {@code try} that passes what it throws to {@link #threw} and ends with
+     * {@link #exit} in its {@code finally}.
+     */
+    public void enter() {
         if (depth++ == 0) {
             simDeadline = clock.now() + POLICY_SIM_BUDGET;
             wallStart = 0;
             checks = 0;
         }
-        try {
-            call.run(policy, ctx);
-            return true;
-        } catch (RuntimeException | StackOverflowError e) {
-            lastError = e;
-            failed(policy, what + ": " + (e instanceof BudgetExceeded ? e.getMessage() : e.toString()));
-            return false;
-        } finally {
-            depth--;
-        }
+    }
+
+    /** Closes the fence {@link #enter} opened. */
+    public void exit() {
+        depth--;
+    }
+
+    /** The policy call inside the fence threw (or ran past its budget): it is recorded as failed. */
+    public void threw(Object policy, String what, Throwable e) {
+        lastError = e;
+        failed(policy, what + ": " + (e instanceof BudgetExceeded ? e.getMessage() : e.toString()));
     }
 
     /** @return what the last call that returned false threw */
@@ -120,6 +144,7 @@ public final class PolicyGuard {
     /** Records that a policy misbehaved; from now on it is not {@link #usable}. */
     public void failed(Object policy, String reason) {
         if (failed.add(policy)) {
+            anyFailed = true;
             failures.add(new PolicyFailure(policy, reason));
             if (trace.on()) {
                 trace.emit("thplab_policy_failed", "policy=" + policy.getClass().getName() + " reason=" + reason);
@@ -140,5 +165,6 @@ public final class PolicyGuard {
     /** Forgets that a policy failed (the user selected it again). */
     public void forgive(Object policy) {
         failed.remove(policy);
+        anyFailed = !failed.isEmpty();
     }
 }
