@@ -108,7 +108,11 @@ public final class Buddy {
     private void markUsed(int pfn, int order) {
         int n = 1 << order;
         freePages -= n;
-        java.util.Arrays.fill(f.type, pfn, pfn + n, ISOLATED);
+        if (n == 1) {
+            f.type[pfn] = ISOLATED; // a base page, every fault: no call to the fill stub
+        } else {
+            java.util.Arrays.fill(f.type, pfn, pfn + n, ISOLATED);
+        }
         f.ref[pfn] = 0;
         f.map[pfn] = 0;
         f.order[pfn] = 0;
