@@ -11,6 +11,9 @@ import static org.thplab.mm.core.frames.Frames.PAGEBLOCK_ORDER;
  * intrusive doubly linked lists through {@link Frames#ref} (next) and {@link Frames#map} (prev),
  * buddy merging on free, migratetype fallback with pageblock stealing (__rmqueue_fallback),
  * and the zone watermarks of __setup_per_zone_wmarks().
+ *
+ * <p>Base pages taken one after another from a split block are the fault path's common case; see
+ * {@link #settle()} for how they are taken without writing the free lists for every page.
  */
 public final class Buddy {
     public static final int UNMOVABLE = 0;
@@ -29,6 +32,17 @@ public final class Buddy {
     public final long wmarkMin;
     public final long wmarkLow;
     public final long wmarkHigh;
+    /**
+     * A block of order {@code carveOrder} at {@code carveBase} that an order-0 request split, and
+     * whose frames [carveNext, carveEnd) are handed out in address order to the next order-0
+     * requests of {@code carveMt}. That is the order the eager split gives them in (expand()
+     * puts the lower buddy first, and the lists are LIFO), so its free buddies are left implied
+     * until {@link #settle()} writes them: empty while carveNext == carveEnd.
+     */
+    private int carveBase;
+    private int carveNext;
+    private int carveEnd;
+    private int carveMt;
 
     public Buddy(Frames f) {
         this.f = f;
@@ -47,6 +61,7 @@ public final class Buddy {
 
     /** Puts every frame in [from, to) on the free lists, in blocks as large as alignment allows. */
     public void addFreeRange(int from, int to) {
+        settle();
         int pfn = from;
         while (pfn < to) {
             int order = MAX_ORDER;
@@ -68,11 +83,13 @@ public final class Buddy {
 
     /** @return free blocks of each order and migratetype (/proc/pagetypeinfo) */
     public long nrFree(int order, int mt) {
+        settle();
         return nrFree[order * NR_MIGRATETYPES + mt];
     }
 
     /** @return true when a free block of at least {@code order} exists */
     public boolean hasFreeBlock(int order) {
+        settle();
         for (int o = order; o <= MAX_ORDER; o++) {
             for (int mt = 0; mt < NR_MIGRATETYPES; mt++) {
                 if (heads[o * NR_MIGRATETYPES + mt] >= 0) {
@@ -95,6 +112,12 @@ public final class Buddy {
      * @return the first frame, or -1 when no block is free
      */
     public int alloc(int order, int mt) {
+        if (carveNext < carveEnd) {
+            if (order == 0 && mt == carveMt) {
+                return carve();
+            }
+            settle();
+        }
         int pfn = rmqueueSmallest(order, mt);
         if (pfn < 0) {
             pfn = rmqueueFallback(order, mt);
@@ -130,11 +153,56 @@ public final class Buddy {
             int pfn = heads[o * NR_MIGRATETYPES + mt];
             if (pfn >= 0) {
                 unlink(pfn, o, mt);
-                expand(pfn, order, o, mt);
+                if (order == 0 && o > 0) {
+                    // The lists of mt below o are empty (o is the smallest non-empty one), so
+                    // the buddies expand() would link are the only ones there: leave them implied.
+                    carveBase = pfn;
+                    carveNext = pfn + 1;
+                    carveEnd = pfn + (1 << o);
+                    carveMt = mt;
+                } else {
+                    expand(pfn, order, o, mt);
+                }
                 return pfn;
             }
         }
         return -1;
+    }
+
+    /**
+     * The next frame of the carved block, left as the eager path leaves it: taken from its list
+     * (links and owner 0), then marked used.
+     */
+    private int carve() {
+        int pfn = carveNext++;
+        freePages--;
+        f.type[pfn] = ISOLATED;
+        f.order[pfn] = 0;
+        f.ref[pfn] = 0;
+        f.map[pfn] = 0;
+        f.owner[pfn] = 0;
+        pbUsed[pfn >> PAGEBLOCK_ORDER]++;
+        return pfn;
+    }
+
+    /**
+     * Writes the free buddies of the carved block's rest to their lists, as expand() and the
+     * order-0 allocations since would have left them: the aligned blocks of [carveNext,
+     * carveEnd), one per list, each alone on it (the lists below the block's order were empty).
+     * Every other use of the free lists calls this first, and so must code that reads free
+     * frames' type or order directly (compaction's scan of a pageblock).
+     */
+    public void settle() {
+        int x = carveNext;
+        int end = carveEnd;
+        carveNext = carveEnd = 0;
+        while (x < end) {
+            int o = Integer.numberOfTrailingZeros(x - carveBase);
+            f.type[x] = FREE_HEAD;
+            f.order[x] = (byte) o;
+            link(x, o, carveMt);
+            x += 1 << o;
+        }
     }
 
     /** __rmqueue_fallback(): steal the largest block of another type; claim its pageblock when large. */
@@ -209,6 +277,7 @@ public final class Buddy {
 
     /** Frees a block taken with {@link #alloc} (or a block of any frames now unused). */
     public void free(int pfn, int order) {
+        settle();
         int n = 1 << order;
         java.util.Arrays.fill(f.type, pfn, pfn + n, FREE);
         java.util.Arrays.fill(f.content, pfn, pfn + n, 0);
@@ -273,6 +342,7 @@ public final class Buddy {
 
     /** Removes the free block headed at {@code pfn} from its list (compaction isolation). */
     public void isolateFree(int pfn) {
+        settle();
         int order = f.order[pfn];
         unlink(pfn, order, f.owner[pfn]);
         freePages -= 1L << order;
@@ -303,6 +373,7 @@ public final class Buddy {
 
     /** Calls {@code visitor} with (head, order, migratetype) of every free block. */
     public void forEachFreeBlock(FreeBlockVisitor visitor) {
+        settle();
         for (int o = 0; o <= MAX_ORDER; o++) {
             for (int mt = 0; mt < NR_MIGRATETYPES; mt++) {
                 for (int p = heads[o * NR_MIGRATETYPES + mt]; p >= 0; p = f.ref[p]) {

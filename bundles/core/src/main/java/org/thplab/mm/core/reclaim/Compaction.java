@@ -92,6 +92,7 @@ public final class Compaction {
      * first frame (allocated, all frames isolated), or -1 when no block can be emptied
      */
     private int compactBlock(int migratetype, boolean direct) {
+        buddy.settle(); // the scan below reads free frames' type and order directly
         if (trace.on()) {
             trace.emit("mm_compaction_begin", "zone_start=0x0 migrate_pfn=0x0 free_pfn=0x" + Integer.toHexString(f.nr)
                     + " zone_end=0x" + Integer.toHexString(f.nr) + ", mode=" + (direct ? "sync" : "async"));

@@ -73,4 +73,56 @@ class BuddyTest {
         assertTrue(!b.watermarkOk(9, 8192 - 511));
         assertTrue(b.watermarkOk(9, 8192 - 512));
     }
+
+    /**
+     * The frames carved one after another from a split block leave their buddies implied until
+     * settle(): settling after every operation (the eager split) and only at the end must hand
+     * out the same frames and leave the same free lists and frame state.
+     */
+    @Test
+    void carvingGivesWhatTheEagerSplitGives() {
+        for (int seed = 0; seed < 20; seed++) {
+            Frames eagerF = new Frames(1 << 15);
+            Frames lazyF = new Frames(1 << 15);
+            Buddy eager = new Buddy(eagerF);
+            Buddy lazy = new Buddy(lazyF);
+            eager.addFreeRange(0, 1 << 15);
+            lazy.addFreeRange(0, 1 << 15);
+            java.util.Random rnd = new java.util.Random(seed);
+            List<int[]> held = new ArrayList<>();
+            for (int op = 0; op < 5000; op++) {
+                if (held.isEmpty() || rnd.nextInt(100) < (seed % 2 == 0 ? 95 : 70)) {
+                    int order = rnd.nextInt(100) < 90 ? 0 : rnd.nextInt(Frames.MAX_ORDER + 1);
+                    int mt = rnd.nextInt(10) == 0 ? Buddy.UNMOVABLE : Buddy.MOVABLE;
+                    int p = eager.alloc(order, mt);
+                    eager.settle();
+                    assertEquals(p, lazy.alloc(order, mt), "seed " + seed + " op " + op);
+                    if (p >= 0) {
+                        held.add(new int[] {p, order});
+                        if (rnd.nextBoolean()) {
+                            // A folio's owner, left behind when it is freed, as initAnon() leaves it.
+                            java.util.Arrays.fill(eagerF.owner, p, p + (1 << order), op + 1);
+                            java.util.Arrays.fill(lazyF.owner, p, p + (1 << order), op + 1);
+                        }
+                    }
+                } else {
+                    int[] h = held.remove(rnd.nextInt(held.size()));
+                    eager.free(h[0], h[1]);
+                    lazy.free(h[0], h[1]);
+                }
+                assertEquals(eager.freePages(), lazy.freePages());
+            }
+            lazy.settle();
+            assertTrue(java.util.Arrays.equals(eagerF.type, lazyF.type), "type, seed " + seed);
+            assertTrue(java.util.Arrays.equals(eagerF.order, lazyF.order), "order, seed " + seed);
+            assertTrue(java.util.Arrays.equals(eagerF.ref, lazyF.ref), "ref (next links), seed " + seed);
+            assertTrue(java.util.Arrays.equals(eagerF.map, lazyF.map), "map (prev links), seed " + seed);
+            assertTrue(java.util.Arrays.equals(eagerF.owner, lazyF.owner), "owner (list names), seed " + seed);
+            for (int o = 0; o <= Frames.MAX_ORDER; o++) {
+                for (int mt = 0; mt < Buddy.NR_MIGRATETYPES; mt++) {
+                    assertEquals(eager.nrFree(o, mt), lazy.nrFree(o, mt));
+                }
+            }
+        }
+    }
 }
