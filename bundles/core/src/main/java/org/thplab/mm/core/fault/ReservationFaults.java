@@ -79,8 +79,7 @@ final class ReservationFaults {
         }
         mm.anonVmaPrepare(vma);
         int p = reservations.take(r, k);
-        folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
-        folios.addPteRmap(p, mm.id);
+        folios.initAnonMapped(p, mm.family.id, (int) (va >>> 12));
         ptes.set(k, Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, p));
         mm.rssAnon++;
         mmId = mm.id;

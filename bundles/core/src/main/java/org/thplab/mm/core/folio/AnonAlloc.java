@@ -55,8 +55,7 @@ public final class AnonAlloc {
             folios.freeUnused(p, 0);
             return RETRY;
         }
-        folios.initAnon(p, 0, mm.family.id, (int) (va >>> 12));
-        folios.addPteRmap(p, mm.id);
+        folios.initAnonMapped(p, mm.family.id, (int) (va >>> 12));
         return p;
     }
 

@@ -122,6 +122,20 @@ public final class Folios {
         }
     }
 
+    /**
+     * A new base-page folio mapped by one PTE: initAnon() then addPteRmap() in one pass over the
+     * frame, as folio_add_new_anon_rmap() sets a new folio's counts without reading them.
+     */
+    public void initAnonMapped(int pfn, int family, int vpn) {
+        f.type[pfn] = ANON;
+        f.order[pfn] = 0;
+        f.ref[pfn] = 1;
+        f.map[pfn] = 1;
+        f.owner[pfn] = family;
+        f.index[pfn] = vpn;
+        nrAnon++;
+    }
+
     /** folio_add_anon_rmap_pmd(): one more PMD, of address space {@code mm}, maps the folio headed at {@code h}. */
     public void addPmdRmap(int h, int mm) {
         f.ref[h]++;
