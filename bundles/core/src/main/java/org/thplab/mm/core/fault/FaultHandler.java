@@ -77,6 +77,10 @@ public final class FaultHandler {
     /** Accesses every page of [from, to): the loop of a user program touching memory. */
     public SyscallResult touch(AddressSpace mm, Region r, long from, long to, boolean write) {
         Vma v = null;
+        // The PMD table of the GiB being touched: a live mm's PMD tables stay until it exits
+        // (and this touch ends if it is killed), so it is looked up once per GiB, not per page.
+        PmdTable t = null;
+        long tableVa = -1;
         long failures = allocator.order0Failures(); // taken again after each OOM kill
         for (long a = from; a < to; a += PAGE_SIZE) {
             if (v == null || a >= v.end || a < v.start) {
@@ -94,7 +98,11 @@ public final class FaultHandler {
                 t0 = clock.now();
             }
             pmd.policyOutcome = null;
-            boolean ok = access(mm, v, a, write);
+            if (a >>> PageTable.DIR_SHIFT != tableVa) {
+                t = mm.pt.get(a);
+                tableVa = a >>> PageTable.DIR_SHIFT;
+            }
+            boolean ok = access(mm, v, a, write, t);
             while (!ok) {
                 if (allocator.order0Failures() == failures) {
                     // A policy answered OOM without an allocation failing: the access fails as
@@ -123,7 +131,7 @@ public final class FaultHandler {
                 oomRetry = true;
                 oomRetrySkipsPolicy = pmd.policyOutcome != null && pmd.policyOutcome != FaultOutcome.OOM;
                 try {
-                    ok = access(mm, v, a, write);
+                    ok = access(mm, v, a, write, t);
                 } finally {
                     oomRetry = false;
                     oomRetrySkipsPolicy = false;
@@ -137,10 +145,9 @@ public final class FaultHandler {
     }
 
     /** One access: a hit, or handle_mm_fault() until the entry serves it. @return false when the fault ended in OOM */
-    private boolean access(AddressSpace mm, Vma vma, long va, boolean write) {
+    private boolean access(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t) {
         faulted = false;
         asked = oomRetrySkipsPolicy;
-        PmdTable t = mm.pt.get(va);
         int i = PageTable.pmdIndex(va);
         for (int attempt = 0; attempt < 8; attempt++) {
             PteTable ptes = t.pte[i];
