@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.core.policy.PolicyGuard;
 
 /**
  * Base-page (4 KiB) anonymous write faults on fresh memory, {@code enabled=never}.
@@ -32,7 +33,7 @@ import org.thplab.mm.api.SyscallResult;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(value = 1, jvmArgsPrepend = {"-XX:CompileCommand=quiet", PolicyGuard.JIT_OPTION}, jvmArgsAppend = {"-Xmx4g"})
 public class BaseFaultBench {
     static final long MACHINE = 4 * Sim.GIB;
     static final long TOUCH = 1 * Sim.GIB;

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.core.policy.PolicyGuard;
 
 /**
  * One copy collapse: MADV_COLLAPSE of one 2 MiB range mapped by 512 base pages.
@@ -34,7 +35,7 @@ import org.thplab.mm.api.SyscallResult;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 2) // the JIT needs about 6 s here before the score settles
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(value = 1, jvmArgsPrepend = {"-XX:CompileCommand=quiet", PolicyGuard.JIT_OPTION}, jvmArgsAppend = {"-Xmx1g"})
 public class CollapseBench {
     static final long MACHINE = 1 * Sim.GIB;
 

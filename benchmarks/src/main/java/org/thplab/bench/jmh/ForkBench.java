@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.core.policy.PolicyGuard;
 
 /**
  * fork(2) of a process with a 64 GiB address space, all of it written once, mapped by THPs
@@ -47,7 +48,7 @@ import org.thplab.mm.api.SyscallResult;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx12g"})
+@Fork(value = 1, jvmArgsPrepend = {"-XX:CompileCommand=quiet", PolicyGuard.JIT_OPTION}, jvmArgsAppend = {"-Xmx12g"})
 public class ForkBench {
     static final long MACHINE = 70 * Sim.GIB;
     static final long SIZE = 64 * Sim.GIB;

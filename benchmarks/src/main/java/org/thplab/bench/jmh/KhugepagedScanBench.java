@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SimulatedMachine;
+import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.spi.Policies;
 
 /**
@@ -41,7 +42,7 @@ import org.thplab.mm.spi.Policies;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(value = 1, jvmArgsPrepend = {"-XX:CompileCommand=quiet", PolicyGuard.JIT_OPTION}, jvmArgsAppend = {"-Xmx1g"})
 public class KhugepagedScanBench {
     static final long MACHINE = 1 * Sim.GIB;
     static final String PROC = "bench";

@@ -15,10 +15,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.SimulatedMachine;
+import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.core.policy.PolicyGuard;
 
 /**
  * The reservation fault path of the 2018 RFC (fault policy {@code reservation}), on a 4 GiB
@@ -39,7 +40,7 @@ import org.thplab.mm.api.SimulatedMachine;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(value = 1, jvmArgsPrepend = {"-XX:CompileCommand=quiet", PolicyGuard.JIT_OPTION}, jvmArgsAppend = {"-Xmx4g"})
 public class ReservationFaultBench {
     static final long MACHINE = 4 * Sim.GIB;
     static final long TOUCH = 1 * Sim.GIB;

@@ -16,6 +16,8 @@ import org.thplab.mm.spi.alloc.PhysicalMemory;
  * {@link PhysicalMemory} implemented here on the buddy allocator, reclaim and compaction.
  */
 public final class Allocator implements PhysicalMemory, AllocRequest {
+    private static final PolicyGuard.Call<AllocationPolicy, Allocator> ALLOCATE = (p, a) -> a.answer = p.allocate(a, a);
+
     private final Kernel k;
     private final Buddy buddy;
     private final PolicyGuard guard;
@@ -88,17 +90,7 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
         }
         takenCount = 0;
         tracking = true;
-        // PolicyGuard's fence, open-coded so that this call site stays monomorphic.
-        boolean returned = true;
-        guard.enter();
-        try {
-            answer = p.allocate(this, this);
-        } catch (RuntimeException | StackOverflowError e) {
-            guard.threw(p, "allocate", e);
-            returned = false;
-        } finally {
-            guard.exit();
-        }
+        boolean returned = guard.call(p, "allocate", this, ALLOCATE);
         tracking = false;
         long pfn = answer;
         // The usual answer: the one block it took, or nothing taken and nothing returned.

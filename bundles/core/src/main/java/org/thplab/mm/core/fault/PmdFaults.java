@@ -42,6 +42,7 @@ import org.thplab.mm.spi.fault.FaultPolicy;
  * see; one instance is reused for every fault, so the hot path allocates no objects.
  */
 public final class PmdFaults implements AnonFault, HugeWriteFault {
+    private static final PolicyGuard.Call<FaultPolicy, PmdFaults> FAULT = (p, c) -> c.outcome = p.fault(c);
     private static final PolicyGuard.Call<CowPolicy, PmdFaults> HUGE_WRITE_FAULT = (p, c) -> c.outcome = p.hugeWriteFault(c);
 
     private final Frames f;
@@ -94,22 +95,11 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         FaultPolicy p = guard.policies().fault();
         if (guard.usable(p)) {
             set(mm, vma, va, write, t, i);
+            outcome = null;
             // A policy that failed: whatever the mechanisms it called did stands (each keeps
-            // the invariants); the access loop looks at the entry again. PolicyGuard's fence,
-            // open-coded so that this call site stays monomorphic.
-            FaultOutcome answer = null;
-            boolean returned = true;
-            guard.enter();
-            try {
-                answer = p.fault(this);
-            } catch (RuntimeException | StackOverflowError e) {
-                guard.threw(p, "fault", e);
-                returned = false;
-            } finally {
-                guard.exit();
-            }
-            if (returned) {
-                o = answer;
+            // the invariants); the access loop looks at the entry again.
+            if (guard.call(p, "fault", this, FAULT)) {
+                o = outcome;
                 if (o == null) {
                     guard.failed(p, "fault: returned no outcome");
                     o = FaultOutcome.FALLBACK;

@@ -13,14 +13,21 @@ import org.thplab.mm.core.trace.Tracer;
  *
  * <p>A policy that throws, runs past its budget or misuses a mechanism is recorded and treated
  * as absent from then on; the caller completes the operation with the kind's built-in fallback
- * and the runtime disables the policy. {@link #call} is where calls catch; it allocates nothing (a
- * call is a static, non-capturing lambda that leaves its answer in the context it is given). The
- * two calls made for every fault (the fault and the allocation policy) open-code the same fence
- * with {@link #enter}, {@link #threw} and {@link #exit}: inside the shared {@code call} the
- * lambda and the policy are megamorphic calls, while a call site of its own stays monomorphic
- * and the JIT inlines the policy into the fault.
+ * and the runtime disables the policy. {@link #call} is the one place that catches; it allocates
+ * nothing (a call is a static, non-capturing lambda that leaves its answer in the context it is
+ * given).
+ *
+ * <p>Its speed rests on being inlined into each caller: there the lambda is a constant and the
+ * policy call monomorphic, so the JIT inlines the policy into the fault; compiled on its own, the
+ * lambda and the policy are megamorphic calls (every kind passes here), which cost the base-page
+ * fault a quarter of its rate. The JIT does not inline it into the fault path by itself (the
+ * path is deep and {@code call} is compiled early on its own), so the launchers ask for it:
+ * {@value #JIT_OPTION} (docs/architecture.md).
  */
 public final class PolicyGuard {
+    /** The JVM option with which ./thplab and the benchmarks have {@link #call} inlined into every caller. */
+    public static final String JIT_OPTION = "-XX:CompileCommand=inline,org.thplab.mm.core.policy.PolicyGuard::call";
+
     /** Simulated and wall-clock time one policy call may take before it is stopped. */
     public static final long POLICY_SIM_BUDGET = 1_000_000_000L;
     public static final long POLICY_WALL_BUDGET = 2_000_000_000L;
@@ -93,12 +100,8 @@ public final class PolicyGuard {
         }
     }
 
-    /**
-     * Opens a policy call's fence (what {@link #call} does first): the call site then calls the
-     * policy in a {@code try} that passes what it throws to {@link #threw} and ends with
-     * {@link #exit} in its {@code finally}.
-     */
-    public void enter() {
+    /** Opens a policy call's fence: its budget starts (a nested call shares the outer one's). */
+    private void enter() {
         if (depth++ == 0) {
             simDeadline = clock.now() + POLICY_SIM_BUDGET;
             wallStart = 0;
@@ -107,12 +110,12 @@ public final class PolicyGuard {
     }
 
     /** Closes the fence {@link #enter} opened. */
-    public void exit() {
+    private void exit() {
         depth--;
     }
 
     /** The policy call inside the fence threw (or ran past its budget): it is recorded as failed. */
-    public void threw(Object policy, String what, Throwable e) {
+    private void threw(Object policy, String what, Throwable e) {
         lastError = e;
         failed(policy, what + ": " + (e instanceof BudgetExceeded ? e.getMessage() : e.toString()));
     }
