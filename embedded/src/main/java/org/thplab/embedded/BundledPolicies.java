@@ -5,6 +5,7 @@ import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;
 import org.thplab.policy.cowhuge.HugeCowPolicy;
 import org.thplab.policy.cowpte.PteCowPolicy;
 import org.thplab.policy.faultbase.BaseFaultPolicy;
+import org.thplab.policy.faultmthp.MthpFaultPolicy;
 import org.thplab.policy.faultreservation.ReservationFaultPolicy;
 import org.thplab.policy.faultthp.ThpFaultPolicy;
 import org.thplab.policy.promotekhugepaged.Khugepaged;
@@ -35,6 +36,7 @@ public final class BundledPolicies {
         rt.register(Policies.KIND_ALLOCATION, "buddy", new BuddyAllocationPolicy());
         rt.register(Policies.KIND_FAULT, "thp", new ThpFaultPolicy());
         rt.register(Policies.KIND_FAULT, "base", new BaseFaultPolicy());
+        rt.register(Policies.KIND_FAULT, "mthp", new MthpFaultPolicy());
         rt.register(Policies.KIND_FAULT, "reservation", new ReservationFaultPolicy());
         rt.register(Policies.KIND_COW, "pte", new PteCowPolicy());
         rt.register(Policies.KIND_COW, "huge", new HugeCowPolicy());

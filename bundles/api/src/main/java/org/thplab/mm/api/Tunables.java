@@ -25,6 +25,22 @@ public interface Tunables {
         return enabled();
     }
 
+    /**
+     * The mode in effect for anonymous folios of {@code order} (2 to 9; thp_vma_allowable_orders()
+     * of the orders' masks): {@code hugepages-<size>kB/enabled}, or the top-level {@code enabled}
+     * when that says {@code inherit}. Defaults: {@code inherit} for 2048 kB, {@code never} below.
+     *
+     * @return the mode for that size
+     * @throws IllegalArgumentException for an order outside 2..9
+     * @since 2.2
+     */
+    default ThpEnabled orderEnabled(int order) {
+        if (order < 2 || order > 9) {
+            throw new IllegalArgumentException("no anonymous THP size of order " + order);
+        }
+        return order == 9 ? pmdEnabled() : ThpEnabled.NEVER;
+    }
+
     /** @return the {@code defrag} mode */
     Defrag defrag();
 

@@ -174,7 +174,7 @@ final class KdiffKernel implements AutoCloseable {
                 o.add(new Obs(s.text(), bad == 0 ? "ok" : bad < 0 ? answer(r) : bad + " mismatches"));
             }
             case "check" -> o.add(new Obs("check", "ok")); // the kernel's own invariants are not observable here
-            case "echo" -> { }
+            case "echo", "policy" -> { } // policy: which thplab policy the kernel is compared with
             default -> throw new IllegalArgumentException("kdiff: no command " + s.command());
         }
     }

@@ -35,7 +35,7 @@ final class KdiffScript {
     }
 
     static final Set<String> COMMANDS = Set.of("boot", "sysfs", "spawn", "mmap", "munmap", "madvise", "touch", "fork",
-            "exit", "tick", "smaps", "vmstat", "verify", "echo", "check");
+            "exit", "tick", "smaps", "vmstat", "verify", "echo", "check", "policy");
 
     /** The knobs kdiff itself drives on the kernel to keep khugepaged to the ticks. */
     static final Set<String> GATE_KNOBS = Set.of("khugepaged/scan_sleep_millisecs", "khugepaged/alloc_sleep_millisecs",

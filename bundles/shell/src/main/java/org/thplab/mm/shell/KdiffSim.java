@@ -95,6 +95,7 @@ final class KdiffSim implements AutoCloseable {
                 o.add(new Obs("check", v.isEmpty() ? "ok" : v.size() + " violations: " + v.get(0)));
             }
             case "echo" -> { }
+            case "policy" -> commands.execute(s.text()); // e.g. policy use fault mthp: thplab's side only
             default -> throw new IllegalArgumentException("kdiff: no command " + s.command());
         }
         return o;

@@ -37,8 +37,10 @@ class KdiffTest {
     @Test
     void refusesWhatHasNoKernelCounterpart() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> KdiffScript.parse("x.mm", List.of("boot 1G", "policy use fault reservation")));
-        assertTrue(e.getMessage().startsWith("x.mm:2: kdiff: 'policy' has no counterpart"), e.getMessage());
+                () -> KdiffScript.parse("x.mm", List.of("boot 1G", "stat")));
+        assertTrue(e.getMessage().startsWith("x.mm:2: kdiff: 'stat' has no counterpart"), e.getMessage());
+        // A policy line is thplab's side only: which policy the kernel is compared with.
+        assertEquals(2, KdiffScript.parse("x.mm", List.of("boot 1G", "policy use fault mthp")).size());
         e = assertThrows(IllegalArgumentException.class,
                 () -> KdiffScript.parse("x.mm", List.of("boot 1G", "sysfs khugepaged/scan_sleep_millisecs 10")));
         assertTrue(e.getMessage().contains("kdiff's own"), e.getMessage());

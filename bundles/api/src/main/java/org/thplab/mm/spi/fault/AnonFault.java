@@ -50,6 +50,23 @@ public interface AnonFault {
      */
     FaultOutcome mapNewHugePage();
 
+    /**
+     * do_anonymous_page() with alloc_anon_folio() (Linux 6.8, multi-size THP): for a write fault,
+     * allocates an anonymous folio of {@code order} (2 to 8: 16 kB to 1 MB) for the naturally
+     * aligned range around the address, through the allocation policy as a THP fault's
+     * ({@link org.thplab.mm.spi.alloc.AllocPurpose#FAULT_THP}), zeroes it and maps all its pages
+     * by PTEs, counting {@code hugepages-<size>kB/stats/anon_fault_alloc}, or
+     * {@code anon_fault_fallback} when no folio of the order can be had. The range must lie
+     * inside the VMA, no huge PMD map it and every PTE of it be none; a page table is made for it
+     * when there is none. Such a folio is not AnonHugePages in smaps.
+     *
+     * @return MAPPED; FALLBACK for a read fault, a range that does not fit or a failed
+     *         allocation; OOM when no page table could be had
+     * @throws IllegalArgumentException for an order outside 2..8
+     * @since 2.1
+     */
+    FaultOutcome mapNewLargeFolio(int order);
+
     /** @return true when a THP reservation covers the faulting PMD range */
     boolean reserved();
 

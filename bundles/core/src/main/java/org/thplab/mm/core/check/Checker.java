@@ -58,7 +58,8 @@ public final class Checker {
         byte[] owners = new byte[n];
         int[] pteMaps = new int[n];       // PTE mappings per page
         long[] pmds = new long[f.nrBlocks]; // PMD mappings per THP
-        int[] mappedBy = new int[f.nrBlocks]; // per THP: 0 no mm, the id of the one mm, -1 several
+        // Per large folio's head: the id of the one process that maps it, or -1 for several.
+        java.util.Map<Integer, Integer> mappedBy = new java.util.HashMap<>();
         long[] swapRefs = k.swap() == null ? null : new long[k.swap().nslots];
         long free = 0;
 
@@ -170,8 +171,8 @@ public final class Checker {
                                     problem(mm.name + ": PTE at 0x" + Long.toHexString(va) + " maps frame " + p + " that is not anonymous");
                                 } else {
                                     pteMaps[p]++;
-                                    if (f.large(p)) {
-                                        mappedBy(mappedBy, p, mm.id);
+                                    if (f.large(p) || f.mthp(p)) {
+                                        mappedBy(mappedBy, f.head(p), mm.id);
                                     }
                                     rss++;
                                     checkRmap(mm, p, va);
@@ -306,7 +307,7 @@ public final class Checker {
                         if (mappings == 0) {
                             problem("THP " + p + " is leaked: nothing maps it");
                         }
-                        if (mappedBy[b] == -1 && !folios.maybeMappedShared(p)) {
+                        if (mappedBy.getOrDefault(p, 0) == -1 && !folios.maybeMappedShared(p)) {
                             problem("THP " + p + " is mapped by several processes but its mm slots say exclusive");
                         }
                         boolean partial = pmds[b] == 0 && mapped > 0 && mapped < HPAGE_PMD_NR;
@@ -317,6 +318,10 @@ public final class Checker {
                             problem("THP " + p + " is partially mapped but not flagged so (PG_partially_mapped)");
                         }
                         p += HPAGE_PMD_NR - 1;
+                    } else if (f.order[p] != 0) {
+                        anon += (1 << f.order[p]) - 1;
+                        MthpCheck.check(f, folios, p, pteMaps, mappedBy, this::problem);
+                        p += (1 << f.order[p]) - 1;
                     } else {
                         if (f.map[p] != pteMaps[p]) {
                             problem("frame " + p + ": mapcount " + f.map[p] + " but " + pteMaps[p] + " PTEs map it");
@@ -376,10 +381,9 @@ public final class Checker {
         return problems;
     }
 
-    /** Notes that address space {@code mm} maps a page of the THP of {@code p}. */
-    private static void mappedBy(int[] by, int p, int mm) {
-        int b = p >> HPAGE_PMD_ORDER;
-        by[b] = by[b] == 0 || by[b] == mm ? mm : -1;
+    /** Notes that address space {@code mm} maps a page of the large folio headed at {@code h}. */
+    private static void mappedBy(java.util.Map<Integer, Integer> by, int h, int mm) {
+        by.merge(h, mm, (a, b) -> a.equals(b) ? a : -1);
     }
 
     private void checkRmap(AddressSpace mm, int p, long va) {

@@ -58,6 +58,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     private final ZeroPages zeroPages;
     private final MmSlots slots;
     private final ReservationFaults res;
+    private final MthpFaults mthp;
 
     /** The fault policy's answer during the current access, or null when it was not asked. */
     FaultOutcome policyOutcome;
@@ -87,6 +88,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         this.zeroPages = zero;
         this.slots = slots;
         this.res = new ReservationFaults(k, folios, tables, reservations, slots, promotion);
+        this.mthp = new MthpFaults(k, allocator, folios, tables);
     }
 
     /** create_huge_pmd(): asks the fault policy what the fault maps. FALLBACK: the base-page path serves it. */
@@ -274,6 +276,12 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         stat.count(VmEvent.THP_FAULT_ALLOC);
         traceThpFault("alloc");
         return FaultOutcome.MAPPED;
+    }
+
+    @Override
+    public FaultOutcome mapNewLargeFolio(int order) {
+        guard.checkBudget();
+        return mthp.map(mm, vma, va, write, t, slot, order);
     }
 
     @Override

@@ -109,7 +109,7 @@ public final class PteFaults {
      * Every reference is a mapping in thplab, so the refcount test always holds.
      */
     private boolean reusableLarge(int h) {
-        return f.large(h) && f.ref[h] > 1 && !folios.maybeMappedShared(h);
+        return (f.large(h) || f.mthp(h)) && f.ref[h] > 1 && !folios.maybeMappedShared(h);
     }
 
     /** do_swap_page(): read the page back into a new base page. */

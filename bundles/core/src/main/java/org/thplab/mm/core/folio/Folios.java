@@ -46,6 +46,8 @@ public final class Folios {
     private final boolean[] partiallyMapped;
     /** The two mm slots and the maybe-shared bit of each PMD-sized folio (CONFIG_MM_ID). */
     private final MmIds mmIds;
+    /** Folios of orders 2 to 8 (mTHP): their state and per-size counters. */
+    public final Mthps mthps;
     int dsHead = -1;
     private int dsTail = -1;
     private long dsLen;
@@ -59,6 +61,7 @@ public final class Folios {
         Arrays.fill(dsPrev, -2);
         partiallyMapped = new boolean[f.nrBlocks];
         mmIds = new MmIds(f.nrBlocks);
+        mthps = new Mthps(f);
     }
 
     /** Tells {@code hook} of every base page freed (the reservations above, which are built on the folios). */
@@ -86,6 +89,11 @@ public final class Folios {
             nrAnon++;
             return;
         }
+        if (order < HPAGE_PMD_ORDER) {
+            mthps.init(pfn, order, family, vpn); // mapped by PTEs only: not queued for deferred split
+            nrAnon += 1 << order;
+            return;
+        }
         // One array at a time: Arrays.fill is a vectorised stub, a loop over six arrays is not.
         int end = pfn + HPAGE_PMD_NR;
         Arrays.fill(f.type, pfn, end, ANON_TAIL);
@@ -111,14 +119,17 @@ public final class Folios {
     public void addPteRmap(int p, int mm) {
         int h = f.head(p);
         f.ref[h]++;
-        if (f.order[h] == HPAGE_PMD_ORDER) {
+        int order = f.order[h];
+        if (order == HPAGE_PMD_ORDER) {
             int b = h >> HPAGE_PMD_ORDER;
             if (f.map[p]++ == 0) {
                 f.nrPagesMapped[b]++;
             }
             mmIds.add(b, mm, 1, f.ref[h]);
-        } else {
+        } else if (order == 0) {
             f.map[p]++;
+        } else {
+            mthps.addPte(h, p, mm);
         }
     }
 
@@ -170,7 +181,16 @@ public final class Folios {
      */
     public void removePteRmaps(int p, int nr, int mm) {
         int h = f.head(p);
-        boolean large = f.order[h] == HPAGE_PMD_ORDER;
+        int order = f.order[h];
+        if (order != 0 && order != HPAGE_PMD_ORDER) {
+            f.ref[h] -= nr;
+            mthps.removePtes(h, p, nr, mm);
+            if (f.ref[h] == 0) {
+                freeFolio(h);
+            }
+            return;
+        }
+        boolean large = order == HPAGE_PMD_ORDER;
         int unmapped = 0;
         for (int k = p; k < p + nr; k++) {
             if (--f.map[k] == 0 && large) {
@@ -250,10 +270,11 @@ public final class Folios {
      */
     public int pteBatch(PteTable ptes, int j, int end, int pfn) {
         int n = 1;
-        if (!f.large(pfn)) {
+        int order = f.order[pfn];
+        if (order == 0 || !Frames.isAnon(f.type[pfn])) {
             return n;
         }
-        int folioEnd = f.head(pfn) + HPAGE_PMD_NR;
+        int folioEnd = f.head(pfn) + (1 << order);
         while (j + n < end && pfn + n < folioEnd) {
             long e = ptes.get(j + n);
             if (Pte.kind(e) != Pte.PRESENT || Pte.pfn(e) != pfn + n) {
@@ -271,10 +292,13 @@ public final class Folios {
      */
     public boolean maybeMappedShared(int p) {
         int h = f.head(p);
-        if (!f.large(h)) {
-            return f.map[p] > 1;
+        if (f.large(h)) {
+            return f.ref[h] > 1 && mmIds.shared(h >> HPAGE_PMD_ORDER);
         }
-        return f.ref[h] > 1 && mmIds.shared(h >> HPAGE_PMD_ORDER);
+        if (f.mthp(h)) {
+            return f.ref[h] > 1 && mthps.shared(h);
+        }
+        return f.map[p] > 1;
     }
 
     /** @return true when the folio headed at {@code h} is flagged PG_partially_mapped */
@@ -343,6 +367,12 @@ public final class Folios {
             f.nrPagesMapped[h >> HPAGE_PMD_ORDER] = 0;
             nrAnon -= HPAGE_PMD_NR;
             buddy.free(h, HPAGE_PMD_ORDER);
+        } else if (f.order[h] != 0) {
+            int order = f.order[h];
+            mthps.gone(h, false);
+            Arrays.fill(f.order, h, h + (1 << order), (byte) 0);
+            nrAnon -= 1 << order;
+            buddy.free(h, order);
         } else {
             nrAnon--;
             buddy.free(h, 0);

@@ -134,6 +134,65 @@ public final class HugeSplit {
     }
 
     /**
+     * split_folio() of an mTHP (order 2 to 8, mapped by PTEs only) into base pages, as
+     * {@link #splitFolio} does a PMD-sized one: unmap_folio() takes the PTEs one page at a time
+     * (the first that leaves others mapped makes a folio not yet flagged partially mapped,
+     * counted {@code split_deferred}), remap_page() maps zero-filled subpages to the shared zero
+     * page, pages nothing maps any more are freed. Counts the size's {@code split}.
+     *
+     * @return base pages freed
+     */
+    public long splitMthp(int h) {
+        int order = f.order[h];
+        int n = 1 << order;
+        int family = f.owner[h];
+        int vpn = f.index[h];
+        long va = (long) vpn << 12;
+        int i = PageTable.pmdIndex(va);
+        int j0 = PageTable.pteIndex(va);
+        Mthps m = folios.mthps;
+        if (!m.partiallyMapped(h) && m.pagesMapped(h) > 1) {
+            m.count(order, Mthps.SPLIT_DEFERRED); // the first PTE unmapped leaves the others mapped
+        }
+        clock.charge(CostModel.SPLIT_FOLIO);
+        long z = Pte.make(Pte.ZERO, 0, zero.zeroPfn);
+        for (AddressSpace mm : tasks.family(family)) {
+            PmdTable t = mm.pt.lookup(va);
+            PteTable ptes = t == null ? null : t.pte[i];
+            if (ptes == null) {
+                continue;
+            }
+            for (int k = 0; k < n; k++) {
+                long e = ptes.get(j0 + k);
+                if (f.content[h + k] == 0 && Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
+                    ptes.set(j0 + k, z); // try_to_map_unused_to_zeropage()
+                    f.map[h + k]--;
+                    mm.rssAnon--;
+                }
+            }
+        }
+        m.gone(h, true);
+        long freed = 0;
+        for (int k = 0; k < n; k++) {
+            int p = h + k;
+            f.type[p] = ANON;
+            f.order[p] = 0;
+            f.ref[p] = f.map[p];
+            f.owner[p] = family; // each page a folio of its own: its rmap written out
+            f.index[p] = vpn + k;
+        }
+        for (int k = 0; k < n; k++) {
+            int p = h + k;
+            if (f.ref[p] == 0) {
+                folios.nrAnon--;
+                buddy.free(p, 0);
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    /**
      * What unmap_folio() (try_to_migrate() with TTU_SPLIT_HUGE_PMD) counts on the way: a PMD is
      * frozen whole (folio_remove_rmap_pmd(): partially mapped only if other PTEs still map some
      * pages), PTEs go one page at a time (try_to_migrate_one(): folio_remove_rmap_pte()), so a

@@ -26,9 +26,9 @@ public final class Frames {
     public static final byte FREE = 0;
     /** First frame of a free buddy block; order[] holds the block's order. */
     public static final byte FREE_HEAD = 1;
-    /** An anonymous page: an order-0 folio, or the head of an order-9 folio. */
+    /** An anonymous page: an order-0 folio, or the head of a large folio (orders 2 to 9). */
     public static final byte ANON = 2;
-    /** A tail page of an order-9 anonymous folio. */
+    /** A tail page of a large anonymous folio; order[] holds the folio's order. */
     public static final byte ANON_TAIL = 3;
     /** A page table page (PTE table), charged as memory as in the kernel. */
     public static final byte PGTABLE = 4;
@@ -42,7 +42,7 @@ public final class Frames {
 
     public final int nr;
     public final byte[] type;
-    /** Buddy order of a free head; folio order (0 or 9) of an anonymous page. */
+    /** Buddy order of a free head; folio order (0, 2 to 8, or 9) of every frame of an anonymous folio. */
     public final byte[] order;
     /** Refcount of a folio's head (tails: 0); next link on a free list. */
     public final int[] ref;
@@ -87,7 +87,17 @@ public final class Frames {
 
     /** @return the head frame of the folio that {@code pfn} belongs to */
     public int head(int pfn) {
-        return type[pfn] == ANON_TAIL || type[pfn] == HZERO_TAIL ? pfn & ~(HPAGE_PMD_NR - 1) : pfn;
+        byte t = type[pfn];
+        if (t == ANON_TAIL) {
+            return pfn & -(1 << order[pfn]); // folios are naturally aligned; every frame holds the order
+        }
+        return t == HZERO_TAIL ? pfn & ~(HPAGE_PMD_NR - 1) : pfn;
+    }
+
+    /** @return true when {@code pfn} is part of an anonymous folio of order 2 to 8 (an mTHP) */
+    public boolean mthp(int pfn) {
+        int o = order[pfn];
+        return o >= 2 && o < HPAGE_PMD_ORDER && (type[pfn] == ANON || type[pfn] == ANON_TAIL);
     }
 
     /** @return the anon family of the page's folio (a tail's is its head's) */

@@ -32,8 +32,9 @@ public final class ThpTunables implements Tunables {
      * no mTHP folios yet.
      */
     private final String[] orderEnabled = {null, null, "never", "never", "never", "never", "never", "never", "never", "inherit"};
-    /** hugepages-2048kB/enabled as the fault path reads it, resolved when written: null for inherit. */
-    private ThpEnabled pmdMode;
+    /** hugepages-<size>kB/enabled by order as the fault path reads it, resolved when written: null for inherit. */
+    private final ThpEnabled[] orderMode = {null, null, ThpEnabled.NEVER, ThpEnabled.NEVER, ThpEnabled.NEVER,
+        ThpEnabled.NEVER, ThpEnabled.NEVER, ThpEnabled.NEVER, ThpEnabled.NEVER, null};
     private static final String[] ORDER_MODES = {"always", "inherit", "madvise", "never"};
     /** The files of each hugepages-<size>kB/stats/ directory (mm/huge_memory.c, stats_attrs). */
     public static final java.util.List<String> STATS = java.util.List.of("anon_fault_alloc", "anon_fault_fallback",
@@ -65,7 +66,16 @@ public final class ThpTunables implements Tunables {
 
     @Override
     public ThpEnabled pmdEnabled() {
-        ThpEnabled m = pmdMode; // asked on every fault: no string compared here
+        ThpEnabled m = orderMode[HPAGE_PMD_ORDER]; // asked on every fault: no string compared here
+        return m != null ? m : enabled;
+    }
+
+    @Override
+    public ThpEnabled orderEnabled(int order) {
+        if (order < 2 || order > HPAGE_PMD_ORDER) {
+            throw new IllegalArgumentException("no anonymous THP size of order " + order);
+        }
+        ThpEnabled m = orderMode[order];
         return m != null ? m : enabled;
     }
 
@@ -204,14 +214,12 @@ public final class ThpTunables implements Tunables {
                                     + " (always, inherit, madvise, never)");
                         }
                         orderEnabled[o] = value;
-                        if (o == HPAGE_PMD_ORDER) {
-                            pmdMode = switch (value) {
-                                case "always" -> ThpEnabled.ALWAYS;
-                                case "madvise" -> ThpEnabled.MADVISE;
-                                case "never" -> ThpEnabled.NEVER;
-                                default -> null;
-                            };
-                        }
+                        orderMode[o] = switch (value) {
+                            case "always" -> ThpEnabled.ALWAYS;
+                            case "madvise" -> ThpEnabled.MADVISE;
+                            case "never" -> ThpEnabled.NEVER;
+                            default -> null;
+                        };
                         return;
                     }
                 }

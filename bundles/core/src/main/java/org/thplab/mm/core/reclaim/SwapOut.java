@@ -9,6 +9,7 @@ import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
 import org.thplab.mm.core.folio.Folios;
 import org.thplab.mm.core.folio.HugeSplit;
+import org.thplab.mm.core.folio.Mthps;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
 import org.thplab.mm.core.pagetable.PageTable;
@@ -163,6 +164,37 @@ public final class SwapOut {
         }
     }
 
+    /**
+     * An mTHP in madvise_cold_or_pageout_pte_range(): mapped here in part, it is split unless
+     * another mm maps it too; mapped whole and by this mm alone, it is reclaimed, which thplab
+     * does as shrink_folio_list() does without room for it in swap: split it
+     * ({@code swpout_fallback}) and let its pages follow. @return the PTE to look at next
+     */
+    private int pageoutMthp(PteTable ptes, int j, int end, int p) {
+        int h = f.head(p);
+        int n = 1 << f.order[h];
+        int nr = folios.pteBatch(ptes, j, end, p);
+        if (nr < n) {
+            if (folios.maybeMappedShared(h)) {
+                return j + nr;
+            }
+            split.splitMthp(h); // then this PTE again: a base page or the zero page
+            return j;
+        }
+        if (f.ref[h] != n) {
+            return j + nr; // folio_mapcount() != folio_nr_pages(): not this mm's alone
+        }
+        folios.mthps.count(f.order[h], Mthps.SWPOUT_FALLBACK);
+        split.splitMthp(h);
+        return j;
+    }
+
+    /** Reclaim of an mTHP under pressure: shrink_folio_list() splits what cannot go to swap whole. */
+    public void splitMthpForReclaim(int h) {
+        folios.mthps.count(f.order[h], Mthps.SWPOUT_FALLBACK);
+        split.splitMthp(h);
+    }
+
     /** The PTE part of madvise_cold_or_pageout_pte_range() over PTEs [j, end) of one table. */
     private void pageoutPtes(PteTable ptes, int j, int end) {
         while (j < end) {
@@ -172,6 +204,10 @@ public final class SwapOut {
                 continue;
             }
             int p = Pte.pfn(e);
+            if (f.mthp(p)) {
+                j = pageoutMthp(ptes, j, end, p);
+                continue;
+            }
             if (f.large(p)) {
                 int h = f.head(p);
                 // madvise_folio_pte_batch(): the PTEs from here that map the folio's next pages.

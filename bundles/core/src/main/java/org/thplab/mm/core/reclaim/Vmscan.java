@@ -211,22 +211,26 @@ public final class Vmscan implements ReclaimContext, SlowPath {
             int p = hand;
             hand = (hand + 1) % f.nr;
             scanned++;
-            if (f.type[p] != ANON || migrations.isolated(p, f.order[p] == HPAGE_PMD_ORDER ? HPAGE_PMD_NR : 1)) {
+            if (f.type[p] != ANON || migrations.isolated(p, 1 << f.order[p])) {
                 continue; // not on the LRU: under a pending migration-entry promotion
             }
             clock.charge(CostModel.RECLAIM_SCAN);
             // shrink_inactive_list(): pgscan counts the folio's pages, pgsteal what was reclaimed.
-            long pages = f.order[p] == HPAGE_PMD_ORDER ? HPAGE_PMD_NR : 1;
+            long pages = 1 << f.order[p];
             stat.count(direct ? VmEvent.PGSCAN_DIRECT : VmEvent.PGSCAN_KSWAPD, pages);
             stat.count(VmEvent.PGSCAN_ANON, pages);
             if (referenced(p)) {
-                if (f.order[p] == HPAGE_PMD_ORDER) {
-                    hand = (p + HPAGE_PMD_NR) % f.nr;
+                if (f.order[p] != 0) {
+                    hand = (p + (1 << f.order[p])) % f.nr;
                 }
                 continue;
             }
             long stolen = 0;
-            if (f.order[p] == HPAGE_PMD_ORDER) {
+            if (f.mthp(p)) {
+                // shrink_folio_list(): an mTHP that cannot go to swap whole is split, its pages follow.
+                swapOut.splitMthpForReclaim(p);
+                hand = p;
+            } else if (f.order[p] == HPAGE_PMD_ORDER) {
                 long out = stat.get(VmEvent.THP_SWPOUT);
                 swapOut.swapOutThp(p);
                 stolen = stat.get(VmEvent.THP_SWPOUT) != out ? HPAGE_PMD_NR : 0; // else split, pages follow
@@ -242,10 +246,9 @@ public final class Vmscan implements ReclaimContext, SlowPath {
     /** folio_referenced(): test and clear the young bits of every mapping of the folio. */
     private boolean referenced(int h) {
         boolean young = false;
-        boolean large = f.order[h] == HPAGE_PMD_ORDER;
-        int n = large ? HPAGE_PMD_NR : 1;
+        int n = 1 << f.order[h]; // a folio's pages, base or large
         for (AddressSpace mm : tasks.family(f.owner[h])) {
-            for (int k = 0; k < n; k += large ? 1 : 1) {
+            for (int k = 0; k < n; k++) {
                 long va = (long) f.index(h + k) << 12;
                 PmdTable t = mm.pt.lookup(va);
                 if (t == null) {

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.thplab.mm.api.SmapsEntry;
+import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.folio.Folios;
+import org.thplab.mm.core.folio.Mthps;
 import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
@@ -102,19 +104,51 @@ public final class Reports {
     }
 
     /** thp_vma_allowable_orders(vma, TVA_SMAPS | TVA_ENFORCE_SYSFS, PMD_ORDER) for an anonymous VMA. */
+    /**
+     * THPeligible: thp_vma_allowable_orders(THP_ORDERS_ALL) with TVA_SMAPS, so any size counts
+     * (Linux 6.8): the PMD size as khugepaged sees it, or an mTHP size its
+     * {@code hugepages-<size>kB/enabled} allows whose aligned block fits at the VMA's end
+     * (thp_vma_suitable_order()). Checked on 6.18: enabled=never with hugepages-64kB always reads 1.
+     */
     private boolean thpEligible(Vma v) {
-        return slots.allowed(v, true, true);
+        if (slots.allowed(v, true, true)) {
+            return true;
+        }
+        if (v.nohugepage()) {
+            return false;
+        }
+        var t = k.tunables();
+        for (int order = 2; order < org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER; order++) {
+            ThpEnabled e = t.orderEnabled(order);
+            long size = 4096L << order;
+            long addr = (v.end - size) & -size;
+            if ((e == ThpEnabled.ALWAYS || (e == ThpEnabled.MADVISE && v.hugepage())) && addr >= v.start && addr + size <= v.end) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * hugepages-<size>kB/stats/NAME (count_mthp_stat(), mod_mthp_stat()): for the PMD size the
      * same events as the thp_* counters, nr_anon the PMD-sized anonymous folios however mapped,
-     * nr_anon_partially_mapped those flagged PG_partially_mapped; 0 for the smaller sizes, which
-     * have no folios in thplab, and for what cannot happen here (memcg, zswap, shmem, THP swap-in).
+     * nr_anon_partially_mapped those flagged PG_partially_mapped; for the smaller sizes the
+     * mTHPs' own counters ({@link Mthps}); 0 for what cannot happen here (memcg, zswap, shmem,
+     * THP swap-in, a failed split, a whole mTHP swapped out).
      */
     long mthpStat(int order, String name) {
         if (order != org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER) {
-            return 0;
+            Mthps m = folios.mthps;
+            return switch (name) {
+                case "anon_fault_alloc" -> m.stat(order, Mthps.ANON_FAULT_ALLOC);
+                case "anon_fault_fallback" -> m.stat(order, Mthps.ANON_FAULT_FALLBACK);
+                case "swpout_fallback" -> m.stat(order, Mthps.SWPOUT_FALLBACK);
+                case "split" -> m.stat(order, Mthps.SPLIT);
+                case "split_deferred" -> m.stat(order, Mthps.SPLIT_DEFERRED);
+                case "nr_anon" -> m.stat(order, Mthps.NR_ANON);
+                case "nr_anon_partially_mapped" -> m.stat(order, Mthps.NR_ANON_PARTIALLY_MAPPED);
+                default -> 0;
+            };
         }
         var st = k.stat();
         return switch (name) {

@@ -213,8 +213,10 @@ class RandomOperationsTest {
             case 14 -> "sysfs enabled " + new String[] {"always", "madvise", "never"}[rnd.nextInt(3)];
             case 15 -> "sysfs defrag " + new String[] {"always", "defer", "defer+madvise", "madvise", "never"}[rnd.nextInt(5)];
             case 16 -> "sysfs use_zero_page " + rnd.nextInt(2);
-            case 17 -> "policy use fault " + new String[] {"thp", "base", "reservation", "reservation"}[rnd.nextInt(4)];
-            case 18 -> switch (rnd.nextInt(9)) {
+            case 17 -> "policy use fault " + new String[] {"thp", "base", "reservation", "reservation", "mthp", "mthp"}[rnd.nextInt(6)];
+            case 18 -> switch (rnd.nextInt(11)) {
+                case 9, 10 -> "sysfs hugepages-" + (16 << rnd.nextInt(7)) + "kB/enabled "
+                        + new String[] {"always", "inherit", "madvise", "never"}[rnd.nextInt(4)];
                 case 6 -> "policy use reclaim " + (rnd.nextBoolean() ? "lru-shrinker" : "drop-all");
                 case 7 -> "sysfs promotion_threshold " + (1 + rnd.nextInt(512));
                 case 8 -> "policy " + (rnd.nextBoolean() ? "enable" : "disable") + " "
