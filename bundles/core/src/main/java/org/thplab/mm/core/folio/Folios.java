@@ -94,17 +94,7 @@ public final class Folios {
             nrAnon += 1 << order;
             return;
         }
-        // One array at a time: Arrays.fill is a vectorised stub, a loop over six arrays is not.
-        int end = pfn + HPAGE_PMD_NR;
-        Arrays.fill(f.type, pfn, end, ANON_TAIL);
-        f.type[pfn] = ANON;
-        Arrays.fill(f.order, pfn, end, (byte) HPAGE_PMD_ORDER);
-        Arrays.fill(f.ref, pfn, end, 0);
-        Arrays.fill(f.map, pfn, end, 0);
-        // The folio's rmap is its head's (folio->mapping, folio->index): tails derive theirs
-        // (Frames.owner(), Frames.index()) until a split gives each page its own.
-        f.owner[pfn] = family;
-        f.index[pfn] = vpn;
+        prepLarge(f, pfn, order, family, vpn);
         int b = pfn >> HPAGE_PMD_ORDER;
         f.entireMapcount[b] = 0;
         f.nrPagesMapped[b] = 0;
@@ -113,6 +103,23 @@ public final class Folios {
         enqueue(b);
         nrAnon += HPAGE_PMD_NR;
         nrAnonLarge++;
+    }
+
+    /**
+     * The frames of a new large folio of {@code order} at {@code h}: head and tails, their counts
+     * 0. Its rmap is its head's (folio->mapping, folio->index): tails derive theirs
+     * (Frames.owner(), Frames.index()) until a split gives each page its own.
+     */
+    static void prepLarge(Frames f, int h, int order, int family, int vpn) {
+        // One array at a time: Arrays.fill is a vectorised stub, a loop over the arrays is not.
+        int end = h + (1 << order);
+        Arrays.fill(f.type, h, end, ANON_TAIL);
+        f.type[h] = ANON;
+        Arrays.fill(f.order, h, end, (byte) order);
+        Arrays.fill(f.ref, h, end, 0);
+        Arrays.fill(f.map, h, end, 0);
+        f.owner[h] = family;
+        f.index[h] = vpn;
     }
 
     /** folio_add_anon_rmap_pte(): one more PTE, of address space {@code mm} (its id), maps page {@code p}. */

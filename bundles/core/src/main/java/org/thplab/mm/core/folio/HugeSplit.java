@@ -110,19 +110,27 @@ public final class HugeSplit {
         stat.count(VmEvent.THP_SPLIT_PAGE);
         clock.charge(CostModel.SPLIT_FOLIO);
         remapZeroFilled(h, haddr, i);
-        long freed = 0;
-        int family = f.owner[h];
-        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+        f.entireMapcount[b] = 0;
+        f.nrPagesMapped[b] = 0;
+        return toBasePages(h, HPAGE_PMD_NR, f.owner[h], vpn);
+    }
+
+    /**
+     * The end of __folio_split() to order 0: each of the {@code n} pages from {@code h} becomes a
+     * folio of its own, its refcount its mapcount, its rmap written out; those nothing maps any
+     * more are freed. @return base pages freed
+     */
+    private long toBasePages(int h, int n, int family, int vpn) {
+        for (int k = 0; k < n; k++) {
             int p = h + k;
             f.type[p] = ANON;
             f.order[p] = 0;
             f.ref[p] = f.map[p];
-            f.owner[p] = family; // each page a folio of its own: its rmap written out
+            f.owner[p] = family;
             f.index[p] = vpn + k;
         }
-        f.entireMapcount[b] = 0;
-        f.nrPagesMapped[b] = 0;
-        for (int k = 0; k < HPAGE_PMD_NR; k++) {
+        long freed = 0;
+        for (int k = 0; k < n; k++) {
             int p = h + k;
             if (f.ref[p] == 0) {
                 folios.nrAnon--;
@@ -172,24 +180,7 @@ public final class HugeSplit {
             }
         }
         m.gone(h, true);
-        long freed = 0;
-        for (int k = 0; k < n; k++) {
-            int p = h + k;
-            f.type[p] = ANON;
-            f.order[p] = 0;
-            f.ref[p] = f.map[p];
-            f.owner[p] = family; // each page a folio of its own: its rmap written out
-            f.index[p] = vpn + k;
-        }
-        for (int k = 0; k < n; k++) {
-            int p = h + k;
-            if (f.ref[p] == 0) {
-                folios.nrAnon--;
-                buddy.free(p, 0);
-                freed++;
-            }
-        }
-        return freed;
+        return toBasePages(h, n, family, vpn);
     }
 
     /**

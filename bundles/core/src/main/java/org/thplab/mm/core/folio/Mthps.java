@@ -1,10 +1,7 @@
 package org.thplab.mm.core.folio;
 
-import static org.thplab.mm.core.frames.Frames.ANON;
-import static org.thplab.mm.core.frames.Frames.ANON_TAIL;
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
 
-import java.util.Arrays;
 import org.thplab.mm.core.frames.Frames;
 
 /**
@@ -44,14 +41,7 @@ public final class Mthps {
 
     /** A new folio of {@code order} at {@code h}, unmapped (folio_prep_large_rmap()). */
     void init(int h, int order, int family, int vpn) {
-        int end = h + (1 << order);
-        Arrays.fill(f.type, h, end, ANON_TAIL);
-        f.type[h] = ANON;
-        Arrays.fill(f.order, h, end, (byte) order);
-        Arrays.fill(f.ref, h, end, 0);
-        Arrays.fill(f.map, h, end, 0);
-        f.owner[h] = family;
-        f.index[h] = vpn;
+        Folios.prepLarge(f, h, order, family, vpn);
         f.owner[h + 1] = 0;
         f.index[h + 1] = 0;
         MmIds.reset(s);
