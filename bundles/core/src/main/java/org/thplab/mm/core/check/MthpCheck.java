@@ -41,6 +41,9 @@ final class MthpCheck {
         if (mapped > 0 && mapped < n && !folios.mthps.partiallyMapped(h)) {
             problem.accept("mTHP " + h + " is partially mapped but not flagged so (PG_partially_mapped)");
         }
+        if (mapped > 0 && mapped < n && !folios.mthps.deferred(h)) {
+            problem.accept("mTHP " + h + " is partially mapped but not on the deferred split queue");
+        }
         if (mappedBy.getOrDefault(h, 0) == -1 && !folios.maybeMappedShared(h)) {
             problem.accept("mTHP " + h + " is mapped by several processes but its mm slots say exclusive");
         }

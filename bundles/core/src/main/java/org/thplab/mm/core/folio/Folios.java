@@ -49,6 +49,8 @@ public final class Folios {
     /** Folios of orders 2 to 8 (mTHP): their state and per-size counters. */
     public final Mthps mthps;
     int dsHead = -1;
+    /** Each queued block's sequence number on the queue, shared with the mTHPs' entries (Mthps). */
+    final int[] dsSeq;
     private int dsTail = -1;
     private long dsLen;
 
@@ -60,6 +62,7 @@ public final class Folios {
         dsPrev = new int[f.nrBlocks];
         Arrays.fill(dsPrev, -2);
         partiallyMapped = new boolean[f.nrBlocks];
+        dsSeq = new int[f.nrBlocks];
         mmIds = new MmIds(f.nrBlocks);
         mthps = new Mthps(f);
     }
@@ -332,6 +335,7 @@ public final class Folios {
         }
         dsTail = b;
         dsLen++;
+        dsSeq[b] = mthps.nextSeq();
     }
 
     void dequeue(int b) {
@@ -355,7 +359,7 @@ public final class Folios {
     }
 
     public long deferredLength() {
-        return dsLen;
+        return dsLen + mthps.queued();
     }
 
     public boolean deferred(int head) {

@@ -266,8 +266,20 @@ public final class HugeSplit {
      */
     public long splitDeferred(long max) {
         long freed = 0;
-        for (long n = 0; n < max && folios.dsHead >= 0; n++) {
+        Mthps m = folios.mthps;
+        for (long n = 0; n < max; n++) {
             int b = folios.dsHead;
+            int mh = m.peek();
+            if (b < 0 && mh < 0) {
+                break;
+            }
+            if (mh >= 0 && (b < 0 || m.peekSeq() < folios.dsSeq[b])) {
+                m.dequeue(mh); // the older entry is an mTHP: queued only when partially mapped
+                if (m.partiallyMapped(mh)) {
+                    freed += splitMthp(mh);
+                }
+                continue;
+            }
             int h = b << HPAGE_PMD_ORDER;
             folios.dequeue(b);
             if (folios.partiallyMapped(h)) {

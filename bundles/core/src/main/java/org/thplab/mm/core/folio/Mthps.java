@@ -2,6 +2,7 @@ package org.thplab.mm.core.folio;
 
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
 
+import java.util.Arrays;
 import org.thplab.mm.core.frames.Frames;
 
 /**
@@ -13,8 +14,9 @@ import org.thplab.mm.core.frames.Frames;
  * owner} and {@code index} the two mm slots and their mapcounts ({@link MmIds}). Also the
  * per-size counters of {@code hugepages-<size>kB/stats/}.
  *
- * <p>Not modelled: a partially mapped mTHP is flagged and counted ({@code split_deferred}) but
- * not put on the deferred split queue, so the shrinker does not split it; reclaim splits an mTHP
+ * <p>A partially mapped mTHP goes on the deferred split queue with the PMD-sized folios, in one
+ * order (a sequence number per entry; the second tail's refcount, 0 for every tail otherwise,
+ * holds its entry's number plus one while it is queued). Not modelled: reclaim splits an mTHP
  * rather than swapping it out whole ({@code swpout_fallback}), as the kernel does without a swap
  * device.
  */
@@ -34,6 +36,14 @@ public final class Mthps {
     private final Frames f;
     private final long[][] stats = new long[HPAGE_PMD_ORDER][7];
     private final int[] s = new int[5];
+    /** The deferred split queue's mTHP entries, oldest first from qHead: head frame and sequence number. */
+    private int[] qPfn = new int[64];
+    private int[] qSeq = new int[64];
+    private int qHead;
+    private int qTail;
+    private long queued;
+    /** The deferred split queue's next sequence number, shared with the PMD-sized entries. */
+    private int seq;
 
     Mthps(Frames f) {
         this.f = f;
@@ -64,7 +74,7 @@ public final class Mthps {
      * already. A folio left mapped in part is flagged partially mapped, the first time counted
      * (deferred_split_folio(folio, true)).
      */
-    void removePtes(int h, int p, int nr, int mm) {
+    boolean removePtes(int h, int p, int nr, int mm) {
         int unmapped = 0;
         for (int k = p; k < p + nr; k++) {
             if (--f.map[k] == 0) {
@@ -80,7 +90,72 @@ public final class Mthps {
             int order = f.order[h];
             stats[order][SPLIT_DEFERRED]++;
             stats[order][NR_ANON_PARTIALLY_MAPPED]++;
+            enqueue(h);
+            return true;
         }
+        return false;
+    }
+
+    /** @return the next sequence number of the deferred split queue */
+    int nextSeq() {
+        return seq++;
+    }
+
+    /** Puts the mTHP at {@code h} at the tail of the deferred split queue unless it is on it. */
+    private void enqueue(int h) {
+        if (f.ref[h + 2] != 0) {
+            return;
+        }
+        if (qTail == qPfn.length) {
+            int live = qTail - qHead;
+            if (live * 2 > qPfn.length) {
+                qPfn = Arrays.copyOf(qPfn, qPfn.length * 2);
+                qSeq = Arrays.copyOf(qSeq, qSeq.length * 2);
+            }
+            System.arraycopy(qPfn, qHead, qPfn, 0, live);
+            System.arraycopy(qSeq, qHead, qSeq, 0, live);
+            qHead = 0;
+            qTail = live;
+        }
+        int n = nextSeq();
+        qPfn[qTail] = h;
+        qSeq[qTail++] = n;
+        f.ref[h + 2] = n + 1;
+        queued++;
+    }
+
+    /** Takes the mTHP at {@code h} off the deferred split queue (its entry is skipped when reached). */
+    void dequeue(int h) {
+        if (f.ref[h + 2] != 0) {
+            f.ref[h + 2] = 0;
+            queued--;
+        }
+    }
+
+    /** @return the oldest mTHP on the deferred split queue, or -1; {@link #peekSeq()} is its number */
+    int peek() {
+        while (qHead < qTail) {
+            int h = qPfn[qHead];
+            if (f.mthp(h) && f.head(h) == h && f.ref[h + 2] == qSeq[qHead] + 1) {
+                return h;
+            }
+            qHead++; // dequeued since, or freed
+        }
+        return -1;
+    }
+
+    int peekSeq() {
+        return qSeq[qHead];
+    }
+
+    /** @return mTHPs on the deferred split queue */
+    long queued() {
+        return queued;
+    }
+
+    /** @return true when the mTHP at {@code h} is on the deferred split queue */
+    public boolean deferred(int h) {
+        return f.ref[h + 2] != 0;
     }
 
     /** @return the maybe-shared bit of the folio at {@code h} */
@@ -100,6 +175,7 @@ public final class Mthps {
 
     /** The folio at {@code h} is freed or split: it leaves the gauges, its tail frames their state. */
     void gone(int h, boolean split) {
+        dequeue(h);
         int order = f.order[h];
         stats[order][NR_ANON]--;
         if (partiallyMapped(h)) {

@@ -89,11 +89,14 @@ class MthpTest {
         assertEquals(48, rssKb("p"));
         assertEquals(1, stat("split_deferred"));
         assertEquals(1, stat("nr_anon_partially_mapped"));
-        mm.madvise("p", "r", 16 * K, 16 * K, Advice.DONTNEED); // flagged once
+        assertEquals(1, mm.vmstat().get("nr_thp_deferred_split")); // queued for the shrinker
+        mm.madvise("p", "r", 16 * K, 16 * K, Advice.DONTNEED); // flagged and queued once
         assertEquals(1, stat("split_deferred"));
+        assertEquals(1, mm.vmstat().get("nr_thp_deferred_split"));
         mm.munmap("p", "r", 0, 64 * K);
         assertEquals(0, stat("nr_anon"));
         assertEquals(0, stat("nr_anon_partially_mapped"));
+        assertEquals(0, mm.vmstat().get("nr_thp_deferred_split"));
         sound();
     }
 
@@ -117,6 +120,40 @@ class MthpTest {
         assertEquals(2048, mm.smaps("p", "r").get(0).anonHugeKb());
         assertEquals(0, stat("nr_anon"));
         assertEquals(free, mm.meminfo().get("MemFree")); // 2 MiB taken, 32 x 64 kB given back
+        sound();
+    }
+
+    /**
+     * deferred_split_scan() under memory pressure takes a partially mapped mTHP off the queue
+     * and splits it (split_folio(): its unmapped pages freed, the zero-filled ones it still maps
+     * remapped to the zero page), in queue order with the PMD-sized folios.
+     */
+    @Test
+    void theShrinkerSplitsAPartiallyMappedMthpUnderPressure() {
+        MmRuntime rt = new MmRuntime();
+        BundledPolicies.register(rt::register);
+        rt.defaultMachine().policyAdmin().usePolicy("fault", "mthp");
+        mm = rt.defaultMachine().ops();
+        mm.boot(64 * M, 0, 0);
+        mm.sysfs("enabled", "never");
+        mm.sysfs("hugepages-64kB/enabled", "always");
+        mm.spawn("p");
+        mm.mmap("p", "r", 2 * M);
+        mm.touch("p", "r", 0, 8 * K, true); // one 64 kB folio, two pages written
+        mm.madvise("p", "r", 0, 4 * K, Advice.DONTNEED);
+        assertEquals(60, rssKb("p"));
+        assertEquals(1, mm.vmstat().get("nr_thp_deferred_split"));
+        long runs = mm.vmstat().get("pageoutrun");
+        mm.spawn("hog");
+        mm.mmap("hog", "h", 62 * M);
+        for (long off = 0; mm.vmstat().get("pageoutrun") == runs; off += 4096) {
+            assertTrue(mm.touch("hog", "h", off, 4096, true).ok());
+        }
+        mm.exit("hog");
+        assertEquals(1, stat("split"));
+        assertEquals(0, stat("nr_anon"));
+        assertEquals(0, mm.vmstat().get("nr_thp_deferred_split"));
+        assertEquals(4, rssKb("p")); // the written page; the other 14 zero-filled ones map the zero page
         sound();
     }
 }
