@@ -7,7 +7,9 @@ package org.thplab.mm.core.frames;
  *
  * <p>Large folios are naturally aligned: the head of a PMD-sized folio is a multiple of 512, so
  * per-folio state ({@link #entireMapcount}, {@link #nrPagesMapped}, the deferred split queue)
- * lives in arrays indexed by pageblock ({@code pfn >> 9}).
+ * lives in arrays indexed by pageblock ({@code pfn >> 9}); a smaller large folio (an mTHP, order
+ * 2 to 8) keeps its state in its first tail frames ({@code folio.Mthps}), as the kernel's folio
+ * does in its tail pages. Every frame of a large folio holds its order.
  */
 public final class Frames {
     /** Base page shift and size. */
