@@ -1,7 +1,6 @@
 package org.thplab.policy.faultmthp;
 
 import org.osgi.service.component.annotations.Component;
-import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.spi.FaultOutcome;
 import org.thplab.mm.spi.Policy;
 import org.thplab.mm.spi.Policy.Kind;
@@ -26,32 +25,25 @@ public class MthpFaultPolicy implements FaultPolicy {
 
     @Override
     public FaultOutcome fault(AnonFault f) {
-        if (f.pmdNone() && allowed(f, PMD_ORDER) && f.hugeSuitable()) {
+        int orders = f.allowableOrders(); // thp_vma_allowable_orders(), one mask for every size
+        if ((orders & 1 << PMD_ORDER) != 0 && f.pmdNone() && f.hugeSuitable()) {
             FaultOutcome o = !f.write() && f.tunables().useZeroPage() ? f.mapHugeZeroPage() : f.mapNewHugePage();
             if (o != FaultOutcome.FALLBACK) {
                 return o;
             }
         }
-        if (!f.write()) {
+        orders &= (1 << PMD_ORDER) - (1 << MIN_ORDER);
+        if (orders == 0 || !f.write()) {
             return FaultOutcome.FALLBACK; // do_anonymous_page(): a read maps the zero page
         }
-        for (int order = PMD_ORDER - 1; order >= MIN_ORDER; order--) {
-            if (allowed(f, order)) {
-                FaultOutcome o = f.mapNewLargeFolio(order);
-                if (o != FaultOutcome.FALLBACK) {
-                    return o;
-                }
+        while (orders != 0) { // the highest order first (highest_order(), next_order())
+            int order = 31 - Integer.numberOfLeadingZeros(orders);
+            FaultOutcome o = f.mapNewLargeFolio(order);
+            if (o != FaultOutcome.FALLBACK) {
+                return o;
             }
+            orders &= ~(1 << order);
         }
         return FaultOutcome.FALLBACK;
-    }
-
-    /** thp_vma_allowable_orders() with TVA_ENFORCE_SYSFS, for one order of an anonymous VMA. */
-    static boolean allowed(AnonFault f, int order) {
-        if (f.vmNoHugepage()) {
-            return false;
-        }
-        ThpEnabled m = f.tunables().orderEnabled(order);
-        return m == ThpEnabled.ALWAYS || (m == ThpEnabled.MADVISE && f.vmHugepage());
     }
 }

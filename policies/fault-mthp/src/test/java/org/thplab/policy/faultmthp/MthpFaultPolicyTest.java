@@ -99,6 +99,20 @@ class MthpFaultPolicyTest {
             return nohugepage;
         }
 
+        /** The mask as the core computes it from the same modes (the core's own tests check that). */
+        @Override
+        public int allowableOrders() {
+            if (nohugepage) {
+                return 0;
+            }
+            int mask = 0;
+            for (int o = 2; o <= 9; o++) {
+                ThpEnabled m = tunables().orderEnabled(o);
+                mask |= m == ThpEnabled.ALWAYS || (m == ThpEnabled.MADVISE && hugepage) ? 1 << o : 0;
+            }
+            return mask;
+        }
+
         @Override
         public FaultOutcome mapHugeZeroPage() {
             calls.add("mapHugeZeroPage");

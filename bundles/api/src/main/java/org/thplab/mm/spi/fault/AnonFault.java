@@ -51,6 +51,18 @@ public interface AnonFault {
     FaultOutcome mapNewHugePage();
 
     /**
+     * thp_vma_allowable_orders() for this fault, with the sysfs settings enforced: the anonymous
+     * THP orders (2 to 9) allowed in the faulting VMA, as a mask of bits {@code 1 << order}:
+     * those whose {@code hugepages-<size>kB/enabled} (with {@code inherit}, the top-level
+     * {@code enabled}) says {@code always}, and in a VM_HUGEPAGE VMA those that say
+     * {@code madvise}; none in a VM_NOHUGEPAGE VMA. Cheap: the core keeps it up to date.
+     *
+     * @return the mask of allowed orders
+     * @since 2.1
+     */
+    int allowableOrders();
+
+    /**
      * do_anonymous_page() with alloc_anon_folio() (Linux 6.8, multi-size THP): for a write fault,
      * allocates an anonymous folio of {@code order} (2 to 8: 16 kB to 1 MB) for the naturally
      * aligned range around the address, through the allocation policy as a THP fault's

@@ -15,6 +15,7 @@ import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.folio.ZeroPages;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
@@ -50,7 +51,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     private final VmStat stat;
     private final Tracer trace;
     private final PolicyGuard guard;
-    private final Tunables tunables;
+    private final ThpTunables tunables;
     private final Allocator allocator;
     private final Folios folios;
     private final HugeSplit split;
@@ -194,6 +195,11 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     @Override
     public boolean vmNoHugepage() {
         return vma.nohugepage();
+    }
+
+    @Override
+    public int allowableOrders() {
+        return vma.nohugepage() ? 0 : tunables.allowableOrders(vma.hugepage());
     }
 
     @Override

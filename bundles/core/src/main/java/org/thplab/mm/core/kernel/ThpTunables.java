@@ -35,6 +35,10 @@ public final class ThpTunables implements Tunables {
     /** hugepages-<size>kB/enabled by order as the fault path reads it, resolved when written: null for inherit. */
     private final ThpEnabled[] orderMode = {null, null, ThpEnabled.NEVER, ThpEnabled.NEVER, ThpEnabled.NEVER,
         ThpEnabled.NEVER, ThpEnabled.NEVER, ThpEnabled.NEVER, ThpEnabled.NEVER, null};
+
+    {
+        ordersChanged(); // after every field it reads is set: orderMode and enabled come first
+    }
     private static final String[] ORDER_MODES = {"always", "inherit", "madvise", "never"};
     /** The files of each hugepages-<size>kB/stats/ directory (mm/huge_memory.c, stats_attrs). */
     public static final java.util.List<String> STATS = java.util.List.of("anon_fault_alloc", "anon_fault_fallback",
@@ -68,6 +72,31 @@ public final class ThpTunables implements Tunables {
     public ThpEnabled pmdEnabled() {
         ThpEnabled m = orderMode[HPAGE_PMD_ORDER]; // asked on every fault: no string compared here
         return m != null ? m : enabled;
+    }
+
+    /** Orders 2 to 9 whose mode is {@code always}, and those whose mode is {@code madvise}, inherit resolved. */
+    private int alwaysOrders;
+    private int madviseOrders;
+
+    /**
+     * thp_vma_allowable_orders() of the anonymous sizes with TVA_ENFORCE_SYSFS, as a mask of
+     * orders 2 to 9 (bit {@code o}): {@code always} ones, with the {@code madvise} ones in a
+     * VM_HUGEPAGE VMA. Kept up to date when a mode is written: the fault path asks it every fault.
+     */
+    public int allowableOrders(boolean vmHugepage) {
+        return vmHugepage ? alwaysOrders | madviseOrders : alwaysOrders;
+    }
+
+    private void ordersChanged() {
+        int always = 0;
+        int madvise = 0;
+        for (int o = 2; o <= HPAGE_PMD_ORDER; o++) {
+            ThpEnabled m = orderMode[o] != null ? orderMode[o] : enabled;
+            always |= m == ThpEnabled.ALWAYS ? 1 << o : 0;
+            madvise |= m == ThpEnabled.MADVISE ? 1 << o : 0;
+        }
+        alwaysOrders = always;
+        madviseOrders = madvise;
     }
 
     @Override
@@ -187,6 +216,7 @@ public final class ThpTunables implements Tunables {
                 for (ThpEnabled x : ThpEnabled.values()) {
                     if (x.sysfs().equals(value)) {
                         enabled = x;
+                        ordersChanged();
                         return;
                     }
                 }
@@ -220,6 +250,7 @@ public final class ThpTunables implements Tunables {
                             case "never" -> ThpEnabled.NEVER;
                             default -> null;
                         };
+                        ordersChanged();
                         return;
                     }
                 }

@@ -21,7 +21,7 @@ import org.thplab.mm.spi.reclaim.ReclaimPolicy;
 public enum PolicyKind {
     ALLOCATION(Policies.KIND_ALLOCATION, AllocationPolicy.class, true,
             "buddy free lists and direct reclaim, no compaction", "buddy"),
-    FAULT(Policies.KIND_FAULT, FaultPolicy.class, true, "base pages only", "thp"),
+    FAULT(Policies.KIND_FAULT, FaultPolicy.class, true, "base pages only", "mthp"),
     /**
      * Several promoters run side by side. Linux's khugepaged and MADV_COLLAPSE, and the
      * reservation promoter (which acts only on reservations), are enabled as they register; any

@@ -87,8 +87,8 @@ public class PolicySelectionConfig {
     @ObjectClassDefinition(pid = PID_PREFIX + "fault", name = "thplab fault policy",
             description = "Which fault policy decides what an anonymous fault on an empty PMD maps")
     @interface Fault {
-        @AttributeDefinition(description = "policy.name of the fault policy: thp, base, reservation or a third-party one")
-        String fault() default "thp";
+        @AttributeDefinition(description = "policy.name of the fault policy: mthp (Linux's, multi-size THP included), thp (PMD-sized only), base, reservation or a third-party one")
+        String fault() default "mthp";
     }
 
     @ObjectClassDefinition(pid = PID_PREFIX + "promotion", name = "thplab promoters",

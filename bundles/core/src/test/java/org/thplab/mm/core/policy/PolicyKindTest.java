@@ -31,6 +31,6 @@ class PolicyKindTest {
             assertEquals(k != PolicyKind.PROMOTION, k.single(), k.id());
         }
         assertThrows(IllegalStateException.class, PolicyKind.PROMOTION::defaultPolicy);
-        assertEquals("thp", PolicyKind.FAULT.defaultPolicy());
+        assertEquals("mthp", PolicyKind.FAULT.defaultPolicy()); // Linux 6.8+: every THP size, as sysfs allows
     }
 }
