@@ -115,21 +115,4 @@ public final class PteTable {
         n = 0;
         i0 = -1;
     }
-
-    /** @return a table with the same entries (fork's copy of the content oracle), dense or sparse as this one */
-    public PteTable copy() {
-        PteTable c = new PteTable();
-        if (dense != null) {
-            c.dense = dense.clone();
-        } else {
-            c.i0 = i0;
-            c.v0 = v0;
-            c.n = n;
-            if (idx != null) {
-                c.idx = idx.clone();
-                c.val = val.clone();
-            }
-        }
-        return c;
-    }
 }

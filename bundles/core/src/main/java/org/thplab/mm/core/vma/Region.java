@@ -1,7 +1,5 @@
 package org.thplab.mm.core.vma;
 
-import org.thplab.mm.core.pagetable.PteTable;
-
 /**
  * A named mapping as the user made it with {@code mmap}, and the oracle of its content: the
  * token the process last wrote to each page (0 = never written, reads zeroes). The oracle is
@@ -13,20 +11,20 @@ public final class Region {
     public final long start;
     public final long size;
     /** Expected content per page, per 2 MiB chunk, created on the first write; sparse while few pages are written. */
-    private final PteTable[] expected;
+    private final ContentTable[] expected;
 
     public Region(String name, long start, long size) {
         this.name = name;
         this.start = start;
         this.size = size;
-        this.expected = new PteTable[(int) ((size + (1 << 21) - 1) >>> 21)];
+        this.expected = new ContentTable[(int) ((size + (1 << 21) - 1) >>> 21)];
     }
 
     private Region(Region o) {
         this.name = o.name;
         this.start = o.start;
         this.size = o.size;
-        this.expected = new PteTable[o.expected.length];
+        this.expected = new ContentTable[o.expected.length];
         for (int i = 0; i < expected.length; i++) {
             if (o.expected[i] != null) {
                 expected[i] = o.expected[i].copy();
@@ -47,9 +45,9 @@ public final class Region {
     public void wrote(long va, int token) {
         long page = (va - start) >>> 12;
         int c = (int) (page >>> 9);
-        PteTable chunk = expected[c];
+        ContentTable chunk = expected[c];
         if (chunk == null) {
-            chunk = new PteTable();
+            chunk = new ContentTable();
             expected[c] = chunk;
         }
         chunk.set((int) (page & 511), token);
@@ -58,8 +56,8 @@ public final class Region {
     /** @return what the process should read at {@code va} */
     public int expected(long va) {
         long page = (va - start) >>> 12;
-        PteTable chunk = expected[(int) (page >>> 9)];
-        return chunk == null ? 0 : (int) chunk.get((int) (page & 511));
+        ContentTable chunk = expected[(int) (page >>> 9)];
+        return chunk == null ? 0 : chunk.get((int) (page & 511));
     }
 
     /** Forgets [from, to): the pages were zapped (MADV_DONTNEED, munmap) and read zeroes again. */
@@ -73,7 +71,7 @@ public final class Region {
                 va = chunkEnd;
                 continue;
             }
-            PteTable chunk = expected[c];
+            ContentTable chunk = expected[c];
             if (chunk != null) {
                 chunk.set((int) (page & 511), 0);
             }
