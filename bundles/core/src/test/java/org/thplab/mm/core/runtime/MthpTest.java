@@ -26,11 +26,16 @@ class MthpTest {
 
     @BeforeEach
     void boot() {
+        boot(256 * M);
+    }
+
+    /** A machine of {@code bytes} with enabled=never and hugepages-64kB always; p maps 2 MiB, r. */
+    private void boot(long bytes) {
         MmRuntime rt = new MmRuntime();
         BundledPolicies.register(rt::register);
         rt.defaultMachine().policyAdmin().usePolicy("fault", "mthp");
         mm = rt.defaultMachine().ops();
-        mm.boot(256 * M, 0, 0);
+        mm.boot(bytes, 0, 0);
         mm.sysfs("enabled", "never");
         mm.sysfs("hugepages-64kB/enabled", "always");
         mm.spawn("p");
@@ -130,15 +135,7 @@ class MthpTest {
      */
     @Test
     void theShrinkerSplitsAPartiallyMappedMthpUnderPressure() {
-        MmRuntime rt = new MmRuntime();
-        BundledPolicies.register(rt::register);
-        rt.defaultMachine().policyAdmin().usePolicy("fault", "mthp");
-        mm = rt.defaultMachine().ops();
-        mm.boot(64 * M, 0, 0);
-        mm.sysfs("enabled", "never");
-        mm.sysfs("hugepages-64kB/enabled", "always");
-        mm.spawn("p");
-        mm.mmap("p", "r", 2 * M);
+        boot(64 * M);
         mm.touch("p", "r", 0, 8 * K, true); // one 64 kB folio, two pages written
         mm.madvise("p", "r", 0, 4 * K, Advice.DONTNEED);
         assertEquals(60, rssKb("p"));
