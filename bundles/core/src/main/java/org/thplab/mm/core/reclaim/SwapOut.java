@@ -184,8 +184,7 @@ public final class SwapOut {
         if (f.ref[h] != n) {
             return j + nr; // folio_mapcount() != folio_nr_pages(): not this mm's alone
         }
-        folios.mthps.count(f.order[h], Mthps.SWPOUT_FALLBACK);
-        split.splitMthp(h);
+        splitMthpForReclaim(h); // reclaimed as under pressure
         return j;
     }
 

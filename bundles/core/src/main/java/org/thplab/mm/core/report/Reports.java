@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.thplab.mm.api.SmapsEntry;
-import org.thplab.mm.api.ThpEnabled;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.folio.Folios;
 import org.thplab.mm.core.folio.Mthps;
@@ -117,12 +116,11 @@ public final class Reports {
         if (v.nohugepage()) {
             return false;
         }
-        var t = k.tunables();
+        int orders = k.tunables().allowableOrders(v.hugepage()); // the mask the fault path reads
         for (int order = 2; order < org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER; order++) {
-            ThpEnabled e = t.orderEnabled(order);
             long size = 4096L << order;
             long addr = (v.end - size) & -size;
-            if ((e == ThpEnabled.ALWAYS || (e == ThpEnabled.MADVISE && v.hugepage())) && addr >= v.start && addr + size <= v.end) {
+            if ((orders & 1 << order) != 0 && addr >= v.start && addr + size <= v.end) {
                 return true;
             }
         }
