@@ -38,6 +38,25 @@ final class KdiffSim implements AutoCloseable {
         this.commands = new Commands(machines, shell.workloads(), MACHINE, "kdiff");
     }
 
+    /**
+     * The kernel side's sentinel (KdiffKernel.startSentinel()), here too: a process with a THP in
+     * a MADV_HUGEPAGE region keeps khugepaged's list from being empty, so a script's first process
+     * does not wake khugepaged at once (__khugepaged_enter() wakes it only on an empty list); it
+     * sleeps scan_sleep_millisecs as it does on the kernel side. Counted before the base is read.
+     */
+    private void startSentinel() {
+        MachineOps m = ops();
+        m.spawn(SENTINEL);
+        m.mmap(SENTINEL, "s", 2L << 20);
+        m.madvise(SENTINEL, "s", 0, 2L << 20, org.thplab.mm.api.Advice.HUGEPAGE);
+        m.touch(SENTINEL, "s", 0, 2L << 20, true);
+    }
+
+    static final String SENTINEL = "kdiff-sentinel";
+    /** The PMD size's statistics the sentinel's THP moves; the kernel side reads them as deltas too. */
+    private static final List<String> SENTINEL_STATS = List.of("anon_fault_alloc", "nr_anon");
+    private final Map<String, Long> statsBase = new java.util.HashMap<>();
+
     private MachineOps ops() {
         return machines.machine(MACHINE).ops();
     }
@@ -47,7 +66,13 @@ final class KdiffSim implements AutoCloseable {
         switch (s.command()) {
             case "boot" -> {
                 commands.execute(s.text());
+                startSentinel();
                 base = ops().vmstat();
+                statsBase.clear();
+                for (String n : SENTINEL_STATS) {
+                    String knob = "hugepages-2048kB/stats/" + n;
+                    statsBase.put(knob, Long.parseLong(commands.execute("sysfs " + knob).strip()));
+                }
                 collapsedBase = knob("khugepaged/pages_collapsed");
             }
             case "sysfs" -> {
@@ -56,6 +81,9 @@ final class KdiffSim implements AutoCloseable {
                     o.add(new Obs(s.text(), "ok"));
                 } else if (s.word(1).equals("khugepaged/pages_collapsed")) {
                     o.add(new Obs(s.text(), Long.toString(knob(s.word(1)) - collapsedBase)));
+                } else if (statsBase.containsKey(s.word(1))) {
+                    long v = Long.parseLong(commands.execute(s.text()).strip());
+                    o.add(new Obs(s.text(), Long.toString(v - statsBase.get(s.word(1)))));
                 } else {
                     o.add(new Obs(s.text(), commands.execute(s.text()).strip()));
                 }

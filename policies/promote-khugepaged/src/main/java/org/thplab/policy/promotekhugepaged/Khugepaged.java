@@ -33,6 +33,12 @@ import org.thplab.mm.spi.promote.VmaRange;
 public class Khugepaged implements PromotionPolicy {
     static final int HPAGE_PMD_NR = 512;
     static final long HPAGE_PMD_SIZE = 2L << 20;
+    /**
+     * Simulated cost of one unit of scan progress that reads no page table (an mm slot's lock and
+     * VMA walk, a VMA skipped): the scan costs what it scans, so even a pass that finds nothing
+     * to read takes time, and scan_sleep_millisecs=0 is a busy daemon, not a loop at one instant.
+     */
+    static final long SCAN_STEP_NS = 100;
 
     /** khugepaged_scan of one machine. */
     private static final class Cursor {
@@ -52,10 +58,22 @@ public class Khugepaged implements PromotionPolicy {
         return cursors.computeIfAbsent(ctx, c -> new Cursor());
     }
 
+    /**
+     * khugepaged_wait_work(): with address spaces to scan, sleep scan_sleep_millisecs (0: scan
+     * again at once); with none, wait until one enters (khugepaged_wait_event()); not at all
+     * while enabled is never (start_stop_khugepaged() stopped the thread; a change of the
+     * tunables asks again).
+     */
     @Override
     public long nextWake(PromotionContext ctx) {
         Cursor c = cursor(ctx);
         if (c.nextDelay < 0) {
+            if (ctx.tunables().pmdEnabled() == ThpEnabled.NEVER) {
+                return -1;
+            }
+            if (ctx.khugepagedMms().isEmpty()) {
+                return WAIT_FOR_WORK;
+            }
             return millis(ctx, "khugepaged/scan_sleep_millisecs");
         }
         long d = c.nextDelay;
@@ -114,6 +132,7 @@ public class Khugepaged implements PromotionPolicy {
         }
         int mm = c.slot;
         long progress = 1;
+        long steps = 1;
         boolean allVmasScanned = false;
         if (ctx.alive(mm)) {
             allVmasScanned = true;
@@ -123,12 +142,14 @@ public class Khugepaged implements PromotionPolicy {
                 }
                 if (!ctx.thpAllowed(mm, v.start(), true)) {
                     progress++;
+                    steps++;
                     continue;
                 }
                 long hstart = (v.start() + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1);
                 long hend = v.end() & ~(HPAGE_PMD_SIZE - 1);
                 if (c.address > hend) {
                     progress++;
+                    steps++;
                     continue;
                 }
                 if (c.address < hstart) {
@@ -149,11 +170,13 @@ public class Khugepaged implements PromotionPolicy {
                     c.address += HPAGE_PMD_SIZE;
                     progress += HPAGE_PMD_NR;
                     if (lockDropped || progress >= pages) {
+                        ctx.charge(steps * SCAN_STEP_NS);
                         return progress; // the slot stays current; the next call goes on from address
                     }
                 }
             }
         }
+        ctx.charge(steps * SCAN_STEP_NS);
         // All VMAs scanned, or the process exited: on to the next slot (collect_mm_slot()).
         int i = mms.indexOf(mm);
         if (i + 1 < mms.size()) {

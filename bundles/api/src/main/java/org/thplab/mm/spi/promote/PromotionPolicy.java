@@ -10,8 +10,17 @@ import org.thplab.mm.api.SyscallResult;
 @ConsumerType
 public interface PromotionPolicy {
     /**
-     * @return simulated nanoseconds until this promoter wants to run again, or -1 when it is not
-     *         a daemon; asked when the promoter is enabled and after every {@link #wake}
+     * What {@link #nextWake} returns for a daemon with no work: it sleeps until an address space
+     * enters khugepaged's list while the list is empty, and then runs at once, as khugepaged's
+     * wait_event_freezable() in khugepaged_wait_work() is ended by __khugepaged_enter()'s
+     * wake_up_interruptible().
+     */
+    long WAIT_FOR_WORK = -2;
+
+    /**
+     * @return simulated nanoseconds until this promoter wants to run again, {@link #WAIT_FOR_WORK},
+     *         or -1 when it is not a daemon; asked when the promoter is enabled, after every
+     *         {@link #wake} and when a tunable changes
      */
     default long nextWake(PromotionContext context) {
         return -1;

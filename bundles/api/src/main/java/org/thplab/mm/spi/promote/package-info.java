@@ -9,8 +9,9 @@
  * ({@link org.thplab.mm.spi.ReservationInfo}, shared with the reclaim SPI). Several promoters
  * may be enabled at once.
  *
- * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0.
+ * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0;
+ * 2.1.0 added {@link org.thplab.mm.spi.promote.PromotionPolicy#WAIT_FOR_WORK}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package org.thplab.mm.spi.promote;

@@ -8,6 +8,13 @@ import java.util.PriorityQueue;
  * time reaches them: the machine is one deterministic event loop.
  */
 public final class Clock {
+    /**
+     * Events that may run one after another without simulated time moving: far more than any
+     * operation's daemons need at one instant, few enough that a loop is refused in well under
+     * a second of wall time.
+     */
+    static final int MAX_EVENTS_AT_ONE_INSTANT = 1_000_000;
+
     private long now;
     private long seq;
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
@@ -56,9 +63,20 @@ public final class Clock {
 
     /** Runs events due up to {@code until} in (time, sequence) order, then sets the time to at least {@code until}. */
     public void runUntil(long until) {
+        long instant = -1;
+        int atInstant = 0;
         while (!queue.isEmpty() && queue.peek().time <= until) {
             Event e = queue.poll();
             now = Math.max(now, e.time);
+            if (now != instant) {
+                instant = now;
+                atInstant = 0;
+            } else if (++atInstant >= MAX_EVENTS_AT_ONE_INSTANT) {
+                // An event that reschedules itself without its work taking time: a loop that
+                // makes no progress. The event is dropped; the operation that ran it fails.
+                throw new IllegalStateException("simulated time stopped at " + now + " ns: event '" + e.name
+                        + "' ran " + MAX_EVENTS_AT_ONE_INSTANT + " times without advancing it; dropped");
+            }
             e.action.run();
         }
         now = Math.max(now, until);

@@ -33,6 +33,11 @@ public final class CostModel {
     public static final long SCAN_PMD = 1_000;
     /** Taking the mmap lock for write (no contention is simulated). */
     public static final long MMAP_LOCK = 100;
+    /**
+     * Waking a daemon's kernel thread and switching to it (a promoter's wake): its work takes
+     * time even when it finds nothing to do.
+     */
+    public static final long DAEMON_WAKE = 1_000;
     /** Reclaim looking at one page (LRU / rmap walk). */
     public static final long RECLAIM_SCAN = 50;
 

@@ -148,6 +148,7 @@ public final class Machine {
         allocator.setSlowPath(vmscan);
         promotion = new Promotion(k, slots, mmapLock, allocator, folios, anon, reservations, migrations);
         daemons = new PromoterDaemons(clock, guard, promotion);
+        slots.setWakeup(daemons::mmEntered);
         madvCollapse = new MadviseCollapse(clock, guard, promotion, mmapLock);
         reports = new Reports(k, folios, tables, reservations, slots);
         log = new KernelLog(clock);

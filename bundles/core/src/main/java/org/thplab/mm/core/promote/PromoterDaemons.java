@@ -5,13 +5,15 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.thplab.mm.core.clock.Clock;
+import org.thplab.mm.core.clock.CostModel;
 import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * The enabled promoters as daemons on the machine's clock (khugepaged's kthread, in simulated
  * time): each is woken when it asked to be ({@link PromotionPolicy#nextWake}), inside the policy
- * fence, and asked again for its next wake afterwards.
+ * fence, and asked again for its next wake afterwards. A daemon with no work
+ * ({@link PromotionPolicy#WAIT_FOR_WORK}) sleeps until {@link #mmEntered} wakes it.
  */
 public final class PromoterDaemons {
     private static final PolicyGuard.Call<PromotionPolicy, PromoterDaemons> NEXT_WAKE = (p, d) -> d.delay = p.nextWake(d.ctx);
@@ -22,6 +24,8 @@ public final class PromoterDaemons {
     private final Promotion ctx;
     /** The promoters currently scheduled, with their event names. */
     private final Map<PromotionPolicy, String> daemons = new IdentityHashMap<>();
+    /** The daemons asleep until work arrives, in the order they went to sleep. */
+    private final Map<PromotionPolicy, String> waiting = new java.util.LinkedHashMap<>();
     private int daemonSeq;
     private long delay;
 
@@ -37,10 +41,11 @@ public final class PromoterDaemons {
         gone.removeAll(promoters);
         for (var g : gone) {
             clock.cancel(daemons.remove(g));
+            waiting.remove(g);
         }
         for (var pr : promoters) {
             if (!daemons.containsKey(pr)) {
-                String name = "promoter-" + daemonSeq++;
+                String name = "promoter-" + daemonSeq++ + " (" + pr.getClass().getSimpleName() + ")";
                 daemons.put(pr, name);
                 schedule(pr, name);
             }
@@ -52,9 +57,27 @@ public final class PromoterDaemons {
      * khugepaged/scan_sleep_millisecs wakes khugepaged in the kernel.
      */
     public void tunablesChanged() {
+        waiting.clear();
         for (var e : daemons.entrySet()) {
             clock.cancel(e.getValue());
             schedule(e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * An address space entered khugepaged's empty list (__khugepaged_enter()'s wake_up): the
+     * daemons waiting for work run at once, at the end of the operation that registered it.
+     */
+    public void mmEntered() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        var woken = new ArrayList<>(waiting.entrySet());
+        waiting.clear();
+        for (var e : woken) {
+            PromotionPolicy pr = e.getKey();
+            String name = e.getValue();
+            clock.schedule(name, 0, () -> run(pr, name));
         }
     }
 
@@ -64,6 +87,8 @@ public final class PromoterDaemons {
         }
         if (delay >= 0) {
             clock.schedule(name, delay, () -> run(pr, name));
+        } else if (delay == PromotionPolicy.WAIT_FOR_WORK) {
+            waiting.put(pr, name);
         }
     }
 
@@ -71,6 +96,7 @@ public final class PromoterDaemons {
         if (daemons.get(pr) != name || !guard.usable(pr)) {
             return; // disabled meanwhile
         }
+        clock.charge(CostModel.DAEMON_WAKE);
         guard.call(pr, "wake", this, WAKE);
         ctx.cleanupAfter(pr);
         schedule(pr, name);

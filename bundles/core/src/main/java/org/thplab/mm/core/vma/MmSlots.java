@@ -17,8 +17,16 @@ public final class MmSlots {
     /** khugepaged's mm_slot list, in registration order. */
     public final List<AddressSpace> slots = new ArrayList<>();
 
+    /** khugepaged_wait's wake_up, when the list was empty. */
+    private Runnable wakeup = () -> { };
+
     public MmSlots(Tunables tunables) {
         this.tunables = tunables;
+    }
+
+    /** Who is woken when an address space enters the empty list (the promoter daemons). */
+    public void setWakeup(Runnable wakeup) {
+        this.wakeup = wakeup;
     }
 
     /**
@@ -38,8 +46,12 @@ public final class MmSlots {
 
     /** __khugepaged_enter(). */
     public void register(AddressSpace mm) {
+        boolean wake = slots.isEmpty();
         mm.khugepaged = true;
         slots.add(mm);
+        if (wake) {
+            wakeup.run();
+        }
     }
 
     /** thp_vma_allowable_order(PMD_ORDER) for an anonymous VMA, outside a fault (the VMA must hold an aligned 2 MiB). */

@@ -133,6 +133,9 @@ class OomKillerTest {
     void theRetryAfterAKillDoesNotAskTheFaultPolicyAgainOnceATHPFellBack() {
         MmRuntime rt = runtime();
         MachineOps mm = rt.defaultMachine().ops();
+        // khugepaged would wake as f enters its empty list and collapse f's page once the kill
+        // freed memory; this test is about the fault's retry
+        rt.defaultMachine().policyAdmin().usePolicy("promotion", "-khugepaged");
         boot(mm, 64 * M, 0);
         mm.sysfs("enabled", "always");
         mm.sysfs("defrag", "never"); // no compaction: the THP fails for want of a free block
