@@ -155,7 +155,10 @@ class PolicyMatrixTest {
             }
             case "base" -> {
                 assertEquals(0, vm("thp_fault_alloc"));
-                assertEquals(0, huge("p", "b"));
+                // b's first fault put p on khugepaged's empty list, which wakes it at once
+                // (__khugepaged_enter()): it has collapsed b already (the migration-entry
+                // promoter only wakes every scan_sleep_millisecs)
+                assertEquals(promoters.contains("khugepaged") ? 8192 : 0, huge("p", "b"));
             }
             default -> { // the RFC: a reservation per PMD range at its first fault, mapped 4 KiB at a time
                 assertEquals(0, vm("thp_fault_alloc"));

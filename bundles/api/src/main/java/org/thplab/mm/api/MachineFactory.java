@@ -44,4 +44,17 @@ public interface MachineFactory {
      * @throws MmUsageException for the default machine or an unknown name
      */
     void remove(String name);
+
+    /**
+     * Checks a configuration of thplab's before it is written: the tunables
+     * ({@code org.thplab.mm.tunables}) or a policy selection ({@code org.thplab.mm.policy.<kind>}),
+     * every key of it. Nothing changes.
+     *
+     * @return one line per problem, naming the key, the value and what is allowed (for a policy
+     *         name, the registered ones); empty when every key would apply
+     * @since 2.3
+     */
+    default List<String> checkConfiguration(String pid, java.util.Map<String, ?> properties) {
+        return List.of();
+    }
 }

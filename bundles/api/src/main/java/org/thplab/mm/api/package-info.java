@@ -13,7 +13,9 @@
  * fault latency ({@link org.thplab.mm.api.LatencyHistogram}), {@link org.thplab.mm.api.OomReport};
  * {@link org.thplab.mm.api.Workloads} lists the installed workloads and their
  * {@link org.thplab.mm.api.WorkloadParameter}s.
+ * 2.3: {@link org.thplab.mm.api.MachineFactory#checkConfiguration} checks a configuration whole
+ * before it is written.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.2.0")
+@org.osgi.annotation.versioning.Version("2.3.0")
 package org.thplab.mm.api;

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -14,6 +16,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.thplab.mm.api.MachineFactory;
 
 /**
  * {@code config:list|get|set|delete}: Configuration Admin from the shell, so the tunables
@@ -26,10 +29,12 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=delete"})
 public class ConfigCommands {
     private final ConfigurationAdmin ca;
+    private final MachineFactory machines;
 
     @Activate
-    public ConfigCommands(@Reference ConfigurationAdmin ca) {
+    public ConfigCommands(@Reference ConfigurationAdmin ca, @Reference MachineFactory machines) {
         this.ca = ca;
+        this.machines = machines;
     }
 
     /** config:list [pid-prefix]: the PIDs that have a configuration. */
@@ -70,6 +75,16 @@ public class ConfigCommands {
         Configuration c = ca.getConfiguration(pid, "?");
         Dictionary<String, Object> d = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
         d.put(key, values.length == 1 ? values[0] : values);
+        // thplab's configurations are checked whole first: a bad key changes nothing
+        Map<String, Object> all = new HashMap<>();
+        for (var keys = d.keys(); keys.hasMoreElements(); ) {
+            String k = keys.nextElement();
+            all.put(k, d.get(k));
+        }
+        List<String> problems = machines.checkConfiguration(pid, all);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("config:set: " + pid + " not changed: " + String.join("; ", problems));
+        }
         c.update(d);
         return pid + ": " + key + " = " + String.join(",", values);
     }

@@ -226,6 +226,21 @@ public class MmRuntime implements MachineFactory, Workloads {
         }
     }
 
+    @Override
+    public List<String> checkConfiguration(String pid, Map<String, ?> properties) {
+        synchronized (defaultMachine.lock) {
+            if (pid.equals(TUNABLES_PID)) {
+                return ConfigCheck.tunables(properties, store.tunables(), true);
+            }
+            for (PolicyKind kind : PolicyKind.values()) {
+                if (pid.equals(kind.pid())) {
+                    return ConfigCheck.selection(kind, properties, registry, true);
+                }
+            }
+            return List.of();
+        }
+    }
+
     // ----------------------------------------------------------------------------------------
     // MachineFactory.
 

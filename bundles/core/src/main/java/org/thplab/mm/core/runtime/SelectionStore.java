@@ -47,6 +47,11 @@ final class SelectionStore implements Persistence {
     /** The sequence number of our last write of each kind's configuration. */
     private final Map<PolicyKind, Long> written = new EnumMap<>(PolicyKind.class);
 
+    /** The default machine's tunables, which the configuration sets. */
+    ThpTunables tunables() {
+        return tunables;
+    }
+
     SelectionStore(ThpTunables tunables, Selection selection, PolicyRegistry registry) {
         this.tunables = tunables;
         this.selection = selection;
@@ -81,6 +86,13 @@ final class SelectionStore implements Persistence {
         Object s = props.get(SEQ);
         if (s instanceof Number n && n.longValue() < seq) {
             return; // an echo of an older write of ours
+        }
+        // Checked whole before any of it applies: one bad key (a .cfg in deploy/ with
+        // max_ptes_none=abc) rejects the change, rather than failing half-way through it.
+        List<String> problems = ConfigCheck.tunables(props, tunables, false);
+        if (!problems.isEmpty()) {
+            LOG.error("configuration {} rejected, nothing of it applied: {}", MmRuntime.TUNABLES_PID, String.join("; ", problems));
+            return;
         }
         String[][] values = {
             {"enabled", c.enabled()}, {"defrag", c.defrag()},
@@ -157,6 +169,11 @@ final class SelectionStore implements Persistence {
             if (s instanceof Number n && last != null && n.longValue() < last) {
                 continue;
             }
+            List<String> problems = ConfigCheck.selection(kind, Map.of(kind.id(), v), registry, false);
+            if (!problems.isEmpty()) {
+                LOG.error("configuration {} rejected: {}", kind.pid(), String.join("; ", problems));
+                continue;
+            }
             if (!kind.single()) {
                 selection.configureEnabled(kind, new TreeSet<>(names(v)), registry);
             } else {
@@ -169,7 +186,7 @@ final class SelectionStore implements Persistence {
     }
 
     /** The names in a set's value: a String[] or collection (config:set), or a comma-separated string (.cfg). */
-    private static List<String> names(Object v) {
+    static List<String> names(Object v) {
         List<String> out = new ArrayList<>();
         if (v instanceof String[] a) {
             for (String x : a) {
