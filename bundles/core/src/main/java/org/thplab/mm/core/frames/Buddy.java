@@ -279,6 +279,10 @@ public final class Buddy {
     public void free(int pfn, int order) {
         settle();
         int n = 1 << order;
+        if (f.nrHwPoisoned > 0 && f.firstHwPoisoned(pfn, pfn + n) >= 0) {
+            freeAroundHwPoison(pfn, n);
+            return;
+        }
         java.util.Arrays.fill(f.type, pfn, pfn + n, FREE);
         java.util.Arrays.fill(f.content, pfn, pfn + n, 0);
         if (order >= PAGEBLOCK_ORDER) {
@@ -289,6 +293,23 @@ public final class Buddy {
             pbUsed[pfn >> PAGEBLOCK_ORDER] -= (short) n;
         }
         freeBlock(pfn, order);
+    }
+
+    /**
+     * A block with poisoned frames in it: those stay out of use for good (free_pages_prepare()
+     * keeps a PageHWPoison page off the free lists), the others are freed one by one and merge.
+     */
+    private void freeAroundHwPoison(int pfn, int n) {
+        for (int p = pfn; p < pfn + n; p++) {
+            f.content[p] = 0;
+            if (f.hwPoisoned(p)) {
+                f.type[p] = Frames.HWPOISON;
+                continue;
+            }
+            f.type[p] = FREE;
+            pbUsed[p >> PAGEBLOCK_ORDER]--;
+            freeBlock(p, 0);
+        }
     }
 
     /** __free_one_page(): merge with free buddies, then put on the pageblock type's list. */

@@ -41,6 +41,11 @@ public final class Frames {
     public static final byte HZERO_TAIL = 7;
     /** Taken from the free lists and not a folio (yet): isolated by compaction, or an unused page of a reservation. */
     public static final byte ISOLATED = 8;
+    /**
+     * Taken out of use for good after an uncorrectable memory error (memory_failure(),
+     * PG_hwpoison): when its folio is freed the frame does not go back to the free lists.
+     */
+    public static final byte HWPOISON = 9;
 
     public final int nr;
     public final byte[] type;
@@ -69,6 +74,35 @@ public final class Frames {
     public final int[] entireMapcount;
     /** Number of pages of the folio mapped by at least one PTE (_nr_pages_mapped). */
     public final short[] nrPagesMapped;
+
+    /** Frames with an uncorrectable memory error (PG_hwpoison), or null while there are none. */
+    private java.util.BitSet hwpoison;
+    /** num_poisoned_pages: meminfo's HardwareCorrupted. */
+    public long nrHwPoisoned;
+
+    /** memory_failure(): marks the frame poisoned and counts it. */
+    public void setHwPoison(int pfn) {
+        if (hwpoison == null) {
+            hwpoison = new java.util.BitSet(nr);
+        }
+        if (!hwpoison.get(pfn)) {
+            hwpoison.set(pfn);
+            nrHwPoisoned++;
+        }
+    }
+
+    public boolean hwPoisoned(int pfn) {
+        return hwpoison != null && hwpoison.get(pfn);
+    }
+
+    /** @return the first poisoned frame in [from, to), or -1 */
+    public int firstHwPoisoned(int from, int to) {
+        if (hwpoison == null) {
+            return -1;
+        }
+        int p = hwpoison.nextSetBit(from);
+        return p >= 0 && p < to ? p : -1;
+    }
 
     public Frames(int nr) {
         if (nr % HPAGE_PMD_NR != 0) {

@@ -225,7 +225,8 @@ public final class Machine {
     /**
      * Marks the frame mapped at the address as having an uncorrectable memory error. thplab's
      * poison is latent: the process still reads its data; only a machine-check-safe copy
-     * (collapse) fails on it, and rolls back.
+     * (collapse) fails on it, and rolls back. Once its folio is freed the frame is out of use for
+     * good, as memory_failure() leaves a PG_hwpoison page; meminfo counts it as HardwareCorrupted.
      */
     public void poison(String proc, String name, long off) {
         AddressSpace mm = args.proc("poison", proc);
@@ -235,7 +236,7 @@ public final class Machine {
         if (pfn < 0) {
             throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + name + "'");
         }
-        promotion.poison(pfn);
+        f.setHwPoison(pfn);
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.alloc.Allocator;
@@ -50,7 +49,6 @@ final class Collapse {
     private final MmapLock mmapLock;
     private final PmdScanner scanner;
     /** Frames with a (simulated) uncorrectable memory error, found only by a machine-check-safe copy. */
-    private BitSet poisoned;
 
     Collapse(Kernel k, Allocator allocator, Folios folios, AnonAlloc anon, MmapLock mmapLock, PmdScanner scanner) {
         this.f = k.f();
@@ -200,7 +198,7 @@ final class Collapse {
             long e = ptes.get(j);
             if (Pte.kind(e) == Pte.PRESENT) {
                 int p = Pte.pfn(e);
-                if (poisoned != null && poisoned.get(p)) {
+                if (f.hwPoisoned(p)) {
                     clock.charge(CostModel.COPY_4K * present);
                     return abort(t, ScanResult.SCAN_COPY_MC);
                 }
@@ -314,14 +312,6 @@ final class Collapse {
                     + ", status=" + r.traceName());
         }
         return r;
-    }
-
-    /** Marks the frame as having an uncorrectable memory error (for the poison command). */
-    void poison(int pfn) {
-        if (poisoned == null) {
-            poisoned = new BitSet(f.nr);
-        }
-        poisoned.set(pfn);
     }
 
     /** Collapses prepared and neither committed nor aborted yet. */

@@ -204,10 +204,6 @@ public final class Promotion implements PromotionContext {
         tunables.fullScans++;
     }
 
-    /** Marks the frame as having an uncorrectable memory error (for the poison command). */
-    public void poison(int pfn) {
-        collapse.poison(pfn);
-    }
 
     /**
      * After a promoter's call: no mmap lock stays held and no prepared collapse stays open (its
