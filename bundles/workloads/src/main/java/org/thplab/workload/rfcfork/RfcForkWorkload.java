@@ -51,7 +51,12 @@ public class RfcForkWorkload implements Workload {
         if (max < 0 || max > Integer.MAX_VALUE) {
             throw new MmUsageException("run rfc-fork: max must be from 0 to " + Integer.MAX_VALUE + ", not " + max);
         }
-        machine.boot(size, swap, seed);
+        try {
+            machine.boot(size, swap, seed);
+        } catch (MmUsageException e) {
+            // size and swap are the boot's: its refusal, in the workload's words
+            throw new MmUsageException("run rfc-fork: size=" + size + " swap=" + swap + ": " + e.getMessage());
+        }
         return new RfcForkRun(machine, chunk, pattern.equals("random"), seed, (int) max);
     }
 }

@@ -53,6 +53,14 @@ class JobsTest {
                 assertThrows(MmUsageException.class, () -> rt.runBackground("default", "rfc-fork", seed)).getMessage());
         assertEquals("run rfc-fork: unknown parameter 'bogus' (size, chunk, swap, pattern, seed, max)",
                 assertThrows(MmUsageException.class, () -> rt.run("default", "rfc-fork", bogus)).getMessage());
+        // the count of children is an int: a negative or larger one is refused, not wrapped
+        for (String max : List.of("-5", "3000000000")) {
+            assertEquals("run rfc-fork: max must be from 0 to 2147483647, not " + max, assertThrows(MmUsageException.class,
+                    () -> rt.run("default", "rfc-fork", Map.of("max", max))).getMessage());
+        }
+        assertEquals("run rfc-fork: size=3145728 swap=0: boot: memory size must be a multiple of 2M from 16M to 4T, not 3145728",
+                assertThrows(MmUsageException.class, () -> rt.run("default", "rfc-fork", Map.of("size", Long.toString(3 * M))))
+                        .getMessage());
         assertEquals(List.of("p"), mm.processes());
         assertEquals(new BootParameters(64 * M, 0, 7), mm.bootParameters());
         assertEquals(List.of(), rt.jobs());
