@@ -193,6 +193,9 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
             if (removed) {
                 throw new MmUsageException("boot: machine '" + name + "' was removed");
             }
+            if (bytes >= 16L << 20 && bytes <= 4L << 40 && swapBytes >= 0) {
+                HeapBudget.check(bytes, swapBytes); // sizes the machine refuses are its to name
+            }
             Machine nm = new Machine(bytes, swapBytes, seed, tunables); // with this machine's tunables
             ended();
             machine = nm;
