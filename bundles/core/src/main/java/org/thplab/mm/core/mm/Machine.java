@@ -218,6 +218,9 @@ public final class Machine {
     public void tick(long nanos) {
         if (nanos < 0) {
             throw new MmUsageException("tick: negative duration");
+        } else if (nanos > Long.MAX_VALUE - clock.now()) { // nanoseconds in a long: about 292 years
+            throw new MmUsageException("tick: " + nanos + " ns would take the simulated clock past its end (2^63 ns,"
+                    + " about 292 years); at most " + (Long.MAX_VALUE - clock.now()) + " ns are left");
         }
         sys.tick(nanos);
     }
