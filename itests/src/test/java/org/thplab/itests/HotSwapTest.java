@@ -157,7 +157,6 @@ class HotSwapTest {
                 policies.usePolicy("allocation", (String) c[0]);
                 assertTrue(mm.touch("p", "a", 0, 4L << 20, true).ok(), "completed by the fallback");
                 PolicyInfo alloc = info("allocation");
-                System.out.println("contained:\n" + alloc);
                 assertTrue(alloc.candidates().toString().contains(c[0] + " (thplab-itests-tests 0.1.0.SNAPSHOT) [disabled: "), alloc.toString());
                 assertTrue(alloc.candidates().toString().contains((String) c[2]), alloc.toString());
                 assertTrue(alloc.active().isEmpty(), "the fallback serves allocations");
@@ -191,7 +190,6 @@ class HotSwapTest {
             mm.tick(100_000_000L);
             String fault = info("fault").candidates().toString();
             String promotion = info("promotion").candidates().toString();
-            System.out.println("contained:\n" + info("fault") + "\n" + info("promotion"));
             assertTrue(fault.contains("broken-throws (thplab-itests-tests 0.1.0.SNAPSHOT) [disabled: fault: "
                     + "java.lang.IllegalStateException: deliberately broken]"), fault);
             assertTrue(promotion.contains("[disabled: wake: ran past its time budget"), promotion);
