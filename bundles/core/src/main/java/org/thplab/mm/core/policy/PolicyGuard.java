@@ -4,18 +4,24 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.trace.Tracer;
 
 /**
  * The fence around every call into a policy, and the policies one operation consults.
  *
- * <p>A policy that throws, runs past its budget or misuses a mechanism is recorded and treated
- * as absent from then on; the caller completes the operation with the kind's built-in fallback
- * and the runtime disables the policy. {@link #call} is the one place that catches; it allocates
- * nothing (a call is a static, non-capturing lambda that leaves its answer in the context it is
- * given).
+ * <p>A policy that throws, runs past its budget, misuses a mechanism or uses its context outside
+ * its call is recorded and treated as absent from then on; the caller completes the operation
+ * with the kind's built-in fallback and the runtime disables the policy. {@link #call} is the one
+ * place that catches; it allocates nothing (a call is a static, non-capturing lambda that leaves
+ * its answer in the context it is given).
+ *
+ * <p>A context is valid only during the call it was handed to, on the thread that made it: the
+ * mechanisms call {@link #checkBudget}, which refuses any other thread, and any use once the
+ * operation is over (one reference compare; docs/reliability.md).
  *
  * <p>Its speed rests on being inlined into each caller: there the lambda is a constant and the
  * policy call monomorphic, so the JIT inlines the policy into the fault; compiled on its own, the
@@ -55,6 +61,17 @@ public final class PolicyGuard {
     private final Set<Object> failed = Collections.newSetFromMap(new IdentityHashMap<>());
     /** {@code !failed.isEmpty()}, kept as a field: {@link #usable} is asked twice per fault. */
     private boolean anyFailed;
+    /** Failures seen on another thread (a mechanism used from there), for the machine's thread to record. */
+    private final Queue<Posted> posted = new ConcurrentLinkedQueue<>();
+
+    private record Posted(Object policy, String reason) {
+    }
+
+    /**
+     * The thread operating the machine, from {@link #begin} to {@link #end}; the only one whose
+     * mechanism calls are served. The constructing thread until the first operation.
+     */
+    private Thread owner = Thread.currentThread();
     private int depth;
     private long simDeadline;
     /** Wall-clock start of the current policy call, 0 until first read; mechanism calls since entry. */
@@ -72,13 +89,36 @@ public final class PolicyGuard {
         return policies;
     }
 
-    public void setPolicies(ActivePolicies p) {
-        this.policies = p;
+    /**
+     * An operation begins on the calling thread, with these policies: until {@link #end}, only
+     * this thread may use the machine's mechanisms.
+     *
+     * @return true when the policies differ from the last operation's
+     */
+    public boolean begin(ActivePolicies p) {
+        owner = Thread.currentThread();
+        if (p == policies) {
+            return false;
+        }
+        policies = p;
+        return true;
+    }
+
+    /** The operation is over: no context handed out so far may be used any more. */
+    public void end() {
+        owner = null;
     }
 
     /** @return true when the policy is present and has not failed */
     public boolean usable(Object policy) {
-        return policy != null && (!anyFailed || !failed.contains(policy));
+        return policy != null && (!anyFailed || !failedNow(policy));
+    }
+
+    private boolean failedNow(Object policy) {
+        if (!posted.isEmpty()) {
+            takePosted();
+        }
+        return failed.contains(policy);
     }
 
     /**
@@ -125,14 +165,42 @@ public final class PolicyGuard {
         return lastError;
     }
 
-    /** Called by mechanisms: stops a policy call that has run past its simulated or wall-clock budget. */
+    /**
+     * Called by every mechanism that changes the machine, before it does: refuses a thread that is
+     * not operating the machine (a policy's own thread, or a context kept past its call), and
+     * stops a policy call that has run past its simulated or wall-clock budget.
+     */
     public void checkBudget() {
+        if (Thread.currentThread() != owner) {
+            throw misused();
+        }
         // The wall clock is read every 256th mechanism call only (System.nanoTime() per page
         // allocation cost a third of the fault rate); a call that makes fewer is short anyway.
         if (depth > 0 && (clock.now() > simDeadline || (++checks & 255) == 0 && wallExceeded())) {
             throw new BudgetExceeded("ran past its time budget (" + POLICY_SIM_BUDGET / 1_000_000 + " ms simulated or "
                     + POLICY_WALL_BUDGET / 1_000_000 + " ms wall per call)");
         }
+    }
+
+    /**
+     * A mechanism used on a thread that does not operate the machine now: nothing is done, the
+     * caller gets an IllegalStateException, and the policy whose code made the call (the first
+     * active policy found on the thread's stack) is failed on this machine.
+     */
+    private IllegalStateException misused() {
+        Thread o = owner;
+        String on = "'" + Thread.currentThread().getName() + "'";
+        String reason = o != null && depth > 0
+                ? "used its context from thread " + on + " during a call on thread '" + o.getName()
+                        + "' (a context is valid only on the thread its call runs on)"
+                : "used its context on thread " + on + " after the call had returned (a context is valid only"
+                        + " during the call it was handed to)";
+        Object culprit = Culprit.onStack(policies);
+        if (culprit != null) {
+            posted.add(new Posted(culprit, reason));
+            anyFailed = true; // seen by the machine's thread at its next usable() or takeFailures() at the latest
+        }
+        return new IllegalStateException(reason);
     }
 
     private boolean wallExceeded() {
@@ -155,8 +223,15 @@ public final class PolicyGuard {
         }
     }
 
+    private void takePosted() {
+        for (Posted p; (p = posted.poll()) != null;) {
+            failed(p.policy(), p.reason());
+        }
+    }
+
     /** @return and clears the policies that failed since the last call */
     public List<PolicyFailure> takeFailures() {
+        takePosted();
         if (failures.isEmpty()) {
             return List.of();
         }
@@ -167,6 +242,7 @@ public final class PolicyGuard {
 
     /** Forgets that a policy failed (the user selected it again). */
     public void forgive(Object policy) {
+        takePosted();
         failed.remove(policy);
         anyFailed = !failed.isEmpty();
     }
