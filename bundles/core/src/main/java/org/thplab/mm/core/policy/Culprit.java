@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Which policy is to blame when the fence cannot tell: for a mechanism used from another thread
  * or with a context kept past its call, the first active policy whose code is on the calling
- * thread's stack. Only on that error path; it walks the stack.
+ * thread's stack; for a call the watchdog stopped, the first in the machine thread's stack. Only
+ * on those error paths; it walks a stack.
  */
 final class Culprit {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
@@ -21,6 +22,23 @@ final class Culprit {
         List<Object> active = active(p);
         return active.isEmpty() ? null : WALKER.walk(frames -> frames.map(f -> owner(f.getDeclaringClass(), active))
                 .filter(Objects::nonNull).findFirst().orElse(null));
+    }
+
+    /**
+     * @return the active policy whose code is in another thread's stack (by class name: the
+     *         policy's class or its top-level class), or null
+     */
+    static Object inStack(ActivePolicies p, StackTraceElement[] stack) {
+        List<Object> active = active(p);
+        for (StackTraceElement e : stack) {
+            for (Object a : active) {
+                Class<?> c = a.getClass();
+                if (e.getClassName().equals(c.getName()) || e.getClassName().equals(c.getNestHost().getName())) {
+                    return a;
+                }
+            }
+        }
+        return null;
     }
 
     private static List<Object> active(ActivePolicies p) {

@@ -1,12 +1,17 @@
 package org.thplab.mm.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.thplab.embedded.BundledPolicies;
 import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
@@ -15,13 +20,16 @@ import org.thplab.mm.spi.FaultOutcome;
 import org.thplab.mm.spi.Policies;
 import org.thplab.mm.spi.fault.AnonFault;
 import org.thplab.mm.spi.fault.FaultPolicy;
+import org.thplab.mm.spi.promote.PromotionContext;
+import org.thplab.mm.spi.promote.PromotionPolicy;
 
 /**
  * Hostile policies, beyond the broken ones of {@link ContainmentTest}: one that uses a mechanism
  * from a thread of its own, one that keeps its context and uses it after the call returned (from
- * a timer, or from another machine's call). Each is disabled on its machine with the reason
- * {@code policy} shows, the operation completes with the fallback, nothing it tried from outside
- * its call happened, and {@code check} and {@code verify} stay green.
+ * a timer, or from another machine's call), one that sleeps, one that spins, one that allocates
+ * until the heap runs out. Each is disabled on its machine with the reason {@code policy} shows,
+ * the operation completes with the fallback, nothing it tried from outside its call happened, and
+ * {@code check} and {@code verify} stay green (docs/reliability.md, "Hostile policies").
  */
 class HostilePolicyTest {
     static final long M = 1L << 20;
@@ -181,5 +189,114 @@ class HostilePolicyTest {
             assertEquals(0, m.ops().vmstat().get("thp_fault_alloc"));
             consistent(m);
         }
+    }
+
+    /** Sleeps for a minute in its first call; an interrupted sleep ends it quietly. */
+    static final class Sleeper implements FaultPolicy {
+        volatile boolean interrupted;
+
+        @Override
+        public FaultOutcome fault(AnonFault f) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted = true; // and swallows it
+            }
+            return FaultOutcome.FALLBACK;
+        }
+    }
+
+    private static final String OVER_BUDGET = "ran past its time budget (1000 ms simulated or 2000 ms wall per call)";
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPolicyThatSleeps() {
+        MmRuntime rt = runtime();
+        Sleeper sleeper = new Sleeper();
+        rt.register(Policies.KIND_FAULT, "hostile", sleeper);
+        SimulatedMachine m = machine(rt, "m", sleeper);
+        long t0 = System.nanoTime();
+        assertTrue(m.ops().touch("p", "r", 0, 4096, true).ok());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(sleeper.interrupted, "the watchdog interrupted the sleep");
+        assertTrue(ms >= 2000 && ms < 30_000, ms + " ms: stopped at its 2 s budget, not after its 60 s");
+        assertFalse(Thread.currentThread().isInterrupted(), "the interrupt was taken back from the machine's thread");
+        assertEquals("hostile (embedded 0) [disabled: fault: " + OVER_BUDGET + "]", candidate(m.policyAdmin(), "fault", "hostile"));
+        consistent(m);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPolicyThatSpinsWithoutUsingAMechanism() {
+        MmRuntime rt = runtime();
+        FaultPolicy spinner = f -> {
+            long end = System.nanoTime() + 3_000_000_000L; // ignores the interrupt; returns on its own
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            return FaultOutcome.FALLBACK;
+        };
+        rt.register(Policies.KIND_FAULT, "hostile", spinner);
+        SimulatedMachine m = machine(rt, "m", spinner);
+        assertTrue(m.ops().touch("p", "r", 0, 4096, true).ok());
+        assertFalse(Thread.interrupted(), "the interrupt was taken back");
+        assertEquals("hostile (embedded 0) [disabled: fault: " + OVER_BUDGET + "]", candidate(m.policyAdmin(), "fault", "hostile"));
+        consistent(m);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPromoterThatSpinsOnAMechanismThatTakesNoSimulatedTime() {
+        MmRuntime rt = runtime();
+        PromotionPolicy spinner = new PromotionPolicy() {
+            @Override
+            public long nextWake(PromotionContext ctx) {
+                return 10_000_000L;
+            }
+
+            @Override
+            public void wake(PromotionContext ctx) {
+                int mm = ctx.mmOf("p");
+                long start = ctx.vmas(mm).get(0).start();
+                while (true) {
+                    // Checked, but costs no simulated time and changes nothing: once the JIT has
+                    // compiled the loop, nothing in it forces a fresh read of a plain field.
+                    ctx.thpAllowed(mm, start, true);
+                }
+            }
+        };
+        rt.register(Policies.KIND_PROMOTION, "spins", spinner);
+        SimulatedMachine m = rt.create("m");
+        m.ops().boot(256 * M, 0, 0);
+        m.ops().spawn("p");
+        m.ops().mmap("p", "r", 8 * M);
+        m.policyAdmin().usePolicy(Policies.KIND_PROMOTION, "+spins");
+        m.ops().tick(50_000_000L);
+        assertEquals("spins (embedded 0) [disabled: wake: " + OVER_BUDGET + "]", candidate(m.policyAdmin(), "promotion", "spins"));
+        assertTrue(m.ops().touch("p", "r", 0, 8 * M, true).ok());
+        consistent(m);
+    }
+
+    /**
+     * A policy that allocates until the heap runs out, in a JVM of its own with a small heap
+     * ({@link HostileHeapMain}): an OutOfMemoryError in the test's own JVM could hit any thread.
+     */
+    @Test
+    void aPolicyThatAllocatesWithoutBound() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                HostileHeapMain.class.getName()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out;
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM ended");
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("hog (embedded 0) [disabled: fault: java.lang.OutOfMemoryError: Java heap space]"), out);
+        assertTrue(out.contains("check []\nverify 0\n"), out);
+        assertTrue(out.contains("heap back\n"), out);
     }
 }
