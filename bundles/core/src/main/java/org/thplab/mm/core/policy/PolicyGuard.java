@@ -152,30 +152,29 @@ public final class PolicyGuard {
      *         (it is recorded as failed, and the caller serves the request itself)
      */
     public <P, C> boolean call(P policy, String what, C ctx, Call<P, C> call) {
-        long n = enter();
+        enter();
         try {
             call.run(policy, ctx);
-            if (simDeadline != POKED || !overran(n)) {
+            if (simDeadline != POKED || !overran()) {
                 return true;
             }
             threw(policy, what, new BudgetExceeded(OVER_BUDGET));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // An OutOfMemoryError thrown while the policy allocated: what it allocated in the
             // call is garbage once its frames are gone, so the heap comes back here.
-            threw(policy, what, overran(n) ? new BudgetExceeded(OVER_BUDGET) : e);
+            threw(policy, what, overran() ? new BudgetExceeded(OVER_BUDGET) : e);
         } finally {
             depth--;
         }
         return false;
     }
 
-    /** Opens a policy call's fence: its budget starts (a nested call shares the outer one's). @return the call's number */
-    private long enter() {
+    /** Opens a policy call's fence: its budget and number start (a nested call shares the outer one's). */
+    private void enter() {
         if (depth++ == 0) {
             simDeadline = deadline = clock.now() + POLICY_SIM_BUDGET;
             calls++;
         }
-        return calls;
     }
 
     /** The policy call inside the fence threw (or ran past its budget): it is recorded as failed. */
@@ -282,11 +281,11 @@ public final class PolicyGuard {
     }
 
     /**
-     * @return true when the watchdog stopped call n; then its interrupt is taken back from the
-     *         machine's thread
+     * @return true when the watchdog stopped the call in progress; then its interrupt is taken
+     *         back from the machine's thread
      */
-    private boolean overran(long n) {
-        if (overrun != n) {
+    private boolean overran() {
+        if (overrun != calls) {
             return false;
         }
         synchronized (alarm) { // after the watchdog's interrupt, never before it
