@@ -133,6 +133,81 @@ class HotSwapTest {
         }
     }
 
+    /** A fault policy that maps a THP from a thread of its own, while its call waits for that thread. */
+    static final class ThreadHopper implements FaultPolicy {
+        volatile RuntimeException refused;
+
+        @Override
+        public FaultOutcome fault(org.thplab.mm.spi.fault.AnonFault fault) {
+            Thread t = new Thread(() -> {
+                try {
+                    fault.mapNewHugePage();
+                } catch (RuntimeException e) {
+                    refused = e;
+                }
+            }, "hostile-helper");
+            t.start();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return FaultOutcome.FALLBACK;
+        }
+    }
+
+    /** A promoter whose wake sleeps for a minute and swallows the interrupt that ends it. */
+    static final class Sleeping implements PromotionPolicy {
+        @Override
+        public long nextWake(PromotionContext ctx) {
+            return 10_000_000L;
+        }
+
+        @Override
+        public void wake(PromotionContext ctx) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                // swallowed: the core must stop it all the same
+            }
+        }
+    }
+
+    /** Hostile services (docs/reliability.md): each disabled with its reason, the machine consistent. */
+    @Test
+    void hostilePolicyServicesAreContained() throws Exception {
+        ThreadHopper hopper = new ThreadHopper();
+        ServiceRegistration<?> hop = register(FaultPolicy.class, hopper, Policies.KIND_FAULT, "hostile-thread");
+        ServiceRegistration<?> sleeps = register(PromotionPolicy.class, new Sleeping(), Policies.KIND_PROMOTION, "hostile-sleeps");
+        try {
+            mm.sysfs("enabled", "always");
+            mm.boot(256L << 20, 0, 9);
+            mm.spawn("p");
+            mm.mmap("p", "a", 8L << 20);
+            policies.usePolicy("fault", "hostile-thread");
+            policies.usePolicy("promotion", "+hostile-sleeps");
+            assertTrue(mm.touch("p", "a", 0, 8L << 20, true).ok(), "the fault completed by the fallback");
+            long t0 = System.nanoTime();
+            mm.tick(100_000_000L);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 30_000, "the sleeping wake was stopped at its budget, not after a minute: " + ms + " ms");
+            String fault = info("fault").candidates().toString();
+            String promotion = info("promotion").candidates().toString();
+            assertTrue(hopper.refused != null && hopper.refused.getMessage().startsWith(
+                    "used its context from thread 'hostile-helper' during a call on thread '"), String.valueOf(hopper.refused));
+            assertTrue(fault.contains("hostile-thread (thplab-itests-tests 0.1.0.SNAPSHOT) [disabled: used its context from thread"
+                    + " 'hostile-helper' during a call"), fault);
+            assertTrue(promotion.contains("hostile-sleeps (thplab-itests-tests 0.1.0.SNAPSHOT) [disabled: wake: ran past its time budget"),
+                    promotion);
+            assertEquals(0, mm.vmstat().get("thp_fault_alloc"), "nothing mapped from the other thread");
+            consistent();
+        } finally {
+            hop.unregister();
+            sleeps.unregister();
+        }
+        Itests.await("the hostile services gone", () -> !info("fault").candidates().toString().contains("hostile"));
+    }
+
     /** The four ways a policy can go wrong; each must leave the machine consistent and say why. */
     @Test
     void leakingAndDoubleMappingAllocatorsAreContained() throws Exception {
@@ -157,7 +232,6 @@ class HotSwapTest {
                 policies.usePolicy("allocation", (String) c[0]);
                 assertTrue(mm.touch("p", "a", 0, 4L << 20, true).ok(), "completed by the fallback");
                 PolicyInfo alloc = info("allocation");
-                System.out.println("contained:\n" + alloc);
                 assertTrue(alloc.candidates().toString().contains(c[0] + " (thplab-itests-tests 0.1.0.SNAPSHOT) [disabled: "), alloc.toString());
                 assertTrue(alloc.candidates().toString().contains((String) c[2]), alloc.toString());
                 assertTrue(alloc.active().isEmpty(), "the fallback serves allocations");
@@ -191,7 +265,6 @@ class HotSwapTest {
             mm.tick(100_000_000L);
             String fault = info("fault").candidates().toString();
             String promotion = info("promotion").candidates().toString();
-            System.out.println("contained:\n" + info("fault") + "\n" + info("promotion"));
             assertTrue(fault.contains("broken-throws (thplab-itests-tests 0.1.0.SNAPSHOT) [disabled: fault: "
                     + "java.lang.IllegalStateException: deliberately broken]"), fault);
             assertTrue(promotion.contains("[disabled: wake: ran past its time budget"), promotion);

@@ -212,6 +212,7 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
     @Override
     public long reclaimAndTake(int order) {
         checkOrder(order);
+        guard.checkBudget();
         long want = buddy.wmarkMin + (1L << order) + 32 - buddy.freePages();
         slow.directReclaim(Math.max(32, want));
         long pfn = takeFree(order, WMARK_MIN);
@@ -224,6 +225,7 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
     @Override
     public void wakeDaemons(int order) {
         checkOrder(order);
+        guard.checkBudget();
         slow.wakeKswapd();
         if (order > 0) {
             slow.wakeKcompactd(order);

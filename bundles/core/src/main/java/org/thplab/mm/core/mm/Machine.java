@@ -260,12 +260,11 @@ public final class Machine {
 
     // Between operations: the policies, containment, daemons.
 
+    /** An operation begins on the calling thread, with these policies (the runtime hands the same until they change). */
     public void setPolicies(ActivePolicies p) {
-        if (p == guard.policies()) {
-            return; // the runtime hands the same selection until it changes
+        if (guard.begin(p)) {
+            daemons.update(p.promoters());
         }
-        guard.setPolicies(p);
-        daemons.update(p.promoters());
     }
 
     /** A tunable changed: daemons re-read their sleep times now (writing scan_sleep_millisecs wakes khugepaged). */
@@ -296,6 +295,7 @@ public final class Machine {
             vmscan.wakeKswapd();
         }
         clock.runDue();
+        guard.end(); // from now on no context handed to a policy may be used
     }
 
     public List<SmapsEntry> smaps(String proc, String name) {

@@ -130,6 +130,7 @@ public final class Promotion implements PromotionContext {
     }
 
     private AddressSpace any(int id) {
+        guard.checkBudget(); // every mechanism that names a process
         return tasks.any(id);
     }
 
@@ -153,11 +154,13 @@ public final class Promotion implements PromotionContext {
 
     @Override
     public ScanResult commitCollapse(CollapseTicket ticket) {
+        guard.checkBudget();
         return collapse.commitCollapse(ticket);
     }
 
     @Override
     public void abortCollapse(CollapseTicket ticket) {
+        guard.checkBudget();
         collapse.abortCollapse(ticket);
     }
 
@@ -196,11 +199,13 @@ public final class Promotion implements PromotionContext {
 
     @Override
     public void countPagesCollapsed() {
+        guard.checkBudget();
         tunables.pagesCollapsed++;
     }
 
     @Override
     public void countFullScan() {
+        guard.checkBudget();
         tunables.fullScans++;
     }
 

@@ -171,6 +171,7 @@ public final class Vmscan implements ReclaimContext, SlowPath {
 
     @Override
     public long shrinkHugeZeroPage() {
+        guard.checkBudget();
         if (zero.hugeZeroPfn >= 0 && zero.hugeZeroUsers == 0) {
             buddy.free(zero.hugeZeroPfn, HPAGE_PMD_ORDER);
             zero.hugeZeroPfn = -1;
