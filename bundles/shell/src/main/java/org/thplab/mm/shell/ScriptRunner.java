@@ -1,5 +1,8 @@
 package org.thplab.mm.shell;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,18 @@ import org.slf4j.LoggerFactory;
 public class ScriptRunner {
     /** Framework (or system) property listing the scripts to run. */
     public static final String SCRIPTS = "thplab.scripts";
+    /** Exit code: every line ran. */
+    static final int OK = 0;
+    /** Exit code: a misused command (a piped session: a command failed). */
+    static final int MISUSED = 1;
+    /** Exit code: a script cannot be read. */
+    static final int UNREADABLE = 2;
+    /** Exit code: the JVM failed (out of memory, stack overflow) or thplab did (a bug). */
+    static final int FAILED = 3;
+    /** Standard output in UTF-8, whatever the platform's default charset. */
+    static final PrintStream STDOUT = utf8(FileDescriptor.out);
+    /** Standard error in UTF-8. */
+    static final PrintStream STDERR = utf8(FileDescriptor.err);
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
     /** With -Dthplab.timing=true each command's wall time is printed on stderr. */
     static final boolean TIMING = Boolean.getBoolean("thplab.timing");
@@ -49,16 +64,25 @@ public class ScriptRunner {
         // only once every bundle has started: policies start at the same start level as this
         // bundle, and a script must not race their registration.
         Thread t = new Thread(() -> {
+            int rc;
             try {
-                awaitStartup(context);
-            } catch (RuntimeException e) {
-                // A framework changing under us must not keep the scripts from running (and the
-                // JVM from exiting).
-                LOG.warn("waiting for start-up failed; running the scripts anyway: {}", e.toString());
+                try {
+                    awaitStartup(context);
+                } catch (RuntimeException e) {
+                    // A framework changing under us must not keep the scripts from running (and the
+                    // JVM from exiting).
+                    LOG.warn("waiting for start-up failed; running the scripts anyway: {}", e.toString());
+                }
+                String kdiff = context.getProperty(Kdiff.MODE);
+                rc = kdiff != null && !kdiff.isBlank() ? Kdiff.runAll(commands, kdiff, scripts, STDOUT)
+                        : runAll(commands, scripts, STDOUT, STDERR);
+            } catch (Throwable e) {
+                // Whatever failed (out of memory, a stack overflow, a bug), the JVM must end, and
+                // say why: a thread that died of it would leave the framework running for ever.
+                rc = failed(e, "thplab: ", STDERR);
             }
-            String kdiff = context.getProperty(Kdiff.MODE);
-            System.exit(kdiff != null && !kdiff.isBlank() ? Kdiff.runAll(commands, kdiff, scripts, System.out)
-                    : runAll(commands, scripts, System.out));
+            STDOUT.flush();
+            System.exit(rc);
         }, "thplab-script");
         t.start();
     }
@@ -195,61 +219,116 @@ public class ScriptRunner {
         }
     }
 
-    static int runAll(Commands commands, String scripts, PrintStream out) {
+    private static PrintStream utf8(FileDescriptor fd) {
+        return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 8192), true, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs the scripts in order: the transcript goes to {@code out}, a misused command's
+     * {@code FILE:LINE: message} and every other error to {@code err}.
+     *
+     * @return {@link #OK}, {@link #MISUSED}, {@link #UNREADABLE} or {@link #FAILED}
+     */
+    static int runAll(Commands commands, String scripts, PrintStream out, PrintStream err) {
         for (String file : scripts.split(java.io.File.pathSeparator)) {
             List<String> lines;
             try {
-                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+                lines = read(Path.of(file));
             } catch (IOException e) {
-                out.println(file + ": cannot read: " + e.getMessage());
                 out.flush();
-                return 2;
+                err.println(file + ": cannot read: " + why(e));
+                return UNREADABLE;
             }
-            int rc = run(commands, file, lines, out);
-            if (rc != 0) {
+            int rc = run(commands, file, lines, out, err);
+            if (rc != OK) {
                 return rc;
             }
         }
         out.flush();
         LOG.debug("scripts done: {}", scripts);
-        return 0;
+        return OK;
+    }
+
+    /** A script's lines, read as UTF-8; a byte order mark at its start is not part of its first line. */
+    static List<String> read(Path file) throws IOException {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines.set(0, lines.get(0).substring(1));
+        }
+        return lines;
+    }
+
+    /** Why a file cannot be read, in a few words. */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        String m = e.getMessage();
+        if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("is a directory")) {
+            return "is a directory, not a script";
+        }
+        return m == null ? "I/O error" : m;
+    }
+
+    /**
+     * Reports a failure that is not a misuse (out of memory, a stack overflow, a bug) on one line
+     * of {@code err}, after {@code where}.
+     *
+     * @return {@link #FAILED}
+     */
+    static int failed(Throwable e, String where, PrintStream err) {
+        String line = where + Failures.describe(e);
+        err.println(line);
+        err.flush();
+        return FAILED;
     }
 
     /** How deep {@code include} may nest (a script including itself ends here). */
     static final int MAX_INCLUDE_DEPTH = 8;
 
-    /** Runs one script's lines; returns 0, or 1 at the first misused command. */
+    /** Runs one script's lines, its errors in its transcript (out); returns 0, 1 at the first misused command, or 3. */
     static int run(Commands commands, String file, List<String> lines, PrintStream out) {
-        return run(commands, file, lines, out, 0);
+        return run(commands, file, lines, out, out, 0);
+    }
+
+    /** Runs one script's lines; returns 0, 1 at the first misused command (reported on err), or 3. */
+    static int run(Commands commands, String file, List<String> lines, PrintStream out, PrintStream err) {
+        return run(commands, file, lines, out, err, 0);
     }
 
     /**
      * {@code include <file>} (script mode only) runs another script's lines in place, its path
      * relative to the including script, each echoed as usual: a shared prologue stays one file.
      */
-    private static int include(Commands commands, String file, int lineNo, String arg, PrintStream out, int depth) {
+    private static int include(Commands commands, String file, int lineNo, String arg, PrintStream out, PrintStream err, int depth) {
         if (arg.isEmpty() || arg.contains(" ")) {
-            out.println(file + ":" + lineNo + ": include: usage: include <file>");
-            return 1;
+            err.println(file + ":" + lineNo + ": include: usage: include <file>");
+            return MISUSED;
         }
         if (depth >= MAX_INCLUDE_DEPTH) {
-            out.println(file + ":" + lineNo + ": include: nested more than " + MAX_INCLUDE_DEPTH + " deep (does a script include itself?)");
-            return 1;
+            err.println(file + ":" + lineNo + ": include: nested more than " + MAX_INCLUDE_DEPTH + " deep (does a script include itself?)");
+            return MISUSED;
         }
         Path dir = Path.of(file).toAbsolutePath().getParent();
         Path target = dir == null ? Path.of(arg) : dir.resolve(arg);
         List<String> included;
         try {
-            included = Files.readAllLines(target, StandardCharsets.UTF_8);
+            included = read(target);
         } catch (IOException e) {
-            out.println(file + ":" + lineNo + ": include: cannot read " + arg + ": " + e.getMessage());
-            return 1;
+            err.println(file + ":" + lineNo + ": include: cannot read " + arg + ": " + why(e));
+            return MISUSED;
         }
         Path shown = dir == null ? target : Path.of(file).resolveSibling(arg);
-        return run(commands, shown.toString(), included, out, depth + 1);
+        return run(commands, shown.toString(), included, out, err, depth + 1);
     }
 
-    private static int run(Commands commands, String file, List<String> lines, PrintStream out, int depth) {
+    private static int run(Commands commands, String file, List<String> lines, PrintStream out, PrintStream err, int depth) {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -257,8 +336,8 @@ public class ScriptRunner {
             }
             out.println("> " + line);
             if (line.equals("include") || line.startsWith("include ")) {
-                int rc = include(commands, file, i + 1, line.substring("include".length()).strip(), out, depth);
-                if (rc != 0) {
+                int rc = include(commands, file, i + 1, line.substring("include".length()).strip(), out, err, depth);
+                if (rc != OK) {
                     out.flush();
                     return rc;
                 }
@@ -275,11 +354,17 @@ public class ScriptRunner {
                     out.println(result);
                 }
             } catch (IllegalArgumentException e) {
-                out.println(file + ":" + (i + 1) + ": " + e.getMessage());
                 out.flush();
-                return 1;
+                err.println(file + ":" + (i + 1) + ": " + e.getMessage());
+                err.flush();
+                return MISUSED;
+            } catch (Throwable e) {
+                // Not a misuse: the JVM ran out of memory or stack, or thplab has a bug. The run
+                // ends here with its own exit code, FILE:LINE and what happened on one line.
+                out.flush();
+                return failed(e, file + ":" + (i + 1) + ": ", err);
             }
         }
-        return 0;
+        return OK;
     }
 }
