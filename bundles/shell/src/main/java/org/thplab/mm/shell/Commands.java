@@ -87,7 +87,18 @@ public class Commands {
         return workloads;
     }
 
-    /** Runs a script line of file (for ScriptRunner): compare reads its file relative to that one. */
+    /** Runs one command of a script line of file (for ScriptRunner): compare reads its file relative to that one. */
+    String run(Line.Command command, String file) {
+        String outer = scriptFile;
+        scriptFile = file;
+        try {
+            return run(command);
+        } finally {
+            scriptFile = outer;
+        }
+    }
+
+    /** Runs a script line of file: compare reads its file relative to that one. */
     String execute(String line, String file) {
         String outer = scriptFile;
         scriptFile = file;
@@ -99,20 +110,30 @@ public class Commands {
     }
 
     /**
-     * Runs one command line. A leading {@code mm:} is optional. A leading {@code !} marks a line
-     * that a scenario expects to be misused: its error is printed as {@code error: <message>} and
-     * the script goes on; if it does not fail, that is itself an error.
+     * Runs one command line, parsed as {@link Line} says: its commands in order, their outputs
+     * joined by newlines; the first misused one throws. A leading {@code mm:} is optional.
      */
     public String execute(String line) {
-        String l = line.strip();
-        boolean expectError = l.startsWith("!");
-        if (expectError) {
-            l = l.substring(1).strip();
+        StringJoiner out = new StringJoiner("\n");
+        for (Line.Command c : Line.parse(line)) {
+            String r = run(c);
+            if (r != null && !r.isEmpty()) {
+                out.add(r);
+            }
         }
-        String[] words = l.split("\\s+");
-        String name = words[0].startsWith("mm:") ? words[0].substring(3) : words[0];
-        String[] args = Arrays.copyOfRange(words, 1, words.length);
-        if (!expectError) {
+        return out.toString();
+    }
+
+    /**
+     * Runs one command. One marked with {@code !} is one that a scenario expects to be misused:
+     * its error is the output, as {@code error: <message>}; if it does not fail, that is itself
+     * an error.
+     */
+    String run(Line.Command command) {
+        List<String> words = command.words();
+        String name = words.get(0).startsWith("mm:") ? words.get(0).substring(3) : words.get(0);
+        String[] args = words.subList(1, words.size()).toArray(new String[0]);
+        if (!command.expectError()) {
             return CommandTable.run(this, name, args);
         }
         try {

@@ -239,7 +239,10 @@ public class ScriptRunner {
                 err.println(file + ": cannot read: " + why(e));
                 return UNREADABLE;
             }
-            int rc = run(commands, file, lines, out, err);
+            int rc = lines(commands, file, lines, out, err, 0);
+            if (rc == QUIT) {
+                break; // exit or quit: the scripts after it do not run either
+            }
             if (rc != OK) {
                 return rc;
             }
@@ -306,8 +309,9 @@ public class ScriptRunner {
      * {@code include <file>} (script mode only) runs another script's lines in place, its path
      * relative to the including script, each echoed as usual: a shared prologue stays one file.
      */
-    private static int include(Commands commands, String file, int lineNo, String arg, PrintStream out, PrintStream err, int depth) {
-        if (arg.isEmpty() || arg.contains(" ")) {
+    private static int include(Commands commands, String file, int lineNo, List<String> words, PrintStream out, PrintStream err, int depth) {
+        String arg = words.size() == 2 ? words.get(1) : "";
+        if (arg.isEmpty()) {
             err.println(file + ":" + lineNo + ": include: usage: include <file>");
             return MISUSED;
         }
@@ -325,44 +329,73 @@ public class ScriptRunner {
             return MISUSED;
         }
         Path shown = dir == null ? target : Path.of(file).resolveSibling(arg);
-        return run(commands, shown.toString(), included, out, err, depth + 1);
+        return lines(commands, shown.toString(), included, out, err, depth + 1);
     }
 
+    /** What {@link #lines} returns after {@code exit} or {@code quit}: the run ends there, with {@link #OK}. */
+    private static final int QUIT = -1;
+
     private static int run(Commands commands, String file, List<String> lines, PrintStream out, PrintStream err, int depth) {
+        int rc = lines(commands, file, lines, out, err, depth);
+        return rc == QUIT ? OK : rc;
+    }
+
+    /** Whether the command is {@code exit} or {@code quit} alone: the end of the shell, or of a script run. */
+    static boolean isQuit(Line.Command c) {
+        String name = c.name().startsWith("mm:") ? c.name().substring(3) : c.name();
+        return !c.expectError() && c.words().size() == 1 && (name.equals("exit") || name.equals("quit"));
+    }
+
+    private static int lines(Commands commands, String file, List<String> lines, PrintStream out, PrintStream err, int depth) {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             out.println("> " + line);
-            if (line.equals("include") || line.startsWith("include ")) {
-                int rc = include(commands, file, i + 1, line.substring("include".length()).strip(), out, err, depth);
-                if (rc != OK) {
-                    out.flush();
-                    return rc;
-                }
-                continue;
-            }
+            String where = file + ":" + (i + 1) + ": ";
+            List<Line.Command> cmds;
             try {
-                long t0 = System.nanoTime();
-                String result = commands.execute(line, file);
-                if (TIMING) {
-                    // Wall time goes to stderr: the transcript on stdout stays deterministic.
-                    System.err.printf(java.util.Locale.ROOT, "%s:%d: %.3f ms wall%n", file, i + 1, (System.nanoTime() - t0) / 1e6);
-                }
-                if (result != null && !result.isEmpty()) {
-                    out.println(result);
-                }
+                cmds = Line.parse(line);
             } catch (IllegalArgumentException e) {
                 out.flush();
-                err.println(file + ":" + (i + 1) + ": " + e.getMessage());
-                err.flush();
+                err.println(where + e.getMessage());
                 return MISUSED;
-            } catch (Throwable e) {
-                // Not a misuse: the JVM ran out of memory or stack, or thplab has a bug. The run
-                // ends here with its own exit code, FILE:LINE and what happened on one line.
-                out.flush();
-                return failed(e, file + ":" + (i + 1) + ": ", err);
+            }
+            for (Line.Command c : cmds) {
+                if (isQuit(c)) {
+                    out.flush();
+                    return QUIT;
+                }
+                if (c.name().equals("include") && !c.expectError()) {
+                    int rc = include(commands, file, i + 1, c.words(), out, err, depth);
+                    if (rc != OK) {
+                        out.flush();
+                        return rc;
+                    }
+                    continue;
+                }
+                try {
+                    long t0 = System.nanoTime();
+                    String result = commands.run(c, file);
+                    if (TIMING) {
+                        // Wall time goes to stderr: the transcript on stdout stays deterministic.
+                        System.err.printf(java.util.Locale.ROOT, "%s:%d: %.3f ms wall%n", file, i + 1, (System.nanoTime() - t0) / 1e6);
+                    }
+                    if (result != null && !result.isEmpty()) {
+                        out.println(result);
+                    }
+                } catch (IllegalArgumentException e) {
+                    out.flush();
+                    err.println(where + e.getMessage());
+                    err.flush();
+                    return MISUSED;
+                } catch (Throwable e) {
+                    // Not a misuse: the JVM ran out of memory or stack, or thplab has a bug. The run
+                    // ends here with its own exit code, FILE:LINE and what happened on one line.
+                    out.flush();
+                    return failed(e, where, err);
+                }
             }
         }
         return OK;

@@ -86,14 +86,14 @@ class ScriptRunnerTest {
     private static Commands throwing(Throwable t) {
         return new Commands(Harness.runtime(), Harness.runtime()) {
             @Override
-            String execute(String line, String file) {
-                if (line.equals("boom")) {
+            String run(Line.Command command, String file) {
+                if (command.name().equals("boom")) {
                     if (t instanceof Error e) {
                         throw e;
                     }
                     throw (RuntimeException) t;
                 }
-                return super.execute(line, file);
+                return super.run(command, file);
             }
         };
     }
