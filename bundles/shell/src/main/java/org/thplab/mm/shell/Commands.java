@@ -145,6 +145,138 @@ public class Commands {
     }
 
     /**
+     * What may come next on a command line, for the interactive shell's Tab: {@code before} holds
+     * the words of the command typed so far, up to the one being completed. Command names first;
+     * then, from each parameter's descriptor, process, region, machine, policy, knob, workload and
+     * parameter names, and the words a descriptor lists ({@code [read|write]}). Never throws:
+     * what cannot be known now (no machine booted) offers nothing.
+     */
+    List<String> complete(List<String> before) {
+        try {
+            return completions(before);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private List<String> completions(List<String> before) {
+        if (before.isEmpty()) {
+            List<String> names = new ArrayList<>(Arrays.asList(CommandTable.names()));
+            names.add("quit");
+            return names;
+        }
+        String name = before.get(0).startsWith("mm:") ? before.get(0).substring(3) : before.get(0);
+        int i = before.size(); // the index of the word being completed; 1 is the first argument
+        List<String> last = before.subList(1, before.size());
+        switch (name) {
+            case "help":
+                return i == 1 ? Arrays.asList(CommandTable.names()) : List.of();
+            case "sysfs":
+                if (i == 1) {
+                    return new ArrayList<>(mm().tunables().all().keySet());
+                }
+                return i == 2 ? choices(mm().tunables().read(before.get(1))) : List.of();
+            case "policy":
+                return policyWords(last);
+            case "run":
+                return runWords(last);
+            case "boot":
+                if (i == 1) {
+                    return List.of("--name");
+                }
+                if (i == 2 && before.get(1).equals("--name")) {
+                    return machines.names();
+                }
+                return List.of("swap=", "seed=");
+            case "events":
+                return List.of("mm", "fault", "all");
+            case "compare":
+                return List.of();
+            default:
+                break;
+        }
+        CommandTable.Command c = CommandTable.get(name);
+        if (c == null) {
+            return List.of();
+        }
+        java.lang.reflect.Parameter[] params = c.method().getParameters();
+        int p = Math.min(i - 1, params.length - 1);
+        if (p < 0 || (i - 1 >= params.length && !c.varargs())) {
+            return List.of();
+        }
+        String d = params[p].getAnnotation(org.apache.felix.service.command.Descriptor.class).value();
+        String bare = d.replace("[", "").replace("]", "");
+        switch (bare) {
+            case "<proc>", "<parent>":
+                return mm().processes();
+            case "<region>": {
+                List<String> regions = new ArrayList<>();
+                for (SmapsEntry e : mm().smaps(before.get(1), null)) {
+                    if (!regions.contains(e.region())) {
+                        regions.add(e.region());
+                    }
+                }
+                return regions;
+            }
+            case "<machine>":
+                return machines.names();
+            default:
+                return bare.contains("<") || bare.contains(" ") ? List.of() : Arrays.asList(bare.split("\\|"));
+        }
+    }
+
+    /** The words of a value as sysfs shows a choice, {@code [always] madvise never}: each of them. */
+    private static List<String> choices(String value) {
+        if (value == null || !value.contains("[")) {
+            return List.of();
+        }
+        return Arrays.asList(value.replace("[", "").replace("]", "").trim().split("\\s+"));
+    }
+
+    private List<String> policyWords(List<String> a) {
+        if (a.isEmpty()) {
+            return List.of("list", "use", "enable", "disable");
+        }
+        List<PolicyInfo> all = policies().policies();
+        switch (a.get(0)) {
+            case "use":
+                if (a.size() == 1) {
+                    return all.stream().map(PolicyInfo::kind).toList();
+                }
+                if (a.size() == 2) {
+                    return all.stream().filter(p -> p.kind().equals(a.get(1))).flatMap(p -> p.candidates().stream())
+                            .map(n -> n.split(" ")[0]).toList();
+                }
+                return List.of();
+            case "enable", "disable": {
+                List<String> names = new ArrayList<>();
+                if (a.size() == 1) {
+                    names.add("promotion");
+                }
+                if (a.size() == 1 || (a.size() == 2 && a.get(1).equals("promotion"))) {
+                    all.stream().filter(p -> p.kind().equals("promotion")).flatMap(p -> p.candidates().stream())
+                            .map(n -> n.split(" ")[0]).forEach(names::add);
+                }
+                return names;
+            }
+            default:
+                return List.of();
+        }
+    }
+
+    private List<String> runWords(List<String> a) {
+        List<String> w = a.isEmpty() || !a.get(0).equals("--background") ? a : a.subList(1, a.size());
+        if (w.isEmpty()) {
+            List<String> names = new ArrayList<>(workloads.installed());
+            if (a.isEmpty()) {
+                names.add(0, "--background");
+            }
+            return names;
+        }
+        return workloads.parameters(w.get(0)).stream().map(p -> p.name() + "=").toList();
+    }
+
+    /**
      * Gogo calls {@code _main} with the command's name and its words when they fit no method of
      * that name (too few or too many, or an optional one left out): it runs them as a script line
      * would, so the interactive shell gives the same answer and the same usage message.

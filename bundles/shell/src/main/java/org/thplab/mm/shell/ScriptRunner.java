@@ -93,7 +93,7 @@ public class ScriptRunner {
      * and delivered, and services stop changing: a policy or a selection dropped into
      * {@code deploy/} must not race the script's first line.
      */
-    private static void awaitStartup(BundleContext context) {
+    static void awaitStartup(BundleContext context) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         int lastServices = -1;
         List<String> deployed = deployed(context, ".jar");
