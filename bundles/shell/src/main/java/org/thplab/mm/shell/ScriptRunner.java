@@ -14,6 +14,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Namespace;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
@@ -91,48 +94,157 @@ public class ScriptRunner {
      * Waits (at most 30 s) until every bundle that is not a fragment is active, every jar in the
      * FileInstall folder is installed, every configuration file there is in Configuration Admin
      * and delivered, and services stop changing: a policy or a selection dropped into
-     * {@code deploy/} must not race the script's first line.
+     * {@code deploy/} must not race the script's first line. A jar there that cannot run is not
+     * waited for: one that is not a bundle at all, and one installed but unresolvable (tried at
+     * once with {@link FrameworkWiring#resolveBundles}), each named in a warning with the
+     * requirement nothing provides.
      */
-    static void awaitStartup(BundleContext context) {
+    static List<String> awaitStartup(BundleContext context) {
+        List<String> warnings = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + 30_000_000_000L;
         int lastServices = -1;
-        List<String> deployed = deployed(context, ".jar");
+        List<String> deployed = new java.util.ArrayList<>(deployed(context, ".jar"));
+        deployed.removeIf(jar -> notABundle(context, jar, warnings));
         List<String> configs = new java.util.ArrayList<>(deployed(context, ".cfg"));
         configs.addAll(deployed(context, ".config"));
+        java.util.Set<Long> unresolvable = new java.util.HashSet<>();
+        String waitingFor = "";
         while (System.nanoTime() < deadline) {
             boolean all = true;
+            List<String> missing = new java.util.ArrayList<>();
             for (String jar : deployed) {
                 boolean found = false;
                 for (Bundle b : context.getBundles()) {
                     found |= b.getLocation().endsWith("/" + jar);
                 }
+                if (!found) {
+                    missing.add("deploy/" + jar + " (not installed)");
+                }
                 all &= found;
+            }
+            if (all) {
+                // every jar is installed: one that does not resolve now never will by waiting
+                for (Bundle b : context.getBundles()) {
+                    if (b.getState() == Bundle.INSTALLED && !unresolvable.contains(b.getBundleId()) && !isFragment(b)
+                            && !resolves(context, b)) {
+                        unresolvable.add(b.getBundleId());
+                        warn(warnings, shown(b) + " cannot be resolved, so it does not start; running without it: "
+                                + unresolved(context, b));
+                    }
+                }
             }
             all &= configs.isEmpty() || configured(context).containsAll(configs);
             int services = 0;
             for (Bundle b : context.getBundles()) {
-                boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
-                if (!fragment && b.getState() != Bundle.ACTIVE) {
+                if (!isFragment(b) && b.getState() != Bundle.ACTIVE && !unresolvable.contains(b.getBundleId())) {
                     all = false;
+                    missing.add(shown(b) + " (" + state(b) + ")");
                 }
                 var regs = b.getRegisteredServices();
                 services += regs == null ? 0 : regs.length;
             }
+            waitingFor = String.join(", ", missing);
             if (all && services == lastServices) {
                 if (!configs.isEmpty()) {
                     awaitConfigDelivery(context, deadline);
                 }
-                return;
+                return warnings;
             }
             lastServices = all ? services : -1;
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return warnings;
             }
         }
-        LOG.warn("not every bundle started within 30 s; running the scripts anyway");
+        warn(warnings, "not every bundle started within 30 s; running the scripts anyway"
+                + (waitingFor.isEmpty() ? " (services kept changing)" : "; still waiting for: " + waitingFor));
+        return warnings;
+    }
+
+    private static void warn(List<String> warnings, String warning) {
+        LOG.warn("{}", warning);
+        warnings.add(warning);
+    }
+
+    private static boolean isFragment(Bundle b) {
+        return b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+    }
+
+    private static boolean resolves(BundleContext context, Bundle b) {
+        FrameworkWiring fw = context.getBundle(Constants.SYSTEM_BUNDLE_ID).adapt(FrameworkWiring.class);
+        return fw == null || fw.resolveBundles(List.of(b));
+    }
+
+    /** A bundle as a user knows it: the jar of deploy/ it came from, or its symbolic name. */
+    private static String shown(Bundle b) {
+        String loc = b.getLocation();
+        int slash = loc.lastIndexOf('/');
+        String jar = slash >= 0 ? loc.substring(slash + 1) : loc;
+        String name = b.getSymbolicName() + " " + b.getVersion();
+        return loc.contains("/deploy/") || loc.startsWith("deploy/") ? "deploy/" + jar + " (" + name + ")" : name;
+    }
+
+    private static String state(Bundle b) {
+        switch (b.getState()) {
+            case Bundle.INSTALLED: return "installed, not resolved";
+            case Bundle.RESOLVED: return "resolved, not started";
+            case Bundle.STARTING: return "starting";
+            case Bundle.STOPPING: return "stopping";
+            default: return "state " + b.getState();
+        }
+    }
+
+    /** The requirements of the bundle that nothing installed provides, e.g. {@code package org.nosuch (version>=1.0.0)}. */
+    static String unresolved(BundleContext context, Bundle b) {
+        BundleRevision rev = b.adapt(BundleRevision.class);
+        FrameworkWiring fw = context.getBundle(Constants.SYSTEM_BUNDLE_ID).adapt(FrameworkWiring.class);
+        List<String> missing = new java.util.ArrayList<>();
+        if (rev != null && fw != null) {
+            for (org.osgi.resource.Requirement r : rev.getRequirements(null)) {
+                if ("optional".equals(r.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE))) {
+                    continue;
+                }
+                if (fw.findProviders(r).isEmpty()) {
+                    missing.add(requirement(r));
+                }
+            }
+        }
+        return missing.isEmpty() ? "its requirements are provided, but not together (felix:inspect requirement "
+                + b.getBundleId() + " lists them)" : "nothing provides " + String.join(", ", missing);
+    }
+
+    private static String requirement(org.osgi.resource.Requirement r) {
+        String filter = String.valueOf(r.getDirectives().get(Namespace.REQUIREMENT_FILTER_DIRECTIVE));
+        String ns = r.getNamespace();
+        String what = switch (ns) {
+            case "osgi.wiring.package" -> "package";
+            case "osgi.wiring.bundle" -> "bundle";
+            case "osgi.wiring.host" -> "host bundle";
+            case "osgi.ee" -> "execution environment";
+            case "osgi.service" -> "service";
+            default -> ns;
+        };
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(" + java.util.regex.Pattern.quote(ns) + "=([^)]*)\\)").matcher(filter);
+        return m.find() ? what + " " + m.group(1) + " " + filter : what + " " + filter;
+    }
+
+    /** A jar in deploy/ FileInstall cannot install as a bundle: not a zip, or no Bundle-SymbolicName. Warns once. */
+    private static boolean notABundle(BundleContext context, String jar, List<String> warnings) {
+        Path p = Path.of(context.getProperty("felix.fileinstall.dir"), jar);
+        String why;
+        try (java.util.jar.JarFile f = new java.util.jar.JarFile(p.toFile())) {
+            java.util.jar.Manifest mf = f.getManifest();
+            if (mf != null && mf.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME) != null) {
+                return false;
+            }
+            why = mf == null ? "it has no manifest" : "its manifest has no Bundle-SymbolicName";
+        } catch (IOException e) {
+            why = "it is not a jar (" + e.getMessage() + ")";
+        }
+        warn(warnings, "deploy/" + jar + " is not an OSGi bundle, so it is not installed: " + why + "; running without it");
+        return true;
     }
 
     private static List<String> deployed(BundleContext context, String suffix) {
