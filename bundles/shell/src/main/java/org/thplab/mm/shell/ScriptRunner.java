@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Script mode: when the framework property {@value #SCRIPTS} names .mm files (separated by the
  * path separator), runs them once the commands are available, prints the transcript on standard
- * output and ends the JVM with 0, or with 1 after printing {@code FILE:LINE: message} at the first
- * misused command. The launcher sets the property for {@code ./thplab FILE...}; with
+ * output and ends the JVM with 0, with 1 after printing {@code FILE:LINE: message} on standard
+ * error at the first misused command, 2 when a script cannot be read, 3 when anything else was
+ * thrown (out of memory, a stack overflow, a bug): one line on standard error, and the JVM ends. The launcher sets the property for {@code ./thplab FILE...}; with
  * {@value Kdiff#MODE} set too ({@code ./thplab kdiff FILE...}) the scripts go to {@link Kdiff}.
  */
 @Component(immediate = true)

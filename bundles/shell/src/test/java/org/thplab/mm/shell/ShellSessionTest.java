@@ -27,6 +27,7 @@ class ShellSessionTest {
     private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
     private final MmRuntime rt = Harness.runtime();
     private final MachineOps mm = Harness.ops(rt);
+    private final java.util.concurrent.CountDownLatch spinning = new java.util.concurrent.CountDownLatch(1);
     private ThreadIOImpl threadIo;
     private CommandSession session;
 
@@ -37,6 +38,7 @@ class ShellSessionTest {
             String run(Line.Command c) {
                 switch (c.name()) {
                     case "spin":
+                        spinning.countDown();
                         while (!Thread.currentThread().isInterrupted()) {
                             Thread.onSpinWait();
                         }
@@ -147,9 +149,12 @@ class ShellSessionTest {
         ShellSession s = new ShellSession(commands(), null, out, err);
         assertFalse(s.interrupt(), "nothing runs: nothing to interrupt");
         Thread ctrlC = new Thread(() -> {
-            while (!s.interrupt()) {
-                Thread.onSpinWait();
+            try {
+                spinning.await(); // Ctrl-C while spin runs
+            } catch (InterruptedException e) {
+                return;
             }
+            s.interrupt();
         });
         ctrlC.start();
         assertEquals(0, s.loop(lines("boot 16M", "spin", "spawn p"), "> "));
