@@ -167,7 +167,7 @@ public class Console {
         t.setContextClassLoader(TerminalBuilder.class.getClassLoader());
         try {
             return TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8).nativeSignals(true)
-                    .signalHandler(Terminal.SignalHandler.SIG_IGN).build();
+                    .signalHandler(Terminal.SignalHandler.SIG_DFL).build();
         } finally {
             t.setContextClassLoader(outer);
         }
