@@ -40,7 +40,7 @@ tick 250ms
 trace dump
 vmstat thp_collapse
 sysfs khugepaged/pages_collapsed
-echo 4. the memory comes back: the next pass collapses; region a, poisoned, still cannot be
+echo "4. the memory comes back: the next pass collapses; region a, poisoned, still cannot be"
 trace off
 exit hog
 tick 200ms

@@ -33,6 +33,8 @@ mmap p a 2M
 !touch p a 2M 4K
 !touch p a 1M 2M
 !touch p a 0 4K sideways
+!touch p a -4K 4K
+!touch p a 0 -4K
 !madvise p a 0 4K hugepages
 !madvise p a 0 4K
 !madvise p a 4K 4M dontneed
@@ -42,6 +44,7 @@ mmap p a 2M
 !exit nobody
 !tick -5ms
 !tick soon
+!tick 1M
 !smaps nobody
 !smaps p nowhere
 !vmstat nosuchcounter
@@ -74,6 +77,7 @@ mmap p a 2M
 !check all
 !stat host
 !help me please
+!help frobnicate
 # Nothing above changed the machine: one process, one region, nothing touched, defaults intact.
 smaps p
 vmstat pgfault

@@ -66,7 +66,7 @@ madvise p t 0 2M collapse
 vmstat thp_collapse_alloc
 smaps p z
 smaps p t
-echo an empty PMD aborts: kernel EINVAL (nothing), EINVAL (2048 kB); no anon_vma: EINVAL
+echo "an empty PMD aborts: kernel EINVAL (nothing), EINVAL (2048 kB); no anon_vma: EINVAL"
 mmap p g 4M
 touch p g 2M 2M write
 madvise p g 0 4M collapse

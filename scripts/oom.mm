@@ -20,7 +20,7 @@ mmap next b 8M
 touch next b 0 8M write
 verify next b
 check
-echo 2. the process with the most memory is killed, not the one faulting; its fault completes
+echo "2. the process with the most memory is killed, not the one faulting; its fault completes"
 boot 64M
 spawn big
 mmap big a 40M

@@ -39,7 +39,7 @@ vmstat thp_res_alloc
 smaps p a
 verify p a
 check
-echo read faults map the zero page and do not reserve; the first write does
+echo "read faults map the zero page and do not reserve; the first write does"
 sysfs promotion_threshold 256
 mmap p r 2M
 touch p r 0 8K read

@@ -31,7 +31,7 @@ smaps parent a
 verify parent a
 verify child a
 check
-echo after the child exits the copy still blocks promotion in place; khugepaged's copy collapse does it
+echo "after the child exits the copy still blocks promotion in place; khugepaged's copy collapse does it"
 exit child
 tick 20ms
 smaps parent a

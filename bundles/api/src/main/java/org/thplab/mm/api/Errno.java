@@ -23,5 +23,12 @@ public enum Errno {
      *
      * @since 1.1
      */
-    SIGKILL
+    SIGKILL,
+    /**
+     * Interrupted: the thread that made the call was interrupted (Ctrl-C in the shell), and the
+     * call stopped between two of its steps; what it did before stays done.
+     *
+     * @since 2.3
+     */
+    EINTR
 }

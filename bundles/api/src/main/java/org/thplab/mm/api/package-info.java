@@ -14,7 +14,8 @@
  * {@link org.thplab.mm.api.Workloads} lists the installed workloads and their
  * {@link org.thplab.mm.api.WorkloadParameter}s.
  * 2.3: {@link org.thplab.mm.api.MachineFactory#checkConfiguration} checks a configuration whole
- * before it is written.
+ * before it is written; {@link org.thplab.mm.api.Errno#EINTR}, the answer of a call whose thread
+ * was interrupted.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("2.3.0")

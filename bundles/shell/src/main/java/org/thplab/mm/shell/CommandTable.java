@@ -7,6 +7,7 @@ import java.lang.reflect.Parameter;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -26,7 +27,7 @@ import org.apache.felix.service.command.Descriptor;
 final class CommandTable {
 
     /** One command: {@code required} words at least, at most one per parameter unless {@code varargs}. */
-    record Command(String name, String usage, String help, Method method, int required, boolean varargs) {
+    record Command(String name, String usage, String help, List<String> examples, Method method, int required, boolean varargs) {
     }
 
     /** By name: the order {@code help} lists them in, as Gogo's own {@code help} does. */
@@ -46,6 +47,11 @@ final class CommandTable {
 
     static String usage(String name) {
         return COMMANDS.get(name).usage();
+    }
+
+    /** The command of that name ({@code mm:} prefix optional), or null. */
+    static Command get(String name) {
+        return COMMANDS.get(name.startsWith("mm:") ? name.substring(3) : name);
     }
 
     /** The misuse of a command given too few or too many words. */
@@ -121,7 +127,9 @@ final class CommandTable {
             if (m.isVarArgs() && optional) {
                 throw new IllegalStateException(name + ": optional parameters before a String... one");
             }
-            if (commands.put(name, new Command(name, usage.toString(), help.value(), m, required, m.isVarArgs())) != null) {
+            Example ex = m.getAnnotation(Example.class);
+            List<String> examples = ex == null ? List.of() : List.of(ex.value());
+            if (commands.put(name, new Command(name, usage.toString(), help.value(), examples, m, required, m.isVarArgs())) != null) {
                 throw new IllegalStateException(name + ": two methods of that name");
             }
         }

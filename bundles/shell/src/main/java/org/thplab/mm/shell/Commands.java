@@ -87,7 +87,18 @@ public class Commands {
         return workloads;
     }
 
-    /** Runs a script line of file (for ScriptRunner): compare reads its file relative to that one. */
+    /** Runs one command of a script line of file (for ScriptRunner): compare reads its file relative to that one. */
+    String run(Line.Command command, String file) {
+        String outer = scriptFile;
+        scriptFile = file;
+        try {
+            return run(command);
+        } finally {
+            scriptFile = outer;
+        }
+    }
+
+    /** Runs a script line of file: compare reads its file relative to that one. */
     String execute(String line, String file) {
         String outer = scriptFile;
         scriptFile = file;
@@ -99,20 +110,30 @@ public class Commands {
     }
 
     /**
-     * Runs one command line. A leading {@code mm:} is optional. A leading {@code !} marks a line
-     * that a scenario expects to be misused: its error is printed as {@code error: <message>} and
-     * the script goes on; if it does not fail, that is itself an error.
+     * Runs one command line, parsed as {@link Line} says: its commands in order, their outputs
+     * joined by newlines; the first misused one throws. A leading {@code mm:} is optional.
      */
     public String execute(String line) {
-        String l = line.strip();
-        boolean expectError = l.startsWith("!");
-        if (expectError) {
-            l = l.substring(1).strip();
+        StringJoiner out = new StringJoiner("\n");
+        for (Line.Command c : Line.parse(line)) {
+            String r = run(c);
+            if (r != null && !r.isEmpty()) {
+                out.add(r);
+            }
         }
-        String[] words = l.split("\\s+");
-        String name = words[0].startsWith("mm:") ? words[0].substring(3) : words[0];
-        String[] args = Arrays.copyOfRange(words, 1, words.length);
-        if (!expectError) {
+        return out.toString();
+    }
+
+    /**
+     * Runs one command. One marked with {@code !} is one that a scenario expects to be misused:
+     * its error is the output, as {@code error: <message>}; if it does not fail, that is itself
+     * an error.
+     */
+    String run(Line.Command command) {
+        List<String> words = command.words();
+        String name = words.get(0).startsWith("mm:") ? words.get(0).substring(3) : words.get(0);
+        String[] args = words.subList(1, words.size()).toArray(new String[0]);
+        if (!command.expectError()) {
             return CommandTable.run(this, name, args);
         }
         try {
@@ -121,6 +142,138 @@ public class Commands {
             return "error: " + e.getMessage();
         }
         throw new IllegalArgumentException(name + ": expected an error, but the command succeeded");
+    }
+
+    /**
+     * What may come next on a command line, for the interactive shell's Tab: {@code before} holds
+     * the words of the command typed so far, up to the one being completed. Command names first;
+     * then, from each parameter's descriptor, process, region, machine, policy, knob, workload and
+     * parameter names, and the words a descriptor lists ({@code [read|write]}). Never throws:
+     * what cannot be known now (no machine booted) offers nothing.
+     */
+    List<String> complete(List<String> before) {
+        try {
+            return completions(before);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private List<String> completions(List<String> before) {
+        if (before.isEmpty()) {
+            List<String> names = new ArrayList<>(Arrays.asList(CommandTable.names()));
+            names.add("quit");
+            return names;
+        }
+        String name = before.get(0).startsWith("mm:") ? before.get(0).substring(3) : before.get(0);
+        int i = before.size(); // the index of the word being completed; 1 is the first argument
+        List<String> last = before.subList(1, before.size());
+        switch (name) {
+            case "help":
+                return i == 1 ? Arrays.asList(CommandTable.names()) : List.of();
+            case "sysfs":
+                if (i == 1) {
+                    return new ArrayList<>(mm().tunables().all().keySet());
+                }
+                return i == 2 ? choices(mm().tunables().read(before.get(1))) : List.of();
+            case "policy":
+                return policyWords(last);
+            case "run":
+                return runWords(last);
+            case "boot":
+                if (i == 1) {
+                    return List.of("--name");
+                }
+                if (i == 2 && before.get(1).equals("--name")) {
+                    return machines.names();
+                }
+                return List.of("swap=", "seed=");
+            case "events":
+                return List.of("mm", "fault", "all");
+            case "compare":
+                return List.of();
+            default:
+                break;
+        }
+        CommandTable.Command c = CommandTable.get(name);
+        if (c == null) {
+            return List.of();
+        }
+        java.lang.reflect.Parameter[] params = c.method().getParameters();
+        int p = Math.min(i - 1, params.length - 1);
+        if (p < 0 || (i - 1 >= params.length && !c.varargs())) {
+            return List.of();
+        }
+        String d = params[p].getAnnotation(org.apache.felix.service.command.Descriptor.class).value();
+        String bare = d.replace("[", "").replace("]", "");
+        switch (bare) {
+            case "<proc>", "<parent>":
+                return mm().processes();
+            case "<region>": {
+                List<String> regions = new ArrayList<>();
+                for (SmapsEntry e : mm().smaps(before.get(1), null)) {
+                    if (!regions.contains(e.region())) {
+                        regions.add(e.region());
+                    }
+                }
+                return regions;
+            }
+            case "<machine>":
+                return machines.names();
+            default:
+                return bare.contains("<") || bare.contains(" ") ? List.of() : Arrays.asList(bare.split("\\|"));
+        }
+    }
+
+    /** The words of a value as sysfs shows a choice, {@code [always] madvise never}: each of them. */
+    private static List<String> choices(String value) {
+        if (value == null || !value.contains("[")) {
+            return List.of();
+        }
+        return Arrays.asList(value.replace("[", "").replace("]", "").trim().split("\\s+"));
+    }
+
+    private List<String> policyWords(List<String> a) {
+        if (a.isEmpty()) {
+            return List.of("list", "use", "enable", "disable");
+        }
+        List<PolicyInfo> all = policies().policies();
+        switch (a.get(0)) {
+            case "use":
+                if (a.size() == 1) {
+                    return all.stream().map(PolicyInfo::kind).toList();
+                }
+                if (a.size() == 2) {
+                    return all.stream().filter(p -> p.kind().equals(a.get(1))).flatMap(p -> p.candidates().stream())
+                            .map(n -> n.split(" ")[0]).toList();
+                }
+                return List.of();
+            case "enable", "disable": {
+                List<String> names = new ArrayList<>();
+                if (a.size() == 1) {
+                    names.add("promotion");
+                }
+                if (a.size() == 1 || (a.size() == 2 && a.get(1).equals("promotion"))) {
+                    all.stream().filter(p -> p.kind().equals("promotion")).flatMap(p -> p.candidates().stream())
+                            .map(n -> n.split(" ")[0]).forEach(names::add);
+                }
+                return names;
+            }
+            default:
+                return List.of();
+        }
+    }
+
+    private List<String> runWords(List<String> a) {
+        List<String> w = a.isEmpty() || !a.get(0).equals("--background") ? a : a.subList(1, a.size());
+        if (w.isEmpty()) {
+            List<String> names = new ArrayList<>(workloads.installed());
+            if (a.isEmpty()) {
+                names.add(0, "--background");
+            }
+            return names;
+        }
+        return workloads.parameters(w.get(0)).stream().map(p -> p.name() + "=").toList();
     }
 
     /**
@@ -136,6 +289,7 @@ public class Commands {
     // --name <machine> may come first, and the help says so.
     @Descriptor("boot a fresh machine with <size> of RAM, an optional swap device and a random seed;"
             + " boot --name <machine> ... boots that machine (making it if need be) and makes it current")
+    @Example({"boot 4G swap=1G seed=7", "boot --name b 1G"})
     public String boot(@Descriptor("<size> [swap=<size>] [seed=<n>]") String... words) {
         String name = current;
         String[] w = words;
@@ -188,6 +342,7 @@ public class Commands {
     }
 
     @Descriptor("make <machine> the current one: every command but boot --name and compare acts on it")
+    @Example({"use b"})
     public String use(@Descriptor("<machine>") String name) {
         if (pinnedBy != null) {
             throw new IllegalArgumentException("use: not in a script that " + pinnedBy + " runs: it runs on the machine "
@@ -201,6 +356,7 @@ public class Commands {
     }
 
     @Descriptor("list the machines: * marks the current one, then what each was booted with")
+    @Example({"machines"})
     public String machines() {
         StringJoiner j = new StringJoiner("\n");
         int width = 0;
@@ -221,6 +377,7 @@ public class Commands {
 
     @Descriptor("run the script <file> on each machine (side by side, a thread each) and print counters"
             + " with these prefixes, one column per machine; without a prefix, those that differ")
+    @Example({"compare a,b scripts/machines-workload.mm thp_ nr_anon"})
     public String compare(@Descriptor("<machine>,<machine>...") String list, @Descriptor("<file>") String file,
             @Descriptor("[<counter-prefix>...]") String... prefixes) {
         if (pinnedBy != null) {
@@ -230,6 +387,7 @@ public class Commands {
     }
 
     @Descriptor("list, read or write THP tunables by their sysfs path below /sys/kernel/mm/transparent_hugepage")
+    @Example({"sysfs enabled", "sysfs enabled madvise", "sysfs khugepaged/scan_sleep_millisecs 10"})
     public String sysfs(@Descriptor("[<knob> [<value>]]") String... knobValue) {
         switch (knobValue.length) {
             case 0: {
@@ -253,24 +411,27 @@ public class Commands {
     }
 
     @Descriptor("create a process with an empty address space")
+    @Example({"spawn app"})
     public String spawn(@Descriptor("<proc>") String proc) {
         mm().spawn(proc);
         return null;
     }
 
     @Descriptor("map anonymous private read-write memory, 2 MiB aligned, named <region>")
+    @Example({"mmap app heap 64M"})
     public String mmap(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region, @Descriptor("<size>") String size) {
         mm().mmap(proc, region, Sizes.bytes("mmap", size));
         return null;
     }
 
     @Descriptor("unmap a region or part of it")
+    @Example({"munmap app heap 2M 4K", "munmap app heap"})
     public String munmap(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region,
             @Descriptor("[<off> <len>]") String... range) {
         if (range.length == 0) {
             mm().munmap(proc, region, 0, -1);
         } else if (range.length == 2) {
-            mm().munmap(proc, region, Sizes.bytes("munmap", range[0]), Sizes.bytes("munmap", range[1]));
+            mm().munmap(proc, region, Sizes.offset("munmap", range[0]), Sizes.length("munmap", range[1]));
         } else {
             throw CommandTable.wrongNumberOfArguments("munmap");
         }
@@ -278,45 +439,51 @@ public class Commands {
     }
 
     @Descriptor("madvise(2) on part of a region")
+    @Example({"madvise app heap 0 2M collapse"})
     public String madvise(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region, @Descriptor("<off>") String off,
             @Descriptor("<len>") String len, @Descriptor("hugepage|nohugepage|collapse|dontneed|pageout") String advice) {
         Advice a = Advice.parse(advice);
         if (a == null) {
             throw new IllegalArgumentException("madvise: unknown advice '" + advice + "' (hugepage, nohugepage, collapse, dontneed, pageout)");
         }
-        return mm().madvise(proc, region, Sizes.bytes("madvise", off), Sizes.bytes("madvise", len), a).toString();
+        return mm().madvise(proc, region, Sizes.offset("madvise", off), Sizes.length("madvise", len), a).toString();
     }
 
     @Descriptor("access every 4 KiB page of the range (default write), faulting as needed")
+    @Example({"touch app heap 0 64M write", "touch app heap 2M 4K read"})
     public String touch(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region, @Descriptor("<off>") String off,
             @Descriptor("<len>") String len, @Descriptor("[read|write]") String access) {
         boolean write = access == null || access.equals("write");
         if (!write && !access.equals("read")) {
             throw new IllegalArgumentException("touch: access must be read or write, not '" + access + "'");
         }
-        SyscallResult r = mm().touch(proc, region, Sizes.bytes("touch", off), Sizes.bytes("touch", len), write);
+        SyscallResult r = mm().touch(proc, region, Sizes.offset("touch", off), Sizes.length("touch", len), write);
         return r.ok() ? null : r.toString();
     }
 
     @Descriptor("fork(2): copy the parent's address space copy-on-write")
+    @Example({"fork app child"})
     public String fork(@Descriptor("<parent>") String parent, @Descriptor("<child>") String child) {
         SyscallResult r = mm().fork(parent, child);
         return r.ok() ? null : r.toString();
     }
 
     @Descriptor("exit(2): tear down the process's address space")
+    @Example({"exit child"})
     public String exit(@Descriptor("<proc>") String proc) {
         mm().exit(proc);
         return null;
     }
 
-    @Descriptor("advance simulated time (ns/us/ms/s/m; plain numbers are ms), running daemons that come due")
+    @Descriptor("advance simulated time (ns/us/ms/s/min; plain numbers are ms), running daemons that come due")
+    @Example({"tick 200ms", "tick 1min"})
     public String tick(@Descriptor("<duration>") String duration) {
         mm().tick(Sizes.duration(duration));
         return null;
     }
 
     @Descriptor("per-VMA Rss, AnonHugePages, Swap in kB, as /proc/PID/smaps")
+    @Example({"smaps app heap"})
     public String smaps(@Descriptor("<proc>") String proc, @Descriptor("[<region>]") String region) {
         StringJoiner j = new StringJoiner("\n");
         for (SmapsEntry e : mm().smaps(proc, region)) {
@@ -336,6 +503,7 @@ public class Commands {
     }
 
     @Descriptor("counters whose names start with <prefix>, as /proc/vmstat")
+    @Example({"vmstat thp_fault"})
     public String vmstat(@Descriptor("[<prefix>]") String prefix) {
         String p = prefix == null ? "" : prefix;
         StringJoiner j = new StringJoiner("\n");
@@ -351,6 +519,7 @@ public class Commands {
     }
 
     @Descriptor("memory totals, as /proc/meminfo")
+    @Example({"meminfo"})
     public String meminfo() {
         StringJoiner j = new StringJoiner("\n");
         mm().meminfo().forEach((k, v) -> j.add(kb(k + ":", v)));
@@ -358,6 +527,7 @@ public class Commands {
     }
 
     @Descriptor("free blocks per order and migratetype, as /proc/buddyinfo and /proc/pagetypeinfo")
+    @Example({"buddyinfo"})
     public String buddyinfo() {
         StringJoiner j = new StringJoiner("\n");
         mm().buddyinfo().forEach((type, counts) -> {
@@ -371,12 +541,14 @@ public class Commands {
     }
 
     @Descriptor("compare every page's content with what the process wrote: ok or <n> mismatches")
+    @Example({"verify app heap"})
     public String verify(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region) {
         long bad = mm().verify(proc, region);
         return bad == 0 ? "ok" : bad + " mismatches";
     }
 
     @Descriptor("simulated time and mmap lock hold times; with jvm, the host's heap use per simulated frame (not deterministic)")
+    @Example({"stat"})
     public String stat(@Descriptor("[jvm]") String jvm) {
         StringJoiner j = new StringJoiner("\n");
         mm().stat().forEach((k, v) -> j.add(k + " " + v));
@@ -397,12 +569,14 @@ public class Commands {
     }
 
     @Descriptor("give the page mapped there an uncorrectable memory error: a collapse copying it fails and rolls back")
+    @Example({"poison app heap 4K"})
     public String poison(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region, @Descriptor("<off>") String off) {
-        mm().poison(proc, region, Sizes.bytes("poison", off));
+        mm().poison(proc, region, Sizes.offset("poison", off));
         return null;
     }
 
     @Descriptor("check the machine's invariants: frames, refcounts, mapcounts, counters")
+    @Example({"check"})
     public String check() {
         List<String> problems = mm().check();
         if (problems.isEmpty()) {
@@ -415,6 +589,7 @@ public class Commands {
     }
 
     @Descriptor("list policies, select one, or turn a promoter on or off, live")
+    @Example({"policy", "policy use cow huge", "policy disable promotion khugepaged"})
     public String policy(@Descriptor("[list | use <kind> <name> | enable [promotion] <name> | disable [promotion] <name>]") String... a) {
         if (a.length == 0 || (a.length == 1 && a[0].equals("list"))) {
             StringJoiner j = new StringJoiner("\n");
@@ -439,6 +614,7 @@ public class Commands {
     }
 
     @Descriptor("record tracepoints, or print and clear what was recorded")
+    @Example({"trace on", "trace dump"})
     public String trace(@Descriptor("[on|off|dump]") String what) {
         String w = what == null ? "dump" : what;
         switch (w) {
@@ -450,6 +626,7 @@ public class Commands {
     }
 
     @Descriptor("the tracepoint groups trace on records: mm (the default), fault (page_fault_user, thplab_thp_fault), all; none prints them")
+    @Example({"events mm fault"})
     public String events(@Descriptor("[<group>...]") String... groups) {
         if (groups.length > 0) {
             tracing().traceEvents(new LinkedHashSet<>(Arrays.asList(groups)));
@@ -458,11 +635,13 @@ public class Commands {
     }
 
     @Descriptor("the kernel log since boot: the OOM killer's reports")
+    @Example({"dmesg"})
     public String dmesg() {
         return String.join("\n", mm().dmesg());
     }
 
     @Descriptor("read or set how the OOM killer weighs a process, as /proc/PID/oom_score_adj (-1000: never)")
+    @Example({"oom_score_adj app -500"})
     public String oom_score_adj(@Descriptor("<proc>") String proc, @Descriptor("[<-1000..1000>]") String value) {
         Integer v = value == null ? null
                 : Sizes.intValue(value, "oom_score_adj: the value must be a number from -1000 to 1000, not '" + value + "'");
@@ -471,11 +650,13 @@ public class Commands {
     }
 
     @Descriptor("the OOM killer's badness of a process scaled into 0..2000, as /proc/PID/oom_score")
+    @Example({"oom_score app"})
     public String oom_score(@Descriptor("<proc>") String proc) {
         return Long.toString(mm().oomScore(proc));
     }
 
     @Descriptor("boot the current machine afresh and run a workload on it, or start it in the background; alone, list the workloads installed and their parameters")
+    @Example({"run", "run rfc-fork size=4G chunk=1G"})
     public String run(@Descriptor("[[--background] <workload> [<param>=<value>...]]") String... a) {
         if (a.length == 0) {
             return workloadList();
@@ -528,23 +709,42 @@ public class Commands {
     }
 
     @Descriptor("background workloads: progress, or their report once done")
+    @Example({"jobs"})
     public String jobs() {
         List<String> j = workloads.jobs();
         return j.isEmpty() ? "no jobs" : String.join("\n", j);
     }
 
     @Descriptor("stop a background workload at its next step and print its report")
+    @Example({"stop 1"})
     public String stop(@Descriptor("<job>") String job) {
         return workloads.stop(Sizes.intValue(job, "stop: bad job number '" + job + "'"));
     }
 
     @Descriptor("print the words: a label in a transcript")
+    @Example({"echo after the fork"})
     public String echo(@Descriptor("<words...>") String... words) {
         return String.join(" ", words);
     }
 
-    @Descriptor("list the mm commands")
-    public String help(@Descriptor("[mm]") String scope) {
+    @Descriptor("list the mm commands, or show one command's usage, help and examples")
+    @Example({"help touch"})
+    public String help(@Descriptor("[<command>]") String command) {
+        if (command != null && !command.equals("mm")) {
+            CommandTable.Command c = CommandTable.get(command);
+            if (c == null) {
+                throw new IllegalArgumentException("help: no command '" + command + "' (help lists them)");
+            }
+            StringJoiner j = new StringJoiner("\n");
+            j.add(c.usage());
+            j.add("    " + c.help());
+            if (c.name().equals("exit")) {
+                j.add("    exit or quit alone leaves the shell (in a script: ends the run)");
+            }
+            j.add(c.examples().size() == 1 ? "example:" : "examples:");
+            c.examples().forEach(e -> j.add("    " + e));
+            return j.toString();
+        }
         StringJoiner j = new StringJoiner("\n");
         for (CommandTable.Command c : CommandTable.all()) {
             j.add(String.format("mm:%-10s %s%n    %s", c.name(), c.help(), c.usage()));

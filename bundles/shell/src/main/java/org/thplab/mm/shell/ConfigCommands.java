@@ -38,10 +38,18 @@ public class ConfigCommands {
     }
 
     /** config:list [pid-prefix]: the PIDs that have a configuration. */
-    public String list(String... prefix) throws IOException, InvalidSyntaxException {
-        if (prefix.length > 1) {
-            throw new IllegalArgumentException("config:list [<pid-prefix>]");
+    // Each takes String... and checks its words itself, so that a wrong number of them gets
+    // thplab's usage message, not Gogo's "Cannot coerce set() to any of [(String, String, String[])]".
+
+    private static String[] words(String name, String usage, String[] words, int min, int max) {
+        if (words.length < min || words.length > max) {
+            throw new IllegalArgumentException("config:" + name + ": wrong number of arguments; usage: config:" + name + " " + usage);
         }
+        return words;
+    }
+
+    public String list(String... prefix) throws IOException, InvalidSyntaxException {
+        words("list", "[<pid-prefix>]", prefix, 0, 1);
         List<String> pids = new ArrayList<>();
         Configuration[] all = ca.listConfigurations(null);
         for (Configuration c : all == null ? new Configuration[0] : all) {
@@ -54,7 +62,8 @@ public class ConfigCommands {
     }
 
     /** config:get pid: its properties, sorted, as {@code key = value}. */
-    public String get(String pid) throws IOException, InvalidSyntaxException {
+    public String get(String... words) throws IOException, InvalidSyntaxException {
+        String pid = words("get", "<pid>", words, 1, 1)[0];
         Dictionary<String, Object> d = existing(pid).getProperties();
         TreeMap<String, String> sorted = new TreeMap<>();
         for (var keys = d.keys(); keys.hasMoreElements(); ) {
@@ -68,10 +77,11 @@ public class ConfigCommands {
     }
 
     /** config:set pid key value...: one value is a string, several an array (as a list property). */
-    public String set(String pid, String key, String... values) throws IOException, InvalidSyntaxException {
-        if (values.length == 0) {
-            throw new IllegalArgumentException("config:set <pid> <key> <value>...: no value for " + key);
-        }
+    public String set(String... words) throws IOException, InvalidSyntaxException {
+        words("set", "<pid> <key> <value>...", words, 3, Integer.MAX_VALUE);
+        String pid = words[0];
+        String key = words[1];
+        String[] values = Arrays.copyOfRange(words, 2, words.length);
         Configuration c = ca.getConfiguration(pid, "?");
         Dictionary<String, Object> d = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
         d.put(key, values.length == 1 ? values[0] : values);
@@ -90,7 +100,8 @@ public class ConfigCommands {
     }
 
     /** config:delete pid. */
-    public String delete(String pid) throws IOException, InvalidSyntaxException {
+    public String delete(String... words) throws IOException, InvalidSyntaxException {
+        String pid = words("delete", "<pid>", words, 1, 1)[0];
         existing(pid).delete();
         return pid + " deleted";
     }

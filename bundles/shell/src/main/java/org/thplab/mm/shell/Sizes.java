@@ -13,8 +13,22 @@ final class Sizes {
 
     /** Bytes: {@code 4096}, {@code 4K}, {@code 2M}, {@code 1G}, {@code 1T} (binary units). */
     static long bytes(String what, String s) {
+        return bytes(what, s, "size");
+    }
+
+    /** An offset into a region, in bytes as {@link #bytes} reads them; misuse names it an offset. */
+    static long offset(String what, String s) {
+        return bytes(what, s, "offset");
+    }
+
+    /** The length of a range, in bytes as {@link #bytes} reads them; misuse names it a length. */
+    static long length(String what, String s) {
+        return bytes(what, s, "length");
+    }
+
+    private static long bytes(String what, String s, String kind) {
         if (s == null || s.isEmpty()) {
-            throw new IllegalArgumentException(what + ": missing size");
+            throw new IllegalArgumentException(what + ": missing " + kind);
         }
         String t = s.toUpperCase(Locale.ROOT);
         long mult = 1;
@@ -30,11 +44,11 @@ final class Sizes {
         try {
             long v = Long.parseLong(digits);
             if (v < 0) {
-                throw new IllegalArgumentException(what + ": negative size '" + s + "'");
+                throw new IllegalArgumentException(what + ": negative " + kind + " '" + s + "'");
             }
             return Math.multiplyExact(v, mult);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(what + ": bad size '" + s + "' (use bytes or a K/M/G/T suffix)");
+            throw new IllegalArgumentException(what + ": bad " + kind + " '" + s + "' (use bytes or a K/M/G/T suffix)");
         }
     }
 
@@ -50,7 +64,11 @@ final class Sizes {
         return Long.toString(bytes);
     }
 
-    /** Nanoseconds: {@code 500ns}, {@code 10us}, {@code 5ms}, {@code 2s}, {@code 1m}; plain numbers are ms. */
+    /**
+     * Nanoseconds: {@code 500ns}, {@code 10us}, {@code 5ms}, {@code 2s}, {@code 1min}; plain
+     * numbers are ms. {@code m} or {@code M} alone is a misuse: M is MiB in a size, and a
+     * duration in minutes is written {@code 1min}.
+     */
     static long duration(String s) {
         String t = s.toLowerCase(Locale.ROOT);
         long mult;
@@ -64,12 +82,16 @@ final class Sizes {
         } else if (t.endsWith("ms")) {
             mult = 1_000_000;
             digits = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("min")) {
+            mult = 60_000_000_000L;
+            digits = t.substring(0, t.length() - 3);
         } else if (t.endsWith("s")) {
             mult = 1_000_000_000L;
             digits = t.substring(0, t.length() - 1);
         } else if (t.endsWith("m")) {
-            mult = 60_000_000_000L;
-            digits = t.substring(0, t.length() - 1);
+            String n = s.substring(0, s.length() - 1);
+            throw new IllegalArgumentException("tick: bad duration '" + s + "' (M means MiB, in sizes; for minutes write "
+                    + n + "min)");
         } else {
             mult = 1_000_000;
             digits = t;
@@ -81,7 +103,7 @@ final class Sizes {
             }
             return Math.multiplyExact(v, mult);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("tick: bad duration '" + s + "' (use ns, us, ms, s or m)");
+            throw new IllegalArgumentException("tick: bad duration '" + s + "' (use ns, us, ms, s or min)");
         }
     }
 

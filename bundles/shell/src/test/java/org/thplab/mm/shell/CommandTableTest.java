@@ -51,6 +51,57 @@ class CommandTableTest {
     }
 
     @Test
+    void everyCommandHasAnExampleThatFitsItsUsage() {
+        for (CommandTable.Command c : CommandTable.all()) {
+            assertFalse(c.examples().isEmpty(), c.name() + ": no @Example");
+            for (String e : c.examples()) {
+                List<Line.Command> parsed = Line.parse(e);
+                assertEquals(1, parsed.size(), e);
+                List<String> w = parsed.get(0).words();
+                assertEquals(c.name(), w.get(0), e);
+                int n = c.method().getParameterCount();
+                assertTrue(w.size() - 1 >= c.required() && (c.varargs() || w.size() - 1 <= n), e + " does not fit " + c.usage());
+            }
+        }
+    }
+
+    @Test
+    void helpOfOneCommandShowsItsUsageHelpAndExamples() {
+        Commands sh = Harness.commands(Harness.runtime());
+        assertEquals("touch <proc> <region> <off> <len> [read|write]\n"
+                + "    access every 4 KiB page of the range (default write), faulting as needed\n"
+                + "examples:\n    touch app heap 0 64M write\n    touch app heap 2M 4K read", sh.execute("help touch"));
+        assertEquals(sh.execute("help touch"), sh.execute("help mm:touch"));
+        assertTrue(sh.execute("help exit").contains("exit or quit alone leaves the shell"), sh.execute("help exit"));
+        assertEquals(sh.execute("help"), sh.execute("help mm"));
+        assertEquals("error: help: no command 'frobnicate' (help lists them)", sh.execute("!help frobnicate"));
+    }
+
+    @Test
+    void durationsTakeMinAndMIsAMisuseThatSaysSo() {
+        assertEquals(60_000_000_000L, Sizes.duration("1min"));
+        assertEquals(90_000_000_000L, Sizes.duration("90s"));
+        assertEquals(20_000_000L, Sizes.duration("20ms"));
+        assertEquals(20_000_000L, Sizes.duration("20"));
+        for (String m : List.of("1M", "1m")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.duration(m));
+            assertEquals("tick: bad duration '" + m + "' (M means MiB, in sizes; for minutes write 1min)", e.getMessage());
+        }
+    }
+
+    @Test
+    void aNegativeOrBadOffsetOrLengthIsNamedSo() {
+        Commands sh = Harness.commands(Harness.runtime());
+        sh.execute("boot 16M; spawn p; mmap p a 2M");
+        assertEquals("error: touch: negative offset '-4K'", sh.execute("!touch p a -4K 4K"));
+        assertEquals("error: touch: negative length '-4K'", sh.execute("!touch p a 0 -4K"));
+        assertEquals("error: madvise: bad offset 'x' (use bytes or a K/M/G/T suffix)", sh.execute("!madvise p a x 4K collapse"));
+        assertEquals("error: munmap: negative offset '-1'", sh.execute("!munmap p a -1 4K"));
+        assertEquals("error: poison: negative offset '-1'", sh.execute("!poison p a -1"));
+        assertEquals("error: mmap: negative size '-2M'", sh.execute("!mmap p b -2M"));
+    }
+
+    @Test
     void theParametersSayHowManyWordsACommandTakes() {
         Commands sh = Harness.commands(Harness.runtime());
         sh.execute("boot 16M");

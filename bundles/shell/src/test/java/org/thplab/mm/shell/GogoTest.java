@@ -18,9 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The interactive shell answers as a script does: Gogo (the runtime the framework runs, here in
+ * A Gogo session answers as a script does: Gogo (the runtime the framework runs, here in
  * process, with the functions {@link GogoCommands} registers) calls a command's method when the
- * words fit it and {@code _main} when they do not, and either way prints the same message.
+ * words fit it and {@code _main} when they do not, and either way prints the same message. (The
+ * shell on stdin runs mm commands itself, {@link ShellSession}; a Gogo closure, the itests and
+ * any other Gogo session go through Gogo.)
  */
 class GogoTest {
     private ThreadIOImpl threadIo;

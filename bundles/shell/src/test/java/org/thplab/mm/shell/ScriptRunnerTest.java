@@ -81,4 +81,79 @@ class ScriptRunnerTest {
         assertEquals(true, text.contains("include: nested more than 8 deep"), text);
         assertEquals(List.of("p"), mm.processes(), "the line after a failed include did not run");
     }
+
+    /** A shell whose {@code boom} command throws what it is given, as a command running out of memory would. */
+    private static Commands throwing(Throwable t) {
+        return new Commands(Harness.runtime(), Harness.runtime()) {
+            @Override
+            String run(Line.Command command, String file) {
+                if (command.name().equals("boom")) {
+                    if (t instanceof Error e) {
+                        throw e;
+                    }
+                    throw (RuntimeException) t;
+                }
+                return super.run(command, file);
+            }
+        };
+    }
+
+    @Test
+    void anErrorOfTheJvmEndsTheRunWithItsOwnCodeAndOneLineOnStderr() {
+        for (Throwable t : List.of(new OutOfMemoryError("Java heap space"), new StackOverflowError(),
+                new IllegalStateException("fault at 0x1 did not resolve"))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int rc = ScriptRunner.run(throwing(t), "s.mm", List.of("echo before", "boom", "echo after"),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(3, rc, t.toString());
+            assertEquals("> echo before\nbefore\n> boom\n", out.toString(StandardCharsets.UTF_8), "the transcript stops there");
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertEquals(1, e.split("\n").length, e);
+            org.junit.jupiter.api.Assertions.assertTrue(e.startsWith("s.mm:2: "), e);
+            org.junit.jupiter.api.Assertions.assertFalse(e.contains("java.lang"), e);
+        }
+        String[] said = new String[1];
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ScriptRunner.run(throwing(new OutOfMemoryError("Java heap space")), "s.mm", List.of("boom"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        said[0] = err.toString(StandardCharsets.UTF_8);
+        assertEquals("s.mm:1: out of memory: the JVM's heap is too small for this (Java heap space); give it more with"
+                + " THPLAB_JAVA_OPTS=-Xmx<size>, or boot a smaller machine\n", said[0]);
+    }
+
+    @Test
+    void aMisuseGoesToStderrAndTheTranscriptToStdout() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = ScriptRunner.run(Harness.commands(Harness.runtime()), "s.mm", List.of("boot 16M", "spawn p", "spawn p"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, rc);
+        assertEquals("> boot 16M\nbooted: 16384 kB memory (4096 frames), swap 0 kB, seed 0\n> spawn p\n> spawn p\n",
+                out.toString(StandardCharsets.UTF_8));
+        assertEquals("s.mm:3: spawn: process 'p' exists\n", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstLineAndUnreadableScriptsSayWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path bom = dir.resolve("bom.mm");
+        java.nio.file.Files.write(bom, "\uFEFFboot 16M\necho café\n".getBytes(StandardCharsets.UTF_8));
+        java.nio.file.Files.write(dir.resolve("latin1.mm"), new byte[] {'e', 'c', 'h', 'o', ' ', (byte) 0xe9, '\n'});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Commands c = Harness.commands(Harness.runtime());
+        assertEquals(0, ScriptRunner.runAll(c, bom.toString(), o, e));
+        assertEquals("> boot 16M\nbooted: 16384 kB memory (4096 frames), swap 0 kB, seed 0\n> echo café\ncafé\n",
+                out.toString(StandardCharsets.UTF_8));
+        for (String[] file : new String[][] {{"nosuch.mm", "no such file"}, {".", "is a directory, not a script"},
+                {"latin1.mm", "not UTF-8 text"}}) {
+            err.reset();
+            String path = dir.resolve(file[0]).toString();
+            assertEquals(2, ScriptRunner.runAll(c, path, o, e), file[0]);
+            assertEquals(path + ": cannot read: " + file[1] + "\n", err.toString(StandardCharsets.UTF_8));
+        }
+    }
 }

@@ -81,4 +81,23 @@ public final class Clock {
         }
         now = Math.max(now, until);
     }
+
+    /**
+     * As {@link #runUntil(long)}, but before each event asks {@code stop}; once it says so, the
+     * loop ends there, the time where the last event left it.
+     *
+     * @return false when it stopped before {@code until}
+     */
+    public boolean runUntil(long until, java.util.function.BooleanSupplier stop) {
+        while (!queue.isEmpty() && queue.peek().time <= until) {
+            if (stop.getAsBoolean()) {
+                return false;
+            }
+            Event e = queue.poll();
+            now = Math.max(now, e.time);
+            e.action.run();
+        }
+        now = Math.max(now, until);
+        return true;
+    }
 }

@@ -99,6 +99,12 @@ public final class FaultHandler {
             }
             pmd.policyOutcome = null;
             if (a >>> PageTable.DIR_SHIFT != tableVa) {
+                // Ctrl-C in the shell interrupts the thread: the touch stops here, at a GiB
+                // boundary past its start (never in a script, nor in a workload's 2 MiB step).
+                if (a != from && Thread.currentThread().isInterrupted()) {
+                    return SyscallResult.fail(Errno.EINTR, String.format("%s touched region %s up to offset %d of %d, then stopped",
+                            mm.name, r.name, a - r.start, to - r.start));
+                }
                 t = mm.pt.get(a);
                 tableVa = a >>> PageTable.DIR_SHIFT;
             }

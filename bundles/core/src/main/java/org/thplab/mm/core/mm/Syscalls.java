@@ -310,6 +310,7 @@ final class Syscalls implements Reaper {
 
     /** Advances time by {@code nanos}, running the daemons that come due. */
     void tick(long nanos) {
-        clock.runUntil(clock.now() + nanos);
+        // An interrupted thread (Ctrl-C in the shell) stops before the next event that comes due.
+        clock.runUntil(clock.now() + nanos, Thread.currentThread()::isInterrupted);
     }
 }

@@ -64,8 +64,14 @@ final class Jobs {
         Map<String, String> values = values(workload, w, params);
         synchronized (nm.lock) {
             WorkloadRun run = w.start(nm, values);
+            boolean stopped = false;
             while (run.step()) {
-                // one step at a time; each of the run's operations takes the policies of the moment
+                // one step at a time; each of the run's operations takes the policies of the moment.
+                // An interrupted thread (Ctrl-C in the shell) stops the run, as stop <job> would.
+                if (!stopped && Thread.currentThread().isInterrupted()) {
+                    run.stop();
+                    stopped = true;
+                }
             }
             return run.report();
         }
