@@ -17,7 +17,7 @@ final class HeapBudget {
     /** Bytes of heap per swap slot: the device's slot state and check's reference count. */
     static final int BYTES_PER_SWAP_SLOT = 16;
     /** What the runtime, the shell and a command's own garbage need besides. */
-    static final long MARGIN = 64L << 20;
+    static final long MARGIN = 16L << 20;
 
     private HeapBudget() {
     }

@@ -25,7 +25,7 @@ class HeapBudgetTest {
         MachineOps mm = Booted.machine(64 * M);
         mm.spawn("p");
         MmUsageException e = assertThrows(MmUsageException.class, () -> mm.boot(fourT, 0, 1));
-        assertTrue(e.getMessage().startsWith("boot: a machine of 4.0 TiB with 0 MiB of swap may need 44.1 GiB of Java heap"),
+        assertTrue(e.getMessage().startsWith("boot: a machine of 4.0 TiB with 0 MiB of swap may need 44.0 GiB of Java heap"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("THPLAB_JAVA_OPTS=-Xmx"), e.getMessage());
         assertEquals(List.of("p"), mm.processes());
