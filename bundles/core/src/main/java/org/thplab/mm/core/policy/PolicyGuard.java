@@ -152,21 +152,30 @@ public final class PolicyGuard {
      *         (it is recorded as failed, and the caller serves the request itself)
      */
     public <P, C> boolean call(P policy, String what, C ctx, Call<P, C> call) {
+        // Kept this small: it is inlined into every caller, and a caller whose compiled code
+        // grows past the JIT's limit is no longer inlined into the fault path itself (the
+        // allocator's tryAlloc() was not, with the watchdog's handling written out here).
         enter();
         try {
             call.run(policy, ctx);
-            if (simDeadline != POKED || !overran()) {
-                return true;
-            }
-            threw(policy, what, new BudgetExceeded(OVER_BUDGET));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // An OutOfMemoryError thrown while the policy allocated: what it allocated in the
             // call is garbage once its frames are gone, so the heap comes back here.
-            threw(policy, what, overran() ? new BudgetExceeded(OVER_BUDGET) : e);
+            threw(policy, what, e);
+            return false;
         } finally {
             depth--;
         }
-        return false;
+        return simDeadline != POKED || !stopped(policy, what);
+    }
+
+    /** The call returned with the watchdog's poke set: @return true (and it failed) if it was this call's */
+    private boolean stopped(Object policy, String what) {
+        if (!overran()) {
+            return false;
+        }
+        threw(policy, what, null);
+        return true;
     }
 
     /** Opens a policy call's fence: its budget and number start (a nested call shares the outer one's). */
@@ -177,10 +186,11 @@ public final class PolicyGuard {
         }
     }
 
-    /** The policy call inside the fence threw (or ran past its budget): it is recorded as failed. */
+    /** The policy call inside the fence threw e, or ran past its budget: it is recorded as failed. */
     private void threw(Object policy, String what, Throwable e) {
-        lastError = e;
-        failed(policy, what + ": " + (e instanceof BudgetExceeded ? e.getMessage() : e.toString()));
+        Throwable why = e == null || overran() ? new BudgetExceeded(OVER_BUDGET) : e;
+        lastError = why;
+        failed(policy, what + ": " + (why instanceof BudgetExceeded ? why.getMessage() : why.toString()));
     }
 
     /** @return what the last call that returned false threw */
