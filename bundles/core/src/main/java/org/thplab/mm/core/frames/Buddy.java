@@ -279,8 +279,7 @@ public final class Buddy {
     public void free(int pfn, int order) {
         settle();
         int n = 1 << order;
-        if (f.nrHwPoisoned > 0 && f.firstHwPoisoned(pfn, pfn + n) >= 0) {
-            freeAroundHwPoison(pfn, n);
+        if (f.hwpoison.freedAround(this, f, pfn, n)) {
             return;
         }
         java.util.Arrays.fill(f.type, pfn, pfn + n, FREE);
@@ -295,25 +294,8 @@ public final class Buddy {
         freeBlock(pfn, order);
     }
 
-    /**
-     * A block with poisoned frames in it: those stay out of use for good (free_pages_prepare()
-     * keeps a PageHWPoison page off the free lists), the others are freed one by one and merge.
-     */
-    private void freeAroundHwPoison(int pfn, int n) {
-        for (int p = pfn; p < pfn + n; p++) {
-            f.content[p] = 0;
-            if (f.hwPoisoned(p)) {
-                f.type[p] = Frames.HWPOISON;
-                continue;
-            }
-            f.type[p] = FREE;
-            pbUsed[p >> PAGEBLOCK_ORDER]--;
-            freeBlock(p, 0);
-        }
-    }
-
     /** __free_one_page(): merge with free buddies, then put on the pageblock type's list. */
-    private void freeBlock(int pfn, int order) {
+    void freeBlock(int pfn, int order) {
         freePages += 1L << order;
         while (order < MAX_ORDER) {
             int buddy = pfn ^ (1 << order);

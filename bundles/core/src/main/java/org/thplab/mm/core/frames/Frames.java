@@ -75,34 +75,8 @@ public final class Frames {
     /** Number of pages of the folio mapped by at least one PTE (_nr_pages_mapped). */
     public final short[] nrPagesMapped;
 
-    /** Frames with an uncorrectable memory error (PG_hwpoison), or null while there are none. */
-    private java.util.BitSet hwpoison;
-    /** num_poisoned_pages: meminfo's HardwareCorrupted. */
-    public long nrHwPoisoned;
-
-    /** memory_failure(): marks the frame poisoned and counts it. */
-    public void setHwPoison(int pfn) {
-        if (hwpoison == null) {
-            hwpoison = new java.util.BitSet(nr);
-        }
-        if (!hwpoison.get(pfn)) {
-            hwpoison.set(pfn);
-            nrHwPoisoned++;
-        }
-    }
-
-    public boolean hwPoisoned(int pfn) {
-        return hwpoison != null && hwpoison.get(pfn);
-    }
-
-    /** @return the first poisoned frame in [from, to), or -1 */
-    public int firstHwPoisoned(int from, int to) {
-        if (hwpoison == null) {
-            return -1;
-        }
-        int p = hwpoison.nextSetBit(from);
-        return p >= 0 && p < to ? p : -1;
-    }
+    /** The frames with an uncorrectable memory error (PG_hwpoison). */
+    public final HwPoison hwpoison = new HwPoison();
 
     public Frames(int nr) {
         if (nr % HPAGE_PMD_NR != 0) {

@@ -239,7 +239,7 @@ public final class Machine {
         if (pfn < 0) {
             throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + name + "'");
         }
-        f.setHwPoison(pfn);
+        f.hwpoison.set(pfn);
     }
 
     /**

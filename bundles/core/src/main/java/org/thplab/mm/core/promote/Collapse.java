@@ -198,7 +198,7 @@ final class Collapse {
             long e = ptes.get(j);
             if (Pte.kind(e) == Pte.PRESENT) {
                 int p = Pte.pfn(e);
-                if (f.hwPoisoned(p)) {
+                if (f.hwpoison.get(p)) {
                     clock.charge(CostModel.COPY_4K * present);
                     return abort(t, ScanResult.SCAN_COPY_MC);
                 }

@@ -192,7 +192,7 @@ public final class Reports {
         m.put("PageTables", tables.pgtables * 4);
         m.put("SwapTotal", swap == null ? 0 : (long) swap.nslots * 4);
         m.put("SwapFree", swap == null ? 0 : swap.free() * 4);
-        m.put("HardwareCorrupted", f.nrHwPoisoned * 4);
+        m.put("HardwareCorrupted", f.hwpoison.count() * 4);
         return m;
     }
 
