@@ -87,10 +87,9 @@ final class ConfigCheck {
                 continue;
             }
             if (strict) {
-                for (String n : names) {
-                    String bare = kind.single() ? n : n.replaceFirst("^[+-]", "");
-                    if (registry.get(kind, bare) == null) {
-                        problems.add(key + ": no " + kind.id() + " policy '" + bare + "' (registered: "
+                for (String n : names) { // a promoter set lists names, as configureEnabled() takes them
+                    if (registry.get(kind, n) == null) {
+                        problems.add(key + ": no " + kind.id() + " policy '" + n + "' (registered: "
                                 + registered(kind, registry) + ")");
                     }
                 }
