@@ -85,6 +85,16 @@ public class Khugepaged implements PromotionPolicy {
         return ctx.tunables().number(knob) * 1_000_000L;
     }
 
+    /** What khugepaged_scan holds: a wake depends on nothing else but the machine and the tunables. */
+    private record CursorState(Integer slot, long address, long remaining, long nextDelay) {
+    }
+
+    @Override
+    public Object scanCursor(PromotionContext ctx) {
+        Cursor c = cursor(ctx);
+        return new CursorState(c.slot, c.address, c.remaining, c.nextDelay);
+    }
+
     /** khugepaged_do_scan(). */
     @Override
     public void wake(PromotionContext ctx) {

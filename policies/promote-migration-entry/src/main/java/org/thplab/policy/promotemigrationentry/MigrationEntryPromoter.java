@@ -29,6 +29,12 @@ public class MigrationEntryPromoter implements PromotionPolicy {
         return ctx.tunables().number("khugepaged/scan_sleep_millisecs") * 1_000_000L;
     }
 
+    /** No cursor: each wake walks every reservation from the first, so it depends on the machine alone. */
+    @Override
+    public Object scanCursor(PromotionContext ctx) {
+        return Boolean.TRUE;
+    }
+
     @Override
     public void wake(PromotionContext ctx) {
         if (ctx.tunables().pmdEnabled() == ThpEnabled.NEVER) {

@@ -54,6 +54,12 @@ public class ReservationPromoter implements PromotionPolicy {
         return atFault ? -1 : ctx.tunables().number("khugepaged/scan_sleep_millisecs") * 1_000_000L;
     }
 
+    /** No cursor: each wake walks every reservation from the first, so it depends on the machine alone. */
+    @Override
+    public Object scanCursor(PromotionContext ctx) {
+        return atFault; // a change of mode is a change of what a wake does
+    }
+
     @Override
     public void wake(PromotionContext ctx) {
         if (atFault || ctx.tunables().pmdEnabled() == ThpEnabled.NEVER) {

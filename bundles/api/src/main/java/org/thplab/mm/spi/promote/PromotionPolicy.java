@@ -26,6 +26,21 @@ public interface PromotionPolicy {
         return -1;
     }
 
+    /**
+     * The daemon's scan cursor on this machine (for khugepaged, khugepaged_scan's mm_slot and
+     * address): everything besides the machine and its tunables that its next wakes depend on,
+     * as a value whose {@code equals} says the daemon is back where it was. The core uses it to
+     * skip ahead: when the daemons' wakes from one instant on changed nothing (only scanned and
+     * counted) and came back to the same cursors and the same schedule, the following wakes would
+     * repeat them, so a long {@code tick} adds their counters and time without running them. A
+     * wake that reads the time, or keeps any other state of its own, must return null.
+     *
+     * @return the cursor, or null (the default) when the daemon cannot say: its wakes all run
+     */
+    default Object scanCursor(PromotionContext context) {
+        return null;
+    }
+
     /** Runs the daemon once. */
     default void wake(PromotionContext context) {
     }

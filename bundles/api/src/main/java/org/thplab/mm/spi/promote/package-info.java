@@ -10,8 +10,9 @@
  * may be enabled at once.
  *
  * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0;
- * 2.1.0 added {@link org.thplab.mm.spi.promote.PromotionPolicy#WAIT_FOR_WORK}.
+ * 2.1.0 added {@link org.thplab.mm.spi.promote.PromotionPolicy#WAIT_FOR_WORK}, 2.2.0
+ * {@link org.thplab.mm.spi.promote.PromotionPolicy#scanCursor}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.thplab.mm.spi.promote;

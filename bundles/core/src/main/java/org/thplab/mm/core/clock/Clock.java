@@ -17,6 +17,13 @@ public final class Clock {
 
     private long now;
     private long seq;
+    /** Events run since boot, runUntil calls since boot, and the current call's end. */
+    private long eventsRun;
+    private long runs;
+    private long until;
+    /** The running event's time, and the time when the event before it ended. */
+    private long scheduled;
+    private long lastEnd;
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
 
     private record Event(long time, long seq, String name, Runnable action) implements Comparable<Event> {
@@ -31,9 +38,9 @@ public final class Clock {
         return now;
     }
 
-    /** Charges {@code nanos} of simulated work. */
+    /** Charges {@code nanos} of simulated work; time stops at its end (2^63 - 1 ns) rather than wrap. */
     public void charge(long nanos) {
-        now += nanos;
+        now = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
     }
 
     /** Schedules {@code action} at now + delay, unless an event of that name is already pending. */
@@ -43,12 +50,17 @@ public final class Clock {
                 return;
             }
         }
-        queue.add(new Event(now + delay, seq++, name, action));
+        schedule(name, delay, action);
     }
 
-    /** Schedules {@code action} at now + delay. */
+    /**
+     * Schedules {@code action} at now + delay; not at all when that is past the end of time, where
+     * no tick can reach it (rather than at a wrapped, negative time, which would run at once).
+     */
     public void schedule(String name, long delay, Runnable action) {
-        queue.add(new Event(now + delay, seq++, name, action));
+        if (delay <= Long.MAX_VALUE - now) {
+            queue.add(new Event(now + delay, seq++, name, action));
+        }
     }
 
     /** Drops pending events of that name. */
@@ -63,11 +75,12 @@ public final class Clock {
 
     /** Runs events due up to {@code until} in (time, sequence) order, then sets the time to at least {@code until}. */
     public void runUntil(long until) {
+        begin(until);
         long instant = -1;
         int atInstant = 0;
         while (!queue.isEmpty() && queue.peek().time <= until) {
             Event e = queue.poll();
-            now = Math.max(now, e.time);
+            starting(e);
             if (now != instant) {
                 instant = now;
                 atInstant = 0;
@@ -77,6 +90,7 @@ public final class Clock {
                 throw new IllegalStateException("simulated time stopped at " + now + " ns: event '" + e.name
                         + "' ran " + MAX_EVENTS_AT_ONE_INSTANT + " times without advancing it; dropped");
             }
+            eventsRun++;
             e.action.run();
         }
         now = Math.max(now, until);
@@ -89,15 +103,96 @@ public final class Clock {
      * @return false when it stopped before {@code until}
      */
     public boolean runUntil(long until, java.util.function.BooleanSupplier stop) {
+        begin(until);
         while (!queue.isEmpty() && queue.peek().time <= until) {
             if (stop.getAsBoolean()) {
                 return false;
             }
             Event e = queue.poll();
-            now = Math.max(now, e.time);
+            starting(e);
+            eventsRun++;
             e.action.run();
         }
         now = Math.max(now, until);
         return true;
+    }
+
+    private void starting(Event e) {
+        scheduled = e.time;
+        lastEnd = now;
+        now = Math.max(now, e.time);
+    }
+
+    /** @return the time the running event was scheduled at (now, unless the work before it ran past it) */
+    public long scheduled() {
+        return scheduled;
+    }
+
+    /** @return the time at which the work before the running event ended */
+    public long lastEnd() {
+        return lastEnd;
+    }
+
+    private void begin(long end) {
+        runs++;
+        until = end;
+    }
+
+    /** @return how many events have run since boot: an observer can tell whether others ran between two of its own */
+    public long eventsRun() {
+        return eventsRun;
+    }
+
+    /** @return a number that changes with every runUntil (or runDue) call: the run that is running now */
+    public long run() {
+        return runs;
+    }
+
+    /** @return where the current (or last) runUntil ends */
+    public long until() {
+        return until;
+    }
+
+    /** Appends the pending events' names and their times from now, in the order they will run. */
+    public void pending(java.util.List<String> names, java.util.List<Long> fromNow) {
+        Event[] es = queue.toArray(new Event[0]);
+        java.util.Arrays.sort(es);
+        for (Event e : es) {
+            names.add(e.name);
+            fromNow.add(e.time - now);
+        }
+    }
+
+    /** @return the time of the first pending event that {@code which} does not accept, or Long.MAX_VALUE */
+    public long firstEventExcept(java.util.function.Predicate<String> which) {
+        long first = Long.MAX_VALUE;
+        for (Event e : queue) {
+            if (!which.test(e.name)) {
+                first = Math.min(first, e.time);
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Skips ahead over whole cycles of daemons that can change nothing, from inside the event
+     * that is running: time jumps {@code jump} later, and each pending event that {@code by}
+     * gives a shift for (non-negative) moves that much later; they keep their order (their new
+     * times are in the order of the old ones, and equal ones keep their sequence).
+     */
+    public void skipAhead(long jump, java.util.function.ToLongFunction<String> by) {
+        var moved = new java.util.ArrayList<Event>();
+        for (Event e : queue) {
+            long d = by.applyAsLong(e.name);
+            if (d >= 0) {
+                moved.add(new Event(e.time + d, e.seq, e.name, e.action));
+            }
+        }
+        queue.removeIf(e -> by.applyAsLong(e.name) >= 0);
+        moved.sort(null);
+        for (Event e : moved) {
+            queue.add(new Event(e.time, seq++, e.name, e.action));
+        }
+        now += jump;
     }
 }

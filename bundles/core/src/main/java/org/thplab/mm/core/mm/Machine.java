@@ -147,7 +147,7 @@ public final class Machine {
         vmscan = new Vmscan(k, folios, split, zero, reservations, migrations, swapOut, compaction);
         allocator.setSlowPath(vmscan);
         promotion = new Promotion(k, slots, mmapLock, allocator, folios, anon, reservations, migrations);
-        daemons = new PromoterDaemons(clock, guard, promotion);
+        daemons = new PromoterDaemons(k, promotion);
         slots.setWakeup(daemons::mmEntered);
         madvCollapse = new MadviseCollapse(clock, guard, promotion, mmapLock);
         reports = new Reports(k, folios, tables, reservations, slots);

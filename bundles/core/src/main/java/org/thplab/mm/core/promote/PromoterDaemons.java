@@ -1,11 +1,12 @@
 package org.thplab.mm.core.promote;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.kernel.Kernel;
 import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.spi.promote.PromotionPolicy;
 
@@ -18,21 +19,29 @@ import org.thplab.mm.spi.promote.PromotionPolicy;
 public final class PromoterDaemons {
     private static final PolicyGuard.Call<PromotionPolicy, PromoterDaemons> NEXT_WAKE = (p, d) -> d.delay = p.nextWake(d.ctx);
     private static final PolicyGuard.Call<PromotionPolicy, PromoterDaemons> WAKE = (p, d) -> p.wake(d.ctx);
+    private static final PolicyGuard.Call<PromotionPolicy, PromoterDaemons> CURSOR = (p, d) -> d.cursor = p.scanCursor(d.ctx);
 
     private final Clock clock;
     private final PolicyGuard guard;
     private final Promotion ctx;
-    /** The promoters currently scheduled, with their event names. */
-    private final Map<PromotionPolicy, String> daemons = new IdentityHashMap<>();
+    /**
+     * The promoters currently scheduled, with their event names, in the order they were enabled:
+     * a change of the tunables reschedules them in that order, so that daemons due at one instant
+     * run in the same order in every run (an identity map's order changed from JVM to JVM).
+     */
+    private final Map<PromotionPolicy, String> daemons = new LinkedHashMap<>();
     /** The daemons asleep until work arrives, in the order they went to sleep. */
-    private final Map<PromotionPolicy, String> waiting = new java.util.LinkedHashMap<>();
+    private final Map<PromotionPolicy, String> waiting = new LinkedHashMap<>();
+    private final IdlePasses idle;
     private int daemonSeq;
     private long delay;
+    private Object cursor;
 
-    public PromoterDaemons(Clock clock, PolicyGuard guard, Promotion ctx) {
-        this.clock = clock;
-        this.guard = guard;
+    public PromoterDaemons(Kernel k, Promotion ctx) {
+        this.clock = k.clock();
+        this.guard = k.guard();
         this.ctx = ctx;
+        this.idle = new IdlePasses(k, ctx);
     }
 
     /** Promoters that came or went since the last operation: schedule or cancel their daemon. */
@@ -81,6 +90,16 @@ public final class PromoterDaemons {
         }
     }
 
+    /** A daemon's scan cursor, by its event name; null when it cannot say (or failed saying). */
+    private Object cursorOf(String name) {
+        for (var e : daemons.entrySet()) {
+            if (e.getValue().equals(name)) {
+                return guard.call(e.getKey(), "scanCursor", this, CURSOR) ? cursor : null;
+            }
+        }
+        return null;
+    }
+
     private void schedule(PromotionPolicy pr, String name) {
         if (!guard.usable(pr) || !guard.call(pr, "nextWake", this, NEXT_WAKE)) {
             return;
@@ -96,8 +115,12 @@ public final class PromoterDaemons {
         if (daemons.get(pr) != name || !guard.usable(pr)) {
             return; // disabled meanwhile
         }
+        // whole cycles of wakes that would change nothing: counted, and this wake runs after them
+        idle.skip(name, daemons::containsValue, this::cursorOf);
         clock.charge(CostModel.DAEMON_WAKE);
-        guard.call(pr, "wake", this, WAKE);
+        if (!guard.call(pr, "wake", this, WAKE)) {
+            idle.reset();
+        }
         ctx.cleanupAfter(pr);
         schedule(pr, name);
     }

@@ -40,6 +40,11 @@ public final class Promotion implements PromotionContext {
     private final Migrations migrations;
     private final PmdScanner scanner;
     private final Collapse collapse;
+    /**
+     * Calls of a mechanism that may change the machine (everything but the reads, scanPmd and
+     * the full-scan count): {@link IdlePasses} skips only wakes that made none.
+     */
+    private long mutations;
 
     public Promotion(Kernel k, MmSlots slots, MmapLock mmapLock, Allocator allocator, Folios folios, AnonAlloc anon,
             Reservations reservations, Migrations migrations) {
@@ -86,6 +91,7 @@ public final class Promotion implements PromotionContext {
 
     @Override
     public void collectMmSlot(int id) {
+        mutations++;
         AddressSpace mm = any(id);
         if (!mm.dead) {
             throw new IllegalStateException("collectMmSlot: process " + mm.name + " has not exited");
@@ -144,22 +150,26 @@ public final class Promotion implements PromotionContext {
 
     @Override
     public ScanResult collapseHugePage(int id, PmdScan scan, boolean khugepaged) {
+        mutations++;
         return collapse.collapseHugePage(any(id), scan, khugepaged);
     }
 
     @Override
     public CollapseTicket prepareCollapse(int id, PmdScan scan, boolean khugepaged) {
+        mutations++;
         return collapse.prepareCollapse(any(id), scan, khugepaged);
     }
 
     @Override
     public ScanResult commitCollapse(CollapseTicket ticket) {
+        mutations++;
         guard.checkBudget();
         return collapse.commitCollapse(ticket);
     }
 
     @Override
     public void abortCollapse(CollapseTicket ticket) {
+        mutations++;
         guard.checkBudget();
         collapse.abortCollapse(ticket);
     }
@@ -169,11 +179,13 @@ public final class Promotion implements PromotionContext {
 
     @Override
     public void lockMmapWrite(int id) {
+        mutations++;
         mmapLock.lockWrite(any(id));
     }
 
     @Override
     public void unlockMmapWrite(int id) {
+        mutations++;
         mmapLock.unlockWrite(any(id));
     }
 
@@ -184,6 +196,7 @@ public final class Promotion implements PromotionContext {
 
     @Override
     public ScanResult promoteReservation(int id, long address) {
+        mutations++;
         AddressSpace mm = any(id);
         var r = mm.reservations.get(address);
         if (r == null) {
@@ -194,11 +207,13 @@ public final class Promotion implements PromotionContext {
 
     @Override
     public ScanResult promoteByMigration(int id, long address) {
+        mutations++;
         return migrations.start(any(id), address);
     }
 
     @Override
     public void countPagesCollapsed() {
+        mutations++;
         guard.checkBudget();
         tunables.pagesCollapsed++;
     }
@@ -209,6 +224,11 @@ public final class Promotion implements PromotionContext {
         tunables.fullScans++;
     }
 
+
+    /** @return how many calls of a mechanism that may change the machine promoters have made */
+    long mutations() {
+        return mutations;
+    }
 
     /**
      * After a promoter's call: no mmap lock stays held and no prepared collapse stays open (its

@@ -184,7 +184,7 @@ class RandomOperationsTest {
         return Long.parseLong(s.substring(0, s.length() - 1)) << 20;
     }
 
-    private static String command(SplittableRandom rnd, MachineOps mm, int procs) {
+    static String command(SplittableRandom rnd, MachineOps mm, int procs) {
         List<String> alive = mm.processes();
         if (alive.isEmpty()) {
             return "spawn p" + procs;
