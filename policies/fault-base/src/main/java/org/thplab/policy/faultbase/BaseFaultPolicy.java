@@ -11,6 +11,12 @@ import org.thplab.mm.spi.fault.FaultPolicy;
 @Component
 @Policy(kind = Kind.fault, name = "base")
 public class BaseFaultPolicy implements FaultPolicy {
+    /** Nothing but a PMD-sized folio, and only on an empty PMD. */
+    @Override
+    public boolean pmdNoneOnly() {
+        return true;
+    }
+
     @Override
     public FaultOutcome fault(AnonFault fault) {
         return FaultOutcome.FALLBACK;

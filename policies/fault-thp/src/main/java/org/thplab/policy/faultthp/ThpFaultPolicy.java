@@ -18,6 +18,12 @@ import org.thplab.mm.spi.fault.FaultPolicy;
 @Component
 @Policy(kind = Kind.fault, name = "thp")
 public class ThpFaultPolicy implements FaultPolicy {
+    /** Nothing but a PMD-sized folio, and only on an empty PMD. */
+    @Override
+    public boolean pmdNoneOnly() {
+        return true;
+    }
+
     @Override
     public FaultOutcome fault(AnonFault f) {
         if (!f.pmdNone() || !allowed(f) || !f.hugeSuitable()) {

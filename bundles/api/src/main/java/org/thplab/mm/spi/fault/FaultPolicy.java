@@ -10,6 +10,17 @@ public interface FaultPolicy {
     FaultOutcome fault(AnonFault fault);
 
     /**
+     * Whether this policy maps anything only at a fault on an empty PMD, as create_huge_pmd() is
+     * tried only when pmd_none(): then the core does not ask it at faults below an existing PTE
+     * table (do_anonymous_page() there), which are most base-page faults. A policy that maps from
+     * below the PMD (multi-size THPs, reservations) keeps the default, false. Asked once, when
+     * the policy is selected.
+     */
+    default boolean pmdNoneOnly() {
+        return false;
+    }
+
+    /**
      * Whether a copy-on-write fault of the reservation's owner on one of its pages releases the
      * reservation, as the reservation RFC was posted. The default, as Mel Gorman suggested,
      * keeps it.

@@ -5,8 +5,9 @@
  * {@link org.thplab.mm.spi.FaultOutcome} (shared with the CoW SPI). One is selected at a time.
  *
  * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0;
- * 2.1.0, {@code AnonFault.mapNewLargeFolio(order)} and {@code allowableOrders()} for multi-size THPs.
+ * 2.1.0, {@code AnonFault.mapNewLargeFolio(order)} and {@code allowableOrders()} for multi-size THPs;
+ * 2.2.0, {@code FaultPolicy.pmdNoneOnly()}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.thplab.mm.spi.fault;

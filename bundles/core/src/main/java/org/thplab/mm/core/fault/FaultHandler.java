@@ -18,6 +18,7 @@ import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.pagetable.PteTable;
+import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
@@ -33,6 +34,7 @@ import org.thplab.mm.spi.FaultOutcome;
  */
 public final class FaultHandler {
     private final Clock clock;
+    private final PolicyGuard guard;
     private final VmStat stat;
     private final Tracer trace;
     private final Allocator allocator;
@@ -42,6 +44,8 @@ public final class FaultHandler {
     private final OomKiller oom;
     private final PteFaults pte;
     private final PmdFaults pmd;
+    /** Whether the fault policy of this operation is asked below a PTE table ({@code FaultPolicy.pmdNoneOnly()}). */
+    private boolean askBelowPmd;
     /** Fault latencies, recorded while a workload asks for them. */
     private LatencyHistogram latency;
 
@@ -57,6 +61,7 @@ public final class FaultHandler {
     public FaultHandler(Kernel k, Allocator allocator, PageTables tables, MmSlots slots, MigrationEntries migrations,
             OomKiller oom, PteFaults pte, PmdFaults pmd) {
         this.clock = k.clock();
+        this.guard = k.guard();
         this.stat = k.stat();
         this.trace = k.trace();
         this.allocator = allocator;
@@ -82,6 +87,7 @@ public final class FaultHandler {
         PmdTable t = null;
         long tableVa = -1;
         long failures = allocator.order0Failures(); // taken again after each OOM kill
+        askBelowPmd = guard.policies().faultBelowPmd(); // the policies stay for the operation
         for (long a = from; a < to; a += PAGE_SIZE) {
             if (v == null || a >= v.end || a < v.start) {
                 v = mm.find(a);
@@ -228,7 +234,8 @@ public final class FaultHandler {
     /** do_anonymous_page(): the zero page for a read, a new zeroed page for a write, unless the fault policy maps it. */
     private FaultResult emptyPte(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, int i, PteTable ptes, int j) {
         countFault(va, write);
-        FaultResult asked = askPolicy(mm, vma, va, write, t, i, ptes, j, Pte.NONE);
+        // Not asked here when it maps only on an empty PMD (create_huge_pmd()'s pmd_none()).
+        FaultResult asked = askBelowPmd ? askPolicy(mm, vma, va, write, t, i, ptes, j, Pte.NONE) : null;
         if (asked != null) {
             return asked;
         }
@@ -250,7 +257,7 @@ public final class FaultHandler {
                 countFault(va, write);
                 // A write to the zero page: the fault policy may map from a reservation
                 // (reserving on the first write rather than the first read).
-                FaultResult asked = askPolicy(mm, vma, va, true, t, i, ptes, j, e);
+                FaultResult asked = askBelowPmd ? askPolicy(mm, vma, va, true, t, i, ptes, j, e) : null;
                 return asked != null ? asked : pte.newPage(mm, vma, ptes, j, va, e);
             }
             case Pte.MIGRATION -> {

@@ -132,7 +132,7 @@ final class PolicyRegistry {
             promoters.add((PromotionPolicy) p);
         }
         // ActivePolicies has a field of its own type per kind, so each kind is named here once.
-        return new ActivePolicies((AllocationPolicy) one(PolicyKind.ALLOCATION, s), (FaultPolicy) one(PolicyKind.FAULT, s),
+        return ActivePolicies.of((AllocationPolicy) one(PolicyKind.ALLOCATION, s), (FaultPolicy) one(PolicyKind.FAULT, s),
                 (CowPolicy) one(PolicyKind.COW, s), (ReclaimPolicy) one(PolicyKind.RECLAIM, s), promoters);
     }
 

@@ -46,7 +46,7 @@ class CompactionTest {
         Machine m = fragmented();
         m.tunables.set("enabled", "always");
         m.tunables.set("defrag", "always");
-        m.setPolicies(new org.thplab.mm.core.policy.ActivePolicies(new org.thplab.mm.spi.alloc.AllocationPolicy() {
+        m.setPolicies(org.thplab.mm.core.policy.ActivePolicies.of(new org.thplab.mm.spi.alloc.AllocationPolicy() {
             @Override
             public long allocate(org.thplab.mm.spi.alloc.AllocRequest r, org.thplab.mm.spi.alloc.PhysicalMemory mem) {
                 long p = mem.takeFree(r.order(), org.thplab.mm.spi.alloc.PhysicalMemory.WMARK_LOW);

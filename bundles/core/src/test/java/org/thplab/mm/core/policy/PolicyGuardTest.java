@@ -17,7 +17,7 @@ class PolicyGuardTest {
     private static PolicyGuard guard(FaultPolicy p) {
         Clock clock = new Clock();
         PolicyGuard g = new PolicyGuard(clock, new Tracer(clock));
-        g.begin(new ActivePolicies(null, p, null, null, List.of()));
+        g.begin(ActivePolicies.of(null, p, null, null, List.of()));
         return g;
     }
 
