@@ -34,7 +34,7 @@ final class HashedSets {
         tags = new long[slots];
         Arrays.fill(tags, EMPTY);
         slotCell = new int[slots];
-        int size = Integer.highestOneBit(slots * 4 - 1) << 1; // at most a quarter full
+        int size = Integer.highestOneBit(slots * 8 - 1) << 1; // at most an eighth full: short probes, fewer mispredicted branches
         cellTag = new long[size];
         Arrays.fill(cellTag, EMPTY);
         cellSlot = new int[size];

@@ -41,7 +41,6 @@ public final class Tlb {
     private final int setMask;
     private final long[] tags;
     private final HashedSets wide;
-    private int valid;
 
     /** @param sets a power of two (1: fully associative) */
     public Tlb(int sets, int ways) {
@@ -102,7 +101,14 @@ public final class Tlb {
 
     /** @return the entries held now */
     public int size() {
-        return wide != null ? wide.size() : valid;
+        if (wide != null) {
+            return wide.size();
+        }
+        int n = 0;
+        for (long t : tags) {
+            n += t != EMPTY ? 1 : 0;
+        }
+        return n;
     }
 
     /**
@@ -118,19 +124,16 @@ public final class Tlb {
         }
         long[] a = tags;
         long carry = tag;
+        // An empty slot is a tag nothing equals: it moves down like an entry and drops off the end.
         for (int i = ((int) tag & setMask) * ways, end = i + ways; i < end; i++) {
             long x = a[i];
             a[i] = carry;
             if (x == tag) {
                 return true;
             }
-            if (x == EMPTY) {
-                valid++;
-                return false;
-            }
             carry = x;
         }
-        return false; // the least recently used, carried past the end, is gone
+        return false; // the least recently used (or an empty slot), carried past the end, is gone
     }
 
     /** @return whether the entry is held, making it the most recently used of its set */
@@ -187,7 +190,6 @@ public final class Tlb {
             return;
         }
         Arrays.fill(tags, EMPTY);
-        valid = 0;
     }
 
     private int invalidateWhere(int asid, int kinds, long start, long end) {
@@ -224,7 +226,6 @@ public final class Tlb {
             tags[j] = tags[j + 1];
         }
         tags[last] = EMPTY;
-        valid--;
     }
 
     /** @return the slot that holds {@code tag}, or -1 */
