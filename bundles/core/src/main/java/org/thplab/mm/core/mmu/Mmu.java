@@ -46,6 +46,11 @@ public final class Mmu {
     private final int[][] hostCycles = new int[2][5];
     private final int[][] refs = new int[2][5];
 
+    /**
+     * The tag of the last translation: the most recently used entry of its L1 array, where a
+     * repeat finds it without changing anything (the loads of a loop over one page). Any flush forgets it.
+     */
+    private long last = Tlb.EMPTY;
     private long loads;
     private long l1Misses;
     private long stlbHits;
@@ -139,8 +144,13 @@ public final class Mmu {
         boolean huge = pageShift == PMD_SHIFT;
         boolean hugeEntry = huge && hugeEntries;
         long tag = Tlb.tag(asid, va, hugeEntry ? Tlb.K2M : Tlb.K4K);
-        Tlb l1 = hugeEntry ? l1Huge : l1Small;
         int c = l1Hit;
+        if (tag == last) {
+            cycles += c;
+            return c;
+        }
+        last = tag;
+        Tlb l1 = hugeEntry ? l1Huge : l1Small;
         // Each array a translation misses is filled at once (Tlb.access): by the L2 TLB's entry
         // or by the walk, so the entries of one walk enter in the order they were looked up.
         if (!l1.access(tag)) {
@@ -200,6 +210,7 @@ public final class Mmu {
      * (applied to every preset: AMD and Arm publish no finer rule for the walk entries they keep).
      */
     public void flushTlbPage(int asid, long va) {
+        last = Tlb.EMPTY;
         invlpg++;
         flushes++;
         for (Tlb t : leafArrays) {
@@ -243,6 +254,7 @@ public final class Mmu {
 
     /** flush_tlb_local() for this address space: a CR3 write drops its TLB and paging-structure-cache entries. */
     public void flushTlbMm(int asid) {
+        last = Tlb.EMPTY;
         flushes++;
         for (Tlb t : arrays) {
             t.invalidateAsid(asid);
@@ -251,6 +263,7 @@ public final class Mmu {
 
     /** __flush_tlb_all(): every entry of every address space. */
     public void flushTlbAll() {
+        last = Tlb.EMPTY;
         flushes++;
         for (Tlb t : arrays) {
             t.invalidateAll();
