@@ -44,7 +44,7 @@ class LayeringTest {
                 .layer("folio").definedBy(pkg("folio"))
                 .layer("alloc").definedBy(pkg("alloc"))
                 .layer("ground").definedBy(pkg("kernel"), pkg("policy"), pkg("trace"), pkg("vma"), pkg("frames"),
-                        pkg("pagetable"), pkg("clock"), pkg("swap"), pkg("stat"))
+                        pkg("pagetable"), pkg("clock"), pkg("swap"), pkg("stat"), pkg("mmu"))
                 .whereLayer("runtime").mayNotBeAccessedByAnyLayer()
                 .whereLayer("syscalls").mayOnlyBeAccessedByLayers("runtime")
                 .whereLayer("fault").mayOnlyBeAccessedByLayers("syscalls")

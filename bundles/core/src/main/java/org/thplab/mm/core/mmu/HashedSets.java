@@ -1,0 +1,202 @@
+package org.thplab.mm.core.mmu;
+
+import java.util.Arrays;
+
+/**
+ * The layout of a {@link Tlb} with sets wider than 16 ways, such as the fully associative L1 dTLBs
+ * of AMD and Arm cores (48 to 72 entries): an open-addressing hash index of tags, linear
+ * probing, finds an entry in about one probe, and an intrusive doubly linked list per set keeps
+ * the recency order, so that the least recently used entry is at hand. Primitive arrays only.
+ */
+final class HashedSets {
+    private static final long EMPTY = Tlb.EMPTY;
+
+    private final int ways;
+    private final int setMask;
+    private final int slots;
+    /** By slot (set * ways + way): the tag, and its index cell. */
+    private final long[] tags;
+    private final int[] slotCell;
+    /** By index cell: the tag (EMPTY: free) and its slot. */
+    private final long[] cellTag;
+    private final int[] cellSlot;
+    private final int cellMask;
+    private final int cellShift;
+    /** List nodes: slots 0..slots-1, then one head per set; head.next is the most recently used. */
+    private final int[] next;
+    private final int[] prev;
+    private int valid;
+
+    HashedSets(int sets, int ways) {
+        this.ways = ways;
+        this.setMask = sets - 1;
+        this.slots = sets * ways;
+        tags = new long[slots];
+        Arrays.fill(tags, EMPTY);
+        slotCell = new int[slots];
+        int size = Integer.highestOneBit(slots * 8 - 1) << 1; // at most an eighth full: short probes, fewer mispredicted branches
+        cellTag = new long[size];
+        Arrays.fill(cellTag, EMPTY);
+        cellSlot = new int[size];
+        cellMask = size - 1;
+        cellShift = 64 - Integer.numberOfTrailingZeros(size);
+        next = new int[slots + sets];
+        prev = new int[slots + sets];
+        for (int s = 0; s < sets; s++) {
+            int head = slots + s;
+            next[head] = head;
+            prev[head] = head;
+            for (int w = 0; w < ways; w++) {
+                linkBefore(s * ways + w, head);
+            }
+        }
+    }
+
+    int size() {
+        return valid;
+    }
+
+    private int home(long tag) {
+        return (int) ((tag * 0x9E3779B97F4A7C15L) >>> cellShift);
+    }
+
+    private int head(long tag) {
+        return slots + ((int) tag & setMask);
+    }
+
+    /** @return the cell that holds {@code tag}, or -1 */
+    private int cell(long tag) {
+        for (int h = home(tag); ; h = (h + 1) & cellMask) {
+            long t = cellTag[h];
+            if (t == tag) {
+                return h;
+            }
+            if (t == EMPTY) {
+                return -1;
+            }
+        }
+    }
+
+    boolean contains(long tag) {
+        return cell(tag) >= 0;
+    }
+
+    boolean lookup(long tag) {
+        int c = cell(tag);
+        if (c < 0) {
+            return false;
+        }
+        toFront(cellSlot[c], head(tag));
+        return true;
+    }
+
+    /** As {@link Tlb#access}. */
+    boolean access(long tag) {
+        int head = head(tag);
+        if (tags[next[head]] == tag) {
+            return true; // the most recently used already: nothing changes (the common hit of a loop over a page)
+        }
+        int home = home(tag);
+        int h = home;
+        for (long t; (t = cellTag[h]) != EMPTY; h = (h + 1) & cellMask) {
+            if (t == tag) {
+                toFront(cellSlot[h], head);
+                return true;
+            }
+        }
+        int v = prev[head]; // the least recently used slot of the set; empty ones are kept last
+        if (tags[v] != EMPTY) {
+            // The deletion leaves one free cell; if it lies on the tag's probe path before h, the
+            // tag goes there (every cell before it on the path is still taken).
+            int freed = unindex(slotCell[v]);
+            if (((freed - home) & cellMask) < ((h - home) & cellMask)) {
+                h = freed;
+            }
+        } else {
+            valid++;
+        }
+        tags[v] = tag;
+        cellTag[h] = tag;
+        cellSlot[h] = v;
+        slotCell[v] = h;
+        toFront(v, head);
+        return false;
+    }
+
+    int remove(long tag) {
+        int c = cell(tag);
+        if (c < 0) {
+            return 0;
+        }
+        removeSlot(cellSlot[c]);
+        return 1;
+    }
+
+    /** Drops the entries of {@code asid} (-1: any) of the kinds in {@code kinds} that cover any byte of [start, end). */
+    int invalidateWhere(int asid, int kinds, long start, long end) {
+        int n = 0;
+        for (int s = 0; s < slots; s++) {
+            long t = tags[s];
+            if (t != EMPTY && (asid < 0 || Tlb.asidOf(t) == asid) && (kinds >>> Tlb.kindOf(t) & 1) != 0
+                    && Tlb.overlaps(t, start, end)) {
+                removeSlot(s);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void removeSlot(int s) {
+        unindex(slotCell[s]);
+        tags[s] = EMPTY;
+        valid--;
+        unlink(s);
+        linkBefore(s, slots + s / ways); // the set's next victim
+    }
+
+    private void toFront(int s, int head) {
+        if (next[head] != s) {
+            unlink(s);
+            int f = next[head];
+            next[s] = f;
+            prev[f] = s;
+            prev[s] = head;
+            next[head] = s;
+        }
+    }
+
+    private void unlink(int s) {
+        int p = prev[s];
+        int n = next[s];
+        next[p] = n;
+        prev[n] = p;
+    }
+
+    private void linkBefore(int s, int at) {
+        int p = prev[at];
+        next[p] = s;
+        prev[s] = p;
+        next[s] = at;
+        prev[at] = s;
+    }
+
+    /**
+     * Frees cell {@code hole} by backward-shift deletion (Knuth Vol. 3, 6.4, Algorithm R).
+     *
+     * @return the cell left free
+     */
+    private int unindex(int hole) {
+        int m = cellMask;
+        for (int j = (hole + 1) & m; cellTag[j] != EMPTY; j = (j + 1) & m) {
+            int k = home(cellTag[j]);
+            if (((j - k) & m) >= ((j - hole) & m)) { // the hole lies between its home and j: move it back
+                cellTag[hole] = cellTag[j];
+                cellSlot[hole] = cellSlot[j];
+                slotCell[cellSlot[hole]] = hole;
+                hole = j;
+            }
+        }
+        cellTag[hole] = EMPTY;
+        return hole;
+    }
+}
