@@ -93,11 +93,11 @@ static double chase(uint64_t size, int advice, uint64_t loads, int runs, long *h
         uint64_t from = order[i], to = order[(i + 1) % nodes];
         *(char **) (buf + off[from]) = buf + off[to];
     }
+    char *p = buf + off[0]; /* a node: with more lines than nodes, the buffer's start may be none */
     free(order);
     free(off);
 
     double *ns = malloc(runs * sizeof *ns);
-    char *p = buf;
     for (uint64_t i = 0; i < nodes && i < loads; i++) p = *(char **) p; /* warm up */
     for (int r = 0; r < runs; r++) {
         double t0 = now_ns();
