@@ -36,12 +36,13 @@ final class Compare {
 
     String run(String list, String file, String[] prefixes) {
         List<String> names = machines(list);
-        String shown = scriptFile == null ? file : Path.of(scriptFile).resolveSibling(file).toString();
+        String shown;
         List<String> lines;
         try {
+            shown = scriptFile == null ? file : Path.of(scriptFile).resolveSibling(file).toString();
             lines = Files.readAllLines(Path.of(shown), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("compare: cannot read " + file + ": " + e.getMessage());
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("compare: cannot read " + file + ": " + ScriptRunner.why(e));
         }
         runAll(names, shown, lines);
         List<Map<String, Long>> stats = new ArrayList<>();
