@@ -23,9 +23,10 @@ import org.thplab.mm.core.runtime.MmRuntime;
  * <ul>
  * <li>it succeeds;
  * <li>it is a misuse (an {@link IllegalArgumentException}: the runner's exit code 1) and the
- *     machines are as they were before it ({@link MachineState}); a command marked {@code !} is
- *     the other way round. Not so for a script's misused line: {@code include} and
- *     {@code compare} run the lines before it.
+ *     machines are as they were before it ({@link MachineState}). A command marked {@code !}
+ *     must be such a misuse (its output is then {@code error: ...}) or succeed, which the runner
+ *     calls a misuse. Not so for a script's misused line: {@code include} and {@code compare}
+ *     have run the lines before it.
  * </ul>
  * Anything else thrown is a finding, and so is a case that runs past {@link Timeout} (wall time).
  * After the lines every machine must pass {@code check} and every region of every live process
@@ -73,6 +74,12 @@ class ScriptFuzzTest {
         }
     }
 
+    /**
+     * Runs one line as a script of its own. So {@code exit} or {@code quit} alone ends that line
+     * only: {@link ScriptRunner#run} returns 0 (it is {@code ./thplab}'s script thread that ends
+     * the JVM, after the last script). No command writes a file; the two that read one ({@code include},
+     * {@code compare}) are kept in the sandbox.
+     */
     private static void run(CheckedCommands shell, String line) throws Throwable {
         if (includesOutside(line)) {
             OUT.println("(not run: " + line + ": include reads files outside the sandbox)");
