@@ -83,6 +83,11 @@ public class Commands {
         return machines;
     }
 
+    /** The name of the machine the commands act on (the one {@code machines} marks with *). */
+    String current() {
+        return current;
+    }
+
     Workloads workloads() {
         return workloads;
     }

@@ -36,13 +36,15 @@ final class Compare {
 
     String run(String list, String file, String[] prefixes) {
         List<String> names = machines(list);
-        String shown = scriptFile == null ? file : Path.of(scriptFile).resolveSibling(file).toString();
+        String shown;
         List<String> lines;
         try {
+            shown = scriptFile == null ? file : Path.of(scriptFile).resolveSibling(file).toString();
             lines = Files.readAllLines(Path.of(shown), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("compare: cannot read " + file + ": " + e.getMessage());
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("compare: cannot read " + file + ": " + ScriptRunner.why(e));
         }
+        knownCounters(names, prefixes);
         runAll(names, shown, lines);
         List<Map<String, Long>> stats = new ArrayList<>();
         List<String> checks = new ArrayList<>();
@@ -129,6 +131,21 @@ final class Compare {
                 String transcript = out[i].toString(StandardCharsets.UTF_8).strip();
                 String last = transcript.substring(transcript.lastIndexOf('\n') + 1);
                 throw new IllegalArgumentException("compare: on machine " + names.get(i) + ": " + last);
+            }
+        }
+    }
+
+    /**
+     * Refuses a prefix no counter has before the script runs: a misuse changes nothing. Every
+     * machine has the same counters; those of the first one booted are read (when none is, the
+     * script boots them, and {@link #rows} refuses the prefix afterwards).
+     */
+    private void knownCounters(List<String> names, String[] prefixes) {
+        for (String n : names) {
+            MachineOps m = ops(n);
+            if (m.bootParameters() != null) {
+                rows(List.of(m.vmstat()), prefixes);
+                return;
             }
         }
     }

@@ -375,7 +375,10 @@ public class ScriptRunner {
     }
 
     /** Why a file cannot be read, in a few words. */
-    static String why(IOException e) {
+    static String why(Exception e) {
+        if (e instanceof java.nio.file.InvalidPathException p) {
+            return "not a file name (" + p.getReason() + ")";
+        }
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file";
         }
@@ -433,15 +436,19 @@ public class ScriptRunner {
             return MISUSED;
         }
         Path dir = Path.of(file).toAbsolutePath().getParent();
-        Path target = dir == null ? Path.of(arg) : dir.resolve(arg);
+        Path target;
+        Path shown;
         List<String> included;
         try {
+            // InvalidPathException (a NUL in the name) is an IllegalArgumentException that would
+            // escape the runner, which checks misuse per command and include is not one.
+            target = dir == null ? Path.of(arg) : dir.resolve(arg);
+            shown = dir == null ? target : Path.of(file).resolveSibling(arg);
             included = read(target);
-        } catch (IOException e) {
+        } catch (IOException | java.nio.file.InvalidPathException e) {
             err.println(file + ":" + lineNo + ": include: cannot read " + arg + ": " + why(e));
             return MISUSED;
         }
-        Path shown = dir == null ? target : Path.of(file).resolveSibling(arg);
         return lines(commands, shown.toString(), included, out, err, depth + 1);
     }
 

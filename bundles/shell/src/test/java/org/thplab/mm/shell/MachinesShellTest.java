@@ -103,7 +103,8 @@ class MachinesShellTest {
 
     @Test
     void misuses() throws IOException {
-        Commands sh = Harness.commands(Harness.runtime());
+        MmRuntime rt = Harness.runtime();
+        Commands sh = Harness.commands(rt);
         sh.execute("boot --name a 64M");
         assertEquals("error: use: no machine 'x' (machines: default, a)", sh.execute("!use x"));
         assertEquals("error: boot: bad machine name 'no/slash' (letters, digits, _ . -)", sh.execute("!boot --name no/slash 64M"));
@@ -125,7 +126,10 @@ class MachinesShellTest {
                     sh.execute("!compare a,default " + script));
             Files.writeString(script, "boot 32M\nspawn q\n");
             assertTrue(sh.execute("compare a,default " + script + " nr_free").matches("(?s)counter\\s+a\\s+default\nnr_free_pages .*\ncheck\\s+ok\\s+ok"));
+            // refused before the script runs (ScriptFuzzTest found it rebooting both machines first)
+            rt.machine("a").ops().spawn("r");
             assertEquals("error: compare: no counter starts with 'nosuch'", sh.execute("!compare a,default " + script + " nosuch"));
+            assertEquals(List.of("q", "r"), rt.machine("a").ops().processes(), "a misused compare runs nothing (boot 32M would end r)");
         } finally {
             Files.delete(script);
         }

@@ -82,6 +82,24 @@ class ScriptRunnerTest {
         assertEquals(List.of("p"), mm.processes(), "the line after a failed include did not run");
     }
 
+    @Test
+    void aFileNameNoPathCanBeMadeOfIsAMisuseOfIncludeAndCompare() {
+        // ScriptFuzzTest's first finding: a NUL in the name threw InvalidPathException out of the
+        // runner (exit code 3 without FILE:LINE); compare's misuse said it in Java's words.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Commands c = Harness.commands(Harness.runtime());
+        int rc = ScriptRunner.run(c, "s.mm", List.of("include a\0b.mm", "echo after"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, rc);
+        assertEquals("s.mm:1: include: cannot read a\0b.mm: not a file name (Nul character not allowed)\n",
+                err.toString(StandardCharsets.UTF_8));
+        c.execute("boot --name b 16M");
+        c.execute("boot --name default 16M");
+        assertEquals("error: compare: cannot read x\0.mm: not a file name (Nul character not allowed)",
+                c.execute("!compare default,b x\0.mm"));
+    }
+
     /** A shell whose {@code boom} command throws what it is given, as a command running out of memory would. */
     private static Commands throwing(Throwable t) {
         return new Commands(Harness.runtime(), Harness.runtime()) {
