@@ -26,8 +26,9 @@ final class FuzzBounds {
      * {@code khugepaged/scan_sleep_millisecs} (after a failed allocation khugepaged sleeps
      * {@code alloc_sleep_millisecs}); at 0 they are busy, as the kernel's khugepaged is, and a
      * wake costs a few microseconds of simulated time and about one of wall time (more under
-     * Jazzer's instrumentation): {@code tick 2s} then takes a second. Slow, not a bug
-     * (docs/reliability.md, "Not done yet"), so a tick is counted as that many wakes at most.
+     * Jazzer's instrumentation). The core skips the wakes that can change nothing, but not
+     * those that collapse or promote, which a busy promoter's tick can be full of; slow, not a
+     * bug, so a tick is counted as that many wakes at most.
      */
     static final long MAX_WAKES = 100_000;
     /** The least simulated time counted per wake. */
