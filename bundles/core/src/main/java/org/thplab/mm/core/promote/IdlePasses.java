@@ -88,7 +88,9 @@ final class IdlePasses {
      * @return true when cycles were skipped
      */
     boolean skip(String running, Predicate<String> daemon, Function<String, Object> cursorOf) {
-        if (!enabled) {
+        if (!enabled || clock.until() <= clock.now()) {
+            // No cycle can be skipped in this run (the events due at the end of an operation):
+            // no key is taken, so such wakes cost nothing more. A later run starts afresh.
             return false;
         }
         wakes++;
