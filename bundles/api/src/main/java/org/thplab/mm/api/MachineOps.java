@@ -50,6 +50,40 @@ public interface MachineOps {
     SyscallResult touch(String proc, String region, long off, long len, boolean write);
 
     /**
+     * Runs {@code count} memory accesses of the process on the region, at the addresses of the
+     * pattern, each through the TLBs of the CPU the process runs on ({@link #mmu()}): a load, or
+     * with {@code write} a store. An access to a page that is not mapped (or a store to one
+     * mapped read-only) faults as {@link #touch} does; every access costs simulated time, its
+     * translation's and its data's.
+     *
+     * @throws MmUsageException for an unknown process or region, or a count not in 1..2^40
+     * @since 2.4
+     */
+    SyscallResult access(String proc, String region, AccessPattern pattern, long count, boolean write);
+
+    /**
+     * @return what {@code perf stat} would count for the process: task clock, faults and MMU
+     *         events of its accesses so far
+     * @throws MmUsageException for an unknown process
+     * @since 2.4
+     */
+    PerfStat perfStat(String proc);
+
+    /**
+     * @return the machine's MMU: preset, nested paging, CPUs ({@link MmuSettings#DEFAULT} until set)
+     * @since 2.4
+     */
+    MmuSettings mmu();
+
+    /**
+     * Sets the machine's MMU from now on, and for its later boots: every TLB is emptied, the
+     * processes are placed on the CPUs again, the counters of perf stat stay.
+     *
+     * @since 2.4
+     */
+    void mmu(MmuSettings settings);
+
+    /**
      * fork(2): the child gets a copy-on-write copy of the parent's address space. When its page
      * tables cannot be had the OOM killer runs; the result is SIGKILL if it chose the parent.
      */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.apache.felix.service.command.Descriptor;
+import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.BootParameters;
 import org.thplab.mm.api.MachineFactory;
@@ -464,6 +465,51 @@ public class Commands {
         }
         SyscallResult r = mm().touch(proc, region, Sizes.offset("touch", off), Sizes.length("touch", len), write);
         return r.ok() ? null : r.toString();
+    }
+
+    @Descriptor("run <count> loads (default) or stores on the region through the process's TLB: seq, stride=<size>, uniform,"
+            + " zipf=<theta>, hotset=<fraction>:<probability> (drawn from the machine's seed); unmapped pages fault as in touch")
+    @Example({"access app heap uniform 1M", "access app heap zipf=0.99 100k write", "access app heap hotset=0.1:0.9 1M"})
+    public String access(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region,
+            @Descriptor("<pattern>") String pattern, @Descriptor("<count>") String count, @Descriptor("[read|write]") String access) {
+        boolean write = access != null && access.equals("write");
+        if (access != null && !write && !access.equals("read")) {
+            throw new IllegalArgumentException("access: the access must be read or write, not '" + access + "'");
+        }
+        SyscallResult r = mm().access(proc, region, AccessPattern.parse(pattern), Hardware.count(count), write);
+        return r.ok() ? null : r.toString();
+    }
+
+    @Descriptor("perf stat of a process: its simulated task clock, faults and TLB events (perf's names) since it was created")
+    @Example({"perf stat app"})
+    public String perf(@Descriptor("stat") String stat, @Descriptor("<proc>") String proc) {
+        if (!stat.equals("stat")) {
+            throw new IllegalArgumentException("perf: only perf stat <proc> is simulated, not perf " + stat);
+        }
+        return Hardware.perfStat(mm().perfStat(proc));
+    }
+
+    @Descriptor("list, read or write the MMU: preset (skylake, zen2, zen4, neoverse-n1), virtualized (0/1: nested paging),"
+            + " host_page (4K/2M), cpus; a write empties every TLB")
+    @Example({"mmu", "mmu preset skylake", "mmu virtualized 1"})
+    public String mmu(@Descriptor("[<knob> [<value>]]") String... knobValue) {
+        MachineOps ops = mm();
+        switch (knobValue.length) {
+            case 0: {
+                StringJoiner j = new StringJoiner("\n");
+                for (String k : Hardware.KNOBS) {
+                    j.add(k + ": " + Hardware.read(ops.mmu(), k));
+                }
+                return j.toString();
+            }
+            case 1:
+                return Hardware.read(ops.mmu(), knobValue[0]);
+            case 2:
+                ops.mmu(Hardware.write(ops.mmu(), knobValue[0], knobValue[1]));
+                return null;
+            default:
+                throw CommandTable.wrongNumberOfArguments("mmu");
+        }
     }
 
     @Descriptor("fork(2): copy the parent's address space copy-on-write")

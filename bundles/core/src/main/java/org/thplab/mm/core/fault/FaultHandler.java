@@ -10,6 +10,7 @@ import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.alloc.Allocator;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.folio.MigrationEntries;
 import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.kernel.Kernel;
@@ -154,6 +155,51 @@ public final class FaultHandler {
             }
         }
         return SyscallResult.OK;
+    }
+
+    /**
+     * An access the page table serves without a fault: a present entry that allows it (a store
+     * needs a writable one), whose accessed and dirty bits it sets as the MMU's walk would.
+     *
+     * @return the page shift of the leaf that maps {@code va} (12 or 21), or 0 when the access faults
+     */
+    int hit(AddressSpace mm, Region r, long va, boolean write) {
+        PmdTable t = mm.pt.lookup(va);
+        if (t == null) {
+            return 0;
+        }
+        int i = PageTable.pmdIndex(va);
+        long e = t.pmd[i];
+        if (e != 0) {
+            if (write && !Pte.writable(e)) {
+                return 0;
+            }
+            t.pmd[i] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+            if (write) {
+                pte.store(r, va, Pte.pfn(e) + PageTable.pteIndex(va));
+            }
+            return PageTable.PMD_SHIFT;
+        }
+        PteTable ptes = t.pte[i];
+        if (ptes == null) {
+            return 0;
+        }
+        int j = PageTable.pteIndex(va);
+        long p = ptes.get(j);
+        if (Pte.kind(p) == Pte.PRESENT && (!write || Pte.writable(p))) {
+            ptes.set(j, p | Pte.YOUNG | (write ? Pte.DIRTY : 0));
+            if (write) {
+                pte.store(r, va, Pte.pfn(p));
+            }
+            return Frames.PAGE_SHIFT;
+        }
+        return !write && Pte.kind(p) == Pte.ZERO ? Frames.PAGE_SHIFT : 0;
+    }
+
+    /** @return the page shift of the leaf that maps {@code va} now that a fault has mapped it */
+    int leafShift(AddressSpace mm, long va) {
+        PmdTable t = mm.pt.lookup(va);
+        return t != null && t.pmd[PageTable.pmdIndex(va)] != 0 ? PageTable.PMD_SHIFT : Frames.PAGE_SHIFT;
     }
 
     /** One access: a hit, or handle_mm_fault() until the entry serves it. @return false when the fault ended in OOM */

@@ -14,6 +14,7 @@ import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.reserve.Reservations;
 import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.Region;
 import org.thplab.mm.core.vma.Vma;
 import org.thplab.mm.spi.fault.FaultPolicy;
 
@@ -49,11 +50,15 @@ public final class PteFaults {
 
     /** A store to page {@code pfn} at {@code va}: a new token in the frame and in the oracle. */
     void store(Vma vma, long va, int pfn) {
+        store(vma.region, va, pfn);
+    }
+
+    void store(Region r, long va, int pfn) {
         if (++token == 0) {
             token = 1;
         }
         f.content[pfn] = token;
-        vma.region.wrote(va, token);
+        r.wrote(va, token);
     }
 
     private static FaultResult failed(int code) {

@@ -4,6 +4,7 @@ import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.thplab.mm.api.MmuSettings;
 import org.thplab.mm.api.Defrag;
 import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.ThpEnabled;
@@ -191,6 +192,12 @@ public final class ThpTunables implements Tunables {
         return m;
     }
 
+    /**
+     * The machine's MMU (preset, nested paging, CPUs): hardware rather than a sysfs knob, kept
+     * here because, like the knobs, it is the machine's and outlives a boot.
+     */
+    public volatile MmuSettings mmu = MmuSettings.DEFAULT;
+
     /** @return new tunables with this one's writable knobs (the read-only counters start at 0) */
     public ThpTunables copyWritable() {
         ThpTunables t = new ThpTunables();
@@ -200,6 +207,7 @@ public final class ThpTunables implements Tunables {
                 t.set(k, open < 0 ? v : v.substring(open + 1, v.indexOf(']')));
             }
         });
+        t.mmu = mmu;
         return t;
     }
 

@@ -8,16 +8,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.LatencyHistogram;
 import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.OomReport;
+import org.thplab.mm.api.PerfStat;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.alloc.Allocator;
 import org.thplab.mm.core.check.Checker;
 import org.thplab.mm.core.clock.Clock;
+import org.thplab.mm.core.fault.Accesses;
 import org.thplab.mm.core.fault.FaultHandler;
 import org.thplab.mm.core.fault.PmdFaults;
 import org.thplab.mm.core.fault.PteFaults;
@@ -32,6 +35,8 @@ import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
 import org.thplab.mm.core.kernel.ThpTunables;
+import org.thplab.mm.core.mmu.MmuPreset;
+import org.thplab.mm.core.mmu.Mmus;
 import org.thplab.mm.core.oom.KernelLog;
 import org.thplab.mm.core.oom.OomKiller;
 import org.thplab.mm.core.policy.ActivePolicies;
@@ -89,6 +94,7 @@ public final class Machine {
     private final OomKiller oom;
     private final FaultHandler faults;
     private final Syscalls sys;
+    private final Mmus mmus;
 
     /**
      * Boots a machine: frame 0..511 hold the kernel image and the zero page (unmovable), the
@@ -124,7 +130,8 @@ public final class Machine {
         Tracer trace = new Tracer(clock);
         guard = new PolicyGuard(clock, trace);
         tasks = new Tasks();
-        k = new Kernel(f, buddy, swap, clock, stat, tunables, trace, guard, tasks);
+        mmus = new Mmus(MmuPreset.of(tunables.mmu), tunables.mmu.cpus());
+        k = new Kernel(f, buddy, swap, clock, stat, tunables, trace, guard, tasks, mmus);
         args = new Args(tasks);
         slots = new MmSlots(tunables);
         mmapLock = new MmapLock(clock);
@@ -153,14 +160,14 @@ public final class Machine {
         reports = new Reports(k, folios, tables, reservations, slots);
         log = new KernelLog(clock);
         sys = new Syscalls(clock, tasks, slots, allocator, tables, split, zap, forkCopy, reservations, migrations,
-                swapOut, madvCollapse);
+                swapOut, madvCollapse, mmus, f);
         oom = new OomKiller(k, reports, reservations, log, sys);
 
         // The fault paths, on top.
         PteFaults pte = new PteFaults(k, zero, folios, anon, reservations);
         PmdFaults pmd = new PmdFaults(k, allocator, folios, split, tables, zero, reservations, slots, promotion);
         faults = new FaultHandler(k, allocator, tables, slots, migrations, oom, pte, pmd);
-        sys.wire(faults, oom);
+        sys.wire(new Accesses(clock, stat, mmus, faults, seed), oom);
     }
 
     // System calls.
@@ -225,37 +232,35 @@ public final class Machine {
         sys.tick(nanos);
     }
 
-    /**
-     * Marks the frame mapped at the address as having an uncorrectable memory error. thplab's
-     * poison is latent: the process still reads its data; only a machine-check-safe copy
-     * (collapse) fails on it, and rolls back. Once its folio is freed the frame is out of use for
-     * good, as memory_failure() leaves a PG_hwpoison page; meminfo counts it as HardwareCorrupted.
-     */
+    /** Gives the frame mapped at the offset a latent uncorrectable memory error (Syscalls.poison). */
     public void poison(String proc, String name, long off) {
         AddressSpace mm = args.proc("poison", proc);
         Region r = Args.region("poison", mm, name);
-        long va = Args.range("poison", r, off, PAGE_SIZE)[0];
-        int pfn = sys.mappedFrame(mm, va);
-        if (pfn < 0) {
-            throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + name + "'");
-        }
-        f.hwpoison.set(pfn);
+        sys.poison(mm, Args.range("poison", r, off, PAGE_SIZE)[0], off, name);
     }
 
-    /**
-     * /proc/PID/oom_score_adj: sets the process's adjustment when {@code value} is given.
-     *
-     * @return the value now
-     */
+    /** /proc/PID/oom_score_adj, set when {@code value} is given. @return the value now */
     public int oomScoreAdj(String proc, Integer value) {
-        AddressSpace mm = args.proc("oom_score_adj", proc);
-        if (value != null) {
-            if (value < OomKiller.OOM_SCORE_ADJ_MIN || value > OomKiller.OOM_SCORE_ADJ_MAX) {
-                throw new MmUsageException("oom_score_adj: the value must be from -1000 to 1000, not " + value);
-            }
-            mm.oomScoreAdj = value;
+        return sys.oomScoreAdj(args.proc("oom_score_adj", proc), value);
+    }
+
+    /** {@code count} accesses of the pattern to the region by the process, on its CPU. */
+    public SyscallResult access(String proc, String name, AccessPattern p, long count, boolean write) {
+        AddressSpace mm = args.proc("access", proc);
+        Region r = Args.region("access", mm, name);
+        if (count < 1 || count > 1L << 40) {
+            throw new MmUsageException("access: the count must be from 1 to 2^40, not " + count);
         }
-        return mm.oomScoreAdj;
+        return sys.access(mm, r, p, count, write);
+    }
+
+    public PerfStat perfStat(String proc) {
+        return sys.perfStat(args.proc("perf stat", proc));
+    }
+
+    /** The tunables' MMU from now on: every TLB empty, the processes placed on the CPUs again. */
+    public void mmuChanged() {
+        mmus.reconfigure(MmuPreset.of(tunables.mmu), tunables.mmu.cpus());
     }
 
     // Between operations: the policies, containment, daemons.
@@ -366,11 +371,6 @@ public final class Machine {
     /** @return one vmstat event counter, e.g. how many processes the OOM killer has killed (oom_kill) */
     public long count(VmEvent event) {
         return stat.get(event);
-    }
-
-    /** @return resident anonymous pages of a process (MM_ANONPAGES) */
-    public long rss(String proc) {
-        return args.proc("rss", proc).rssAnon;
     }
 
     public long now() {

@@ -12,11 +12,15 @@ import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.core.alloc.Allocator;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
-import org.thplab.mm.core.fault.FaultHandler;
+import org.thplab.mm.api.AccessPattern;
+import org.thplab.mm.api.PerfStat;
+import org.thplab.mm.core.fault.Accesses;
+import org.thplab.mm.core.mmu.Mmus;
 import org.thplab.mm.core.folio.ForkCopy;
 import org.thplab.mm.core.folio.HugeSplit;
 import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.folio.Zap;
+import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.oom.OomKiller;
 import org.thplab.mm.core.oom.Reaper;
 import org.thplab.mm.core.pagetable.PageTable;
@@ -52,13 +56,17 @@ final class Syscalls implements Reaper {
     private final Migrations migrations;
     private final SwapOut swapOut;
     private final MadviseCollapse madvCollapse;
-    private FaultHandler faults;
+    private final Mmus mmus;
+    private final Frames f;
+    private Accesses accesses;
     private OomKiller oom;
 
     Syscalls(Clock clock, Tasks tasks, MmSlots slots, Allocator allocator, PageTables tables, HugeSplit split, Zap zap,
             ForkCopy forkCopy, Reservations reservations, Migrations migrations, SwapOut swapOut,
-            MadviseCollapse madvCollapse) {
+            MadviseCollapse madvCollapse, Mmus mmus, Frames f) {
         this.clock = clock;
+        this.f = f;
+        this.mmus = mmus;
         this.tasks = tasks;
         this.slots = slots;
         this.allocator = allocator;
@@ -72,9 +80,9 @@ final class Syscalls implements Reaper {
         this.madvCollapse = madvCollapse;
     }
 
-    /** The fault handler and the OOM killer come after: the killer reaps through {@link #kill}. */
-    void wire(FaultHandler faults, OomKiller oom) {
-        this.faults = faults;
+    /** The access path (with the fault handler) and the OOM killer come after: the killer reaps through {@link #kill}. */
+    void wire(Accesses accesses, OomKiller oom) {
+        this.accesses = accesses;
         this.oom = oom;
     }
 
@@ -105,6 +113,7 @@ final class Syscalls implements Reaper {
 
     /** Unmaps [from, to) of the region: its reservations, pages and page tables go. */
     void munmap(AddressSpace mm, Region r, long from, long to) {
+        mmus.run(mm.id);
         splitVmaAt(mm, from);
         splitVmaAt(mm, to);
         reservations.releaseRange(mm, from, to);
@@ -137,6 +146,7 @@ final class Syscalls implements Reaper {
     }
 
     SyscallResult madvise(AddressSpace mm, Region r, long from, long to, Advice advice) {
+        mmus.run(mm.id);
         boolean hole = holes(mm, from, to);
         switch (advice) {
             case HUGEPAGE, NOHUGEPAGE -> {
@@ -202,7 +212,15 @@ final class Syscalls implements Reaper {
     }
 
     SyscallResult touch(AddressSpace mm, Region r, long from, long to, boolean write) {
-        return faults.touch(mm, r, from, to, write);
+        return accesses.touch(mm, r, from, to, write);
+    }
+
+    SyscallResult access(AddressSpace mm, Region r, AccessPattern p, long count, boolean write) {
+        return accesses.access(mm, r, p, count, write);
+    }
+
+    PerfStat perfStat(AddressSpace mm) {
+        return accesses.perfStat(mm);
     }
 
     /**
@@ -211,6 +229,7 @@ final class Syscalls implements Reaper {
      * (SIGKILL) or no process is left to kill (ENOMEM).
      */
     SyscallResult fork(AddressSpace p, String child) {
+        mmus.run(p.id); // the parent forks on its CPU
         int id = tasks.nextId(); // one pid, however often the copy is retried
         while (true) {
             long failures = allocator.order0Failures();
@@ -258,8 +277,9 @@ final class Syscalls implements Reaper {
         if (p.khugepaged) {
             slots.register(c); // khugepaged_fork(); a failed fork's khugepaged_exit() removes it at once
         }
-        // The parent's PTEs were write-protected: flush its TLB.
+        // The parent's PTEs were write-protected: dup_mmap() ends with flush_tlb_mm(oldmm).
         clock.charge(CostModel.TLB_FLUSH);
+        mmus.flushTlbMm(mmus.cpuOf(p.id), p.id);
         return SyscallResult.OK;
     }
 
@@ -287,6 +307,7 @@ final class Syscalls implements Reaper {
         mm.family.members.remove(mm);
         tasks.procs.remove(mm.name);
         mm.dead = true;
+        mmus.release(mm.id); // exit_mmap() has flushed; no CPU runs the mm any more
         // exit_mmap() frees the page tables; the content oracle goes with the process. An mm
         // left on khugepaged's list until its scan collects it keeps only its name and id.
         mm.regions.clear();
@@ -294,6 +315,31 @@ final class Syscalls implements Reaper {
         if (!mm.khugepaged) {
             tasks.mms.remove(mm.id); // else it stays on khugepaged's list until collected
         }
+    }
+
+    /**
+     * Marks the frame mapped at {@code va} as having an uncorrectable memory error (madvise
+     * MADV_HWPOISON's effect, latent): the process still reads its data; only a machine-check-safe
+     * copy (collapse) fails on it, and rolls back. Once its folio is freed the frame is out of use
+     * for good, as memory_failure() leaves a PG_hwpoison page; meminfo counts it as HardwareCorrupted.
+     */
+    void poison(AddressSpace mm, long va, long off, String region) {
+        int pfn = mappedFrame(mm, va);
+        if (pfn < 0) {
+            throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + region + "'");
+        }
+        f.hwpoison.set(pfn);
+    }
+
+    /** /proc/PID/oom_score_adj: sets the process's adjustment when {@code value} is given. @return the value now */
+    int oomScoreAdj(AddressSpace mm, Integer value) {
+        if (value != null) {
+            if (value < OomKiller.OOM_SCORE_ADJ_MIN || value > OomKiller.OOM_SCORE_ADJ_MAX) {
+                throw new MmUsageException("oom_score_adj: the value must be from -1000 to 1000, not " + value);
+            }
+            mm.oomScoreAdj = value;
+        }
+        return mm.oomScoreAdj;
     }
 
     /** @return the frame mapped at {@code va} by a PTE or a huge PMD, or -1 */

@@ -1,6 +1,7 @@
 package org.thplab.mm.core.mmu;
 
 import java.util.List;
+import org.thplab.mm.api.MmuSettings;
 
 /**
  * The configuration of one simulated CPU's MMU: its translation arrays, its latencies and
@@ -25,10 +26,12 @@ import java.util.List;
  *        up to [3] the PML4E (level 4); a walk pays the levels it reads below the deepest cached entry
  * @param virtualized a guest under nested paging (AMD NPT, Intel EPT): walks are two-dimensional
  * @param hostPageShift the page size that backs guest memory in the host (12 or 21), when virtualized
+ * @param memoryCycles what the data access itself costs, on top of its translation: a load that
+ *        misses every data cache (no data cache is modelled, so every access pays it)
  */
 public record MmuPreset(String name, Vendor vendor, Geometry l1Small, Geometry l1Huge, Geometry l2,
         Geometry pml4eCache, Geometry pdpteCache, Geometry pdeCache, double ghz, int l1HitCycles,
-        int l2HitCycles, List<Integer> levelCycles, boolean virtualized, int hostPageShift) {
+        int l2HitCycles, List<Integer> levelCycles, boolean virtualized, int hostPageShift, int memoryCycles) {
 
     /** The array name of the unified second-level TLB. */
     public static final String L2 = "l2";
@@ -52,7 +55,7 @@ public record MmuPreset(String name, Vendor vendor, Geometry l1Small, Geometry l
 
     public MmuPreset {
         levelCycles = List.copyOf(levelCycles);
-        if (levelCycles.size() != 4 || ghz <= 0 || l1HitCycles < 0 || l2HitCycles < 0
+        if (levelCycles.size() != 4 || ghz <= 0 || l1HitCycles < 0 || l2HitCycles < 0 || memoryCycles < 0
                 || levelCycles.stream().anyMatch(c -> c < 0)) {
             throw new IllegalArgumentException(name + ": four level costs, a positive clock, no negative cost");
         }
@@ -64,13 +67,19 @@ public record MmuPreset(String name, Vendor vendor, Geometry l1Small, Geometry l
     /** @return this preset as a guest whose memory the host maps with pages of 1 << {@code hostPageShift} bytes */
     public MmuPreset virtualized(int hostPageShift) {
         return new MmuPreset(name, vendor, l1Small, l1Huge, l2, pml4eCache, pdpteCache, pdeCache, ghz,
-                l1HitCycles, l2HitCycles, levelCycles, true, hostPageShift);
+                l1HitCycles, l2HitCycles, levelCycles, true, hostPageShift, memoryCycles);
     }
 
     /** @return this preset on bare metal */
     public MmuPreset bareMetal() {
         return new MmuPreset(name, vendor, l1Small, l1Huge, l2, pml4eCache, pdpteCache, pdeCache, ghz,
-                l1HitCycles, l2HitCycles, levelCycles, false, 12);
+                l1HitCycles, l2HitCycles, levelCycles, false, 12, memoryCycles);
+    }
+
+    /** @return the preset a machine's {@link MmuSettings} name, as a guest when they say so */
+    public static MmuPreset of(MmuSettings s) {
+        MmuPreset p = named(s.preset());
+        return s.virtualized() ? p.virtualized(s.hostPageKb() == 4 ? 12 : 21) : p;
     }
 
     /** @return the names {@link #named} knows */
@@ -108,7 +117,8 @@ public record MmuPreset(String name, Vendor vendor, Geometry l1Small, Geometry l
                 0,                                   // the L1 dTLB is read in parallel with the VIPT L1D
                 8,                                   // STLB hit: ChampSim's STLB latency (convention)
                 List.of(44, 12, 4, 4),               // PTE from L3, PDE from L2, PDPTE and PML4E from L1D (ORM cache table)
-                false, 12);
+                false, 12,
+                240);                                // DRAM load-to-use, about 80 ns (7-cpu.com Skylake: 42 cycles + 51 ns; assumed for a server)
     }
 
     /**
@@ -130,7 +140,8 @@ public record MmuPreset(String name, Vendor vendor, Geometry l1Small, Geometry l
                 0,
                 7,                                   // L2 TLB hit (assumed; not published)
                 List.of(39, 12, 4, 4),               // L3, L2, L1D, L1D load-to-use (7-cpu.com Zen 2)
-                false, 12);
+                false, 12,
+                300);                                // DRAM load-to-use, about 100 ns (assumed)
     }
 
     /**
@@ -152,7 +163,8 @@ public record MmuPreset(String name, Vendor vendor, Geometry l1Small, Geometry l
                 0,
                 7,                                   // L2 TLB hit (assumed; not published)
                 List.of(50, 14, 4, 4),               // L3, L2, L1D, L1D load-to-use (assumed from AMD's guide)
-                false, 12);
+                false, 12,
+                435);                                // this box: 167.5 ns a dependent load over 256 MiB of THPs (docs/experiments/tlb-validation.md)
     }
 
     /**
@@ -173,6 +185,7 @@ public record MmuPreset(String name, Vendor vendor, Geometry l1Small, Geometry l
                 1,                                   // TRM A5.2.2: "a single CLK cycle access"
                 3,                                   // TRM Table A5-3: an L2 TLB hit "usually takes three cycles"
                 List.of(28, 11, 4, 4),               // L3, L2, L1D, L1D load-to-use (WikiChip neoverse_n1)
-                false, 12);
+                false, 12,
+                330);                                // DRAM load-to-use, about 110 ns (assumed)
     }
 }

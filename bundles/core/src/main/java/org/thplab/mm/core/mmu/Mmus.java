@@ -24,14 +24,14 @@ public final class Mmus {
     private static final int NO_MM = Integer.MIN_VALUE; // an empty ASID slot (ctx_id 0); also "no mm" in a flush
     private static final long TLB_GENERATION_INVALID = 0;
 
-    private final Mmu[] mmus;
-    private final int[] loadedMm;
-    private final int[] loadedSlot;
-    private final boolean[] lazy;
-    private final int[][] slotMm;
-    private final long[][] slotGen;
-    private final int[] nextAsid;
-    private final long[][] events;
+    private Mmu[] mmus;
+    private int[] loadedMm;
+    private int[] loadedSlot;
+    private boolean[] lazy;
+    private int[][] slotMm;
+    private long[][] slotGen;
+    private int[] nextAsid;
+    private long[][] events;
     /** Looked up, never iterated: nothing depends on its order. */
     private final Map<Integer, Context> contexts = new HashMap<>();
     /** The current task's arch_tlbflush_unmap_batch (try_to_unmap_one() and try_to_migrate_one() add to it). */
@@ -70,6 +70,60 @@ public final class Mmus {
             slotMm[c][0] = INIT_MM;
             nextAsid[c] = 1;
         }
+    }
+
+    /**
+     * Other hardware from now on: every CPU gets a new MMU of {@code preset}, with empty TLBs, and
+     * runs init_mm; every mm's context is forgotten. The flush counters stay (those of a CPU that
+     * is gone are added to CPU 0's), as the counters of the MMUs do not.
+     */
+    public void reconfigure(MmuPreset preset, int cpus) {
+        Mmus n = new Mmus(preset, cpus);
+        for (int c = 0; c < events.length; c++) {
+            long[] to = n.events[c < cpus ? c : 0];
+            for (int e = 0; e < to.length; e++) {
+                to[e] += events[c][e];
+            }
+        }
+        mmus = n.mmus;
+        loadedMm = n.loadedMm;
+        loadedSlot = n.loadedSlot;
+        lazy = n.lazy;
+        slotMm = n.slotMm;
+        slotGen = n.slotGen;
+        nextAsid = n.nextAsid;
+        events = n.events;
+        contexts.clear();
+        batchMask = 0;
+    }
+
+    /** @return the CPU that runs address space {@code mm}: the processes are spread round-robin by id */
+    public int cpuOf(int mm) {
+        return mm % mmus.length;
+    }
+
+    /**
+     * {@code mm} runs on its CPU from now on (the scheduler switched to it), unless it already
+     * does: switch_mm_irqs_off() when the CPU ran another mm or a kernel thread lazily.
+     *
+     * @return that CPU's MMU
+     */
+    public Mmu run(int mm) {
+        int cpu = cpuOf(mm);
+        if (loadedMm[cpu] != mm || lazy[cpu]) {
+            switchMm(cpu, mm);
+        }
+        return mmus[cpu];
+    }
+
+    /** The mm exits: every CPU running it switches to init_mm, then {@link #exitMm} forgets it. */
+    public void release(int mm) {
+        for (int cpu = 0; cpu < mmus.length; cpu++) {
+            if (loadedMm[cpu] == mm) {
+                switchMm(cpu, INIT_MM);
+            }
+        }
+        exitMm(mm);
     }
 
     public int cpus() {

@@ -5,6 +5,7 @@ import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.core.policy.PolicyKind;
+import org.thplab.mm.core.runtime.PolicyRegistry.Registered;
 
 /** The policy selection of one named machine, as {@code mm:policy} shows and changes it. Takes the machine's lock. */
 final class MachinePolicies implements PolicyAdmin {
@@ -32,6 +33,20 @@ final class MachinePolicies implements PolicyAdmin {
         synchronized (m.lock) {
             m.selection.use(k, name, m.registry, m.machine);
             m.persistence.selectionChanged(k);
+        }
+    }
+
+    /**
+     * A policy service left the registry: waits for an operation in progress (which may be using
+     * it) to end, then forgets its containment here.
+     *
+     * @return true when it was active here and its kind now falls back
+     */
+    boolean serviceGone(PolicyKind kind, Registered gone) {
+        synchronized (m.lock) {
+            boolean active = m.selection.enabled(kind, gone.name()) && !m.selection.broken(gone.service());
+            m.selection.forget(gone.service());
+            return active && m.selection.activeCount(kind, m.registry) == 0;
         }
     }
 }

@@ -210,7 +210,7 @@ public class MmRuntime implements MachineFactory, Workloads {
         }
         List<String> fallback = new ArrayList<>();
         for (NamedMachine nm : all()) {
-            if (nm.serviceGone(kind, gone)) {
+            if (nm.policies.serviceGone(kind, gone)) {
                 fallback.add(nm.name());
             }
         }

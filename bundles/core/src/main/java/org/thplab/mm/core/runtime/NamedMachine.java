@@ -2,12 +2,15 @@ package org.thplab.mm.core.runtime;
 
 import java.util.List;
 import java.util.Map;
+import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.BootParameters;
 import org.thplab.mm.api.LatencyHistogram;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.MmuSettings;
 import org.thplab.mm.api.OomReport;
+import org.thplab.mm.api.PerfStat;
 import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
 import org.thplab.mm.api.SimulatedMachine;
@@ -49,7 +52,7 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     /** Run once before the booted machine is replaced or removed (the background jobs on it). */
     private final List<Runnable> beforeBoot = new java.util.ArrayList<>();
     private final MachineTracing tracing = new MachineTracing(this);
-    private final MachinePolicies policies = new MachinePolicies(this);
+    final MachinePolicies policies = new MachinePolicies(this);
     private boolean removed;
 
     NamedMachine(String name, PolicyRegistry registry, ThpTunables tunables, Selection selection, Persistence persistence) {
@@ -99,14 +102,6 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     // ----------------------------------------------------------------------------------------
     // For the runtime and its jobs; the caller holds the lock.
 
-    ThpTunables thpTunables() {
-        return tunables;
-    }
-
-    Selection selection() {
-        return selection;
-    }
-
     /** The booted machine, or null (before the first boot, or once removed). */
     Machine core() {
         return machine;
@@ -144,20 +139,6 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
         }
     }
 
-    /**
-     * A policy service left the registry: waits for an operation in progress (which may be using
-     * it) to end, then forgets its containment here.
-     *
-     * @return true when it was active here and its kind now falls back
-     */
-    boolean serviceGone(PolicyKind kind, Registered gone) {
-        synchronized (lock) {
-            boolean active = selection.enabled(kind, gone.name()) && !selection.broken(gone.service());
-            selection.forget(gone.service());
-            return active && selection.activeCount(kind, registry) == 0;
-        }
-    }
-
     // ----------------------------------------------------------------------------------------
     // Operations.
 
@@ -168,7 +149,7 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
         }
         collectFailures();
         machine.setPolicies(current());
-        if (!cmd.equals("touch") && !cmd.equals("tick")) {
+        if (!cmd.equals("touch") && !cmd.equals("access") && !cmd.equals("tick")) {
             machine.settle(); // it would wait on pending migration entries
         }
         return machine;
@@ -178,6 +159,21 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     private <T> T read(String cmd, java.util.function.Function<Machine, T> report) {
         synchronized (lock) {
             return report.apply(m(cmd));
+        }
+    }
+
+    /** An operation without a result, under the lock. */
+    private void act(String cmd, java.util.function.Consumer<Machine> operation) {
+        synchronized (lock) {
+            operation.accept(m(cmd));
+            op(null);
+        }
+    }
+
+    /** A reading that has a value before the first boot too. */
+    private <T> T peek(T unbooted, java.util.function.Function<Machine, T> reading) {
+        synchronized (lock) {
+            return machine == null ? unbooted : reading.apply(machine);
         }
     }
 
@@ -216,26 +212,17 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
 
     @Override
     public void spawn(String proc) {
-        synchronized (lock) {
-            m("spawn").spawn(proc);
-            op(null);
-        }
+        act("spawn", m -> m.spawn(proc));
     }
 
     @Override
     public void mmap(String proc, String region, long size) {
-        synchronized (lock) {
-            m("mmap").mmap(proc, region, size);
-            op(null);
-        }
+        act("mmap", m -> m.mmap(proc, region, size));
     }
 
     @Override
     public void munmap(String proc, String region, long off, long len) {
-        synchronized (lock) {
-            m("munmap").munmap(proc, region, off, len);
-            op(null);
-        }
+        act("munmap", m -> m.munmap(proc, region, off, len));
     }
 
     @Override
@@ -253,6 +240,33 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     }
 
     @Override
+    public SyscallResult access(String proc, String region, AccessPattern pattern, long count, boolean write) {
+        synchronized (lock) {
+            return op(m("access").access(proc, region, pattern, count, write));
+        }
+    }
+
+    @Override
+    public PerfStat perfStat(String proc) {
+        return read("perf stat", m -> m.perfStat(proc));
+    }
+
+    @Override
+    public MmuSettings mmu() {
+        return tunables.mmu;
+    }
+
+    @Override
+    public void mmu(MmuSettings settings) {
+        synchronized (lock) {
+            tunables.mmu = java.util.Objects.requireNonNull(settings, "mmu settings");
+            if (machine != null) {
+                machine.mmuChanged();
+            }
+        }
+    }
+
+    @Override
     public SyscallResult fork(String parent, String child) {
         synchronized (lock) {
             return op(m("fork").fork(parent, child));
@@ -261,26 +275,17 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
 
     @Override
     public void exit(String proc) {
-        synchronized (lock) {
-            m("exit").exit(proc);
-            op(null);
-        }
+        act("exit", m -> m.exit(proc));
     }
 
     @Override
     public void tick(long nanos) {
-        synchronized (lock) {
-            m("tick").tick(nanos);
-            op(null);
-        }
+        act("tick", m -> m.tick(nanos));
     }
 
     @Override
     public void poison(String proc, String region, long off) {
-        synchronized (lock) {
-            m("poison").poison(proc, region, off);
-            op(null);
-        }
+        act("poison", m -> m.poison(proc, region, off));
     }
 
     @Override
@@ -300,9 +305,7 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
 
     @Override
     public long count(VmEvent event) {
-        synchronized (lock) {
-            return machine == null ? 0 : machine.count(event);
-        }
+        return peek(0L, m -> m.count(event));
     }
 
     @Override
@@ -321,9 +324,7 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
 
     @Override
     public OomReport oomReport(long kill) {
-        synchronized (lock) {
-            return machine == null ? null : machine.oomReport(kill);
-        }
+        return peek(null, m -> m.oomReport(kill));
     }
 
     @Override
@@ -358,23 +359,17 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
 
     @Override
     public List<String> dmesg() {
-        synchronized (lock) {
-            return machine == null ? List.of() : machine.dmesg();
-        }
+        return peek(List.of(), m -> m.dmesg());
     }
 
     @Override
     public long now() {
-        synchronized (lock) {
-            return machine == null ? 0 : machine.now();
-        }
+        return peek(0L, m -> m.now());
     }
 
     @Override
     public List<String> processes() {
-        synchronized (lock) {
-            return machine == null ? List.of() : machine.processes();
-        }
+        return peek(List.of(), m -> m.processes());
     }
 
     @Override

@@ -38,6 +38,12 @@ public final class AddressSpace {
     public boolean dead;
     /** Simulated time at which the mmap lock was taken for write, or -1 when not held. */
     public long mmapWriteSince = -1;
+    /** What perf stat counts for this process: simulated ns it ran, its accesses and faults. */
+    public long taskClockNs;
+    public long accesses;
+    public long pageFaults;
+    /** Its accesses' MMU events, by core.mmu.MmuEvent ordinal (null before its first access). */
+    public long[] mmuEvents;
     /** anon_vmas handed out so far: their ids are 1, 2, ... (0 in a VMA: none yet). */
     private int anonVmas;
 

@@ -1,0 +1,178 @@
+package org.thplab.mm.core.fault;
+
+import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.RejectionInversionZipfSampler;
+import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
+import org.thplab.mm.api.AccessPattern;
+import org.thplab.mm.api.Errno;
+import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.api.PerfStat;
+import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.api.VmEvent;
+import org.thplab.mm.core.clock.Clock;
+import org.thplab.mm.core.mmu.Mmu;
+import org.thplab.mm.core.mmu.MmuEvent;
+import org.thplab.mm.core.mmu.MmuPreset;
+import org.thplab.mm.core.mmu.Mmus;
+import org.thplab.mm.core.stat.VmStat;
+import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.Region;
+
+/**
+ * A user program running on its CPU: the loads and stores of {@code access}, each translated by
+ * that CPU's {@link Mmu} and served by the page table, or by a fault when the page table cannot
+ * serve it (the MMU raises #PF, handle_mm_fault() runs, the access is retried); and the
+ * accounting perf stat reads: each process's task clock, faults and MMU events.
+ *
+ * <p>The page table decides what an access reads or writes, always; the TLBs decide only what
+ * the translation costs. So a TLB that keeps an entry the kernel would have flushed can make an
+ * access cheaper than it should be, never wrong.
+ */
+public final class Accesses {
+    /** How often a long run of accesses looks for Ctrl-C: the shell interrupts the thread. */
+    private static final long INTERRUPT_CHECK = 1L << 20;
+    /** A prime above any region's page count: rank r of a Zipf draw is page r * P mod pages, a bijection. */
+    private static final long SCRAMBLE = 2_147_483_659L;
+
+    private final Clock clock;
+    private final VmStat stat;
+    private final Mmus mmus;
+    private final FaultHandler faults;
+    /** The machine's stream of random numbers: drawn from only by the patterns, in the order of the accesses. */
+    private final SplittableRandom random;
+    private final UniformRandomProvider rng;
+
+    public Accesses(Clock clock, VmStat stat, Mmus mmus, FaultHandler faults, long seed) {
+        this.clock = clock;
+        this.stat = stat;
+        this.mmus = mmus;
+        this.faults = faults;
+        this.random = new SplittableRandom(seed);
+        this.rng = random::nextLong;
+    }
+
+    /** The process touches [from, to) on its CPU: {@link FaultHandler#touch}, accounted to the process. */
+    public SyscallResult touch(AddressSpace mm, Region r, long from, long to, boolean write) {
+        mmus.run(mm.id);
+        long t0 = clock.now();
+        long f0 = stat.get(VmEvent.PGFAULT);
+        SyscallResult res = faults.touch(mm, r, from, to, write);
+        mm.taskClockNs += clock.now() - t0;
+        mm.pageFaults += stat.get(VmEvent.PGFAULT) - f0;
+        return res;
+    }
+
+    /** {@code count} accesses of the pattern to the region, as {@code MachineOps.access} says. */
+    public SyscallResult access(AddressSpace mm, Region r, AccessPattern p, long count, boolean write) {
+        Mmu mmu = mmus.run(mm.id);
+        long[] before = new long[MmuEvent.values().length];
+        mmu.addCounts(before);
+        long t0 = clock.now();
+        long f0 = stat.get(VmEvent.PGFAULT);
+        Pattern next = pattern(p, r.size);
+        int data = mmu.preset().memoryCycles();
+        long cycles = 0; // of this run, charged to the clock before each fault and at the end
+        long charged = 0; // of those cycles' nanoseconds, charged so far
+        SyscallResult res = SyscallResult.OK;
+        long n = 0;
+        for (; n < count; n++) {
+            if ((n & (INTERRUPT_CHECK - 1)) == INTERRUPT_CHECK - 1 && Thread.currentThread().isInterrupted()) {
+                res = SyscallResult.fail(Errno.EINTR, String.format("%s made %d of %d accesses to region %s, then stopped",
+                        mm.name, n, count, r.name));
+                break;
+            }
+            long va = r.start + next.offset(n);
+            int shift = faults.hit(mm, r, va, write);
+            if (shift == 0) {
+                // The MMU raises the fault before the access: time so far first, then the fault's.
+                long ns = mmu.nanos(cycles);
+                clock.charge(ns - charged);
+                charged = ns;
+                long page = va & -PAGE_SIZE;
+                res = faults.touch(mm, r, page, page + PAGE_SIZE, write);
+                if (!res.ok()) {
+                    break;
+                }
+                shift = faults.leafShift(mm, va);
+            }
+            cycles += mmu.translate(mm.id, va, shift) + data;
+        }
+        clock.charge(mmu.nanos(cycles) - charged);
+        if (res.ok() || res.errno() != Errno.SIGKILL) {
+            long[] after = new long[before.length];
+            mmu.addCounts(after);
+            if (mm.mmuEvents == null) {
+                mm.mmuEvents = new long[before.length];
+            }
+            for (int e = 0; e < after.length; e++) {
+                mm.mmuEvents[e] += after[e] - before[e];
+            }
+        }
+        mm.accesses += n;
+        mm.taskClockNs += clock.now() - t0;
+        mm.pageFaults += stat.get(VmEvent.PGFAULT) - f0;
+        return res;
+    }
+
+    /** The byte offset in the region of the n-th access of a run. */
+    @FunctionalInterface
+    private interface Pattern {
+        long offset(long n);
+    }
+
+    private Pattern pattern(AccessPattern p, long size) {
+        long pages = size / PAGE_SIZE;
+        switch (p.kind()) {
+            case SEQ -> {
+                return n -> (n % pages) * PAGE_SIZE;
+            }
+            case STRIDE -> {
+                // The runs call offset(0), offset(1), ... in order: the offset is carried, not multiplied.
+                long step = p.stride() % size;
+                long[] at = {0};
+                return n -> {
+                    long o = at[0];
+                    at[0] = o + step >= size ? o + step - size : o + step;
+                    return o;
+                };
+            }
+            case UNIFORM -> {
+                return n -> random.nextLong(pages) * PAGE_SIZE;
+            }
+            case ZIPF -> {
+                if (pages > Integer.MAX_VALUE) {
+                    throw new MmUsageException("access: zipf draws from at most 2^31-1 pages, and the region has " + pages);
+                }
+                SharedStateDiscreteSampler zipf = RejectionInversionZipfSampler.of(rng, (int) pages, p.theta());
+                long scramble = SCRAMBLE % pages;
+                return n -> (zipf.sample() - 1L) * scramble % pages * PAGE_SIZE;
+            }
+            case HOTSET -> {
+                long hot = Math.max(1, (long) (pages * p.hotFraction()));
+                long cold = pages - hot;
+                double prob = p.hotProbability();
+                return n -> (cold == 0 || random.nextDouble() < prob ? random.nextLong(hot) : hot + random.nextLong(cold))
+                        * PAGE_SIZE;
+            }
+            default -> throw new IllegalStateException(p.kind().name());
+        }
+    }
+
+    /** What perf stat shows for the process. */
+    public PerfStat perfStat(AddressSpace mm) {
+        MmuPreset preset = mmus.cpu(mmus.cpuOf(mm.id)).preset();
+        long[] ev = mm.mmuEvents == null ? new long[MmuEvent.values().length] : mm.mmuEvents;
+        Map<String, Long> events = new LinkedHashMap<>();
+        events.put("dTLB-loads", ev[MmuEvent.generic(preset.vendor(), "dTLB-loads").ordinal()]);
+        events.put("dTLB-load-misses", ev[MmuEvent.generic(preset.vendor(), "dTLB-load-misses").ordinal()]);
+        for (MmuEvent e : MmuEvent.values()) {
+            events.put(e.perfName(), ev[e.ordinal()]);
+        }
+        return new PerfStat(mm.name, mm.taskClockNs, mm.accesses, mm.pageFaults, events);
+    }
+}

@@ -1,0 +1,113 @@
+package org.thplab.mm.shell;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.thplab.mm.api.MmuSettings;
+import org.thplab.mm.api.PerfStat;
+
+/** The words and the output of {@code access}, {@code perf stat} and {@code mmu}. */
+final class Hardware {
+    /** The knobs of {@code mmu}, in the order it lists them. */
+    static final String[] KNOBS = {"preset", "virtualized", "host_page", "cpus"};
+
+    private Hardware() {
+    }
+
+    /** A count of accesses: a positive whole number, with an optional k, M or G (10^3, 10^6, 10^9). */
+    static long count(String word) {
+        long unit = 1;
+        String digits = word;
+        char last = word.isEmpty() ? ' ' : word.charAt(word.length() - 1);
+        if (last == 'k' || last == 'M' || last == 'G') {
+            unit = last == 'k' ? 1_000 : last == 'M' ? 1_000_000 : 1_000_000_000;
+            digits = word.substring(0, word.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(digits);
+            if (n >= 1 && n <= (1L << 40) / unit) {
+                return n * unit;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException("access: the count must be a whole number from 1 to 2^40 (k, M, G: 10^3, 10^6, 10^9),"
+                + " not '" + word + "'");
+    }
+
+    /** perf stat's report, in its layout: counts right-aligned, the event names after them. */
+    static String perfStat(PerfStat s) {
+        StringJoiner j = new StringJoiner("\n");
+        j.add("");
+        j.add(" Performance counter stats for process '" + s.proc() + "' (simulated):");
+        j.add("");
+        j.add(String.format(Locale.ROOT, "%,18.2f msec %-32s", s.taskClockNs() / 1e6, "task-clock").stripTrailing());
+        j.add(line(s.pageFaults(), "page-faults", null));
+        Map<String, Long> e = s.events();
+        long loads = e.get("dTLB-loads");
+        long misses = e.get("dTLB-load-misses");
+        j.add(line(loads, "dTLB-loads", null));
+        j.add(line(misses, "dTLB-load-misses", loads == 0 ? null
+                : String.format(Locale.ROOT, "%6.2f%% of all dTLB cache accesses", 100.0 * misses / loads)));
+        e.forEach((name, v) -> {
+            if (!name.equals("dTLB-loads") && !name.equals("dTLB-load-misses")) {
+                j.add(line(v, name, null));
+            }
+        });
+        j.add(line(s.accesses(), "thplab.accesses", null));
+        return j.toString();
+    }
+
+    private static String line(long v, String name, String comment) {
+        String l = String.format(Locale.ROOT, "%,18d      %-32s", v, name);
+        return (comment == null ? l : l + " #  " + comment).stripTrailing();
+    }
+
+    /** A knob of {@code mmu} as it reads: a choice shows every value with the current one in brackets, as sysfs does. */
+    static String read(MmuSettings s, String knob) {
+        return switch (knob) {
+            case "preset" -> choice(MmuSettings.PRESETS.toArray(new String[0]), s.preset());
+            case "virtualized" -> s.virtualized() ? "1" : "0";
+            case "host_page" -> choice(new String[] {"4K", "2M"}, s.hostPageKb() == 4 ? "4K" : "2M");
+            case "cpus" -> Integer.toString(s.cpus());
+            default -> throw new IllegalArgumentException("mmu: no knob '" + knob + "' (" + String.join(", ", KNOBS) + ")");
+        };
+    }
+
+    private static String choice(String[] all, String current) {
+        StringJoiner j = new StringJoiner(" ");
+        for (String a : all) {
+            j.add(a.equals(current) ? "[" + a + "]" : a);
+        }
+        return j.toString();
+    }
+
+    /** @return the settings with one knob written; throws and changes nothing on a bad value */
+    static MmuSettings write(MmuSettings s, String knob, String value) {
+        return switch (knob) {
+            case "preset" -> new MmuSettings(value, s.virtualized(), s.hostPageKb(), s.cpus());
+            case "virtualized" -> {
+                if (!value.equals("0") && !value.equals("1")) {
+                    throw new IllegalArgumentException("mmu: virtualized is 0 or 1, not '" + value + "'");
+                }
+                yield new MmuSettings(s.preset(), value.equals("1"), s.hostPageKb(), s.cpus());
+            }
+            case "host_page" -> {
+                if (!value.equals("4K") && !value.equals("2M")) {
+                    throw new IllegalArgumentException("mmu: host_page is 4K or 2M, not '" + value + "'");
+                }
+                yield new MmuSettings(s.preset(), s.virtualized(), value.equals("4K") ? 4 : 2048, s.cpus());
+            }
+            case "cpus" -> {
+                int n;
+                try {
+                    n = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("mmu: cpus is a number from 1 to 64, not '" + value + "'");
+                }
+                yield new MmuSettings(s.preset(), s.virtualized(), s.hostPageKb(), n);
+            }
+            default -> throw new IllegalArgumentException("mmu: no knob '" + knob + "' (" + String.join(", ", KNOBS) + ")");
+        };
+    }
+}
