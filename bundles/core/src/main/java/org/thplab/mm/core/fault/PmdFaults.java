@@ -15,6 +15,8 @@ import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.folio.ZeroPages;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.mmu.Mmus;
+import org.thplab.mm.core.mmu.Mmu;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
@@ -48,6 +50,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
 
     private final Frames f;
     private final Clock clock;
+    private final Mmus mmus;
     private final VmStat stat;
     private final Tracer trace;
     private final PolicyGuard guard;
@@ -78,6 +81,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
             Reservations reservations, MmSlots slots, Promotion promotion) {
         this.f = k.f();
         this.clock = k.clock();
+        this.mmus = k.mmus();
         this.stat = k.stat();
         this.trace = k.trace();
         this.guard = k.guard();
@@ -325,6 +329,8 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
             folios.removePmdRmap(Pte.pfn(pmd), mm.id);
         }
         clock.charge(CostModel.TLB_FLUSH);
+        // do_huge_pmd_wp_page(): pmdp_huge_clear_flush(), flush_pmd_tlb_range()
+        mmus.flushTlbMmRange(mmus.current(), mm.id, haddr, haddr + PMD_SIZE, Mmu.PMD_SHIFT, false);
         stat.count(VmEvent.THP_FAULT_ALLOC);
         traceThpFault("cow_alloc");
         return FaultOutcome.MAPPED;

@@ -9,6 +9,7 @@ import org.thplab.mm.core.folio.Folios;
 import org.thplab.mm.core.folio.ZeroPages;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.mmu.Mmus;
 import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.policy.PolicyGuard;
@@ -26,6 +27,7 @@ import org.thplab.mm.spi.fault.FaultPolicy;
 public final class PteFaults {
     private final Frames f;
     private final Clock clock;
+    private final Mmus mmus;
     private final PolicyGuard guard;
     private final ZeroPages zero;
     private final Folios folios;
@@ -37,6 +39,7 @@ public final class PteFaults {
     public PteFaults(Kernel k, ZeroPages zero, Folios folios, AnonAlloc anon, Reservations reservations) {
         this.f = k.f();
         this.clock = k.clock();
+        this.mmus = k.mmus();
         this.guard = k.guard();
         this.zero = zero;
         this.folios = folios;
@@ -95,6 +98,7 @@ public final class PteFaults {
             return failed(np);
         }
         clock.charge(CostModel.COPY_4K + CostModel.TLB_FLUSH);
+        mmus.flushTlbPage(mmus.current(), mm.id, va); // wp_page_copy(): ptep_clear_flush()
         f.content[np] = f.content[p];
         ptes.set(j, Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, np));
         var res = reservations.ofBlock(p >> HPAGE_PMD_ORDER);

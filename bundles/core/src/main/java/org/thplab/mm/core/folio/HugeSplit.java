@@ -3,6 +3,7 @@ package org.thplab.mm.core.folio;
 import static org.thplab.mm.core.frames.Frames.ANON;
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
+import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.clock.Clock;
@@ -10,6 +11,8 @@ import org.thplab.mm.core.clock.CostModel;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.mmu.Mmu;
+import org.thplab.mm.core.mmu.Mmus;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
@@ -30,6 +33,7 @@ public final class HugeSplit {
     private final Buddy buddy;
     private final Clock clock;
     private final VmStat stat;
+    private final Mmus mmus;
     private final Tasks tasks;
     private final Folios folios;
     private final ZeroPages zero;
@@ -43,6 +47,7 @@ public final class HugeSplit {
         this.buddy = k.buddy();
         this.clock = k.clock();
         this.stat = k.stat();
+        this.mmus = k.mmus();
         this.tasks = k.tasks();
         this.folios = folios;
         this.zero = zero;
@@ -56,6 +61,8 @@ public final class HugeSplit {
         long pmd = t.pmd[i];
         stat.count(VmEvent.THP_SPLIT_PMD);
         clock.charge(CostModel.SPLIT_PMD + CostModel.TLB_FLUSH);
+        // pmdp_invalidate(): flush_pmd_tlb_range(), one PMD stride
+        mmus.flushTlbMmRange(mmus.current(), mm.id, haddr, haddr + PMD_SIZE, Mmu.PMD_SHIFT, false);
         PteTable ptes = new PteTable();
         if (Pte.kind(pmd) == Pte.HUGE_ZERO) {
             long z = Pte.make(Pte.ZERO, 0, zero.zeroPfn);

@@ -5,6 +5,8 @@ import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.mmu.Mmu;
+import org.thplab.mm.core.mmu.Mmus;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
@@ -20,9 +22,11 @@ public final class Zap {
     private final HugeSplit split;
     private final PageTables tables;
     private final ZeroPages zero;
+    private final Mmus mmus;
 
-    public Zap(Clock clock, SwapDevice swap, Folios folios, HugeSplit split, PageTables tables, ZeroPages zero) {
+    public Zap(Clock clock, SwapDevice swap, Folios folios, HugeSplit split, PageTables tables, ZeroPages zero, Mmus mmus) {
         this.clock = clock;
+        this.mmus = mmus;
         this.swap = swap;
         this.folios = folios;
         this.split = split;
@@ -46,6 +50,11 @@ public final class Zap {
      */
     public void zapRange(AddressSpace mm, long from, long to, boolean reclaimPt) {
         boolean any = false;
+        // The mmu_gather: what was cleared, for the one flush at its end (tlb_finish_mmu()).
+        long lo = Long.MAX_VALUE;
+        long hi = 0;
+        boolean clearedPtes = false;
+        boolean freedTables = false;
         for (long va = from; va < to; ) {
             long pmdStart = va & ~(PMD_SIZE - 1);
             long segEnd = Math.min(to, pmdStart + PMD_SIZE);
@@ -59,6 +68,8 @@ public final class Zap {
                 if (va == pmdStart && segEnd == pmdStart + PMD_SIZE) {
                     zapHugePmd(mm, t, i);
                     any = true;
+                    lo = Math.min(lo, pmdStart);
+                    hi = Math.max(hi, segEnd);
                     va = segEnd;
                     continue;
                 }
@@ -74,6 +85,9 @@ public final class Zap {
                         continue;
                     }
                     any = true;
+                    clearedPtes = true;
+                    lo = Math.min(lo, pmdStart + ((long) j << 12));
+                    hi = Math.max(hi, segEnd);
                     if (Pte.kind(e) == Pte.PRESENT && folios.large(Pte.pfn(e))) {
                         j += zapPresentPtes(mm, ptes, j, end, Pte.pfn(e));
                         continue;
@@ -88,12 +102,15 @@ public final class Zap {
                     t.pte[i] = null;
                     t.tableFrame[i] = -1;
                     t.used--;
+                    freedTables = true;
                 }
             }
             va = segEnd;
         }
         if (any) {
             clock.charge(CostModel.TLB_FLUSH);
+            // x86 tlb_flush(): strides of tlb_get_unmap_shift(), PAGE_SHIFT once a PTE was cleared
+            mmus.flushTlbMmRange(mmus.current(), mm.id, lo, hi, clearedPtes ? Mmu.PAGE_SHIFT : Mmu.PMD_SHIFT, freedTables);
         }
     }
 

@@ -5,7 +5,6 @@ import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
 import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.thplab.mm.api.AccessPattern;
@@ -141,7 +140,7 @@ public final class Machine {
         folios = new Folios(f, buddy, stat);
         tables = new PageTables(k, allocator);
         HugeSplit split = new HugeSplit(k, folios, zero);
-        Zap zap = new Zap(clock, swap, folios, split, tables, zero);
+        Zap zap = new Zap(clock, swap, folios, split, tables, zero, mmus);
         ForkCopy forkCopy = new ForkCopy(swap, folios, tables, zero);
         AnonAlloc anon = new AnonAlloc(k, allocator, folios);
         reservations = new Reservations(k, allocator, folios, mmapLock);
@@ -169,8 +168,6 @@ public final class Machine {
         faults = new FaultHandler(k, allocator, tables, slots, migrations, oom, pte, pmd);
         sys.wire(new Accesses(clock, stat, mmus, faults, seed), oom);
     }
-
-    // System calls.
 
     public void spawn(String name) {
         args.newProc("spawn", name);
@@ -258,7 +255,7 @@ public final class Machine {
         return sys.perfStat(args.proc("perf stat", proc));
     }
 
-    /** The tunables' MMU from now on: every TLB empty, the processes placed on the CPUs again. */
+    /** The tunables' MMU from now on: every TLB empty, the processes placed again. */
     public void mmuChanged() {
         mmus.reconfigure(MmuPreset.of(tunables.mmu), tunables.mmu.cpus());
     }
@@ -299,6 +296,7 @@ public final class Machine {
         if (buddy.freePages() < buddy.wmarkLow) {
             vmscan.wakeKswapd();
         }
+        mmus.kthread(); // the events are the kernel's threads
         clock.runDue();
         guard.end(); // from now on no context handed to a policy may be used
     }
@@ -335,18 +333,7 @@ public final class Machine {
 
     /** @return statistics beyond /proc/vmstat */
     public Map<String, Long> stat() {
-        Map<String, Long> s = new LinkedHashMap<>();
-        s.put("time_ns", clock.now());
-        s.put("mmap_lock_write_ns", mmapLock.writeNs);
-        s.put("mmap_lock_write_acquisitions", mmapLock.writeAcquisitions);
-        s.put("mmap_lock_write_max_ns", mmapLock.writeMaxNs);
-        s.put("last_madv_collapse_ns", madvCollapse.lastNs);
-        s.put("last_madv_collapse_lock_write_ns", madvCollapse.lastHoldNs);
-        s.put("last_madv_collapse_lock_acquisitions", madvCollapse.lastAcquisitions);
-        s.put("khugepaged_mm_slots", (long) slots.slots.size());
-        s.put("migration_entry_waits", migrations.waits);
-        s.put("migration_entry_wait_ns", migrations.waitNs);
-        return s;
+        return sys.stat(mmapLock);
     }
 
     /** @return the kernel log, oldest line first */

@@ -16,6 +16,8 @@ import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.PerfStat;
 import org.thplab.mm.core.fault.Accesses;
 import org.thplab.mm.core.mmu.Mmus;
+import org.thplab.mm.core.mmu.TlbFlushEvent;
+import org.thplab.mm.core.vma.MmapLock;
 import org.thplab.mm.core.folio.ForkCopy;
 import org.thplab.mm.core.folio.HugeSplit;
 import org.thplab.mm.core.folio.PageTables;
@@ -297,6 +299,10 @@ final class Syscalls implements Reaper {
     }
 
     private void teardown(AddressSpace mm) {
+        // exit_mmap()'s fullmm gather ends in one flush of everything; then no CPU runs the mm,
+        // and the zaps below have nothing left to flush.
+        mmus.flushTlbMm(mmus.current(), mm.id);
+        mmus.release(mm.id);
         reservations.releaseRange(mm, 0, Long.MAX_VALUE);
         for (Vma v : new ArrayList<>(mm.vmas)) {
             zap.zapRange(mm, v.start, v.end);
@@ -307,7 +313,6 @@ final class Syscalls implements Reaper {
         mm.family.members.remove(mm);
         tasks.procs.remove(mm.name);
         mm.dead = true;
-        mmus.release(mm.id); // exit_mmap() has flushed; no CPU runs the mm any more
         // exit_mmap() frees the page tables; the content oracle goes with the process. An mm
         // left on khugepaged's list until its scan collects it keeps only its name and id.
         mm.regions.clear();
@@ -342,6 +347,27 @@ final class Syscalls implements Reaper {
         return mm.oomScoreAdj;
     }
 
+    /** @return statistics beyond /proc/vmstat */
+    Map<String, Long> stat(MmapLock mmapLock) {
+        Map<String, Long> s = new LinkedHashMap<>();
+        s.put("time_ns", clock.now());
+        s.put("mmap_lock_write_ns", mmapLock.writeNs);
+        s.put("mmap_lock_write_acquisitions", mmapLock.writeAcquisitions);
+        s.put("mmap_lock_write_max_ns", mmapLock.writeMaxNs);
+        s.put("last_madv_collapse_ns", madvCollapse.lastNs);
+        s.put("last_madv_collapse_lock_write_ns", madvCollapse.lastHoldNs);
+        s.put("last_madv_collapse_lock_acquisitions", madvCollapse.lastAcquisitions);
+        s.put("khugepaged_mm_slots", (long) slots.slots.size());
+        s.put("migration_entry_waits", migrations.waits);
+        s.put("migration_entry_wait_ns", migrations.waitNs);
+        // The TLB-flush counters of a CONFIG_DEBUG_TLBFLUSH kernel's /proc/vmstat (not in this
+        // vmstat: the kernels compared with have none), and /proc/interrupts' TLB shootdowns.
+        for (TlbFlushEvent e : TlbFlushEvent.values()) {
+            s.put(e == TlbFlushEvent.TLB_SHOOTDOWNS ? "tlb_shootdowns" : e.procName(), mmus.count(e));
+        }
+        return s;
+    }
+
     /** @return the frame mapped at {@code va} by a PTE or a huge PMD, or -1 */
     int mappedFrame(AddressSpace mm, long va) {
         PmdTable t = mm.pt.lookup(va);
@@ -357,6 +383,7 @@ final class Syscalls implements Reaper {
     /** Advances time by {@code nanos}, running the daemons that come due. */
     void tick(long nanos) {
         // An interrupted thread (Ctrl-C in the shell) stops before the next event that comes due.
+        mmus.kthread(); // the events are the kernel's threads
         clock.runUntil(clock.now() + nanos, Thread.currentThread()::isInterrupted);
     }
 }

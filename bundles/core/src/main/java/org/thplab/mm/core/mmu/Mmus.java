@@ -36,6 +36,8 @@ public final class Mmus {
     private final Map<Integer, Context> contexts = new HashMap<>();
     /** The current task's arch_tlbflush_unmap_batch (try_to_unmap_one() and try_to_migrate_one() add to it). */
     private long batchMask;
+    /** The CPU the code running now runs on: the process's (run()), or a kernel thread's (kthread()). */
+    private int current;
     private long now;
 
     /** mm->context: its CPUs, its TLB generation and when its cpumask is next trimmed. */
@@ -52,6 +54,24 @@ public final class Mmus {
 
     /** {@code cpus} CPUs (1 to 64) with the MMU of {@code preset}, each running init_mm in ASID slot 0. */
     public Mmus(MmuPreset preset, int cpus) {
+        init(preset, cpus);
+    }
+
+    /** New MMUs (empty TLBs) running init_mm, no mm context; flush counts kept (a CPU gone's go to CPU 0). */
+    public void reconfigure(MmuPreset preset, int cpus) {
+        long[][] old = events;
+        init(preset, cpus);
+        for (int c = 0; c < old.length; c++) {
+            for (int e = 0; e < old[c].length; e++) {
+                events[c < cpus ? c : 0][e] += old[c][e];
+            }
+        }
+    }
+
+    private void init(MmuPreset preset, int cpus) {
+        contexts.clear();
+        batchMask = 0;
+        current = 0;
         if (cpus < 1 || cpus > 64) {
             throw new IllegalArgumentException("1 to 64 CPUs, not " + cpus);
         }
@@ -72,48 +92,29 @@ public final class Mmus {
         }
     }
 
-    /**
-     * Other hardware from now on: every CPU gets a new MMU of {@code preset}, with empty TLBs, and
-     * runs init_mm; every mm's context is forgotten. The flush counters stay (those of a CPU that
-     * is gone are added to CPU 0's), as the counters of the MMUs do not.
-     */
-    public void reconfigure(MmuPreset preset, int cpus) {
-        Mmus n = new Mmus(preset, cpus);
-        for (int c = 0; c < events.length; c++) {
-            long[] to = n.events[c < cpus ? c : 0];
-            for (int e = 0; e < to.length; e++) {
-                to[e] += events[c][e];
-            }
-        }
-        mmus = n.mmus;
-        loadedMm = n.loadedMm;
-        loadedSlot = n.loadedSlot;
-        lazy = n.lazy;
-        slotMm = n.slotMm;
-        slotGen = n.slotGen;
-        nextAsid = n.nextAsid;
-        events = n.events;
-        contexts.clear();
-        batchMask = 0;
-    }
-
-    /** @return the CPU that runs address space {@code mm}: the processes are spread round-robin by id */
+    /** @return the CPU that runs address space {@code mm}: round-robin by id (the first process, id 1, on CPU 0) */
     public int cpuOf(int mm) {
-        return mm % mmus.length;
+        return Math.floorMod(mm - 1, mmus.length);
     }
 
-    /**
-     * {@code mm} runs on its CPU from now on (the scheduler switched to it), unless it already
-     * does: switch_mm_irqs_off() when the CPU ran another mm or a kernel thread lazily.
-     *
-     * @return that CPU's MMU
-     */
+    /** {@code mm} runs on its CPU now: switch_mm_irqs_off() unless it already did, not lazily. @return that CPU's MMU */
     public Mmu run(int mm) {
-        int cpu = cpuOf(mm);
+        int cpu = current = cpuOf(mm);
         if (loadedMm[cpu] != mm || lazy[cpu]) {
             switchMm(cpu, mm);
         }
         return mmus[cpu];
+    }
+
+    /** A kernel thread (the clock's events: kswapd, khugepaged, ...) runs now on CPU 0, its mm kept lazily. */
+    public void kthread() {
+        current = 0;
+        enterLazy(0);
+    }
+
+    /** @return the CPU the code running now runs on, which initiates the flushes it makes */
+    public int current() {
+        return current;
     }
 
     /** The mm exits: every CPU running it switches to init_mm, then {@link #exitMm} forgets it. */
@@ -267,7 +268,10 @@ public final class Mmus {
      * @param strideShift PAGE_SHIFT or PMD_SHIFT (tlb_get_unmap_shift()); ignored for a full flush
      */
     public void flushTlbMmRange(int cpu, int mm, long start, long end, int strideShift, boolean freedTables) {
-        Context c = context(mm);
+        Context c = contexts.get(mm);
+        if (c == null) {
+            return; // never run on any CPU since it was made or since it exited: nothing to flush
+        }
         long newGen = ++c.tlbGen; // inc_mm_tlb_gen()
         boolean all = end == Mmu.TLB_FLUSH_ALL || Mmu.isFullFlush(start, end, strideShift);
         long s = all ? 0 : start;
@@ -288,7 +292,10 @@ public final class Mmus {
      * (should_defer_flush() in mm/rmap.c); the batch will shoot down the CPUs of its cpumask.
      */
     public void tlbbatchAddPending(int mm) {
-        Context c = context(mm);
+        Context c = contexts.get(mm);
+        if (c == null) {
+            return;
+        }
         c.tlbGen++;
         batchMask |= c.cpumask;
     }
@@ -313,10 +320,7 @@ public final class Mmus {
         }
     }
 
-    /**
-     * The mm's id may be given to another address space: its slots and context are forgotten and
-     * its entries dropped (in the kernel a new mm gets a new ctx_id, and exit_mmap() has flushed).
-     */
+    /** The mm's id may go to another mm: its slots, context and entries go (a new mm gets a new ctx_id). */
     public void exitMm(int mm) {
         for (int cpu = 0; cpu < mmus.length; cpu++) {
             if (loadedMm[cpu] == mm) {

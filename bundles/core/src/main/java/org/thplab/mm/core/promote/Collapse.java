@@ -2,6 +2,7 @@ package org.thplab.mm.core.promote;
 
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_NR;
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
+import static org.thplab.mm.core.pagetable.PageTable.PMD_SIZE;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.thplab.mm.core.folio.AnonAlloc;
 import org.thplab.mm.core.folio.Folios;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.mmu.Mmus;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
@@ -39,6 +41,7 @@ import org.thplab.mm.spi.promote.ScanResult;
 final class Collapse {
     private final Frames f;
     private final Clock clock;
+    private final Mmus mmus;
     private final VmStat stat;
     private final Tracer trace;
     private final PolicyGuard guard;
@@ -53,6 +56,7 @@ final class Collapse {
     Collapse(Kernel k, Allocator allocator, Folios folios, AnonAlloc anon, MmapLock mmapLock, PmdScanner scanner) {
         this.f = k.f();
         this.clock = k.clock();
+        this.mmus = k.mmus();
         this.stat = k.stat();
         this.trace = k.trace();
         this.guard = k.guard();
@@ -231,6 +235,8 @@ final class Collapse {
         pt.pmd[i] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, h);
         mm.rssAnon += HPAGE_PMD_NR;
         clock.charge(CostModel.TLB_FLUSH);
+        // pmdp_collapse_flush(): flush_tlb_range() of the 2 MiB, a full flush (512 strides)
+        mmus.flushTlbRange(mmus.current(), mm.id, t.haddr, t.haddr + PMD_SIZE);
         t.hpage = -1;
         return finish(t, ScanResult.SCAN_SUCCEED);
     }
