@@ -19,6 +19,8 @@ final class FuzzBounds {
     static final long MAX_MMAP = 256L << 20;
     /** An mmap at least this large exhausts a process's 8 TiB address space: thplab refuses it. */
     static final long REFUSED_MMAP = 8L << 40;
+    /** The most accesses one {@code access} makes: about 10 M a second of wall time, more under Jazzer. */
+    static final long MAX_ACCESSES = 1_000_000;
     /** Simulated time a case may tick. */
     static final long MAX_TICKS_NS = 20_000_000_000L;
     /**
@@ -46,6 +48,7 @@ final class FuzzBounds {
                 case "boot" -> boot(a);
                 case "run" -> run(a);
                 case "mmap" -> a.size() == 3 && tooLarge(Sizes.bytes("mmap", a.get(2))) ? "mmap larger than 256M" : null;
+                case "access" -> a.size() >= 4 && Hardware.count(a.get(3)) > MAX_ACCESSES ? "access of more than 1 M accesses" : null;
                 case "tick" -> a.size() == 1 ? tick(Sizes.duration(a.get(0)), shell) : null;
                 case "stat" -> a.equals(List.of("jvm")) ? "stat jvm: three System.gc() and the host's heap, not the machine" : null;
                 case "compare" -> a.size() >= 2 && outside(a.get(1)) ? "compare reads files outside the sandbox" : null;
