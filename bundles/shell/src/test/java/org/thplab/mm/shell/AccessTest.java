@@ -167,6 +167,23 @@ class AccessTest {
     }
 
     @Test
+    void theShadowMappingsCostWhatTheRealOneCostsWhenItIsTheSame() {
+        // One process, no flush: the MMU that sees its real mapping and the shadow of the same
+        // mapping see the same translations, so they cost the same cycles.
+        MachineOps base = machine("never", "256M");
+        base.access("p", "a", AccessPattern.uniform(), 200_000, false);
+        PerfStat b = base.perfStat("p");
+        assertEquals(event(b, "thplab.translation_cycles"), event(b, "thplab.translation_cycles.if_all_4k"));
+        assertTrue(event(b, "thplab.translation_cycles.if_all_thp") < event(b, "thplab.translation_cycles") / 2, b.events().toString());
+        MachineOps thp = machine("always", "256M");
+        thp.access("p", "a", AccessPattern.uniform(), 200_000, false);
+        PerfStat t = thp.perfStat("p");
+        assertEquals(event(t, "thplab.translation_cycles"), event(t, "thplab.translation_cycles.if_all_thp"));
+        assertEquals(event(b, "thplab.translation_cycles.if_all_4k"), event(t, "thplab.translation_cycles.if_all_4k"),
+                "the same seed, the same accesses: the same shadow whatever the real mapping");
+    }
+
+    @Test
     void badInputIsRefusedAndChangesNothing() {
         MachineOps m = machine("never", "4M");
         PerfStat before = m.perfStat("p");

@@ -46,6 +46,13 @@ public final class Accesses {
     /** The machine's stream of random numbers: drawn from only by the patterns, in the order of the accesses. */
     private final SplittableRandom random;
     private final UniformRandomProvider rng;
+    /**
+     * By mm id, two MMUs of the process's preset that see its accesses as if every page were
+     * mapped by a THP ([0]) and by a base page ([1]): the slowdown of delayed or absent THP is
+     * the walk cycles spent against theirs. They see only this process's accesses and no flush
+     * (an ideal of each mapping); made at a process's first access, dropped when it exits.
+     */
+    private final Map<Integer, Mmu[]> shadows = new java.util.HashMap<>();
 
     public Accesses(Clock clock, VmStat stat, Mmus mmus, FaultHandler faults, long seed) {
         this.clock = clock;
@@ -76,6 +83,13 @@ public final class Accesses {
         long f0 = stat.get(VmEvent.PGFAULT);
         Pattern next = pattern(p, r.size);
         int data = mmu.preset().memoryCycles();
+        Mmu[] shadow = shadows.get(mm.id);
+        if (shadow == null || shadow[0].preset() != mmu.preset()) {
+            shadow = new Mmu[] {new Mmu(mmu.preset()), new Mmu(mmu.preset())};
+            shadows.put(mm.id, shadow);
+        }
+        Mmu allThp = shadow[0];
+        Mmu all4k = shadow[1];
         long cycles = 0; // of this run, charged to the clock before each fault and at the end
         long charged = 0; // of those cycles' nanoseconds, charged so far
         SyscallResult res = SyscallResult.OK;
@@ -101,6 +115,8 @@ public final class Accesses {
                 shift = faults.leafShift(mm, va);
             }
             cycles += mmu.translate(mm.id, va, shift) + data;
+            mm.cyclesIfAllThp += allThp.translate(mm.id, va, Mmu.PMD_SHIFT);
+            mm.cyclesIfAll4k += all4k.translate(mm.id, va, Mmu.PAGE_SHIFT);
         }
         clock.charge(mmu.nanos(cycles) - charged);
         if (res.ok() || res.errno() != Errno.SIGKILL) {
@@ -163,6 +179,11 @@ public final class Accesses {
         }
     }
 
+    /** The process exited: its shadow MMUs go. */
+    public void exited(AddressSpace mm) {
+        shadows.remove(mm.id);
+    }
+
     /** What perf stat shows for the process. */
     public PerfStat perfStat(AddressSpace mm) {
         MmuPreset preset = mmus.cpu(mmus.cpuOf(mm.id)).preset();
@@ -173,6 +194,8 @@ public final class Accesses {
         for (MmuEvent e : MmuEvent.values()) {
             events.put(e.perfName(), ev[e.ordinal()]);
         }
+        events.put("thplab.translation_cycles.if_all_thp", mm.cyclesIfAllThp);
+        events.put("thplab.translation_cycles.if_all_4k", mm.cyclesIfAll4k);
         return new PerfStat(mm.name, mm.taskClockNs, mm.accesses, mm.pageFaults, events);
     }
 }

@@ -303,6 +303,7 @@ final class Syscalls implements Reaper {
         // and the zaps below have nothing left to flush.
         mmus.flushTlbMm(mmus.current(), mm.id);
         mmus.release(mm.id);
+        accesses.exited(mm);
         reservations.releaseRange(mm, 0, Long.MAX_VALUE);
         for (Vma v : new ArrayList<>(mm.vmas)) {
             zap.zapRange(mm, v.start, v.end);

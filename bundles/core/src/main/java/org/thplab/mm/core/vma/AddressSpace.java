@@ -44,6 +44,9 @@ public final class AddressSpace {
     public long pageFaults;
     /** Its accesses' MMU events, by core.mmu.MmuEvent ordinal (null before its first access). */
     public long[] mmuEvents;
+    /** The translation cycles its accesses would have cost with every page a THP, and with every page a base page. */
+    public long cyclesIfAllThp;
+    public long cyclesIfAll4k;
     /** anon_vmas handed out so far: their ids are 1, 2, ... (0 in a VMA: none yet). */
     private int anonVmas;
 
