@@ -22,3 +22,8 @@ perf stat thp
 madvise base heap 0 16K dontneed
 madvise thp heap 0 2M dontneed
 stat
+# Mel Gorman's four measures for each: the base-page process's slowdown against an all-THP mapping
+# of the same accesses, and the THP process's RAM lost to never-written huge pages (none: it
+# wrote every page).
+report base
+report thp

@@ -70,6 +70,22 @@ public interface MachineOps {
     PerfStat perfStat(String proc);
 
     /**
+     * Mel Gorman's four measures of a THP policy, by name, in this order: what khugepaged,
+     * MADV_COLLAPSE and copy-on-write copied and the simulated time it took ({@code *_collapses},
+     * {@code *_copied_bytes}, {@code *_copy_ns}, {@code cow_copies_4k}, {@code cow_copies_2m}),
+     * the mmap lock's write holds ({@code mmap_lock_write_ns}, {@code _max_ns},
+     * {@code _acquisitions}), the RAM lost to huge pages ({@code thp_never_written_bytes},
+     * {@code reserved_unused_bytes}) and what delayed or absent THP cost the accesses
+     * ({@code translation_cycles} against {@code translation_cycles_if_all_thp} and
+     * {@code _if_all_4k}, {@code thp_slowdown_ns}). The first two are machine-wide; the others
+     * are the process's, or with {@code proc} null every live process's.
+     *
+     * @throws MmUsageException for an unknown process
+     * @since 2.4
+     */
+    Map<String, Long> report(String proc);
+
+    /**
      * @return the machine's MMU: preset, nested paging, CPUs ({@link MmuSettings#DEFAULT} until set)
      * @since 2.4
      */

@@ -489,6 +489,13 @@ public class Commands {
         return Hardware.perfStat(mm().perfStat(proc));
     }
 
+    @Descriptor("Mel Gorman's four measures: collapse and CoW copies, mmap lock holds, RAM lost to huge pages,"
+            + " and what delayed or absent THP cost the accesses (of one process, or all)")
+    @Example({"report", "report app"})
+    public String report(@Descriptor("[<proc>]") String proc) {
+        return Hardware.report(mm().report(proc), proc);
+    }
+
     @Descriptor("list, read or write the MMU: preset (skylake, zen2, zen4, neoverse-n1), virtualized (0/1: nested paging),"
             + " host_page (4K/2M), cpus; a write empties every TLB")
     @Example({"mmu", "mmu preset skylake", "mmu virtualized 1"})

@@ -63,6 +63,31 @@ final class Hardware {
         return (comment == null ? l : l + " #  " + comment).stripTrailing();
     }
 
+    /** The report, in its four sections, each {@code name value} line as the API names it. */
+    static String report(Map<String, Long> r, String proc) {
+        StringJoiner j = new StringJoiner("\n");
+        String[][] sections = {
+            {"1. collapse and copy cost (machine)", "khugepaged_", "madv_collapse_", "cow_"},
+            {"2. mmap lock held for write (machine)", "mmap_lock_"},
+            {"3. RAM lost to huge pages (" + who(proc) + ")", "thp_never_written_", "reserved_unused_"},
+            {"4. slowdown from delayed or absent THP (" + who(proc) + ")", "translation_cycles", "thp_slowdown_"}};
+        for (String[] sec : sections) {
+            j.add(sec[0]);
+            r.forEach((k, v) -> {
+                for (int i = 1; i < sec.length; i++) {
+                    if (k.startsWith(sec[i])) {
+                        j.add("  " + k + " " + v);
+                    }
+                }
+            });
+        }
+        return j.toString();
+    }
+
+    private static String who(String proc) {
+        return proc == null ? "every live process" : "process " + proc;
+    }
+
     /** A knob of {@code mmu} as it reads: a choice shows every value with the current one in brackets, as sysfs does. */
     static String read(MmuSettings s, String knob) {
         return switch (knob) {

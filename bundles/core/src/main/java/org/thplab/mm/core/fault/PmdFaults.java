@@ -319,6 +319,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         } else {
             System.arraycopy(f.content, Pte.pfn(pmd), f.content, nh, HPAGE_PMD_NR);
             clock.charge(CostModel.COPY_2M);
+            stat.copies.cowCopied(2L << 20, CostModel.COPY_2M);
         }
         folios.addPmdRmap(nh, mm.id);
         t.pmd[slot] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, nh);

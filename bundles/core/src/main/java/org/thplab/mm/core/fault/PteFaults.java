@@ -14,6 +14,7 @@ import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.reserve.Reservations;
+import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Region;
 import org.thplab.mm.core.vma.Vma;
@@ -28,6 +29,7 @@ public final class PteFaults {
     private final Frames f;
     private final Clock clock;
     private final Mmus mmus;
+    private final VmStat stat;
     private final PolicyGuard guard;
     private final ZeroPages zero;
     private final Folios folios;
@@ -40,6 +42,7 @@ public final class PteFaults {
         this.f = k.f();
         this.clock = k.clock();
         this.mmus = k.mmus();
+        this.stat = k.stat();
         this.guard = k.guard();
         this.zero = zero;
         this.folios = folios;
@@ -98,6 +101,7 @@ public final class PteFaults {
             return failed(np);
         }
         clock.charge(CostModel.COPY_4K + CostModel.TLB_FLUSH);
+        stat.copies.cowCopied(4096, CostModel.COPY_4K);
         mmus.flushTlbPage(mmus.current(), mm.id, va); // wp_page_copy(): ptep_clear_flush()
         f.content[np] = f.content[p];
         ptes.set(j, Pte.make(Pte.PRESENT, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, np));

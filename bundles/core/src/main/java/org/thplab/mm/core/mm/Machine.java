@@ -251,6 +251,11 @@ public final class Machine {
         return sys.access(mm, r, p, count, write);
     }
 
+    /** Mel Gorman's four measures (Reports.report), for one process or every live one. */
+    public Map<String, Long> report(String proc) {
+        return reports.report(proc == null ? new ArrayList<>(tasks.procs.values()) : List.of(args.proc("report", proc)), mmapLock);
+    }
+
     public PerfStat perfStat(String proc) {
         return sys.perfStat(args.proc("perf stat", proc));
     }
@@ -341,11 +346,7 @@ public final class Machine {
         return log.dmesg();
     }
 
-    /**
-     * @param kill the number of the kill, counted from 1 as vmstat oom_kill counts them
-     * @return its victim and meminfo as its OOM report found it, before the victim was reaped
-     *         (plus {@code nr_thp_reserved} in pages), or null when it is not among the last few
-     */
+    /** @return OOM kill number {@code kill} (from 1, as vmstat oom_kill counts) as its report found it, or null if not among the last few */
     public OomReport oomReport(long kill) {
         return oom.report(kill);
     }

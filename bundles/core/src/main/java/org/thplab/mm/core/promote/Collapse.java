@@ -213,6 +213,7 @@ final class Collapse {
             }
         }
         clock.charge(CostModel.COPY_4K * present + CostModel.ZERO_4K * (512 - present));
+        stat.copies.collapsed(t.khugepaged, present, CostModel.COPY_4K * present + CostModel.ZERO_4K * (512 - present));
         // Release the old pages; the PTE table becomes the table deposited for the huge PMD.
         // __collapse_huge_page_copy_succeeded() of 6.18: the PTEs of consecutive pages of one
         // large folio go in one batch (folio_pte_batch(), folio_remove_rmap_ptes()), so a THP

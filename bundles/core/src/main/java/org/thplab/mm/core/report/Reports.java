@@ -16,6 +16,10 @@ import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.mmu.Mmu;
+import org.thplab.mm.core.mmu.MmuEvent;
+import org.thplab.mm.core.stat.CopyCosts;
+import org.thplab.mm.core.vma.MmapLock;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
@@ -68,6 +72,76 @@ public final class Reports {
                     acc[0] * 4, acc[1] * 4, acc[2] * 4, thpEligible(v), v.vmFlags()));
         }
         return out;
+    }
+
+    /**
+     * Mel Gorman's four measures from the reservation RFC's review, for the processes given (one,
+     * or every live one): (1) what collapse and CoW copied, machine-wide; (2) the mmap lock's write
+     * holds, machine-wide; (3) RAM lost to huge pages: resident bytes of PMD-mapped THPs never
+     * written (the zero content a fault or a collapse left: read pages count too, as they read
+     * zeroes any page would give), and reserved pages no fault has mapped; (4) the translation
+     * cycles of the processes' accesses against the same accesses on an all-THP and an all-4K
+     * mapping, and the slowdown against all-THP in simulated ns.
+     */
+    public Map<String, Long> report(List<AddressSpace> mms, MmapLock lock) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        CopyCosts c = k.stat().copies;
+        m.put("khugepaged_collapses", c.khugepagedCollapses);
+        m.put("khugepaged_copied_bytes", c.khugepagedBytes);
+        m.put("khugepaged_copy_ns", c.khugepagedNs);
+        m.put("madv_collapse_collapses", c.madvCollapses);
+        m.put("madv_collapse_copied_bytes", c.madvBytes);
+        m.put("madv_collapse_copy_ns", c.madvNs);
+        m.put("cow_copies_4k", c.cow4k);
+        m.put("cow_copies_2m", c.cow2m);
+        m.put("cow_copied_bytes", c.cowBytes);
+        m.put("cow_copy_ns", c.cowNs);
+        m.put("mmap_lock_write_ns", lock.writeNs);
+        m.put("mmap_lock_write_max_ns", lock.writeMaxNs);
+        m.put("mmap_lock_write_acquisitions", lock.writeAcquisitions);
+        long bloat = 0;
+        long reservedUnused = 0;
+        long cycles = 0;
+        long allThp = 0;
+        long all4k = 0;
+        for (AddressSpace mm : mms) {
+            for (Vma v : mm.vmas) {
+                bloat += neverWrittenInThps(mm, v.start, v.end);
+            }
+            for (var r : mm.reservations.values()) {
+                reservedUnused += r.unused();
+            }
+            cycles += mm.mmuEvents == null ? 0 : mm.mmuEvents[MmuEvent.CYCLES.ordinal()];
+            allThp += mm.cyclesIfAllThp;
+            all4k += mm.cyclesIfAll4k;
+        }
+        m.put("thp_never_written_bytes", bloat * PAGE_SIZE);
+        m.put("reserved_unused_bytes", reservedUnused * PAGE_SIZE);
+        m.put("translation_cycles", cycles);
+        m.put("translation_cycles_if_all_thp", allThp);
+        m.put("translation_cycles_if_all_4k", all4k);
+        Mmu mmu = k.mmus().cpu(0);
+        m.put("thp_slowdown_ns", mmu.nanos(cycles) - mmu.nanos(allThp));
+        return m;
+    }
+
+    /** @return pages of PMD-mapped THPs in [from, to) whose content is still the zero a fault or collapse left */
+    private long neverWrittenInThps(AddressSpace mm, long from, long to) {
+        long n = 0;
+        for (long va = from & ~(PMD_SIZE - 1); va < to; va += PMD_SIZE) {
+            PmdTable t = mm.pt.lookup(va);
+            if (t == null) {
+                continue;
+            }
+            int i = PageTable.pmdIndex(va);
+            if (t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
+                int h = Pte.pfn(t.pmd[i]);
+                for (int j = 0; j < 512; j++) {
+                    n += k.f().content[h + j] == 0 ? 1 : 0;
+                }
+            }
+        }
+        return n;
     }
 
     /** Counts resident, PMD-mapped and swapped pages in [from, to) (smaps_pte_range / smaps_pmd_entry). */

@@ -252,6 +252,11 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     }
 
     @Override
+    public Map<String, Long> report(String proc) {
+        return read("report", m -> m.report(proc));
+    }
+
+    @Override
     public MmuSettings mmu() {
         return tunables.mmu;
     }

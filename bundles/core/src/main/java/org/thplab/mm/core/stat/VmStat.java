@@ -5,6 +5,8 @@ import org.thplab.mm.api.VmEvent;
 /** The vm_event_states: one long per {@link VmEvent}. */
 public final class VmStat {
     private final long[] events = new long[VmEvent.values().length];
+    /** Copies made by collapse and CoW, beside the events (not in /proc/vmstat). */
+    public final CopyCosts copies = new CopyCosts();
 
     public void count(VmEvent e) {
         events[e.ordinal()]++;

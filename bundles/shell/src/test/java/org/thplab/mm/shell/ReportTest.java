@@ -1,0 +1,70 @@
+package org.thplab.mm.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.thplab.mm.api.AccessPattern;
+import org.thplab.mm.api.Advice;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.MmUsageException;
+
+/** report's four measures, against what the operations did. */
+class ReportTest {
+    private static MachineOps machine() {
+        MachineOps m = Harness.ops(Harness.runtime());
+        m.boot(1L << 30, 0, 1);
+        return m;
+    }
+
+    @Test
+    void ramLostCountsTheNeverWrittenPagesOfEachProcesssThps() {
+        MachineOps m = machine();
+        m.sysfs("enabled", "always");
+        m.spawn("app");
+        m.mmap("app", "heap", 8L << 20);
+        m.touch("app", "heap", 0, 4096, true);
+        m.touch("app", "heap", 4L << 20, 3 * 4096, true);
+        // Two THPs: 511 and 509 pages never written.
+        assertEquals((511 + 509) * 4096L, m.report("app").get("thp_never_written_bytes"));
+        m.fork("app", "child");
+        m.touch("child", "heap", 0, 4096, true); // cow-pte: the child's first THP is split and one page copied
+        Map<String, Long> r = m.report(null);
+        assertEquals(1, r.get("cow_copies_4k"));
+        assertEquals(4096, r.get("cow_copied_bytes"));
+        assertEquals((511 + 509 + 509) * 4096L, r.get("thp_never_written_bytes"), "the child's PMD-mapped THP counts too");
+        assertThrows(MmUsageException.class, () -> m.report("nobody"));
+    }
+
+    @Test
+    void khugepagedsCollapseCopiesThePresentPages() {
+        MachineOps m = machine();
+        m.sysfs("enabled", "madvise");
+        m.sysfs("khugepaged/scan_sleep_millisecs", "10");
+        m.spawn("p");
+        m.mmap("p", "a", 2L << 20);
+        m.touch("p", "a", 0, 100 * 4096, true); // base pages: 100 present
+        assertTrue(m.madvise("p", "a", 0, 2L << 20, Advice.HUGEPAGE).ok());
+        m.tick(1_000_000_000L);
+        Map<String, Long> r = m.report("p");
+        assertEquals(1, r.get("khugepaged_collapses"));
+        assertEquals(100 * 4096L, r.get("khugepaged_copied_bytes"));
+        assertTrue(r.get("khugepaged_copy_ns") > 0);
+        assertEquals(412 * 4096L, r.get("thp_never_written_bytes"), "the 412 pages the collapse filled with zeroes");
+    }
+
+    @Test
+    void theSlowdownIsTheWalksAgainstAnAllThpMapping() {
+        MachineOps m = machine();
+        m.sysfs("enabled", "never");
+        m.spawn("p");
+        m.mmap("p", "a", 256L << 20);
+        m.access("p", "a", AccessPattern.uniform(), 100_000, true);
+        Map<String, Long> r = m.report("p");
+        assertEquals(r.get("translation_cycles"), r.get("translation_cycles_if_all_4k"));
+        assertTrue(r.get("thp_slowdown_ns") > 0, r.toString());
+        assertEquals(m.perfStat("p").events().get("thplab.translation_cycles"), r.get("translation_cycles"));
+    }
+}
