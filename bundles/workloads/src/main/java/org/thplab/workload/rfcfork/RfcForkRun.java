@@ -3,6 +3,7 @@ package org.thplab.workload.rfcfork;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.OomReport;
 import org.thplab.mm.api.SyscallResult;
@@ -30,6 +31,8 @@ final class RfcForkRun implements WorkloadRun {
     private final boolean random;
     private final long seed;
     private final int maxChildren;
+    /** Uniform loads each child makes over its chunk once touched (the benefit side), or 0. */
+    private final long accesses;
     private final SplittableRandom rnd;
     private final int regions;
     private final int[] perm = new int[512];
@@ -44,8 +47,9 @@ final class RfcForkRun implements WorkloadRun {
     private int named = -1;
 
     /** Prepares the test on a machine just booted. */
-    RfcForkRun(MachineOps m, long chunk, boolean random, long seed, int maxChildren) {
+    RfcForkRun(MachineOps m, long chunk, boolean random, long seed, int maxChildren, long accesses) {
         this.m = m;
+        this.accesses = accesses;
         this.chunk = chunk;
         this.random = random;
         this.seed = seed;
@@ -96,6 +100,9 @@ final class RfcForkRun implements WorkloadRun {
             }
         }
         region++;
+        if (region == regions && accesses > 0 && res.ok() && m.count(VmEvent.OOM_KILL) == kills) {
+            res = m.access(name(), "chunk", AccessPattern.uniform(), accesses, false);
+        }
         if (!res.ok() || m.count(VmEvent.OOM_KILL) != kills) {
             failure = "child " + child + " failed in region " + region + " of " + regions + ": " + outcome(res, kills);
             done = true;
@@ -172,6 +179,21 @@ final class RfcForkRun implements WorkloadRun {
                 vm.get("thp_fault_alloc"), m.tunables().number("khugepaged/pages_collapsed"),
                 m.tunables().number("khugepaged/res_pages_collapsed"), vm.get("thp_res_alloc"),
                 vm.get("thp_res_alloc_failed"), vm.get("thp_fault_fallback")));
+        if (accesses > 0) {
+            // Mel Gorman's four measures (MachineOps.report) over the children alive now.
+            Map<String, Long> r = m.report(null);
+            b.append(String.format(Locale.ROOT, "copies: khugepaged %d collapses, %d KiB copied, %.3f ms; MADV_COLLAPSE %d, %d KiB, %.3f ms; CoW %d x 4K + %d x 2M, %d KiB, %.3f ms%n",
+                    r.get("khugepaged_collapses"), r.get("khugepaged_copied_bytes") >> 10, r.get("khugepaged_copy_ns") / 1e6,
+                    r.get("madv_collapse_collapses"), r.get("madv_collapse_copied_bytes") >> 10, r.get("madv_collapse_copy_ns") / 1e6,
+                    r.get("cow_copies_4k"), r.get("cow_copies_2m"), r.get("cow_copied_bytes") >> 10, r.get("cow_copy_ns") / 1e6));
+            b.append(String.format(Locale.ROOT, "mmap lock for write: %.3f ms in all, at most %.3f ms, %d times%n",
+                    r.get("mmap_lock_write_ns") / 1e6, r.get("mmap_lock_write_max_ns") / 1e6, r.get("mmap_lock_write_acquisitions")));
+            b.append(String.format(Locale.ROOT, "RAM lost: THP pages never written %d MiB, reserved and unused %d MiB%n",
+                    r.get("thp_never_written_bytes") >> 20, r.get("reserved_unused_bytes") >> 20));
+            b.append(String.format(Locale.ROOT, "accesses: translation cycles %d (all THP %d, all 4K %d), slowdown against all THP %.3f ms%n",
+                    r.get("translation_cycles"), r.get("translation_cycles_if_all_thp"), r.get("translation_cycles_if_all_4k"),
+                    r.get("thp_slowdown_ns") / 1e6));
+        }
         b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
         return b.toString();
     }

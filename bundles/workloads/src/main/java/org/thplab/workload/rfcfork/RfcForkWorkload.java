@@ -27,7 +27,9 @@ public class RfcForkWorkload implements Workload {
             new WorkloadParameter("swap", Type.SIZE, "0", "the machine's swap device"),
             new WorkloadParameter("pattern", Type.WORD, "one", "one: the first page of each 2 MiB region; random: k pages, k uniform in 1..512"),
             new WorkloadParameter("seed", Type.NUMBER, "0", "the machine's seed and the pattern's"),
-            new WorkloadParameter("max", Type.NUMBER, "100000", "at most this many children"));
+            new WorkloadParameter("max", Type.NUMBER, "100000", "at most this many children"),
+            new WorkloadParameter("accesses", Type.NUMBER, "0",
+                    "uniform loads each child makes over its chunk once it has touched it, through its TLB (0: none); then the report has Mel Gorman's four measures"));
 
     @Override
     public List<WorkloadParameter> parameters() {
@@ -41,12 +43,16 @@ public class RfcForkWorkload implements Workload {
         long swap = Long.parseLong(params.get("swap"));
         long seed = Long.parseLong(params.get("seed"));
         long max = Long.parseLong(params.get("max"));
+        long accesses = Long.parseLong(params.get("accesses"));
         String pattern = params.get("pattern");
         if (chunk <= 0 || chunk % REGION != 0) {
             throw new MmUsageException("run rfc-fork: chunk must be a positive multiple of 2M");
         }
         if (!pattern.equals("one") && !pattern.equals("random")) {
             throw new MmUsageException("run rfc-fork: pattern must be one or random, not '" + pattern + "'");
+        }
+        if (accesses < 0 || accesses > 1L << 40) {
+            throw new MmUsageException("run rfc-fork: accesses must be from 0 to 2^40, not " + accesses);
         }
         if (max < 0 || max > Integer.MAX_VALUE) {
             throw new MmUsageException("run rfc-fork: max must be from 0 to " + Integer.MAX_VALUE + ", not " + max);
@@ -57,6 +63,6 @@ public class RfcForkWorkload implements Workload {
             // size and swap are the boot's: its refusal, in the workload's words
             throw new MmUsageException("run rfc-fork: size=" + size + " swap=" + swap + ": " + e.getMessage());
         }
-        return new RfcForkRun(machine, chunk, pattern.equals("random"), seed, (int) max);
+        return new RfcForkRun(machine, chunk, pattern.equals("random"), seed, (int) max, accesses);
     }
 }

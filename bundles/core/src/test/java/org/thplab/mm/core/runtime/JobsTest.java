@@ -29,7 +29,7 @@ class JobsTest {
     void listsTheInstalledWorkloadsWithTheirParameters() {
         MmRuntime rt = runtime();
         assertEquals(List.of("rfc-fork"), rt.installed());
-        assertEquals(List.of("size", "chunk", "swap", "pattern", "seed", "max"),
+        assertEquals(List.of("size", "chunk", "swap", "pattern", "seed", "max", "accesses"),
                 rt.parameters("rfc-fork").stream().map(WorkloadParameter::name).toList());
         MmUsageException e = assertThrows(MmUsageException.class, () -> rt.parameters("nope"));
         assertEquals("run: unknown workload 'nope' (rfc-fork)", e.getMessage());
@@ -51,7 +51,7 @@ class JobsTest {
                 assertThrows(MmUsageException.class, () -> rt.run("default", "rfc-fork", pattern)).getMessage());
         assertEquals("run: bad number 'x' for seed",
                 assertThrows(MmUsageException.class, () -> rt.runBackground("default", "rfc-fork", seed)).getMessage());
-        assertEquals("run rfc-fork: unknown parameter 'bogus' (size, chunk, swap, pattern, seed, max)",
+        assertEquals("run rfc-fork: unknown parameter 'bogus' (size, chunk, swap, pattern, seed, max, accesses)",
                 assertThrows(MmUsageException.class, () -> rt.run("default", "rfc-fork", bogus)).getMessage());
         // the count of children is an int: a negative or larger one is refused, not wrapped
         for (String max : List.of("-5", "3000000000")) {
