@@ -169,9 +169,11 @@ public final class FaultHandler {
             return 0;
         }
         int i = PageTable.pmdIndex(va);
-        long e = t.pmd[i];
-        if (e != 0) {
-            if (write && !Pte.writable(e)) {
+        PteTable ptes = t.pte[i];
+        if (ptes == null) {
+            // A huge PMD, as access() reads it: a PTE table, when there is one, is what maps.
+            long e = t.pmd[i];
+            if (e == 0 || write && !Pte.writable(e)) {
                 return 0;
             }
             t.pmd[i] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
@@ -179,10 +181,6 @@ public final class FaultHandler {
                 pte.store(r, va, Pte.pfn(e) + PageTable.pteIndex(va));
             }
             return PageTable.PMD_SHIFT;
-        }
-        PteTable ptes = t.pte[i];
-        if (ptes == null) {
-            return 0;
         }
         int j = PageTable.pteIndex(va);
         long p = ptes.get(j);
@@ -199,7 +197,8 @@ public final class FaultHandler {
     /** @return the page shift of the leaf that maps {@code va} now that a fault has mapped it */
     int leafShift(AddressSpace mm, long va) {
         PmdTable t = mm.pt.lookup(va);
-        return t != null && t.pmd[PageTable.pmdIndex(va)] != 0 ? PageTable.PMD_SHIFT : Frames.PAGE_SHIFT;
+        return t != null && t.pte[PageTable.pmdIndex(va)] == null && t.pmd[PageTable.pmdIndex(va)] != 0
+                ? PageTable.PMD_SHIFT : Frames.PAGE_SHIFT;
     }
 
     /** One access: a hit, or handle_mm_fault() until the entry serves it. @return false when the fault ended in OOM */
