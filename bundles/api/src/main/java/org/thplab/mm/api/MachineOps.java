@@ -74,7 +74,7 @@ public interface MachineOps {
      * MADV_COLLAPSE and copy-on-write copied and the simulated time it took ({@code *_collapses},
      * {@code *_copied_bytes}, {@code *_copy_ns}, {@code cow_copies_4k}, {@code cow_copies_2m}),
      * the mmap lock's write holds ({@code mmap_lock_write_ns}, {@code _max_ns},
-     * {@code _acquisitions}), the RAM lost to huge pages ({@code thp_never_written_bytes},
+     * {@code _acquisitions}, and each {@code _by_<holder>}), the RAM lost to huge pages ({@code thp_never_written_bytes},
      * {@code reserved_unused_bytes}) and what delayed or absent THP cost the accesses
      * ({@code translation_cycles} against {@code translation_cycles_if_all_thp} and
      * {@code _if_all_4k}, {@code thp_slowdown_ns}). The first two are machine-wide; the others

@@ -53,6 +53,9 @@ class ReportTest {
         assertEquals(100 * 4096L, r.get("khugepaged_copied_bytes"));
         assertTrue(r.get("khugepaged_copy_ns") > 0);
         assertEquals(412 * 4096L, r.get("thp_never_written_bytes"), "the 412 pages the collapse filled with zeroes");
+        assertEquals(1, r.get("mmap_lock_write_acquisitions_by_khugepaged"), r.toString());
+        assertEquals(r.get("mmap_lock_write_ns"), r.get("mmap_lock_write_ns_by_khugepaged"), "khugepaged was the only holder");
+        assertTrue(r.get("mmap_lock_write_ns") > 100 * 400, "the copy of 100 pages is under the lock");
     }
 
     @Test

@@ -99,7 +99,7 @@ final class Collapse {
         if (t.result() != ScanResult.SCAN_SUCCEED) {
             return t.result();
         }
-        mmapLock.lockWrite(mm);
+        mmapLock.lockWrite(mm, khugepaged ? "khugepaged" : "madv_collapse");
         try {
             return commitCollapse(t);
         } finally {

@@ -50,6 +50,7 @@ public final class MadviseCollapse {
                 continue;
             }
             res = null;
+            ctx.running("madv_collapse");
             if (!guard.call(p, "madviseCollapse", this, COLLAPSE)) {
                 res = SyscallResult.fail(Errno.EINVAL, "the promotion policy failed: " + guard.lastError());
             }

@@ -209,7 +209,7 @@ public final class Migrations implements MigrationEntries {
             rollback(pd, ptes);
             return;
         }
-        mmapLock.lockWrite(mm);
+        mmapLock.lockWrite(mm, "migration_entry");
         k.clock().charge(PMD_INSTALL + CostModel.TLB_FLUSH);
         int present = 0;
         for (int k = 0; k < HPAGE_PMD_NR; k++) {

@@ -118,6 +118,7 @@ public final class PromoterDaemons {
         // whole cycles of wakes that would change nothing: counted, and this wake runs after them
         idle.skip(name, daemons::containsValue, this::cursorOf);
         clock.charge(CostModel.DAEMON_WAKE);
+        ctx.running(pr.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
         if (!guard.call(pr, "wake", this, WAKE)) {
             idle.reset();
         }

@@ -180,7 +180,15 @@ public final class Promotion implements PromotionContext {
     @Override
     public void lockMmapWrite(int id) {
         mutations++;
-        mmapLock.lockWrite(any(id));
+        mmapLock.lockWrite(any(id), runner);
+    }
+
+    /** The promotion policy calling now, as the mmap lock names its holder: set by whoever calls it. */
+    private String runner = "promotion_policy";
+
+    /** {@code name} (a promoter's wake, MADV_COLLAPSE) calls the promotion policy from now on. */
+    void running(String name) {
+        runner = name;
     }
 
     @Override

@@ -99,6 +99,11 @@ public final class Reports {
         m.put("mmap_lock_write_ns", lock.writeNs);
         m.put("mmap_lock_write_max_ns", lock.writeMaxNs);
         m.put("mmap_lock_write_acquisitions", lock.writeAcquisitions);
+        lock.byHolder.forEach((holder, h) -> {
+            m.put("mmap_lock_write_ns_by_" + holder, h[0]);
+            m.put("mmap_lock_write_max_ns_by_" + holder, h[1]);
+            m.put("mmap_lock_write_acquisitions_by_" + holder, h[2]);
+        });
         long bloat = 0;
         long reservedUnused = 0;
         long cycles = 0;

@@ -181,7 +181,7 @@ public final class Reservations implements FreeHook {
         if (!writable) {
             return ScanResult.SCAN_PAGE_RO;
         }
-        mmapLock.lockWrite(mm);
+        mmapLock.lockWrite(mm, "reservation");
         install(r, t, i, ptes, true);
         mmapLock.unlockWrite(mm);
         return ScanResult.SCAN_SUCCEED;

@@ -38,6 +38,8 @@ public final class AddressSpace {
     public boolean dead;
     /** Simulated time at which the mmap lock was taken for write, or -1 when not held. */
     public long mmapWriteSince = -1;
+    /** Who holds it for write (MmapLock's holder), or null. */
+    public String mmapWriter;
     /** What perf stat counts for this process: simulated ns it ran, its accesses and faults. */
     public long taskClockNs;
     public long accesses;
