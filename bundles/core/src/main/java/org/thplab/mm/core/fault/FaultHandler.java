@@ -176,22 +176,32 @@ public final class FaultHandler {
             if (e == 0 || write && !Pte.writable(e)) {
                 return 0;
             }
-            t.pmd[i] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
-            if (write) {
-                pte.store(r, va, Pte.pfn(e) + PageTable.pteIndex(va));
-            }
+            servePmd(t, i, e, r, va, write);
             return PageTable.PMD_SHIFT;
         }
         int j = PageTable.pteIndex(va);
         long p = ptes.get(j);
         if (Pte.kind(p) == Pte.PRESENT && (!write || Pte.writable(p))) {
-            ptes.set(j, p | Pte.YOUNG | (write ? Pte.DIRTY : 0));
-            if (write) {
-                pte.store(r, va, Pte.pfn(p));
-            }
+            servePte(ptes, j, p, r, va, write);
             return Frames.PAGE_SHIFT;
         }
         return !write && Pte.kind(p) == Pte.ZERO ? Frames.PAGE_SHIFT : 0;
+    }
+
+    /** A huge PMD that allows the access serves it: the accessed bit, and for a store the dirty bit and the data. */
+    private void servePmd(PmdTable t, int i, long e, Region r, long va, boolean write) {
+        t.pmd[i] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+        if (write) {
+            pte.store(r, va, Pte.pfn(e) + PageTable.pteIndex(va));
+        }
+    }
+
+    /** A present PTE that allows the access serves it, as {@link #servePmd} for a base page. */
+    private void servePte(PteTable ptes, int j, long e, Region r, long va, boolean write) {
+        ptes.set(j, e | Pte.YOUNG | (write ? Pte.DIRTY : 0));
+        if (write) {
+            pte.store(r, va, Pte.pfn(e));
+        }
     }
 
     /** @return the page shift of the leaf that maps {@code va} now that a fault has mapped it */
@@ -224,10 +234,7 @@ public final class FaultHandler {
                 countFault(va, write);
                 return pmd.wpHugePmd(mm, vma, t, i, va, e) ? FaultResult.RETRY : FaultResult.OOM;
             }
-            t.pmd[i] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
-            if (write) {
-                pte.store(vma, va, Pte.pfn(e) + PageTable.pteIndex(va));
-            }
+            servePmd(t, i, e, vma.region, va, write);
             return FaultResult.DONE;
         }
         countFault(va, write);
@@ -261,10 +268,7 @@ public final class FaultHandler {
                     countFault(va, write);
                     return pte.doWpPage(mm, vma, ptes, j, va, e);
                 }
-                ptes.set(j, e | Pte.YOUNG | (write ? Pte.DIRTY : 0));
-                if (write) {
-                    pte.store(vma, va, Pte.pfn(e));
-                }
+                servePte(ptes, j, e, vma.region, va, write);
                 return FaultResult.DONE;
             }
             case Pte.EMPTY -> {

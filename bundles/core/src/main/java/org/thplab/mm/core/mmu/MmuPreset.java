@@ -84,7 +84,7 @@ public record MmuPreset(String name, Vendor vendor, Geometry l1Small, Geometry l
 
     /** @return the names {@link #named} knows */
     public static List<String> names() {
-        return List.of("skylake", "zen2", "zen4", "neoverse-n1");
+        return MmuSettings.PRESETS;
     }
 
     /** @return the preset of that name (see {@link #names()}) */
