@@ -27,3 +27,5 @@ stat
 # wrote every page).
 report base
 report thp
+# The same measures as one JSON object, for jq or pandas.
+report --json thp

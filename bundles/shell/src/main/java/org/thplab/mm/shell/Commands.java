@@ -490,10 +490,17 @@ public class Commands {
     }
 
     @Descriptor("Mel Gorman's four measures: collapse and CoW copies, mmap lock holds, RAM lost to huge pages,"
-            + " and what delayed or absent THP cost the accesses (of one process, or all)")
-    @Example({"report", "report app"})
-    public String report(@Descriptor("[<proc>]") String proc) {
-        return Hardware.report(mm().report(proc), proc);
+            + " and what delayed or absent THP cost the accesses (of one process, or all); --json: as one JSON object")
+    @Example({"report", "report app", "report --json app"})
+    public String report(@Descriptor("[--json] [<proc>]") String... a) {
+        boolean json = a.length > 0 && a[0].equals("--json");
+        List<String> w = Arrays.asList(a).subList(json ? 1 : 0, a.length);
+        if (w.size() > 1 || !w.isEmpty() && w.get(0).startsWith("-")) {
+            throw new IllegalArgumentException("report: usage is report [--json] [<proc>], not report " + String.join(" ", a));
+        }
+        String proc = w.isEmpty() ? null : w.get(0);
+        Map<String, Long> r = mm().report(proc);
+        return json ? Hardware.reportJson(r, proc) : Hardware.report(r, proc);
     }
 
     @Descriptor("list, read or write the MMU: preset (skylake, zen2, zen4, neoverse-n1), virtualized (0/1: nested paging),"

@@ -1,5 +1,8 @@
 package org.thplab.mm.shell;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -63,25 +66,59 @@ final class Hardware {
         return (comment == null ? l : l + " #  " + comment).stripTrailing();
     }
 
-    /** The report, in its four sections, each {@code name value} line as the API names it. */
-    static String report(Map<String, Long> r, String proc) {
-        StringJoiner j = new StringJoiner("\n");
-        String[][] sections = {
-            {"1. collapse and copy cost (machine)", "khugepaged_", "madv_collapse_", "cow_"},
-            {"2. mmap lock held for write (machine)", "mmap_lock_"},
-            {"3. RAM lost to huge pages (" + who(proc) + ")", "thp_never_written_", "reserved_unused_"},
-            {"4. slowdown from delayed or absent THP (" + who(proc) + ")", "translation_cycles", "thp_slowdown_"}};
-        for (String[] sec : sections) {
-            j.add(sec[0]);
+    /**
+     * The report's four sections: by its key in the JSON form, the text form's heading and the
+     * prefixes of the API's names that belong to it. The first two are machine-wide.
+     */
+    private static final String[][] SECTIONS = {
+        {"collapse_and_copy_cost", "1. collapse and copy cost (machine)", "khugepaged_", "madv_collapse_", "cow_"},
+        {"mmap_lock_write", "2. mmap lock held for write (machine)", "mmap_lock_"},
+        {"ram_lost_to_huge_pages", "3. RAM lost to huge pages (%s)", "thp_never_written_", "reserved_unused_"},
+        {"thp_slowdown", "4. slowdown from delayed or absent THP (%s)", "translation_cycles", "thp_slowdown_"}};
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** @return the report's measures by section (SECTIONS' order), each in the API's order */
+    private static Map<String, Map<String, Long>> sections(Map<String, Long> r) {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        for (String[] sec : SECTIONS) {
+            Map<String, Long> measures = new LinkedHashMap<>();
             r.forEach((k, v) -> {
-                for (int i = 1; i < sec.length; i++) {
+                for (int i = 2; i < sec.length; i++) {
                     if (k.startsWith(sec[i])) {
-                        j.add("  " + k + " " + v);
+                        measures.put(k, v);
                     }
                 }
             });
+            out.put(sec[0], measures);
+        }
+        return out;
+    }
+
+    /** The report, in its four sections, each {@code name value} line as the API names it. */
+    static String report(Map<String, Long> r, String proc) {
+        StringJoiner j = new StringJoiner("\n");
+        Map<String, Map<String, Long>> bySection = sections(r);
+        for (String[] sec : SECTIONS) {
+            j.add(String.format(Locale.ROOT, sec[1], who(proc)));
+            bySection.get(sec[0]).forEach((k, v) -> j.add("  " + k + " " + v));
         }
         return j.toString();
+    }
+
+    /**
+     * The report as one JSON object: {@code proc} (null: every live process) and an object per
+     * section, keyed as {@link #SECTIONS} has them, of the same names and values as the text.
+     */
+    static String reportJson(Map<String, Long> r, String proc) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("proc", proc);
+        doc.putAll(sections(r));
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("report --json: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static String who(String proc) {

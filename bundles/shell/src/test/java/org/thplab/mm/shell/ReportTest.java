@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.core.runtime.MmRuntime;
 
 /** report's four measures, against what the operations did. */
 class ReportTest {
@@ -69,5 +74,35 @@ class ReportTest {
         assertEquals(r.get("translation_cycles"), r.get("translation_cycles_if_all_4k"));
         assertTrue(r.get("thp_slowdown_ns") > 0, r.toString());
         assertEquals(m.perfStat("p").events().get("thplab.translation_cycles"), r.get("translation_cycles"));
+    }
+
+    @Test
+    void theJsonFormHoldsEveryMeasureOnceWithTheApisValues() throws Exception {
+        MmRuntime rt = Harness.runtime();
+        Commands sh = Harness.commands(rt);
+        sh.boot("1G");
+        sh.sysfs("enabled", "always");
+        sh.spawn("app");
+        sh.mmap("app", "heap", "8M");
+        sh.touch("app", "heap", "0", "4K", null);
+        sh.access("app", "heap", "uniform", "10k", null);
+        MachineOps ops = Harness.ops(rt);
+        for (String proc : new String[] {"app", null}) {
+            JsonNode doc = new ObjectMapper().readTree(proc == null ? sh.report("--json") : sh.report("--json", proc));
+            assertEquals(proc == null, doc.get("proc").isNull());
+            Map<String, Long> seen = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> sec = doc.fields(); sec.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = sec.next();
+                if (!e.getKey().equals("proc")) {
+                    e.getValue().fields().forEachRemaining(m -> assertEquals(null, seen.put(m.getKey(), m.getValue().asLong()),
+                            m.getKey() + " twice"));
+                }
+            }
+            assertEquals(ops.report(proc), seen, "every measure of the API, once, in one of the four sections");
+            assertEquals(511 * 4096L, doc.get("ram_lost_to_huge_pages").get("thp_never_written_bytes").asLong());
+        }
+        assertThrows(IllegalArgumentException.class, () -> sh.report("--jsn", "app"));
+        assertThrows(IllegalArgumentException.class, () -> sh.report("app", "--json"));
+        assertThrows(MmUsageException.class, () -> sh.report("--json", "nobody"));
     }
 }
