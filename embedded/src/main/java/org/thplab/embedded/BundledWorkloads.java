@@ -1,7 +1,10 @@
 package org.thplab.embedded;
 
 import org.thplab.mm.spi.workload.Workload;
+import org.thplab.workload.redissnapshot.RedisSnapshotWorkload;
 import org.thplab.workload.rfcfork.RfcForkWorkload;
+import org.thplab.workload.shortlived.ShortLivedWorkload;
+import org.thplab.workload.sparseheap.SparseHeapWorkload;
 
 /**
  * The workloads of this repository, registered by hand into a runtime outside the framework
@@ -21,5 +24,8 @@ public final class BundledWorkloads {
     /** Registers every bundled workload, a new instance each, with {@code rt}. */
     public static void register(Registrar rt) {
         rt.register("rfc-fork", new RfcForkWorkload());
+        rt.register("sparse-heap", new SparseHeapWorkload());
+        rt.register("short-lived", new ShortLivedWorkload());
+        rt.register("redis-snapshot", new RedisSnapshotWorkload());
     }
 }

@@ -9,6 +9,7 @@ import org.thplab.mm.api.OomReport;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.spi.workload.WorkloadRun;
+import org.thplab.workload.common.Measures;
 
 /**
  * One run of the RFC's fork test: a parent forks children one after another; each maps a large
@@ -181,18 +182,7 @@ final class RfcForkRun implements WorkloadRun {
                 vm.get("thp_res_alloc_failed"), vm.get("thp_fault_fallback")));
         if (accesses > 0) {
             // Mel Gorman's four measures (MachineOps.report) over the children alive now.
-            Map<String, Long> r = m.report(null);
-            b.append(String.format(Locale.ROOT, "copies: khugepaged %d collapses, %d KiB copied, %.3f ms; MADV_COLLAPSE %d, %d KiB, %.3f ms; CoW %d x 4K + %d x 2M, %d KiB, %.3f ms%n",
-                    r.get("khugepaged_collapses"), r.get("khugepaged_copied_bytes") >> 10, r.get("khugepaged_copy_ns") / 1e6,
-                    r.get("madv_collapse_collapses"), r.get("madv_collapse_copied_bytes") >> 10, r.get("madv_collapse_copy_ns") / 1e6,
-                    r.get("cow_copies_4k"), r.get("cow_copies_2m"), r.get("cow_copied_bytes") >> 10, r.get("cow_copy_ns") / 1e6));
-            b.append(String.format(Locale.ROOT, "mmap lock for write: %.3f ms in all, at most %.3f ms, %d times%n",
-                    r.get("mmap_lock_write_ns") / 1e6, r.get("mmap_lock_write_max_ns") / 1e6, r.get("mmap_lock_write_acquisitions")));
-            b.append(String.format(Locale.ROOT, "RAM lost: THP pages never written %d MiB, reserved and unused %d MiB%n",
-                    r.get("thp_never_written_bytes") >> 20, r.get("reserved_unused_bytes") >> 20));
-            b.append(String.format(Locale.ROOT, "accesses: translation cycles %d (all THP %d, all 4K %d), slowdown against all THP %.3f ms%n",
-                    r.get("translation_cycles"), r.get("translation_cycles_if_all_thp"), r.get("translation_cycles_if_all_4k"),
-                    r.get("thp_slowdown_ns") / 1e6));
+            b.append(Measures.lines(m.report(null)));
         }
         b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
         return b.toString();

@@ -1,0 +1,193 @@
+package org.thplab.workload.redissnapshot;
+
+import java.util.Locale;
+import java.util.Map;
+import org.thplab.mm.api.AccessPattern;
+import org.thplab.mm.api.LatencyHistogram;
+import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.SyscallResult;
+import org.thplab.mm.spi.workload.WorkloadRun;
+import org.thplab.workload.common.Measures;
+
+/**
+ * Redis under a write load, snapshotting by fork as BGSAVE does (rdbSaveBackground(): fork, the
+ * child writes the whole dataset out and exits, the parent keeps serving): one process writes
+ * {@code heap} bytes whole, then runs steps of {@code batch} stores to pages drawn from a Zipf
+ * distribution over the heap, each write with {@code op} ns of other work. {@code interval} simulated ms after the start (and after each
+ * snapshot ends) it forks a child, which reads the heap {@code scan} bytes per step of the
+ * parent's writes, front to back, and exits at its end. Meanwhile each first store of the parent
+ * to a page the child shares breaks copy-on-write: 4 KiB or 2 MiB copied, as the CoW policy has it.
+ *
+ * <p>Per snapshot the report gives its length, the bytes CoW copied, the parent's fault latency
+ * (p50, p99, max: the faults are the CoW breaks) and its write throughput against the one before
+ * the first fork; and the peak memory used.
+ */
+final class RedisSnapshotRun implements WorkloadRun {
+    private final MachineOps m;
+    private final long heap;
+    private final int snapshots;
+    private final long intervalNs;
+    private final long batch;
+    private final long opNs;
+    private final AccessPattern writes;
+    private final long scan;
+    private final long seed;
+    private final StringBuilder lines = new StringBuilder();
+    /** Where the dataset's load is, then -1. */
+    private long loaded;
+    private int snapshot;
+    /** The child's read position while a snapshot runs, else -1. */
+    private long reading = -1;
+    private long phaseStartNs;
+    private long phaseWrites;
+    private long baselineNs;
+    private long baselineWrites;
+    private long cowBytes0;
+    private long cow4k0;
+    private long cow2m0;
+    private long peakUsedKb;
+    private String ended;
+
+    RedisSnapshotRun(MachineOps m, long heap, int snapshots, long intervalMs, long batch, long opNs, double theta, long scan, long seed) {
+        this.m = m;
+        this.heap = heap;
+        this.snapshots = snapshots;
+        this.intervalNs = intervalMs * 1_000_000L;
+        this.batch = batch;
+        this.opNs = opNs;
+        this.writes = new AccessPattern(AccessPattern.Kind.ZIPF, 0, theta, 0, 0);
+        this.scan = scan;
+        this.seed = seed;
+        m.spawn("redis");
+        m.mmap("redis", "heap", heap);
+    }
+
+    @Override
+    public boolean step() {
+        if (ended != null) {
+            return false;
+        }
+        if (loaded >= 0) {
+            long len = Math.min(64L << 20, heap - loaded);
+            if (!ok(m.touch("redis", "heap", loaded, len, true), "loading the dataset")) {
+                return false;
+            }
+            loaded += len;
+            if (loaded == heap) {
+                loaded = -1;
+                phaseStartNs = m.now();
+            }
+            return true;
+        }
+        if (reading < 0 && m.now() - phaseStartNs >= intervalNs) {
+            fork();
+            return ended == null;
+        }
+        if (!ok(m.access("redis", "heap", writes, batch, true), "the parent's writes")) {
+            return false;
+        }
+        if (opNs > 0) {
+            m.tick(batch * opNs); // the rest of each command's work: the clock runs, khugepaged and reclaim with it
+        }
+        phaseWrites += batch;
+        if (reading >= 0) {
+            long len = Math.min(scan, heap - reading);
+            if (!ok(m.touch("bgsave", "heap", reading, len, false), "the child's read")) {
+                return false;
+            }
+            reading += len;
+            usage();
+            if (reading == heap) {
+                finish();
+            }
+        }
+        return ended == null;
+    }
+
+    private boolean ok(SyscallResult r, String what) {
+        if (!r.ok()) {
+            ended = what + " failed: " + r;
+        }
+        return r.ok();
+    }
+
+    private void fork() {
+        if (snapshot == 0) {
+            baselineNs = m.now() - phaseStartNs;
+            baselineWrites = phaseWrites;
+        }
+        snapshot++;
+        Map<String, Long> r = m.report("redis");
+        cowBytes0 = r.get("cow_copied_bytes");
+        cow4k0 = r.get("cow_copies_4k");
+        cow2m0 = r.get("cow_copies_2m");
+        if (!ok(m.fork("redis", "bgsave"), "fork of snapshot " + snapshot)) {
+            return;
+        }
+        m.recordFaultLatency();
+        reading = 0;
+        phaseStartNs = m.now();
+        phaseWrites = 0;
+        usage();
+    }
+
+    private void finish() {
+        long ns = m.now() - phaseStartNs;
+        LatencyHistogram lat = m.faultLatency();
+        Map<String, Long> r = m.report("redis");
+        m.exit("bgsave");
+        reading = -1;
+        double base = baselineNs == 0 ? 0 : baselineWrites * 1e9 / baselineNs;
+        double during = ns == 0 ? 0 : phaseWrites * 1e9 / ns;
+        lines.append(String.format(Locale.ROOT,
+                "  snapshot %d: %.1f ms, CoW %d KiB (%d x 4K + %d x 2M), fault latency p50 %.1f us p99 %.1f us max %.1f us"
+                + " (%d faults), %.2f M writes/s against %.2f M before (%.1f%% lost)%n",
+                snapshot, ns / 1e6, (r.get("cow_copied_bytes") - cowBytes0) >> 10, r.get("cow_copies_4k") - cow4k0,
+                r.get("cow_copies_2m") - cow2m0, lat.percentile(50) / 1e3, lat.percentile(99) / 1e3, lat.max() / 1e3, lat.count(),
+                during / 1e6, base / 1e6, base == 0 ? 0.0 : 100.0 * (1 - during / base)));
+        phaseStartNs = m.now();
+        phaseWrites = 0;
+        if (snapshot == snapshots) {
+            ended = "ran " + snapshots + " snapshots";
+        }
+    }
+
+    private void usage() {
+        Map<String, Long> mi = m.meminfo();
+        peakUsedKb = Math.max(peakUsedKb, mi.get("MemTotal") - mi.get("MemFree"));
+    }
+
+    @Override
+    public void end(String why) {
+        if (ended == null) {
+            ended = why + " (in snapshot " + snapshot + ")";
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (ended == null) {
+            ended = "stopped by the user in snapshot " + snapshot;
+        }
+    }
+
+    @Override
+    public String progress() {
+        return loaded >= 0 ? String.format(Locale.ROOT, "loading, %d of %d MiB", loaded >> 20, heap >> 20)
+                : String.format(Locale.ROOT, "snapshot %d of %d, %s%s", snapshot, snapshots,
+                        reading < 0 ? "writing" : "child read " + (reading >> 20) + " MiB", ended == null ? "" : ", ended");
+    }
+
+    @Override
+    public String report() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "redis-snapshot: %d MiB machine, %d MiB heap, %d snapshots %d ms apart,"
+                + " batches of %d writes of %d ns, zipf %s, the child reads %d KiB a step, seed %d%n", m.bootParameters().bytes() >> 20,
+                heap >> 20, snapshots, intervalNs / 1_000_000, batch, opNs, writes.theta(), scan >> 10, seed));
+        b.append(String.format(Locale.ROOT, "%s; peak memory used %d MiB%n", ended == null ? "running" : ended, peakUsedKb >> 10));
+        b.append(lines);
+        b.append(Measures.lines(m.report(null)));
+        b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
+        return b.toString();
+    }
+}
