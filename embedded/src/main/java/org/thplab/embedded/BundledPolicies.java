@@ -8,6 +8,7 @@ import org.thplab.policy.faultbase.BaseFaultPolicy;
 import org.thplab.policy.faultmthp.MthpFaultPolicy;
 import org.thplab.policy.faultreservation.ReservationFaultPolicy;
 import org.thplab.policy.faultthp.ThpFaultPolicy;
+import org.thplab.policy.promotedamon.DamonCollapse;
 import org.thplab.policy.promotekhugepaged.Khugepaged;
 import org.thplab.policy.promotemadvcollapse.MadvCollapse;
 import org.thplab.policy.promotemigrationentry.MigrationEntryPromoter;
@@ -44,6 +45,7 @@ public final class BundledPolicies {
         rt.register(Policies.KIND_PROMOTION, "madv-collapse", new MadvCollapse());
         rt.register(Policies.KIND_PROMOTION, "reservation", new ReservationPromoter());
         rt.register(Policies.KIND_PROMOTION, "migration-entry", new MigrationEntryPromoter());
+        rt.register(Policies.KIND_PROMOTION, "damon", new DamonCollapse());
         rt.register(Policies.KIND_RECLAIM, "lru-shrinker", new LruShrinker());
         rt.register(Policies.KIND_RECLAIM, "drop-all", new DropAllReclaim());
     }

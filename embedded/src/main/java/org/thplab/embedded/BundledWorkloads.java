@@ -1,6 +1,7 @@
 package org.thplab.embedded;
 
 import org.thplab.mm.spi.workload.Workload;
+import org.thplab.workload.hotregions.HotRegionsWorkload;
 import org.thplab.workload.redissnapshot.RedisSnapshotWorkload;
 import org.thplab.workload.rfcfork.RfcForkWorkload;
 import org.thplab.workload.shortlived.ShortLivedWorkload;
@@ -27,5 +28,6 @@ public final class BundledWorkloads {
         rt.register("sparse-heap", new SparseHeapWorkload());
         rt.register("short-lived", new ShortLivedWorkload());
         rt.register("redis-snapshot", new RedisSnapshotWorkload());
+        rt.register("hot-regions", new HotRegionsWorkload());
     }
 }

@@ -101,4 +101,24 @@ class WorkloadsTest {
         assertThrows(MmUsageException.class, () -> rt.run("default", "short-lived", Map.of("theta", "hot")));
         assertThrows(MmUsageException.class, () -> rt.run("default", "short-lived", Map.of("jobs", "0")));
     }
+
+    @Test
+    void hotRegionsAreCoveredByTheAccessSamplerAndNotByKhugepagedsScan() {
+        MmRuntime rt = Harness.runtime();
+        rt.defaultMachine().policyAdmin().usePolicy("fault", "base");
+        Map<String, String> p = Map.of("size", Long.toString(512L << 20), "heap", Long.toString(64L << 20), "hot",
+                Long.toString(8L << 20), "phases", "2", "phase", "400", "batch", "5000");
+        String scan = rt.run("default", "hot-regions", p);
+        assertTrue(scan.contains("ran 2 phases"), scan);
+        // khugepaged's first pass (pages_to_scan 4096, at the first registration) collapses in address order,
+        // then it sleeps scan_sleep_millisecs (10 s): the hot regions, drawn after r0, stay base pages.
+        assertEquals(2, scan.split("never covered", -1).length - 1, scan);
+        rt.defaultMachine().policyAdmin().usePolicy("promotion", "-khugepaged");
+        rt.defaultMachine().policyAdmin().usePolicy("promotion", "+damon");
+        String damon = rt.run("default", "hot-regions", p);
+        assertEquals(2, numbers(damon, "covered after (\\d+) ms").length, damon);
+        assertEquals(2, numbers(damon, "at the end (100)% of it").length, damon);
+        assertTrue(damon.contains("MADV_COLLAPSE"), damon);
+        assertThrows(MmUsageException.class, () -> rt.run("default", "hot-regions", Map.of("hot", Long.toString(3L << 20))));
+    }
 }

@@ -123,6 +123,26 @@ public interface PromotionContext {
      */
     ScanResult promoteByMigration(int mm, long address);
 
+    /**
+     * DAMON's access check of one address (damon_va_young() in mm/damon/vaddr.c): whether the
+     * entry that maps it, the huge PMD or the PTE, has its accessed bit set. False when nothing
+     * present maps it. Reads only; costs nothing in simulated time (charge it).
+     *
+     * @since 2.3
+     */
+    boolean young(int mm, long address);
+
+    /**
+     * DAMON's preparation of an access check (damon_va_mkold(): damon_pmdp_mkold() or
+     * damon_ptep_mkold()): clears the accessed bit of the entry that maps the address, so that
+     * {@link #young} says whether it was accessed since. No TLB flush, as on x86, where
+     * ptep_clear_flush_young() flushes nothing. The reclaim scan sees the cleared bit too (the
+     * kernel keeps it in the folio's PG_young for reclaim; thplab has no such flag).
+     *
+     * @since 2.3
+     */
+    void mkold(int mm, long address);
+
     /** Counts one collapse by khugepaged (/sys/kernel/mm/transparent_hugepage/khugepaged/pages_collapsed). */
     void countPagesCollapsed();
 

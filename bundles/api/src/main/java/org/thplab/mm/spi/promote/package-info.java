@@ -11,8 +11,10 @@
  *
  * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0;
  * 2.1.0 added {@link org.thplab.mm.spi.promote.PromotionPolicy#WAIT_FOR_WORK}, 2.2.0
- * {@link org.thplab.mm.spi.promote.PromotionPolicy#scanCursor}.
+ * {@link org.thplab.mm.spi.promote.PromotionPolicy#scanCursor}, 2.3.0 DAMON's access checks
+ * ({@link org.thplab.mm.spi.promote.PromotionContext#young},
+ * {@link org.thplab.mm.spi.promote.PromotionContext#mkold}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.2.0")
+@org.osgi.annotation.versioning.Version("2.3.0")
 package org.thplab.mm.spi.promote;

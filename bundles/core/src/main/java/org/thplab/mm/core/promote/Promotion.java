@@ -118,6 +118,23 @@ public final class Promotion implements PromotionContext {
     }
 
     @Override
+    public boolean young(int id, long address) {
+        guard.checkBudget();
+        AddressSpace mm = tasks.mms.get(id);
+        return mm != null && !mm.dead && AccessBits.young(mm, address);
+    }
+
+    @Override
+    public void mkold(int id, long address) {
+        guard.checkBudget();
+        AddressSpace mm = tasks.mms.get(id);
+        if (mm != null && !mm.dead) {
+            mutations++;
+            AccessBits.mkold(mm, address);
+        }
+    }
+
+    @Override
     public List<VmaRange> vmas(int id) {
         guard.checkBudget();
         AddressSpace mm = any(id);
