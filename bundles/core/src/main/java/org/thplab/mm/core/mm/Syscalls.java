@@ -23,6 +23,7 @@ import org.thplab.mm.core.folio.HugeSplit;
 import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.folio.Zap;
 import org.thplab.mm.core.frames.Frames;
+import org.thplab.mm.core.kernel.Overcommit;
 import org.thplab.mm.core.oom.OomKiller;
 import org.thplab.mm.core.oom.Reaper;
 import org.thplab.mm.core.pagetable.PageTable;
@@ -60,13 +61,15 @@ final class Syscalls implements Reaper {
     private final MadviseCollapse madvCollapse;
     private final Mmus mmus;
     private final Frames f;
+    private final Overcommit overcommit;
     private Accesses accesses;
     private OomKiller oom;
 
     Syscalls(Clock clock, Tasks tasks, MmSlots slots, Allocator allocator, PageTables tables, HugeSplit split, Zap zap,
             ForkCopy forkCopy, Reservations reservations, Migrations migrations, SwapOut swapOut,
-            MadviseCollapse madvCollapse, Mmus mmus, Frames f) {
+            MadviseCollapse madvCollapse, Mmus mmus, Frames f, Overcommit overcommit) {
         this.clock = clock;
+        this.overcommit = overcommit;
         this.f = f;
         this.mmus = mmus;
         this.tasks = tasks;
@@ -97,11 +100,16 @@ final class Syscalls implements Reaper {
         tasks.mms.put(mm.id, mm);
     }
 
-    void mmap(AddressSpace mm, String name, long size) {
+    SyscallResult mmap(AddressSpace mm, String name, long size) {
         long start = mm.nextMmap;
         long end = start + size;
         if ((end >>> 12) >= Integer.MAX_VALUE) {
             throw new MmUsageException("mmap: address space of '" + mm.name + "' exhausted");
+        }
+        // __mmap_region(): private, writable, anonymous is accountable_mapping(), so VM_ACCOUNT,
+        // charged before the VMA exists; a refusal is ENOMEM with nothing mapped.
+        if (!overcommit.vmEnoughMemory(mm.totalVm(), size >> 12)) {
+            return SyscallResult.fail(Errno.ENOMEM, "mmap: " + overcommit.refusal(size >> 12));
         }
         mm.nextMmap = ((end + PMD_SIZE - 1) & ~(PMD_SIZE - 1)) + AddressSpace.GAP;
         Region r = new Region(name, start, size);
@@ -111,6 +119,7 @@ final class Syscalls implements Reaper {
         mm.vmas.sort((a, b) -> Long.compare(a.start, b.start));
         // mmap_region() registers the mm with khugepaged when THP is allowed there.
         slots.enterVma(mm, v);
+        return SyscallResult.OK;
     }
 
     /** Unmaps [from, to) of the region: its reservations, pages and page tables go. */
@@ -123,7 +132,9 @@ final class Syscalls implements Reaper {
         for (Vma v : mm.overlapping(from, to)) {
             zap.zapRange(mm, Math.max(v.start, from), Math.min(v.end, to));
         }
+        long accounted = mm.totalVm();
         mm.removeRange(from, to);
+        overcommit.unacct(accounted - mm.totalVm()); // vms_complete_munmap_vmas(): the VM_ACCOUNT pages unmapped
         tables.freeEmptyTables(mm, from, to);
         r.discard(from, to);
         boolean any = false;
@@ -254,6 +265,12 @@ final class Syscalls implements Reaper {
 
     /** One attempt at fork; null when the child's page tables could not be had (undone). */
     private SyscallResult tryFork(AddressSpace p, String child, int id) {
+        // dup_mmap(): each VM_ACCOUNT VMA is charged for the child, checked against the parent's
+        // mm, before it is copied; a refusal fails the fork with ENOMEM, the charges taken back.
+        String refused = overcommit.chargeFork(p);
+        if (refused != null) {
+            return SyscallResult.fail(Errno.ENOMEM, "fork: " + refused);
+        }
         AddressSpace c = new AddressSpace(child, id, p.family);
         c.oomScoreAdj = p.oomScoreAdj; // copy_signal()
         c.nextMmap = p.nextMmap;
@@ -305,6 +322,7 @@ final class Syscalls implements Reaper {
         mmus.release(mm.id);
         accesses.exited(mm);
         reservations.releaseRange(mm, 0, Long.MAX_VALUE);
+        overcommit.unacct(mm.totalVm()); // exit_mmap(): vm_unacct_memory(nr_accounted)
         for (Vma v : new ArrayList<>(mm.vmas)) {
             zap.zapRange(mm, v.start, v.end);
         }
@@ -335,17 +353,6 @@ final class Syscalls implements Reaper {
             throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + region + "'");
         }
         f.hwpoison.set(pfn);
-    }
-
-    /** /proc/PID/oom_score_adj: sets the process's adjustment when {@code value} is given. @return the value now */
-    int oomScoreAdj(AddressSpace mm, Integer value) {
-        if (value != null) {
-            if (value < OomKiller.OOM_SCORE_ADJ_MIN || value > OomKiller.OOM_SCORE_ADJ_MAX) {
-                throw new MmUsageException("oom_score_adj: the value must be from -1000 to 1000, not " + value);
-            }
-            mm.oomScoreAdj = value;
-        }
-        return mm.oomScoreAdj;
     }
 
     /** @return statistics beyond /proc/vmstat */

@@ -58,6 +58,15 @@ public final class AddressSpace {
         this.family = family;
     }
 
+    /** @return total_vm in pages: every VMA's, all of them VM_ACCOUNT (private writable anonymous) */
+    public long totalVm() {
+        long pages = 0;
+        for (Vma v : vmas) {
+            pages += (v.end - v.start) >> 12;
+        }
+        return pages;
+    }
+
     /** @return the VMA containing {@code va}, or null (find_vma + range check) */
     public Vma find(long va) {
         int lo = 0;
