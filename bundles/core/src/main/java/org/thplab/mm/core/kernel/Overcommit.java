@@ -136,6 +136,17 @@ public final class Overcommit {
         return null;
     }
 
+    /** Adds a violation when vm_committed_as is not the VM_ACCOUNT pages of the live processes. */
+    public void check(java.util.Collection<AddressSpace> live, java.util.List<String> violations) {
+        long pages = 0;
+        for (AddressSpace mm : live) {
+            pages += mm.totalVm();
+        }
+        if (pages != committedAs) {
+            violations.add("Committed_AS is " + committedAs * 4 + " kB, the live processes' VM_ACCOUNT VMAs " + pages * 4 + " kB");
+        }
+    }
+
     /** @return why __vm_enough_memory() refused {@code pages} just now: the mode and the figures it compared */
     public String refusal(long pages) {
         String what = "__vm_enough_memory() refused " + pages * 4 + " kB: ";

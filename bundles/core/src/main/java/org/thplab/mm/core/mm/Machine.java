@@ -338,7 +338,9 @@ public final class Machine {
     }
 
     public List<String> check() {
-        return new Checker(k, folios, tables, zero, reservations, migrations).run();
+        List<String> v = new ArrayList<>(new Checker(k, folios, tables, zero, reservations, migrations).run());
+        k.overcommit().check(tasks.procs.values(), v);
+        return v;
     }
 
     /** @return statistics beyond /proc/vmstat */
