@@ -65,5 +65,7 @@ echo bad names and values change nothing
 !sysctl vm.nr_hugepages 1
 !sysctl thplab.overcommit_guess_heuristic 5.2
 sysctl
+echo each refusal is in the kernel log (pr_warn_ratelimited(): at most 10 lines in 5 s)
+dmesg
 check
 verify s used

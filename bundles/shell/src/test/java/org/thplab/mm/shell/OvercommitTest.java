@@ -233,4 +233,22 @@ class OvercommitTest {
         assertEquals(List.of("CommitLimit", "Committed_AS"), keys.subList(at + 1, at + 3));
         assertFalse(keys.subList(at + 3, keys.size()).contains("MemTotal"));
     }
+
+    @Test
+    void refusalsAreLoggedAtMostTenIn5Seconds() {
+        MachineOps m = machine(G, 0);
+        m.spawn("p");
+        for (int i = 0; i < 12; i++) {
+            assertEquals(Errno.ENOMEM, m.tryMmap("p", "wild", 2 * G).errno());
+        }
+        List<String> log = m.dmesg();
+        assertEquals(10, log.size(), log.toString());
+        assertTrue(log.get(0).endsWith("__vm_enough_memory: pid: 1, comm: p, bytes: " + 2 * G + " not enough memory for the allocation"),
+                log.get(0));
+        m.tick(5_000_000_000L); // DEFAULT_RATELIMIT_INTERVAL
+        assertEquals(Errno.ENOMEM, m.tryMmap("p", "wild", 2 * G).errno());
+        log = m.dmesg();
+        assertEquals(12, log.size());
+        assertTrue(log.get(10).endsWith("__vm_enough_memory: 2 callbacks suppressed"), log.get(10));
+    }
 }

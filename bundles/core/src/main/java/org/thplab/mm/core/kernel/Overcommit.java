@@ -121,19 +121,19 @@ public final class Overcommit {
      * each checked by __vm_enough_memory() against the parent's mm; at a refusal the charges
      * already taken are given back (what the failed child's exit_mmap() would uncharge).
      *
-     * @return null when every VMA was charged, else why the fork fails with ENOMEM
+     * @return 0 when every VMA was charged, else the pages of the VMA refused (the fork fails with ENOMEM)
      */
-    public String chargeFork(AddressSpace oldmm) {
+    public long chargeFork(AddressSpace oldmm) {
         long charged = 0;
         for (Vma v : oldmm.vmas) {
             long pages = (v.end - v.start) >> 12;
             if (!vmEnoughMemory(oldmm.totalVm(), pages)) {
                 unacct(charged);
-                return refusal(pages);
+                return pages;
             }
             charged += pages;
         }
-        return null;
+        return 0;
     }
 
     /** Adds a violation when vm_committed_as is not the VM_ACCOUNT pages of the live processes. */

@@ -170,7 +170,7 @@ public final class Machine {
         PteFaults pte = new PteFaults(k, zero, folios, anon, reservations);
         PmdFaults pmd = new PmdFaults(k, allocator, folios, split, tables, zero, reservations, slots, promotion);
         faults = new FaultHandler(k, allocator, tables, slots, migrations, oom, pte, pmd);
-        sys.wire(new Accesses(clock, stat, mmus, faults, seed), oom);
+        sys.wire(new Accesses(clock, stat, mmus, faults, seed), oom, log);
     }
 
     public void spawn(String name) {

@@ -24,11 +24,11 @@ import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.folio.Zap;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Overcommit;
+import org.thplab.mm.core.oom.KernelLog;
 import org.thplab.mm.core.oom.OomKiller;
 import org.thplab.mm.core.oom.Reaper;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
-import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.promote.MadviseCollapse;
 import org.thplab.mm.core.promote.Migrations;
 import org.thplab.mm.core.reclaim.SwapOut;
@@ -64,6 +64,7 @@ final class Syscalls implements Reaper {
     private final Overcommit overcommit;
     private Accesses accesses;
     private OomKiller oom;
+    private KernelLog.Ratelimited vmEnoughMemoryWarn;
 
     Syscalls(Clock clock, Tasks tasks, MmSlots slots, Allocator allocator, PageTables tables, HugeSplit split, Zap zap,
             ForkCopy forkCopy, Reservations reservations, Migrations migrations, SwapOut swapOut,
@@ -86,9 +87,17 @@ final class Syscalls implements Reaper {
     }
 
     /** The access path (with the fault handler) and the OOM killer come after: the killer reaps through {@link #kill}. */
-    void wire(Accesses accesses, OomKiller oom) {
+    void wire(Accesses accesses, OomKiller oom, KernelLog log) {
         this.accesses = accesses;
         this.oom = oom;
+        this.vmEnoughMemoryWarn = log.new Ratelimited("__vm_enough_memory");
+    }
+
+    /** ENOMEM from __vm_enough_memory(), which warns (pr_warn_ratelimited()) with current's pid and comm. */
+    private SyscallResult refused(AddressSpace current, String call, long pages) {
+        vmEnoughMemoryWarn.printk("__vm_enough_memory: pid: " + current.id + ", comm: " + current.name + ", bytes: "
+                + (pages << 12) + " not enough memory for the allocation");
+        return SyscallResult.fail(Errno.ENOMEM, call + overcommit.refusal(pages));
     }
 
     void spawn(String name) {
@@ -109,7 +118,7 @@ final class Syscalls implements Reaper {
         // __mmap_region(): private, writable, anonymous is accountable_mapping(), so VM_ACCOUNT,
         // charged before the VMA exists; a refusal is ENOMEM with nothing mapped.
         if (!overcommit.vmEnoughMemory(mm.totalVm(), size >> 12)) {
-            return SyscallResult.fail(Errno.ENOMEM, "mmap: " + overcommit.refusal(size >> 12));
+            return refused(mm, "mmap: ", size >> 12);
         }
         mm.nextMmap = ((end + PMD_SIZE - 1) & ~(PMD_SIZE - 1)) + AddressSpace.GAP;
         Region r = new Region(name, start, size);
@@ -267,9 +276,9 @@ final class Syscalls implements Reaper {
     private SyscallResult tryFork(AddressSpace p, String child, int id) {
         // dup_mmap(): each VM_ACCOUNT VMA is charged for the child, checked against the parent's
         // mm, before it is copied; a refusal fails the fork with ENOMEM, the charges taken back.
-        String refused = overcommit.chargeFork(p);
-        if (refused != null) {
-            return SyscallResult.fail(Errno.ENOMEM, "fork: " + refused);
+        long refused = overcommit.chargeFork(p);
+        if (refused > 0) {
+            return refused(p, "fork: ", refused);
         }
         AddressSpace c = new AddressSpace(child, id, p.family);
         c.oomScoreAdj = p.oomScoreAdj; // copy_signal()
@@ -348,7 +357,7 @@ final class Syscalls implements Reaper {
      * for good, as memory_failure() leaves a PG_hwpoison page; meminfo counts it as HardwareCorrupted.
      */
     void poison(AddressSpace mm, long va, long off, String region) {
-        int pfn = mappedFrame(mm, va);
+        int pfn = mm.mappedFrame(va);
         if (pfn < 0) {
             throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + region + "'");
         }
@@ -374,18 +383,6 @@ final class Syscalls implements Reaper {
             s.put(e == TlbFlushEvent.TLB_SHOOTDOWNS ? "tlb_shootdowns" : e.procName(), mmus.count(e));
         }
         return s;
-    }
-
-    /** @return the frame mapped at {@code va} by a PTE or a huge PMD, or -1 */
-    int mappedFrame(AddressSpace mm, long va) {
-        PmdTable t = mm.pt.lookup(va);
-        int i = PageTable.pmdIndex(va);
-        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i].get(PageTable.pteIndex(va))) == Pte.PRESENT) {
-            return Pte.pfn(t.pte[i].get(PageTable.pteIndex(va)));
-        } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
-            return Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
-        }
-        return -1;
     }
 
     /** Advances time by {@code nanos}, running the daemons that come due. */

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
 
 /**
  * An mm_struct: the VMAs (sorted, non-overlapping), the regions by name, the page tables and the
@@ -176,5 +178,17 @@ public final class AddressSpace {
             }
         }
         return false;
+    }
+
+    /** @return the frame mapped at {@code va} by a PTE or a huge PMD, or -1 */
+    public int mappedFrame(long va) {
+        PmdTable t = pt.lookup(va);
+        int i = PageTable.pmdIndex(va);
+        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i].get(PageTable.pteIndex(va))) == Pte.PRESENT) {
+            return Pte.pfn(t.pte[i].get(PageTable.pteIndex(va)));
+        } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
+            return Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
+        }
+        return -1;
     }
 }
