@@ -18,6 +18,7 @@ echo 2. no huge page to be had: SCAN_ALLOC_HUGE_PAGE_FAIL (MADV_COLLAPSE: ENOMEM
 mmap p c 2M
 touch p c 0 2M write
 spawn hog
+sysctl vm.overcommit_memory 1   # 64M is more than RAM: OVERCOMMIT_GUESS would refuse the map
 mmap hog b 64M
 sysfs enabled never
 # 14561 base pages take free memory down to the min watermark: one page more and the hog's

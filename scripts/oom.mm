@@ -3,7 +3,10 @@
 # process with the highest oom_badness() (RSS + swap entries + page-table pages, moved by
 # oom_score_adj: part 4), reaps its memory, and the allocation is retried. A THP that cannot be had
 # only falls back to base pages (costly orders never invoke the killer). Without swap nothing
-# anonymous can be reclaimed. The report goes to the kernel log: dmesg.
+# anonymous can be reclaimed. The report goes to the kernel log: dmesg. The maps are larger than
+# RAM, which OVERCOMMIT_GUESS refuses (__vm_enough_memory()): overcommit is always allowed here,
+# as vm.overcommit_memory=1 does on a kernel (scripts/overcommit.mm).
+sysctl vm.overcommit_memory 1
 echo 1. the only process with memory is the one faulting: it is killed, its memory freed
 boot 64M
 spawn hog

@@ -34,8 +34,29 @@ public interface MachineOps {
     /** Creates an empty process (a new mm). */
     void spawn(String proc);
 
-    /** Maps {@code size} bytes of anonymous, private, read-write memory, 2 MiB aligned, named {@code region}. */
-    void mmap(String proc, String region, long size);
+    /**
+     * Maps {@code size} bytes of anonymous, private, read-write memory, 2 MiB aligned, named
+     * {@code region}, as {@link #tryMmap} does, for a caller that does not expect a refusal.
+     *
+     * @throws MmUsageException also when the overcommit policy refuses the mapping (the
+     *         message names the ENOMEM; nothing is mapped)
+     */
+    default void mmap(String proc, String region, long size) {
+        SyscallResult r = tryMmap(proc, region, size);
+        if (!r.ok()) {
+            throw new MmUsageException(r.toString());
+        }
+    }
+
+    /**
+     * mmap(2) of {@code size} bytes of anonymous, private, read-write memory, 2 MiB aligned,
+     * named {@code region}. Such a mapping is VM_ACCOUNT: its pages are charged to Committed_AS
+     * under the machine's {@link #sysctl() vm.overcommit_memory} policy (__vm_enough_memory()).
+     *
+     * @return OK, or ENOMEM when the policy refuses the charge (nothing is mapped or charged)
+     * @since 2.5
+     */
+    SyscallResult tryMmap(String proc, String region, long size);
 
     /** Unmaps [off, off+len) of the region (all of it when len is negative). */
     void munmap(String proc, String region, long off, long len);
@@ -204,4 +225,24 @@ public interface MachineOps {
 
     /** Writes one of the machine's knobs by its sysfs path; validates like the kernel's store functions. */
     void sysfs(String knob, String value);
+
+    /**
+     * @return the machine's overcommit knobs by their sysctl names, with their values as
+     *         {@code sysctl(8)} prints them: {@code vm.admin_reserve_kbytes},
+     *         {@code vm.overcommit_kbytes}, {@code vm.overcommit_memory},
+     *         {@code vm.overcommit_ratio}, {@code vm.user_reserve_kbytes}, and thplab's
+     *         {@code thplab.overcommit_guess_heuristic} ({@code 6.18} or {@code 4.19}); like the
+     *         THP tunables they outlive a boot
+     * @since 2.5
+     */
+    Map<String, String> sysctl();
+
+    /**
+     * Writes one overcommit knob by its sysctl name, as the kernel's handler does (writing
+     * {@code vm.overcommit_ratio} zeroes {@code vm.overcommit_kbytes} and the other way round).
+     *
+     * @throws MmUsageException for an unknown name or a value out of range; nothing changes
+     * @since 2.5
+     */
+    void sysctl(String name, String value);
 }

@@ -16,7 +16,12 @@
  * 2.3: {@link org.thplab.mm.api.MachineFactory#checkConfiguration} checks a configuration whole
  * before it is written; {@link org.thplab.mm.api.Errno#EINTR}, the answer of a call whose thread
  * was interrupted.
+ * 2.4: memory accesses through the MMU ({@link org.thplab.mm.api.MachineOps#access},
+ * {@link org.thplab.mm.api.MachineOps#perfStat}, {@link org.thplab.mm.api.MachineOps#mmu}) and
+ * {@link org.thplab.mm.api.MachineOps#report}.
+ * 2.5: overcommit accounting: {@link org.thplab.mm.api.MachineOps#sysctl()} and
+ * {@link org.thplab.mm.api.MachineOps#tryMmap}, an mmap that may answer ENOMEM.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.4.0")
+@org.osgi.annotation.versioning.Version("2.5.0")
 package org.thplab.mm.api;

@@ -177,6 +177,8 @@ public class Commands {
         switch (name) {
             case "help":
                 return i == 1 ? Arrays.asList(CommandTable.names()) : List.of();
+            case "sysctl":
+                return i == 1 ? new ArrayList<>(mm().sysctl().keySet()) : List.of();
             case "sysfs":
                 if (i == 1) {
                     return new ArrayList<>(mm().tunables().all().keySet());
@@ -416,6 +418,32 @@ public class Commands {
         }
     }
 
+    @Descriptor("list, read or write the overcommit knobs of /proc/sys/vm (vm.overcommit_memory 0/1/2, vm.overcommit_ratio,"
+            + " vm.overcommit_kbytes, vm.admin_reserve_kbytes, vm.user_reserve_kbytes) and thplab.overcommit_guess_heuristic"
+            + " (6.18 or 4.19, a thplab extension); <name>=<value> also writes")
+    @Example({"sysctl", "sysctl vm.overcommit_memory", "sysctl vm.overcommit_memory 2", "sysctl vm.overcommit_ratio=80"})
+    public String sysctl(@Descriptor("[<name> [<value>]]") String... nameValue) {
+        String[] w = nameValue.length == 1 && nameValue[0].contains("=") ? nameValue[0].split("=", 2) : nameValue;
+        Map<String, String> all = mm().sysctl();
+        switch (w.length) {
+            case 0: {
+                StringJoiner j = new StringJoiner("\n");
+                all.forEach((k, v) -> j.add(k + " = " + v)); // sysctl(8)'s layout
+                return j.toString();
+            }
+            case 1:
+                if (!all.containsKey(w[0])) {
+                    throw new IllegalArgumentException("sysctl: no knob '" + w[0] + "' (" + String.join(", ", all.keySet()) + ")");
+                }
+                return w[0] + " = " + all.get(w[0]);
+            case 2:
+                mm().sysctl(w[0], w[1]);
+                return null;
+            default:
+                throw CommandTable.wrongNumberOfArguments("sysctl");
+        }
+    }
+
     @Descriptor("create a process with an empty address space")
     @Example({"spawn app"})
     public String spawn(@Descriptor("<proc>") String proc) {
@@ -426,8 +454,8 @@ public class Commands {
     @Descriptor("map anonymous private read-write memory, 2 MiB aligned, named <region>")
     @Example({"mmap app heap 64M"})
     public String mmap(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region, @Descriptor("<size>") String size) {
-        mm().mmap(proc, region, Sizes.bytes("mmap", size));
-        return null;
+        SyscallResult r = mm().tryMmap(proc, region, Sizes.bytes("mmap", size));
+        return r.ok() ? null : r.toString();
     }
 
     @Descriptor("unmap a region or part of it")

@@ -80,7 +80,13 @@ final class RfcForkRun implements WorkloadRun {
                 done = true;
                 return false;
             }
-            m.mmap(name(), "chunk", chunk);
+            // The RFC's "fails to map its chunk": an mmap the overcommit policy refuses ends the run.
+            SyscallResult mapped = m.tryMmap(name(), "chunk", chunk);
+            if (!mapped.ok()) {
+                failure = "child " + child + " could not map its chunk: " + mapped;
+                done = true;
+                return false;
+            }
         }
         SyscallResult res = SyscallResult.OK;
         long kills = m.count(VmEvent.OOM_KILL);

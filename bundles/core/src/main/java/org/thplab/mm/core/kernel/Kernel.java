@@ -13,10 +13,11 @@ import org.thplab.mm.core.vma.Tasks;
 /**
  * The state every subsystem of one machine shares, and nothing else: the frames and their free
  * lists, the swap device (null without one), simulated time, the event counters, the sysfs
- * knobs, the trace buffer, the policy fence, the task list and the CPUs' MMUs (whose TLBs the
+ * knobs, overcommit accounting, the trace buffer, the policy fence, the task list and the CPUs' MMUs (whose TLBs the
  * kernel's paths flush). Subsystems receive it, plus the
  * few peers they use, through their constructors; none holds the machine.
  */
 public record Kernel(Frames f, Buddy buddy, SwapDevice swap, Clock clock, VmStat stat, ThpTunables tunables,
-        Tracer trace, PolicyGuard guard, Tasks tasks, Mmus mmus) {
+        Tracer trace, PolicyGuard guard, Tasks tasks, Mmus mmus,
+        Overcommit overcommit) {
 }

@@ -198,6 +198,9 @@ public final class ThpTunables implements Tunables {
      */
     public volatile MmuSettings mmu = MmuSettings.DEFAULT;
 
+    /** The overcommit knobs of /proc/sys/vm: not THP knobs, kept here because they too outlive a boot. */
+    public Sysctl sysctl = new Sysctl();
+
     /** @return new tunables with this one's writable knobs (the read-only counters start at 0) */
     public ThpTunables copyWritable() {
         ThpTunables t = new ThpTunables();
@@ -208,6 +211,7 @@ public final class ThpTunables implements Tunables {
             }
         });
         t.mmu = mmu;
+        t.sysctl = sysctl.copy();
         return t;
     }
 

@@ -33,6 +33,7 @@ import org.thplab.mm.core.folio.ZeroPages;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
+import org.thplab.mm.core.kernel.Overcommit;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.mmu.MmuPreset;
 import org.thplab.mm.core.mmu.Mmus;
@@ -130,7 +131,10 @@ public final class Machine {
         guard = new PolicyGuard(clock, trace);
         tasks = new Tasks();
         mmus = new Mmus(MmuPreset.of(tunables.mmu), tunables.mmu.cpus());
-        k = new Kernel(f, buddy, swap, clock, stat, tunables, trace, guard, tasks, mmus);
+        // init_admin_reserve(), init_user_reserve(): from the pages free once the kernel has booted.
+        tunables.sysctl.bootDefaults(buddy.freePages() * 4);
+        k = new Kernel(f, buddy, swap, clock, stat, tunables, trace, guard, tasks, mmus,
+                new Overcommit(tunables.sysctl, buddy, swap, f.nr - HPAGE_PMD_NR));
         args = new Args(tasks);
         slots = new MmSlots(tunables);
         mmapLock = new MmapLock(clock);
@@ -159,14 +163,14 @@ public final class Machine {
         reports = new Reports(k, folios, tables, reservations, slots);
         log = new KernelLog(clock);
         sys = new Syscalls(clock, tasks, slots, allocator, tables, split, zap, forkCopy, reservations, migrations,
-                swapOut, madvCollapse, mmus, f);
+                swapOut, madvCollapse, mmus, f, k.overcommit());
         oom = new OomKiller(k, reports, reservations, log, sys);
 
         // The fault paths, on top.
         PteFaults pte = new PteFaults(k, zero, folios, anon, reservations);
         PmdFaults pmd = new PmdFaults(k, allocator, folios, split, tables, zero, reservations, slots, promotion);
         faults = new FaultHandler(k, allocator, tables, slots, migrations, oom, pte, pmd);
-        sys.wire(new Accesses(clock, stat, mmus, faults, seed), oom);
+        sys.wire(new Accesses(clock, stat, mmus, faults, seed), oom, log);
     }
 
     public void spawn(String name) {
@@ -174,7 +178,8 @@ public final class Machine {
         sys.spawn(name);
     }
 
-    public void mmap(String proc, String name, long size) {
+    /** @return OK, or ENOMEM when __vm_enough_memory() refuses the mapping's charge (nothing mapped) */
+    public SyscallResult mmap(String proc, String name, long size) {
         AddressSpace mm = args.proc("mmap", proc);
         Args.checkName("mmap", name);
         if (mm.regions.containsKey(name)) {
@@ -183,7 +188,7 @@ public final class Machine {
         if (size <= 0 || size % PAGE_SIZE != 0) {
             throw new MmUsageException("mmap: size must be a positive multiple of 4K, not " + size);
         }
-        sys.mmap(mm, name, size);
+        return sys.mmap(mm, name, size);
     }
 
     /** munmap of [off, off+len) of the region, or of all of it when {@code len} is negative. */
@@ -238,7 +243,7 @@ public final class Machine {
 
     /** /proc/PID/oom_score_adj, set when {@code value} is given. @return the value now */
     public int oomScoreAdj(String proc, Integer value) {
-        return sys.oomScoreAdj(args.proc("oom_score_adj", proc), value);
+        return oom.oomScoreAdj(args.proc("oom_score_adj", proc), value);
     }
 
     /** {@code count} accesses of the pattern to the region by the process, on its CPU. */
@@ -333,7 +338,9 @@ public final class Machine {
     }
 
     public List<String> check() {
-        return new Checker(k, folios, tables, zero, reservations, migrations).run();
+        List<String> v = new ArrayList<>(new Checker(k, folios, tables, zero, reservations, migrations).run());
+        k.overcommit().check(tasks.procs.values(), v);
+        return v;
     }
 
     /** @return statistics beyond /proc/vmstat */

@@ -23,11 +23,12 @@ import org.thplab.mm.core.folio.HugeSplit;
 import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.folio.Zap;
 import org.thplab.mm.core.frames.Frames;
+import org.thplab.mm.core.kernel.Overcommit;
+import org.thplab.mm.core.oom.KernelLog;
 import org.thplab.mm.core.oom.OomKiller;
 import org.thplab.mm.core.oom.Reaper;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
-import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.promote.MadviseCollapse;
 import org.thplab.mm.core.promote.Migrations;
 import org.thplab.mm.core.reclaim.SwapOut;
@@ -60,13 +61,16 @@ final class Syscalls implements Reaper {
     private final MadviseCollapse madvCollapse;
     private final Mmus mmus;
     private final Frames f;
+    private final Overcommit overcommit;
     private Accesses accesses;
     private OomKiller oom;
+    private KernelLog.Ratelimited vmEnoughMemoryWarn;
 
     Syscalls(Clock clock, Tasks tasks, MmSlots slots, Allocator allocator, PageTables tables, HugeSplit split, Zap zap,
             ForkCopy forkCopy, Reservations reservations, Migrations migrations, SwapOut swapOut,
-            MadviseCollapse madvCollapse, Mmus mmus, Frames f) {
+            MadviseCollapse madvCollapse, Mmus mmus, Frames f, Overcommit overcommit) {
         this.clock = clock;
+        this.overcommit = overcommit;
         this.f = f;
         this.mmus = mmus;
         this.tasks = tasks;
@@ -83,9 +87,17 @@ final class Syscalls implements Reaper {
     }
 
     /** The access path (with the fault handler) and the OOM killer come after: the killer reaps through {@link #kill}. */
-    void wire(Accesses accesses, OomKiller oom) {
+    void wire(Accesses accesses, OomKiller oom, KernelLog log) {
         this.accesses = accesses;
         this.oom = oom;
+        this.vmEnoughMemoryWarn = log.new Ratelimited("__vm_enough_memory");
+    }
+
+    /** ENOMEM from __vm_enough_memory(), which warns (pr_warn_ratelimited()) with current's pid and comm. */
+    private SyscallResult refused(AddressSpace current, String call, long pages) {
+        vmEnoughMemoryWarn.printk("__vm_enough_memory: pid: " + current.id + ", comm: " + current.name + ", bytes: "
+                + (pages << 12) + " not enough memory for the allocation");
+        return SyscallResult.fail(Errno.ENOMEM, call + overcommit.refusal(pages));
     }
 
     void spawn(String name) {
@@ -97,11 +109,16 @@ final class Syscalls implements Reaper {
         tasks.mms.put(mm.id, mm);
     }
 
-    void mmap(AddressSpace mm, String name, long size) {
+    SyscallResult mmap(AddressSpace mm, String name, long size) {
         long start = mm.nextMmap;
         long end = start + size;
         if ((end >>> 12) >= Integer.MAX_VALUE) {
             throw new MmUsageException("mmap: address space of '" + mm.name + "' exhausted");
+        }
+        // __mmap_region(): private, writable, anonymous is accountable_mapping(), so VM_ACCOUNT,
+        // charged before the VMA exists; a refusal is ENOMEM with nothing mapped.
+        if (!overcommit.vmEnoughMemory(mm.totalVm(), size >> 12)) {
+            return refused(mm, "mmap: ", size >> 12);
         }
         mm.nextMmap = ((end + PMD_SIZE - 1) & ~(PMD_SIZE - 1)) + AddressSpace.GAP;
         Region r = new Region(name, start, size);
@@ -111,6 +128,7 @@ final class Syscalls implements Reaper {
         mm.vmas.sort((a, b) -> Long.compare(a.start, b.start));
         // mmap_region() registers the mm with khugepaged when THP is allowed there.
         slots.enterVma(mm, v);
+        return SyscallResult.OK;
     }
 
     /** Unmaps [from, to) of the region: its reservations, pages and page tables go. */
@@ -123,7 +141,9 @@ final class Syscalls implements Reaper {
         for (Vma v : mm.overlapping(from, to)) {
             zap.zapRange(mm, Math.max(v.start, from), Math.min(v.end, to));
         }
+        long accounted = mm.totalVm();
         mm.removeRange(from, to);
+        overcommit.unacct(accounted - mm.totalVm()); // vms_complete_munmap_vmas(): the VM_ACCOUNT pages unmapped
         tables.freeEmptyTables(mm, from, to);
         r.discard(from, to);
         boolean any = false;
@@ -254,6 +274,12 @@ final class Syscalls implements Reaper {
 
     /** One attempt at fork; null when the child's page tables could not be had (undone). */
     private SyscallResult tryFork(AddressSpace p, String child, int id) {
+        // dup_mmap(): each VM_ACCOUNT VMA is charged for the child, checked against the parent's
+        // mm, before it is copied; a refusal fails the fork with ENOMEM, the charges taken back.
+        long refused = overcommit.chargeFork(p);
+        if (refused > 0) {
+            return refused(p, "fork: ", refused);
+        }
         AddressSpace c = new AddressSpace(child, id, p.family);
         c.oomScoreAdj = p.oomScoreAdj; // copy_signal()
         c.nextMmap = p.nextMmap;
@@ -305,6 +331,7 @@ final class Syscalls implements Reaper {
         mmus.release(mm.id);
         accesses.exited(mm);
         reservations.releaseRange(mm, 0, Long.MAX_VALUE);
+        overcommit.unacct(mm.totalVm()); // exit_mmap(): vm_unacct_memory(nr_accounted)
         for (Vma v : new ArrayList<>(mm.vmas)) {
             zap.zapRange(mm, v.start, v.end);
         }
@@ -330,22 +357,11 @@ final class Syscalls implements Reaper {
      * for good, as memory_failure() leaves a PG_hwpoison page; meminfo counts it as HardwareCorrupted.
      */
     void poison(AddressSpace mm, long va, long off, String region) {
-        int pfn = mappedFrame(mm, va);
+        int pfn = mm.mappedFrame(va);
         if (pfn < 0) {
             throw new MmUsageException("poison: no page is mapped at offset " + off + " of region '" + region + "'");
         }
         f.hwpoison.set(pfn);
-    }
-
-    /** /proc/PID/oom_score_adj: sets the process's adjustment when {@code value} is given. @return the value now */
-    int oomScoreAdj(AddressSpace mm, Integer value) {
-        if (value != null) {
-            if (value < OomKiller.OOM_SCORE_ADJ_MIN || value > OomKiller.OOM_SCORE_ADJ_MAX) {
-                throw new MmUsageException("oom_score_adj: the value must be from -1000 to 1000, not " + value);
-            }
-            mm.oomScoreAdj = value;
-        }
-        return mm.oomScoreAdj;
     }
 
     /** @return statistics beyond /proc/vmstat */
@@ -367,18 +383,6 @@ final class Syscalls implements Reaper {
             s.put(e == TlbFlushEvent.TLB_SHOOTDOWNS ? "tlb_shootdowns" : e.procName(), mmus.count(e));
         }
         return s;
-    }
-
-    /** @return the frame mapped at {@code va} by a PTE or a huge PMD, or -1 */
-    int mappedFrame(AddressSpace mm, long va) {
-        PmdTable t = mm.pt.lookup(va);
-        int i = PageTable.pmdIndex(va);
-        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i].get(PageTable.pteIndex(va))) == Pte.PRESENT) {
-            return Pte.pfn(t.pte[i].get(PageTable.pteIndex(va)));
-        } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
-            return Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
-        }
-        return -1;
     }
 
     /** Advances time by {@code nanos}, running the daemons that come due. */

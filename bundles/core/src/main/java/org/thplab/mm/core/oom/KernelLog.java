@@ -24,6 +24,41 @@ public final class KernelLog {
         kmsg.addLast(String.format(Locale.ROOT, "[%5d.%06d] %s", ns / 1_000_000_000L, (ns / 1000) % 1_000_000, line));
     }
 
+    /**
+     * A call site of printk_ratelimited() (pr_warn_ratelimited()): ___ratelimit() with
+     * DEFAULT_RATELIMIT_INTERVAL (5 s) and DEFAULT_RATELIMIT_BURST (10), per machine; the first
+     * line of a new interval after lines were dropped says how many, as {@code <func>: <n>
+     * callbacks suppressed}.
+     */
+    public final class Ratelimited {
+        private final String func;
+        private long begin = -1;
+        private int printed;
+        private int missed;
+
+        public Ratelimited(String func) {
+            this.func = func;
+        }
+
+        public void printk(String line) {
+            long now = clock.now();
+            if (begin < 0 || now - begin >= 5_000_000_000L) {
+                if (missed > 0) {
+                    KernelLog.this.printk(func + ": " + missed + " callbacks suppressed");
+                }
+                begin = now;
+                printed = 0;
+                missed = 0;
+            }
+            if (printed < 10) {
+                printed++;
+                KernelLog.this.printk(line);
+            } else {
+                missed++;
+            }
+        }
+    }
+
     /** @return the kernel log, oldest line first */
     public List<String> dmesg() {
         return List.copyOf(kmsg);

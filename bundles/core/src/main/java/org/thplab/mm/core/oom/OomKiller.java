@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.OomReport;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.frames.Frames;
@@ -156,5 +157,16 @@ public final class OomKiller {
     /** @return kill number {@code kill}'s report (its victim and meminfo), or null when it is not among the last few */
     public OomReport report(long kill) {
         return kills.get(kill);
+    }
+
+    /** /proc/PID/oom_score_adj: sets the process's adjustment when {@code value} is given. @return the value now */
+    public int oomScoreAdj(AddressSpace mm, Integer value) {
+        if (value != null) {
+            if (value < OOM_SCORE_ADJ_MIN || value > OOM_SCORE_ADJ_MAX) {
+                throw new MmUsageException("oom_score_adj: the value must be from -1000 to 1000, not " + value);
+            }
+            mm.oomScoreAdj = value;
+        }
+        return mm.oomScoreAdj;
     }
 }

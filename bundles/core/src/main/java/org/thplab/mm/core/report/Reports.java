@@ -271,6 +271,9 @@ public final class Reports {
         m.put("PageTables", tables.pgtables * 4);
         m.put("SwapTotal", swap == null ? 0 : (long) swap.nslots * 4);
         m.put("SwapFree", swap == null ? 0 : swap.free() * 4);
+        // meminfo_proc_show(): vm_commit_limit() and vm_memory_committed(), between WritebackTmp and VmallocTotal.
+        m.put("CommitLimit", k.overcommit().vmCommitLimit() * 4);
+        m.put("Committed_AS", k.overcommit().committed() * 4);
         m.put("HardwareCorrupted", f.hwpoison.count() * 4);
         return m;
     }

@@ -36,7 +36,7 @@ import org.thplab.mm.core.runtime.PolicyRegistry.Registered;
  * <p>Locks: a machine's lock is taken before the registry's monitor, never after it; the
  * runtime's list of machines is never held while a machine's lock is taken.
  */
-final class NamedMachine implements SimulatedMachine, MachineOps {
+final class NamedMachine extends MachineReports implements SimulatedMachine {
     private final String name;
     final PolicyRegistry registry;
     private final ThpTunables tunables;
@@ -156,9 +156,17 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     }
 
     /** A report, read under the lock. */
-    private <T> T read(String cmd, java.util.function.Function<Machine, T> report) {
+    @Override
+    <T> T read(String cmd, java.util.function.Function<Machine, T> report) {
         synchronized (lock) {
             return report.apply(m(cmd));
+        }
+    }
+
+    /** An operation with a result, under the lock. */
+    private <T> T call(String cmd, java.util.function.Function<Machine, T> operation) {
+        synchronized (lock) {
+            return op(operation.apply(m(cmd)));
         }
     }
 
@@ -171,7 +179,8 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     }
 
     /** A reading that has a value before the first boot too. */
-    private <T> T peek(T unbooted, java.util.function.Function<Machine, T> reading) {
+    @Override
+    <T> T peek(T unbooted, java.util.function.Function<Machine, T> reading) {
         synchronized (lock) {
             return machine == null ? unbooted : reading.apply(machine);
         }
@@ -216,8 +225,8 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     }
 
     @Override
-    public void mmap(String proc, String region, long size) {
-        act("mmap", m -> m.mmap(proc, region, size));
+    public SyscallResult tryMmap(String proc, String region, long size) {
+        return call("mmap", m -> m.mmap(proc, region, size));
     }
 
     @Override
@@ -227,33 +236,17 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
 
     @Override
     public SyscallResult madvise(String proc, String region, long off, long len, Advice advice) {
-        synchronized (lock) {
-            return op(m("madvise").madvise(proc, region, off, len, advice));
-        }
+        return call("madvise", m -> m.madvise(proc, region, off, len, advice));
     }
 
     @Override
     public SyscallResult touch(String proc, String region, long off, long len, boolean write) {
-        synchronized (lock) {
-            return op(m("touch").touch(proc, region, off, len, write));
-        }
+        return call("touch", m -> m.touch(proc, region, off, len, write));
     }
 
     @Override
     public SyscallResult access(String proc, String region, AccessPattern pattern, long count, boolean write) {
-        synchronized (lock) {
-            return op(m("access").access(proc, region, pattern, count, write));
-        }
-    }
-
-    @Override
-    public PerfStat perfStat(String proc) {
-        return read("perf stat", m -> m.perfStat(proc));
-    }
-
-    @Override
-    public Map<String, Long> report(String proc) {
-        return read("report", m -> m.report(proc));
+        return call("access", m -> m.access(proc, region, pattern, count, write));
     }
 
     @Override
@@ -273,9 +266,7 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
 
     @Override
     public SyscallResult fork(String parent, String child) {
-        synchronized (lock) {
-            return op(m("fork").fork(parent, child));
-        }
+        return call("fork", m -> m.fork(parent, child));
     }
 
     @Override
@@ -299,21 +290,6 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     }
 
     @Override
-    public List<SmapsEntry> smaps(String proc, String region) {
-        return read("smaps", m -> m.smaps(proc, region));
-    }
-
-    @Override
-    public Map<String, Long> vmstat() {
-        return read("vmstat", Machine::vmstat);
-    }
-
-    @Override
-    public long count(VmEvent event) {
-        return peek(0L, m -> m.count(event));
-    }
-
-    @Override
     public void recordFaultLatency() {
         synchronized (lock) {
             latency = m("recordFaultLatency").recordLatency();
@@ -328,58 +304,22 @@ final class NamedMachine implements SimulatedMachine, MachineOps {
     }
 
     @Override
-    public OomReport oomReport(long kill) {
-        return peek(null, m -> m.oomReport(kill));
-    }
-
-    @Override
-    public Map<String, Long> meminfo() {
-        return read("meminfo", Machine::meminfo);
-    }
-
-    @Override
-    public Map<String, long[]> buddyinfo() {
-        return read("buddyinfo", Machine::buddyinfo);
-    }
-
-    @Override
-    public long verify(String proc, String region) {
-        return read("verify", m -> m.verify(proc, region));
-    }
-
-    @Override
-    public List<String> check() {
-        return read("check", Machine::check);
-    }
-
-    @Override
-    public Map<String, Long> stat() {
-        return read("stat", Machine::stat);
-    }
-
-    @Override
-    public long oomScore(String proc) {
-        return read("oom_score", m -> m.oomScore(proc));
-    }
-
-    @Override
-    public List<String> dmesg() {
-        return peek(List.of(), m -> m.dmesg());
-    }
-
-    @Override
-    public long now() {
-        return peek(0L, m -> m.now());
-    }
-
-    @Override
-    public List<String> processes() {
-        return peek(List.of(), m -> m.processes());
-    }
-
-    @Override
     public Tunables tunables() {
         return tunables;
+    }
+
+    @Override
+    public Map<String, String> sysctl() {
+        synchronized (lock) {
+            return tunables.sysctl.all();
+        }
+    }
+
+    @Override
+    public void sysctl(String name, String value) {
+        synchronized (lock) {
+            tunables.sysctl.set(name, value); // read at the next check: nothing else to tell the machine
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.thplab.mm.core.pagetable.PageTable;
+import org.thplab.mm.core.pagetable.PageTable.PmdTable;
+import org.thplab.mm.core.pagetable.Pte;
 
 /**
  * An mm_struct: the VMAs (sorted, non-overlapping), the regions by name, the page tables and the
@@ -56,6 +58,15 @@ public final class AddressSpace {
         this.name = name;
         this.id = id;
         this.family = family;
+    }
+
+    /** @return total_vm in pages: every VMA's, all of them VM_ACCOUNT (private writable anonymous) */
+    public long totalVm() {
+        long pages = 0;
+        for (Vma v : vmas) {
+            pages += (v.end - v.start) >> 12;
+        }
+        return pages;
     }
 
     /** @return the VMA containing {@code va}, or null (find_vma + range check) */
@@ -167,5 +178,17 @@ public final class AddressSpace {
             }
         }
         return false;
+    }
+
+    /** @return the frame mapped at {@code va} by a PTE or a huge PMD, or -1 */
+    public int mappedFrame(long va) {
+        PmdTable t = pt.lookup(va);
+        int i = PageTable.pmdIndex(va);
+        if (t != null && t.pte[i] != null && Pte.kind(t.pte[i].get(PageTable.pteIndex(va))) == Pte.PRESENT) {
+            return Pte.pfn(t.pte[i].get(PageTable.pteIndex(va)));
+        } else if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
+            return Pte.pfn(t.pmd[i]) + PageTable.pteIndex(va);
+        }
+        return -1;
     }
 }

@@ -68,6 +68,8 @@ class CompactionTest {
         Machine m = MachineTestSupport.boot("32M");
         m.tunables.set("enabled", "never");
         m.spawn("a");
+        // More than RAM: OVERCOMMIT_GUESS would refuse it (__vm_enough_memory()), as a kernel does.
+        m.tunables.sysctl.set("vm.overcommit_memory", "1");
         m.mmap("a", "x", 64L << 20);
         // Fill memory down to the min watermark, page by page (one page more would invoke the OOM
         // killer, which would free it all again): nothing is left to migrate into.

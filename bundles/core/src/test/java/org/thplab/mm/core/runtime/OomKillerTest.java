@@ -110,6 +110,7 @@ class OomKillerTest {
         boot(mm, 64 * M, 0);
         // 256 page tables with one page each: the child needs 256 new tables.
         mm.spawn("parent");
+        mm.sysctl("vm.overcommit_memory", "1"); // more than RAM: OVERCOMMIT_GUESS would refuse the map
         mm.mmap("parent", "r", 512 * M);
         for (long off = 0; off < 512L << 20; off += 2L << 20) {
             mm.touch("parent", "r", off, 4096, true);
@@ -317,6 +318,7 @@ class OomKillerTest {
         boot(mm, 32 * M, 0);
         mm.spawn("p");
         mm.oomScoreAdj("p", -1000);
+        mm.sysctl("vm.overcommit_memory", "1"); // more than RAM: OVERCOMMIT_GUESS would refuse the map
         mm.mmap("p", "r", 64 * M);
         SyscallResult r = mm.touch("p", "r", 0, 64L << 20, true);
         assertEquals(Errno.ENOMEM, r.errno(), r.toString()); // the kernel would panic
