@@ -50,7 +50,8 @@ public class AdaptiveCowPolicy implements CowPolicy {
         boolean require__vm__hugepage() default true;
 
         @AttributeDefinition(description = "What makes a THP hot: young (the faulting PMD's accessed bit), referenced (any mapping's), none (no test)",
-                options = {@Option(value = "young"), @Option(value = "referenced"), @Option(value = "none")})
+                options = {@Option(label = "young", value = "young"), @Option(label = "referenced", value = "referenced"),
+                    @Option(label = "none", value = "none")})
         HotSignal hot__signal() default HotSignal.young;
     }
 
@@ -70,7 +71,14 @@ public class AdaptiveCowPolicy implements CowPolicy {
     @Modified
     void configure(Config c) {
         requireVmHugepage = c.require__vm__hugepage();
-        hot = c.hot__signal();
+        try {
+            hot = c.hot__signal();
+        } catch (IllegalArgumentException e) {
+            // DS converts the value when it is read: a name that is no HotSignal is refused here,
+            // and the signal in effect kept, rather than failing activation (the kind would fall back).
+            System.getLogger(AdaptiveCowPolicy.class.getName()).log(System.Logger.Level.WARNING,
+                    PID + ": hot_signal is not young, referenced or none (" + e.getMessage() + "); keeping " + hot);
+        }
     }
 
     @Override

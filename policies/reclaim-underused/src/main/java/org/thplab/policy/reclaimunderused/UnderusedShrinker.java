@@ -53,7 +53,15 @@ public class UnderusedShrinker implements ReclaimPolicy {
     @Activate
     @Modified
     void configure(Config c) {
-        maxPtesNone = checked(c.max__ptes__none());
+        int n = c.max__ptes__none();
+        if (n < 0 || n > 512) {
+            // Configuration Admin does not enforce the metatype's range: refuse the value and keep
+            // the threshold in effect, rather than fail activation (the kind would fall back).
+            System.getLogger(UnderusedShrinker.class.getName()).log(System.Logger.Level.WARNING,
+                    PID + ": max_ptes_none " + n + " is not in 0..512; keeping " + maxPtesNone);
+            return;
+        }
+        maxPtesNone = n;
     }
 
     private static int checked(int n) {

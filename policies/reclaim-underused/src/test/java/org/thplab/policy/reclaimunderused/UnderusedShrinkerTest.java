@@ -143,4 +143,30 @@ class UnderusedShrinkerTest {
         assertThrows(IllegalArgumentException.class, () -> new UnderusedShrinker(-1));
         assertThrows(IllegalArgumentException.class, () -> new UnderusedShrinker(513));
     }
+
+    /** A configuration as DS hands it over. */
+    private static UnderusedShrinker.Config config(int maxPtesNone) {
+        return new UnderusedShrinker.Config() {
+            @Override
+            public int max__ptes__none() {
+                return maxPtesNone;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return UnderusedShrinker.Config.class;
+            }
+        };
+    }
+
+    @Test
+    void aConfigurationSetsTheThresholdAndABadOneChangesNothing() {
+        UnderusedShrinker p = new UnderusedShrinker();
+        p.configure(config(255));
+        assertEquals(255, p.maxPtesNone());
+        p.configure(config(600)); // Configuration Admin does not check the metatype's range
+        assertEquals(255, p.maxPtesNone());
+        p.configure(config(-1));
+        assertEquals(255, p.maxPtesNone());
+    }
 }
