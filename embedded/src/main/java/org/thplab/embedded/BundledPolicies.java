@@ -2,6 +2,7 @@ package org.thplab.embedded;
 
 import org.thplab.mm.spi.Policies;
 import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;
+import org.thplab.policy.cowadaptive.AdaptiveCowPolicy;
 import org.thplab.policy.cowhuge.HugeCowPolicy;
 import org.thplab.policy.cowpte.PteCowPolicy;
 import org.thplab.policy.faultbase.BaseFaultPolicy;
@@ -15,6 +16,7 @@ import org.thplab.policy.promotemigrationentry.MigrationEntryPromoter;
 import org.thplab.policy.promotereservation.ReservationPromoter;
 import org.thplab.policy.reclaimdropall.DropAllReclaim;
 import org.thplab.policy.reclaimlrushrinker.LruShrinker;
+import org.thplab.policy.reclaimunderused.UnderusedShrinker;
 
 /**
  * The policy bundles of this repository, registered by hand into a runtime outside the
@@ -41,6 +43,7 @@ public final class BundledPolicies {
         rt.register(Policies.KIND_FAULT, "reservation", new ReservationFaultPolicy());
         rt.register(Policies.KIND_COW, "pte", new PteCowPolicy());
         rt.register(Policies.KIND_COW, "huge", new HugeCowPolicy());
+        rt.register(Policies.KIND_COW, "adaptive", new AdaptiveCowPolicy());
         rt.register(Policies.KIND_PROMOTION, "khugepaged", new Khugepaged());
         rt.register(Policies.KIND_PROMOTION, "madv-collapse", new MadvCollapse());
         rt.register(Policies.KIND_PROMOTION, "reservation", new ReservationPromoter());
@@ -48,5 +51,6 @@ public final class BundledPolicies {
         rt.register(Policies.KIND_PROMOTION, "damon", new DamonCollapse());
         rt.register(Policies.KIND_RECLAIM, "lru-shrinker", new LruShrinker());
         rt.register(Policies.KIND_RECLAIM, "drop-all", new DropAllReclaim());
+        rt.register(Policies.KIND_RECLAIM, "underused", new UnderusedShrinker());
     }
 }

@@ -19,8 +19,9 @@ import org.thplab.mm.api.SmapsEntry;
 
 /**
  * Policies switched live, in the middle of a workload, in the real framework: fault-thp to
- * fault-base and cow-pte to cow-huge. The machine keeps its state, the new policies act from the
- * next operation on, and check and verify pass afterwards.
+ * fault-base, cow-pte to cow-huge and to cow-adaptive, lru-shrinker to underused. The machine
+ * keeps its state, the new policies act from the next operation on, and check and verify pass
+ * afterwards.
  */
 class LivePolicySwitchTest {
 
@@ -82,6 +83,48 @@ class LivePolicySwitchTest {
             assertEquals("ok", String.valueOf(session.execute("mm:verify q b")));
         } finally {
             session.execute("mm:policy use fault thp");
+            session.close();
+        }
+    }
+
+    @Test
+    void switchToAdaptiveCowAndTheUnderusedShrinkerThroughTheGogoCommands(
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) CommandProcessor processor,
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MachineOps mm,
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) PolicyAdmin policies) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            session.execute("mm:policy use fault thp");
+            session.execute("mm:sysfs enabled always");
+            session.execute("mm:boot 512M");
+            session.execute("mm:spawn p");
+            session.execute("mm:mmap p h 4M");
+            session.execute("mm:madvise p h 0 4M hugepage");
+            session.execute("mm:touch p h 0 4M write");
+            session.execute("mm:fork p c");
+            // cow-pte: the child's write splits and copies 4 KiB.
+            session.execute("mm:touch c h 0 4K write");
+            assertEquals(1, mm.vmstat().get("thp_split_pmd"));
+            session.execute("mm:policy use cow adaptive");
+            session.execute("mm:policy use reclaim underused");
+            assertTrue(active(policies, "cow").get(0).startsWith("adaptive (org.thplab.policy.cow-adaptive "),
+                    active(policies, "cow").toString());
+            assertTrue(active(policies, "reclaim").get(0).startsWith("underused (org.thplab.policy.reclaim-underused "),
+                    active(policies, "reclaim").toString());
+            // cow-adaptive: the child's PMD is young after its read, the VMA VM_HUGEPAGE: all 2 MiB.
+            long alloc = mm.vmstat().get("thp_fault_alloc");
+            session.execute("mm:touch c h 2M 4K read");
+            session.execute("mm:touch c h 2M 4K write");
+            assertEquals(alloc + 1, mm.vmstat().get("thp_fault_alloc"), "cow-adaptive copied the hot THP");
+            assertEquals(1, mm.vmstat().get("thp_split_pmd"), "and split nothing");
+            assertEquals(2048, anonHugeKb(mm, "c"), "child: THP 0 split, THP 1 its own copy");
+            assertEquals("ok", String.valueOf(session.execute("mm:check")));
+            assertEquals("ok", String.valueOf(session.execute("mm:verify c h")));
+        } finally {
+            session.execute("mm:policy use cow pte");
+            session.execute("mm:policy use reclaim lru-shrinker");
             session.close();
         }
     }

@@ -22,7 +22,8 @@ import org.thplab.mm.api.PolicyInfo;
  * The policy selection is also Configuration Admin configuration, one PID per kind
  * (org.thplab.mm.policy.kind): a configuration written from outside (config: commands, a .cfg in
  * deploy/) selects, mm:policy writes the configuration back, and a late echo of an older write
- * does not undo a newer selection.
+ * does not undo a newer selection. A policy's own settings are a configuration of its PID, with
+ * metatype: cow-adaptive's and reclaim-underused's change what they decide.
  */
 class PolicyConfigTest {
     @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
@@ -119,5 +120,96 @@ class PolicyConfigTest {
         assertEquals(1, active("fault").size());
         assertTrue(active("fault").get(0).startsWith("thp "), active("fault").toString());
         assertEquals("thp", stored("fault"));
+    }
+
+    /** The value of a property of the policy service {@code kind}/{@code name} (DS publishes its configuration). */
+    private static Object serviceProperty(String kind, String name, String key) {
+        org.osgi.framework.BundleContext context = org.osgi.framework.FrameworkUtil.getBundle(PolicyConfigTest.class).getBundleContext();
+        try {
+            var refs = context.getServiceReferences((String) null, "(&(policy.kind=" + kind + ")(policy.name=" + name + "))");
+            return refs == null || refs.length != 1 ? "no single service" : refs[0].getProperty(key);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void configurePolicy(String pid, String kind, String name, String key, Object value) throws Exception {
+        Dictionary<String, Object> d = new Hashtable<>();
+        d.put(key, value);
+        ca.getConfiguration(pid, "?").update(d);
+        Itests.await(pid + " delivered", () -> String.valueOf(value).equals(String.valueOf(serviceProperty(kind, name, key))));
+    }
+
+    /** Deletes the policy's configuration; DS then publishes the defaults of its configuration type. */
+    private void deletePolicyConfiguration(String pid, String kind, String name, String key, Object dflt) throws Exception {
+        Configuration c = ca.getConfiguration(pid, "?");
+        if (c.getProperties() != null) {
+            c.delete();
+        }
+        Itests.await(pid + " deleted", () -> String.valueOf(dflt).equals(String.valueOf(serviceProperty(kind, name, key))));
+    }
+
+    @Test
+    void cowAdaptiveHotSignalIsConfigurable() throws Exception {
+        try {
+            // Select every kind the workload depends on: an earlier test's configuration may still
+            // be arriving (a selection written here has a newer seq, which a late echo cannot undo).
+            policies.usePolicy("fault", "thp");
+            policies.usePolicy("promotion", "-khugepaged");
+            policies.usePolicy("cow", "adaptive");
+            assertEquals("young", serviceProperty("cow", "adaptive", "hot_signal"), "the default, published by DS");
+            mm.sysfs("enabled", "always");
+            mm.boot(256L << 20, 0, 3);
+            mm.spawn("p");
+            mm.mmap("p", "h", 4L << 20);
+            assertTrue(mm.madvise("p", "h", 0, 4L << 20, org.thplab.mm.api.Advice.HUGEPAGE).ok());
+            assertTrue(mm.touch("p", "h", 0, 4L << 20, true).ok());
+            assertTrue(mm.fork("p", "c").ok());
+            // hot_signal=young (the default): the child's PMD is old after fork: split, 4 KiB.
+            assertTrue(mm.touch("c", "h", 0, 4096, true).ok());
+            assertEquals(1, mm.vmstat().get("thp_split_pmd"));
+            assertEquals(2, mm.vmstat().get("thp_fault_alloc"), active("fault") + " " + mm.vmstat());
+            // hot_signal=referenced: the parent's PMD is young: all 2 MiB.
+            configurePolicy("org.thplab.policy.cowadaptive", "cow", "adaptive", "hot_signal", "referenced");
+            assertTrue(mm.touch("c", "h", 2L << 20, 4096, true).ok());
+            assertEquals(1, mm.vmstat().get("thp_split_pmd"));
+            assertEquals(3, mm.vmstat().get("thp_fault_alloc"));
+            assertEquals(List.of(), mm.check());
+            assertEquals(0, mm.verify("c", "h"));
+        } finally {
+            deletePolicyConfiguration("org.thplab.policy.cowadaptive", "cow", "adaptive", "hot_signal", "young");
+        }
+    }
+
+    @Test
+    void reclaimUnderusedThresholdIsConfigurable() throws Exception {
+        try {
+            policies.usePolicy("fault", "thp");
+            policies.usePolicy("promotion", "-khugepaged");
+            policies.usePolicy("reclaim", "underused");
+            configurePolicy("org.thplab.policy.reclaimunderused", "reclaim", "underused", "max_ptes_none", 255);
+            mm.sysfs("enabled", "always");
+            mm.boot(64L << 20, 0, 3);
+            mm.spawn("p");
+            mm.mmap("p", "u", 2L << 20);
+            assertTrue(mm.madvise("p", "u", 0, 2L << 20, org.thplab.mm.api.Advice.HUGEPAGE).ok());
+            assertTrue(mm.touch("p", "u", 0, 40L << 10, true).ok()); // 502 of 512 subpages zero-filled
+            // Pressure: kswapd wakes, the underused shrinker splits u (more than 255 zero-filled).
+            long runs = mm.vmstat().get("pageoutrun");
+            mm.spawn("hog");
+            mm.mmap("hog", "h", 62L << 20);
+            assertTrue(mm.madvise("hog", "h", 0, 62L << 20, org.thplab.mm.api.Advice.NOHUGEPAGE).ok());
+            for (long off = 0; mm.vmstat().get("pageoutrun") == runs; off += 4096) {
+                assertTrue(mm.touch("hog", "h", off, 4096, true).ok());
+            }
+            mm.exit("hog");
+            assertEquals(511, mm.tunables().number("khugepaged/max_ptes_none"));
+            assertEquals(1, mm.vmstat().get("thp_underused_split_page"));
+            assertEquals(40, mm.smaps("p", "u").stream().mapToLong(e -> e.rssKb()).sum());
+            assertEquals(List.of(), mm.check());
+            assertEquals(0, mm.verify("p", "u"));
+        } finally {
+            deletePolicyConfiguration("org.thplab.policy.reclaimunderused", "reclaim", "underused", "max_ptes_none", 511);
+        }
     }
 }

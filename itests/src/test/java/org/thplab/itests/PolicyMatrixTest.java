@@ -25,8 +25,8 @@ import org.thplab.mm.api.SyscallResult;
 
 /**
  * Every combination of the bundled policies, in the real framework: allocation (buddy) x fault
- * (thp, base, reservation) x cow (pte, huge) x reclaim (lru-shrinker, drop-all) x a promoter set
- * (none, each promoter alone, Linux's default set). The full product (72) is cheap enough, so
+ * (thp, base, reservation) x cow (pte, huge, adaptive) x reclaim (lru-shrinker, drop-all, underused)
+ * x a promoter set (none, each promoter alone, Linux's default set). The full product (162) is cheap enough, so
  * it covers every pair and more. Each runs the same workload mix (THP-eligible and ineligible
  * faults, khugepaged's scan, MADV_COLLAPSE, fork and CoW, reservations under memory pressure
  * with swap) and ends with check and verify green; in between it asserts the counters each
@@ -36,9 +36,9 @@ class PolicyMatrixTest {
     static final long M = 1L << 20;
     static final long HPAGE = 2 * M;
     static final List<String> FAULT = List.of("thp", "base", "reservation");
-    static final List<String> COW = List.of("pte", "huge");
-    static final List<String> RECLAIM = List.of("lru-shrinker", "drop-all");
-    static final List<String> PROMOTERS = List.of("khugepaged", "madv-collapse", "reservation", "migration-entry");
+    static final List<String> COW = List.of("pte", "huge", "adaptive");
+    static final List<String> RECLAIM = List.of("lru-shrinker", "drop-all", "underused");
+    static final List<String> PROMOTERS = List.of("khugepaged", "madv-collapse", "reservation", "migration-entry", "damon");
     static final Map<String, Set<String>> PROMOTER_SETS = new LinkedHashMap<>();
 
     static {
@@ -203,18 +203,26 @@ class PolicyMatrixTest {
         }
 
         // fork and CoW of a PMD-mapped range: do_huge_pmd_wp_page() splits (cow-pte, Linux >= 5.8)
-        // or copies the whole 2 MiB (cow-huge, before 5.8).
+        // or copies the whole 2 MiB (cow-huge, before 5.8); cow-adaptive copies 2 MiB only for a
+        // hot THP (its PMD young) of a VM_HUGEPAGE region: b has no MADV_HUGEPAGE, a has.
+        long aHuge = huge("p", "a");
         long bHuge = huge("p", "b");
         assertTrue(mm.fork("p", "c").ok());
         assertTrue(mm.touch("c", "b", 0, 4096, true).ok());
         if (bHuge == 8192) {
-            assertEquals(cow.equals("pte") ? 8192 - 2048 : 8192, huge("c", "b"), cow);
+            assertEquals(cow.equals("huge") ? 8192 : 8192 - 2048, huge("c", "b"), cow);
             assertEquals(8192, huge("p", "b"), "the parent keeps its THP");
+        }
+        // The child's read makes its PMD young (fork gave it an old one), then it writes.
+        assertTrue(mm.touch("c", "a", 0, 4096, false).ok());
+        assertTrue(mm.touch("c", "a", 0, 4096, true).ok());
+        if (aHuge == 8192) {
+            assertEquals(cow.equals("pte") ? 8192 - 2048 : 8192, huge("c", "a"), cow);
         }
 
         // Memory pressure: sparse reservations (one page used in each) then base pages beyond
         // what is free. Reclaim policies give reservations back (drop-all every one, lru-shrinker
-        // as many as needed); the rest goes to swap.
+        // and underused as many as needed); the rest goes to swap.
         mm.mmap("p", "r", 32 * M);
         for (long off = 0; off < 32 * M; off += HPAGE) {
             assertTrue(mm.touch("p", "r", off, 4096, true).ok());
@@ -236,9 +244,12 @@ class PolicyMatrixTest {
             if (reclaim.equals("drop-all")) {
                 assertEquals(0, after, "drop-all releases every reservation on pressure");
             } else {
-                assertTrue(after < reservedBefore, "lru-shrinker released some reservations: " + after);
+                assertTrue(after < reservedBefore, reclaim + " released some reservations: " + after);
             }
         }
+        // Every THP here has a written page: not more than 511 zero-filled subpages, so neither
+        // khugepaged/max_ptes_none 511 nor underused's own default 511 finds one underused.
+        assertEquals(0, vm("thp_underused_split_page"), reclaim);
 
         assertEquals(List.of(), mm.check(), name);
         for (String[] pr : new String[][] {{"p", "a"}, {"p", "b"}, {"p", "d"}, {"p", "r"}, {"c", "a"}, {"c", "b"}, {"c", "d"}, {"q", "f"}}) {

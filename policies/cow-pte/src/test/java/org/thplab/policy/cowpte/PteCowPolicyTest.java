@@ -53,6 +53,16 @@ class PteCowPolicyTest {
         }
 
         @Override
+        public boolean pmdYoung() {
+            throw new UnsupportedOperationException("cow-pte does not ask whether the THP is hot");
+        }
+
+        @Override
+        public boolean folioReferenced() {
+            throw new UnsupportedOperationException("cow-pte does not ask whether the THP is hot");
+        }
+
+        @Override
         public FaultOutcome copyHugePage() {
             calls.add("copyHugePage");
             return copy;

@@ -58,6 +58,11 @@ class LruShrinkerTest {
         }
 
         @Override
+        public long splitDeferred(long max, int maxPtesNone) {
+            throw new AssertionError("lru-shrinker judges against khugepaged/max_ptes_none");
+        }
+
+        @Override
         public long shrinkHugeZeroPage() {
             return 0;
         }

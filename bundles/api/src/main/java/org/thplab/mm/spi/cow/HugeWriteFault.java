@@ -26,6 +26,29 @@ public interface HugeWriteFault {
     boolean vmNoHugepage();
 
     /**
+     * pmd_young(orig_pmd): the accessed bit of the faulting process's huge PMD, set by the MMU
+     * when this process read or wrote the range since the bit was last cleared. fork's
+     * copy_huge_pmd() gives the child an old PMD (pmd_mkold()); reclaim's folio_referenced()
+     * clears it. Reading it changes nothing.
+     *
+     * @return true when the faulting PMD is young; false for the huge zero page
+     * @since 2.1
+     */
+    boolean pmdYoung();
+
+    /**
+     * Whether any mapping of the folio is young: the rmap walk of folio_referenced() over every
+     * process that maps it (PMD and PTE mappings), without clearing the bits it finds, as DAMON's
+     * damon_folio_young() tests them. The kernel's other hotness signal, the active LRU
+     * (folio_test_active()), is not modelled (the anonymous LRU is a CLOCK over the young bits,
+     * docs/model.md), so this is the folio-wide one. Reading it changes nothing.
+     *
+     * @return true when some mapping of the THP is young; false for the huge zero page
+     * @since 2.1
+     */
+    boolean folioReferenced();
+
+    /**
      * Allocates a new PMD-sized page ({@link org.thplab.mm.spi.alloc.AllocPurpose#COW_THP}),
      * copies the old one into it (or zeroes it for the huge zero page) and maps it writable in
      * place of the old PMD, counting {@code thp_fault_alloc}; counts {@code thp_fault_fallback}

@@ -32,6 +32,22 @@ public interface ReclaimContext {
     long splitDeferred(long max);
 
     /**
+     * deferred_split_scan() as {@link #splitDeferred(long)}, in the same order of work, but with
+     * thp_underused() judging a fully mapped THP against {@code maxPtesNone} instead of
+     * {@code khugepaged/max_ptes_none}: it is underused (split, its zero-filled subpages mapped to
+     * the shared zero page and freed, {@code thp_underused_split_page}) when more than
+     * {@code maxPtesNone} of its 512 subpages are zero-filled. Unlike the tunable, 511 does not
+     * turn the check off: it is thp_underused()'s loop as written, so only an all-zero THP is
+     * underused; 512 turns it off (no THP has more than 512 zero-filled subpages).
+     *
+     * @param maxPtesNone 0 to 512
+     * @return base pages freed
+     * @throws IllegalArgumentException when {@code maxPtesNone} is out of range
+     * @since 2.1
+     */
+    long splitDeferred(long max, int maxPtesNone);
+
+    /**
      * Frees the huge zero page if no mapping uses it (the huge zero page shrinker).
      *
      * @return base pages freed

@@ -6,8 +6,11 @@
  * {@link org.thplab.mm.spi.ReservationInfo}, shared with the promotion SPI). One is selected at
  * a time.
  *
- * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0.
+ * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0;
+ * 2.1.0 added {@link org.thplab.mm.spi.reclaim.ReclaimContext#splitDeferred(long, int)} (a
+ * policy's own underused threshold) and {@link org.thplab.mm.spi.reclaim.ShrinkSlab} (the
+ * shrinker pass lru-shrinker and underused share).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package org.thplab.mm.spi.reclaim;

@@ -9,6 +9,7 @@ import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.alloc.Allocator;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.folio.FolioReferenced;
 import org.thplab.mm.core.folio.Folios;
 import org.thplab.mm.core.folio.HugeSplit;
 import org.thplab.mm.core.folio.PageTables;
@@ -61,6 +62,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     private final PageTables tables;
     private final ZeroPages zeroPages;
     private final MmSlots slots;
+    private final FolioReferenced referenced;
     private final ReservationFaults res;
     private final MthpFaults mthp;
 
@@ -78,7 +80,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     private int slot;
 
     public PmdFaults(Kernel k, Allocator allocator, Folios folios, HugeSplit split, PageTables tables, ZeroPages zero,
-            Reservations reservations, MmSlots slots, Promotion promotion) {
+            Reservations reservations, MmSlots slots, Promotion promotion, FolioReferenced referenced) {
         this.f = k.f();
         this.clock = k.clock();
         this.mmus = k.mmus();
@@ -92,6 +94,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         this.tables = tables;
         this.zeroPages = zero;
         this.slots = slots;
+        this.referenced = referenced;
         this.res = new ReservationFaults(k, folios, tables, reservations, slots, promotion);
         this.mthp = new MthpFaults(k, allocator, folios, tables);
     }
@@ -209,6 +212,18 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     @Override
     public boolean hugeZeroPage() {
         return Pte.kind(t.pmd[slot]) == Pte.HUGE_ZERO;
+    }
+
+    @Override
+    public boolean pmdYoung() {
+        long pmd = t.pmd[slot]; // orig_pmd of do_huge_pmd_wp_page()
+        return t.pte[slot] == null && Pte.kind(pmd) == Pte.HUGE && Pte.young(pmd);
+    }
+
+    @Override
+    public boolean folioReferenced() {
+        long pmd = t.pmd[slot];
+        return t.pte[slot] == null && Pte.kind(pmd) == Pte.HUGE && referenced.referenced(Pte.pfn(pmd), false);
     }
 
     private void requireEmptySuitablePmd(String what) {

@@ -267,11 +267,23 @@ public final class HugeSplit {
      * partially mapped one is split; a fully mapped one only when thp_underused() says so
      * ({@code thp_underused_split_page}); any other just leaves the queue, and is queued again
      * only if it becomes partially mapped later. thplab's splits never fail, so nothing is
-     * requeued.
+     * requeued. thp_underused() reads {@code khugepaged/max_ptes_none}, and at 511 returns false
+     * at once.
      *
      * @return base pages freed
      */
     public long splitDeferred(long max) {
+        long maxNone = tunables.number("khugepaged/max_ptes_none");
+        return splitDeferred(max, maxNone == HPAGE_PMD_NR - 1 ? HPAGE_PMD_NR : (int) maxNone);
+    }
+
+    /**
+     * deferred_split_scan() with thp_underused()'s loop run against {@code maxNone} (0 to 512;
+     * 512: nothing is underused), for a reclaim policy with a threshold of its own.
+     *
+     * @return base pages freed
+     */
+    public long splitDeferred(long max, int maxNone) {
         long freed = 0;
         Mthps m = folios.mthps;
         for (long n = 0; n < max; n++) {
@@ -291,7 +303,7 @@ public final class HugeSplit {
             folios.dequeue(b);
             if (folios.partiallyMapped(h)) {
                 freed += splitFolio(h);
-            } else if (thpUnderused(h)) {
+            } else if (thpUnderused(h, maxNone)) {
                 freed += splitFolio(h);
                 stat.count(VmEvent.THP_UNDERUSED_SPLIT_PAGE);
             }
@@ -300,12 +312,12 @@ public final class HugeSplit {
     }
 
     /**
-     * thp_underused() (6.12): with {@code khugepaged/max_ptes_none} below 511, a THP with more
-     * zero-filled subpages than max_ptes_none is underused; the scan stops early either way.
+     * thp_underused() (6.12): a THP with more zero-filled subpages than {@code maxNone} is
+     * underused; the scan stops early either way (once {@code HPAGE_PMD_NR - maxNone} filled
+     * subpages are found, it cannot be).
      */
-    private boolean thpUnderused(int h) {
-        long maxNone = tunables.number("khugepaged/max_ptes_none");
-        if (maxNone == HPAGE_PMD_NR - 1) {
+    private boolean thpUnderused(int h, int maxNone) {
+        if (maxNone >= HPAGE_PMD_NR) {
             return false;
         }
         int zeroes = 0;

@@ -24,6 +24,7 @@ import org.thplab.mm.core.fault.FaultHandler;
 import org.thplab.mm.core.fault.PmdFaults;
 import org.thplab.mm.core.fault.PteFaults;
 import org.thplab.mm.core.folio.AnonAlloc;
+import org.thplab.mm.core.folio.FolioReferenced;
 import org.thplab.mm.core.folio.Folios;
 import org.thplab.mm.core.folio.ForkCopy;
 import org.thplab.mm.core.folio.HugeSplit;
@@ -154,7 +155,8 @@ public final class Machine {
         migrations = new Migrations(k, allocator, folios, reservations, mmapLock);
         SwapOut swapOut = new SwapOut(k, folios, split);
         compaction = new Compaction(k, reservations, migrations);
-        vmscan = new Vmscan(k, folios, split, zero, reservations, migrations, swapOut, compaction);
+        FolioReferenced referenced = new FolioReferenced(f, tasks);
+        vmscan = new Vmscan(k, folios, split, zero, reservations, migrations, swapOut, compaction, referenced);
         allocator.setSlowPath(vmscan);
         promotion = new Promotion(k, slots, mmapLock, allocator, folios, anon, reservations, migrations);
         daemons = new PromoterDaemons(k, promotion);
@@ -168,7 +170,8 @@ public final class Machine {
 
         // The fault paths, on top.
         PteFaults pte = new PteFaults(k, zero, folios, anon, reservations);
-        PmdFaults pmd = new PmdFaults(k, allocator, folios, split, tables, zero, reservations, slots, promotion);
+        PmdFaults pmd = new PmdFaults(k, allocator, folios, split, tables, zero, reservations, slots, promotion,
+                referenced);
         faults = new FaultHandler(k, allocator, tables, slots, migrations, oom, pte, pmd);
         sys.wire(new Accesses(clock, stat, mmus, faults, seed), oom, log);
     }

@@ -9,6 +9,7 @@ import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.alloc.SlowPath;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
+import org.thplab.mm.core.folio.FolioReferenced;
 import org.thplab.mm.core.folio.Folios;
 import org.thplab.mm.core.folio.HugeSplit;
 import org.thplab.mm.core.folio.MigrationEntries;
@@ -16,10 +17,6 @@ import org.thplab.mm.core.folio.ZeroPages;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
-import org.thplab.mm.core.pagetable.PageTable;
-import org.thplab.mm.core.pagetable.PageTable.PmdTable;
-import org.thplab.mm.core.pagetable.Pte;
-import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.reserve.Reservations;
 import org.thplab.mm.core.stat.VmStat;
@@ -57,12 +54,13 @@ public final class Vmscan implements ReclaimContext, SlowPath {
     private final MigrationEntries migrations;
     private final SwapOut swapOut;
     private final Compaction compaction;
+    private final FolioReferenced referenced;
     private int hand;
     private boolean direct;
     private long target;
 
     public Vmscan(Kernel k, Folios folios, HugeSplit split, ZeroPages zero, Reservations reservations,
-            MigrationEntries migrations, SwapOut swapOut, Compaction compaction) {
+            MigrationEntries migrations, SwapOut swapOut, Compaction compaction, FolioReferenced referenced) {
         this.k = k;
         this.f = k.f();
         this.buddy = k.buddy();
@@ -79,6 +77,7 @@ public final class Vmscan implements ReclaimContext, SlowPath {
         this.migrations = migrations;
         this.swapOut = swapOut;
         this.compaction = compaction;
+        this.referenced = referenced;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -170,6 +169,15 @@ public final class Vmscan implements ReclaimContext, SlowPath {
     }
 
     @Override
+    public long splitDeferred(long max, int maxPtesNone) {
+        guard.checkBudget();
+        if (maxPtesNone < 0 || maxPtesNone > HPAGE_PMD_NR) {
+            throw new IllegalArgumentException("splitDeferred: maxPtesNone " + maxPtesNone + " is not in 0..512");
+        }
+        return split.splitDeferred(max, maxPtesNone);
+    }
+
+    @Override
     public long shrinkHugeZeroPage() {
         guard.checkBudget();
         if (zero.hugeZeroPfn >= 0 && zero.hugeZeroUsers == 0) {
@@ -220,7 +228,7 @@ public final class Vmscan implements ReclaimContext, SlowPath {
             long pages = 1 << f.order[p];
             stat.count(direct ? VmEvent.PGSCAN_DIRECT : VmEvent.PGSCAN_KSWAPD, pages);
             stat.count(VmEvent.PGSCAN_ANON, pages);
-            if (referenced(p)) {
+            if (referenced.referenced(p, true)) { // folio_referenced()
                 if (f.order[p] != 0) {
                     hand = (p + (1 << f.order[p])) % f.nr;
                 }
@@ -242,37 +250,5 @@ public final class Vmscan implements ReclaimContext, SlowPath {
             stat.count(direct ? VmEvent.PGSTEAL_DIRECT : VmEvent.PGSTEAL_KSWAPD, stolen);
             stat.count(VmEvent.PGSTEAL_ANON, stolen);
         }
-    }
-
-    /** folio_referenced(): test and clear the young bits of every mapping of the folio. */
-    private boolean referenced(int h) {
-        boolean young = false;
-        int n = 1 << f.order[h]; // a folio's pages, base or large
-        for (AddressSpace mm : tasks.family(f.owner[h])) {
-            for (int k = 0; k < n; k++) {
-                long va = (long) f.index(h + k) << 12;
-                PmdTable t = mm.pt.lookup(va);
-                if (t == null) {
-                    break;
-                }
-                int i = PageTable.pmdIndex(va);
-                PteTable ptes = t.pte[i];
-                if (ptes == null) {
-                    long pmd = t.pmd[i];
-                    if (Pte.kind(pmd) == Pte.HUGE && Pte.pfn(pmd) == h && Pte.young(pmd)) {
-                        t.pmd[i] = pmd & ~Pte.YOUNG;
-                        young = true;
-                    }
-                    break;
-                }
-                int j = PageTable.pteIndex(va);
-                long e = ptes.get(j);
-                if (Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k && Pte.young(e)) {
-                    ptes.set(j, e & ~Pte.YOUNG);
-                    young = true;
-                }
-            }
-        }
-        return young;
     }
 }

@@ -101,14 +101,14 @@ public class PolicySelectionConfig {
     @ObjectClassDefinition(pid = PID_PREFIX + "reclaim", name = "thplab reclaim policy",
             description = "Which reclaim policy gives THP-related memory back under pressure")
     @interface Reclaim {
-        @AttributeDefinition(description = "policy.name of the reclaim policy: lru-shrinker, drop-all or a third-party one")
+        @AttributeDefinition(description = "policy.name of the reclaim policy: lru-shrinker, drop-all, underused or a third-party one")
         String reclaim() default "lru-shrinker";
     }
 
     @ObjectClassDefinition(pid = PID_PREFIX + "cow", name = "thplab CoW policy",
             description = "Which CoW policy handles a write to a shared huge page")
     @interface Cow {
-        @AttributeDefinition(description = "policy.name of the CoW policy: pte or huge")
+        @AttributeDefinition(description = "policy.name of the CoW policy: pte, huge, adaptive or a third-party one")
         String cow() default "pte";
     }
 }

@@ -55,7 +55,7 @@ class ConfigCheckTest {
         assertTrue(p.get(0).startsWith("fault: one fault policy, not 2 values (base, thp)"), p.get(0));
         assertTrue(p.get(0).contains("registered: base, mthp, reservation, thp"), p.get(0));
         p = rt.checkConfiguration("org.thplab.mm.policy.cow", Map.of("cow", "nope"));
-        assertEquals(List.of("cow: no cow policy 'nope' (registered: huge, pte)"), p);
+        assertEquals(List.of("cow: no cow policy 'nope' (registered: adaptive, huge, pte)"), p);
         assertEquals(List.of(), rt.checkConfiguration("org.thplab.mm.policy.cow", Map.of("cow", "huge")));
         assertEquals(List.of(), rt.checkConfiguration("org.thplab.mm.policy.promotion",
                 Map.of("promotion", new String[] {"khugepaged", "madv-collapse"})));

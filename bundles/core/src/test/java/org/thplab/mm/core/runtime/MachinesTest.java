@@ -29,7 +29,8 @@ import org.thplab.mm.api.SyscallResult;
  * <p>Machine a runs Linux's selection (fault-thp, cow-pte, lru-shrinker, khugepaged, madv-collapse
  * and reservation promoters), machine b the reservation RFC's (fault-reservation, cow-huge,
  * drop-all, the reservation, migration-entry and khugepaged promoters). Both run khugepaged,
- * whose one service keeps a scan cursor per machine.
+ * whose one service keeps a scan cursor per machine. A third selection, the review thread's
+ * proposals (fault-thp, cow-adaptive, reclaim-underused), runs beside Linux's too.
  */
 class MachinesTest {
     static final long M = 1L << 20;
@@ -41,7 +42,7 @@ class MachinesTest {
         return rt;
     }
 
-    /** Makes machine name with selection "linux" or "rfc", and its tunables. */
+    /** Makes machine name with selection "linux", "rfc" or "proposed", and its tunables. */
     static SimulatedMachine machine(MmRuntime rt, String name, String selection) {
         SimulatedMachine m = rt.create(name);
         var p = m.policyAdmin();
@@ -49,6 +50,10 @@ class MachinesTest {
             p.usePolicy("fault", "thp");
             p.usePolicy("cow", "pte");
             p.usePolicy("reclaim", "lru-shrinker");
+        } else if (selection.equals("proposed")) {
+            p.usePolicy("fault", "thp");
+            p.usePolicy("cow", "adaptive");
+            p.usePolicy("reclaim", "underused");
         } else {
             p.usePolicy("fault", "reservation");
             p.usePolicy("cow", "huge");
@@ -146,6 +151,24 @@ class MachinesTest {
         assertNotEquals(ta, tb);
         // The default machine stayed as it was: not booted.
         assertNull(rt.defaultMachine().ops().bootParameters());
+    }
+
+    @Test
+    void theProposedPoliciesBesideLinuxsGiveWhatEachGivesAlone() {
+        MmRuntime rt = runtime();
+        MachineOps a = machine(rt, "a", "linux").ops();
+        MachineOps c = machine(rt, "c", "proposed").ops();
+        List<String> ta = new ArrayList<>();
+        List<String> tc = new ArrayList<>();
+        for (int i = 0; i < STEPS.size(); i++) {
+            ta.add(step(a, i));
+            tc.add(step(c, i));
+        }
+        ta.add(end(a));
+        tc.add(end(c));
+        assertEquals(alone("linux"), ta, "machine a beside c");
+        assertEquals(alone("proposed"), tc, "machine c beside a");
+        assertEquals("check []", tc.get(tc.size() - 1).substring(tc.get(tc.size() - 1).lastIndexOf('\n') + 1));
     }
 
     @Test
