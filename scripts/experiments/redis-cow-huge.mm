@@ -1,4 +1,4 @@
-# The redis-snapshot experiment (docs/experiments/redis-snapshot.md): cow huge
+# The redis-snapshot experiment (docs/experiments/redis-snapshot.md): cow huge, the heap MADV_HUGEPAGE
 sysfs enabled always
 policy use cow huge
-run redis-snapshot
+run redis-snapshot hugepage=1

@@ -1,4 +1,4 @@
-# The redis-snapshot experiment (docs/experiments/redis-snapshot.md): cow pte
+# The redis-snapshot experiment (docs/experiments/redis-snapshot.md): cow pte, the heap MADV_HUGEPAGE
 sysfs enabled always
 policy use cow pte
-run redis-snapshot
+run redis-snapshot hugepage=1

@@ -3,6 +3,7 @@ package org.thplab.workload.redissnapshot;
 import java.util.Locale;
 import java.util.Map;
 import org.thplab.mm.api.AccessPattern;
+import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.LatencyHistogram;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.SyscallResult;
@@ -32,6 +33,7 @@ final class RedisSnapshotRun implements WorkloadRun {
     private final AccessPattern writes;
     private final long scan;
     private final long seed;
+    private final boolean hugepage;
     private final StringBuilder lines = new StringBuilder();
     /** Where the dataset's load is, then -1. */
     private long loaded;
@@ -48,7 +50,8 @@ final class RedisSnapshotRun implements WorkloadRun {
     private long peakUsedKb;
     private String ended;
 
-    RedisSnapshotRun(MachineOps m, long heap, int snapshots, long intervalMs, long batch, long opNs, double theta, long scan, long seed) {
+    RedisSnapshotRun(MachineOps m, long heap, int snapshots, long intervalMs, long batch, long opNs, double theta, long scan,
+            boolean hugepage, long seed) {
         this.m = m;
         this.heap = heap;
         this.snapshots = snapshots;
@@ -60,6 +63,13 @@ final class RedisSnapshotRun implements WorkloadRun {
         this.seed = seed;
         m.spawn("redis");
         m.mmap("redis", "heap", heap);
+        this.hugepage = hugepage;
+        if (hugepage) {
+            SyscallResult r = m.madvise("redis", "heap", 0, heap, Advice.HUGEPAGE);
+            if (!r.ok()) {
+                ended = "MADV_HUGEPAGE of the heap failed: " + r;
+            }
+        }
     }
 
     @Override
@@ -182,8 +192,9 @@ final class RedisSnapshotRun implements WorkloadRun {
     public String report() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "redis-snapshot: %d MiB machine, %d MiB heap, %d snapshots %d ms apart,"
-                + " batches of %d writes of %d ns, zipf %s, the child reads %d KiB a step, seed %d%n", m.bootParameters().bytes() >> 20,
-                heap >> 20, snapshots, intervalNs / 1_000_000, batch, opNs, writes.theta(), scan >> 10, seed));
+                + " batches of %d writes of %d ns, zipf %s, the child reads %d KiB a step,%s seed %d%n", m.bootParameters().bytes() >> 20,
+                heap >> 20, snapshots, intervalNs / 1_000_000, batch, opNs, writes.theta(), scan >> 10,
+                hugepage ? " MADV_HUGEPAGE," : "", seed));
         b.append(String.format(Locale.ROOT, "%s; peak memory used %d MiB%n", ended == null ? "running" : ended, peakUsedKb >> 10));
         b.append(lines);
         b.append(Measures.lines(m.report(null)));

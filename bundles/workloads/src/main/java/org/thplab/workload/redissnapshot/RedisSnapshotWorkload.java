@@ -28,6 +28,7 @@ public class RedisSnapshotWorkload implements Workload {
             new WorkloadParameter("op", Type.NUMBER, "1000", "simulated ns of work per write besides its store (parsing, the reply)"),
             new WorkloadParameter("theta", Type.WORD, "0.99", "the writes' Zipf exponent, YCSB's default"),
             new WorkloadParameter("scan", Type.SIZE, Long.toString(8L << 20), "what the child reads of the heap per step of the parent's writes"),
+            new WorkloadParameter("hugepage", Type.NUMBER, "0", "1: madvise(MADV_HUGEPAGE) the heap after mapping it (what cow adaptive asks of a region)"),
             new WorkloadParameter("seed", Type.NUMBER, "0", "the machine's seed"));
 
     @Override
@@ -46,11 +47,12 @@ public class RedisSnapshotWorkload implements Workload {
         long op = p.number("op", 0, 1_000_000_000);
         double theta = p.decimal("theta", 0.01, 10);
         long scan = p.size("scan", 4096, 4096, heap);
+        boolean hugepage = p.number("hugepage", 0, 1) == 1;
         long seed = p.number("seed", Long.MIN_VALUE, Long.MAX_VALUE);
         if (heap / 4096 > Integer.MAX_VALUE) {
             throw new MmUsageException("run redis-snapshot: Zipf writes cover at most 2^31-1 pages; heap is " + heap);
         }
         p.boot(machine, size, seed);
-        return new RedisSnapshotRun(machine, heap, snapshots, interval, batch, op, theta, scan, seed);
+        return new RedisSnapshotRun(machine, heap, snapshots, interval, batch, op, theta, scan, hugepage, seed);
     }
 }

@@ -14,7 +14,7 @@ import org.thplab.workload.common.Measures;
 /**
  * A heap in the manner of an allocator that returns freed runs to the kernel with MADV_DONTNEED
  * (jemalloc's and tcmalloc's purging, glibc's free of a large chunk's pages): one process maps
- * {@code heap} bytes; each cycle it allocates objects first-fit, page-granular, sizes
+ * {@code heap} bytes; each cycle it allocates objects first-fit (or next-fit), page-granular, sizes
  * log-uniform in [min, max], writing each object whole, until {@code fill}% of the heap is live
  * or no hole fits the next object; then frees {@code free}% of the live objects at random,
  * MADV_DONTNEED on each one's pages; then sleeps {@code sleep} simulated ms, in which
@@ -39,6 +39,9 @@ final class SparseHeapRun implements WorkloadRun {
     private final int minPages;
     private final int maxPages;
     private final long sleepNs;
+    /** Next fit: the search starts where the last allocation ended. */
+    private final boolean nextFit;
+    private int cursor;
     private final long seed;
     private final SplittableRandom rnd;
     private final BitSet used;
@@ -59,7 +62,9 @@ final class SparseHeapRun implements WorkloadRun {
     private final long usedAtStartKb;
     private String ended;
 
-    SparseHeapRun(MachineOps m, long heap, int cycles, int fill, int free, long min, long max, long sleepMs, long seed) {
+    SparseHeapRun(MachineOps m, long heap, int cycles, int fill, int free, long min, long max, boolean nextFit, long sleepMs,
+            long seed) {
+        this.nextFit = nextFit;
         this.m = m;
         this.heap = heap;
         this.pages = (int) (heap / PAGE);
@@ -142,9 +147,21 @@ final class SparseHeapRun implements WorkloadRun {
         return (int) Math.min(maxPages, Math.floor(Math.exp(lo + rnd.nextDouble() * (hi - lo))));
     }
 
-    /** @return the first page of the lowest hole of at least n pages, or -1 */
+    /** @return the first page of the lowest hole of at least n pages (from the cursor, for next fit), or -1 */
     private int firstFit(int n) {
-        for (int at = used.nextClearBit(0); at + n <= pages; ) {
+        if (nextFit) {
+            int at = fitFrom(cursor, n);
+            at = at >= 0 ? at : fitFrom(0, n);
+            if (at >= 0) {
+                cursor = at + n;
+            }
+            return at;
+        }
+        return fitFrom(0, n);
+    }
+
+    private int fitFrom(int from, int n) {
+        for (int at = used.nextClearBit(from); at + n <= pages; ) {
             int next = used.nextSetBit(at);
             if (next < 0 || next - at >= n) {
                 return at;
@@ -222,8 +239,8 @@ final class SparseHeapRun implements WorkloadRun {
         Map<String, Long> vm = m.vmstat();
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "sparse-heap: %d MiB machine, %d MiB heap, %d cycles, fill %d%%, free %d%%,"
-                + " objects %d-%d KiB, seed %d%n", m.bootParameters().bytes() >> 20, heap >> 20, cycles, fill, free,
-                minPages * 4, maxPages * 4, seed));
+                + " objects %d-%d KiB%s, seed %d%n", m.bootParameters().bytes() >> 20, heap >> 20, cycles, fill, free,
+                minPages * 4, maxPages * 4, nextFit ? ", next fit" : "", seed));
         b.append(String.format(Locale.ROOT, "%s; %d allocations, %d frees, peak Rss %d MiB, peak used %d MiB%n",
                 ended == null ? "running" : ended, allocations, frees, peakRssKb >> 10, peakUsedKb >> 10));
         b.append("  (used: memory taken since the heap was mapped, page tables included; bloat: used less live)\n");

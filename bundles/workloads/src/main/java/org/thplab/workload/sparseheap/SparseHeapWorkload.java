@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.WorkloadParameter;
 import org.thplab.mm.api.WorkloadParameter.Type;
 import org.thplab.mm.spi.workload.Workload;
@@ -26,6 +27,7 @@ public class SparseHeapWorkload implements Workload {
             new WorkloadParameter("free", Type.NUMBER, "50", "each free phase frees this percentage of the live objects, at random"),
             new WorkloadParameter("min", Type.SIZE, "4096", "the smallest object, a multiple of 4K"),
             new WorkloadParameter("max", Type.SIZE, Long.toString(1L << 20), "the largest object (sizes log-uniform in between)"),
+            new WorkloadParameter("placement", Type.WORD, "first", "first: the lowest hole that fits (jemalloc, glibc); next: the first that fits after the last allocation, wrapping"),
             new WorkloadParameter("sleep", Type.NUMBER, "10000", "simulated ms after each free phase, khugepaged's scan_sleep_millisecs by default"),
             new WorkloadParameter("seed", Type.NUMBER, "0", "the machine's seed and the allocator's"));
 
@@ -44,9 +46,13 @@ public class SparseHeapWorkload implements Workload {
         int free = (int) p.number("free", 0, 100);
         long min = p.size("min", 4096, 4096, heap);
         long max = p.size("max", 4096, min, heap);
+        String placement = params.get("placement");
+        if (!placement.equals("first") && !placement.equals("next")) {
+            throw new MmUsageException("run sparse-heap: placement must be first or next, not '" + placement + "'");
+        }
         long sleep = p.number("sleep", 0, 3_600_000);
         long seed = p.number("seed", Long.MIN_VALUE, Long.MAX_VALUE);
         p.boot(machine, size, seed);
-        return new SparseHeapRun(machine, heap, cycles, fill, free, min, max, sleep, seed);
+        return new SparseHeapRun(machine, heap, cycles, fill, free, min, max, placement.equals("next"), sleep, seed);
     }
 }

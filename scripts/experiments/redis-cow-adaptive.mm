@@ -1,0 +1,4 @@
+# The redis-snapshot experiment (docs/experiments/redis-snapshot.md): cow adaptive, the heap MADV_HUGEPAGE
+sysfs enabled always
+policy use cow adaptive
+run redis-snapshot hugepage=1
