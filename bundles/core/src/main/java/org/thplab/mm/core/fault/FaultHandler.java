@@ -190,7 +190,10 @@ public final class FaultHandler {
 
     /** A huge PMD that allows the access serves it: the accessed bit, and for a store the dirty bit and the data. */
     private void servePmd(PmdTable t, int i, long e, Region r, long va, boolean write) {
-        t.pmd[i] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+        long n = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+        if (n != e) { // no store when the bits are set already: the host's cache line stays clean
+            t.pmd[i] = n;
+        }
         if (write) {
             pte.store(r, va, Pte.pfn(e) + PageTable.pteIndex(va));
         }
@@ -198,7 +201,10 @@ public final class FaultHandler {
 
     /** A present PTE that allows the access serves it, as {@link #servePmd} for a base page. */
     private void servePte(PteTable ptes, int j, long e, Region r, long va, boolean write) {
-        ptes.set(j, e | Pte.YOUNG | (write ? Pte.DIRTY : 0));
+        long n = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+        if (n != e) {
+            ptes.set(j, n);
+        }
         if (write) {
             pte.store(r, va, Pte.pfn(e));
         }
