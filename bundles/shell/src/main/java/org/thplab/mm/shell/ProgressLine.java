@@ -3,8 +3,10 @@ package org.thplab.mm.shell;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
+import org.jline.utils.InfoCmp.Capability;
 import org.jline.utils.Status;
 import org.thplab.mm.api.WorkloadProgress;
 
@@ -41,9 +43,26 @@ final class ProgressLine implements WorkloadProgress {
         started = nanoTime.getAsLong();
     }
 
+    /**
+     * Whether the terminal can hold a status line: what JLine's {@link Status} asks of it. A
+     * Status made on a terminal that cannot fails when the terminal is closed (JLine 3.26), so
+     * none is made there.
+     */
+    static boolean supported(Terminal t) {
+        Size size = t.getSize();
+        return !Terminal.TYPE_DUMB.equals(t.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(t.getType())
+                && t.getStringCapability(Capability.change_scroll_region) != null
+                && t.getStringCapability(Capability.save_cursor) != null && t.getStringCapability(Capability.restore_cursor) != null
+                && t.getStringCapability(Capability.cursor_address) != null
+                && size.getRows() > 1 && size.getRows() < 1000 && size.getColumns() > 0 && size.getColumns() < 1000;
+    }
+
     @Override
     public void update(String where, long steps, double fraction) {
         if (status == null) {
+            if (!supported(terminal)) {
+                return;
+            }
             status = Status.getStatus(terminal);
         }
         int width = Math.max(10, terminal.getWidth() - 1);

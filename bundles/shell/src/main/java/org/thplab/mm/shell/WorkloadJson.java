@@ -1,7 +1,9 @@
 package org.thplab.mm.shell;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,12 @@ import org.thplab.mm.api.WorkloadResult;
  * workload's figures as its {@code results()} gives them.
  */
 final class WorkloadJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Decimals written by Jackson's own shortest-representation writer (Schubfach), not by
+     * {@code Double.toString}, whose output changed in Java 19: a transcript stays the same on
+     * every JDK.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     private WorkloadJson() {
     }
