@@ -110,4 +110,20 @@ class RuntimeSmokeTest {
             session.close();
         }
     }
+
+    /** run --json through Gogo in the framework: the shell bundle's Jackson writes the workload's result. */
+    @Test
+    void runJsonWritesTheResultThroughGogo(@InjectService(timeout = TIMEOUT) CommandProcessor processor) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            String json = String.valueOf(session.execute("mm:run --json sparse-heap size=256M heap=16M cycles=1 sleep=0"));
+            assertTrue(json.startsWith("{") && json.strip().endsWith("}"), json);
+            assertTrue(json.contains("\"workload\" : \"sparse-heap\"") && json.contains("\"heap\" : 16777216")
+                    && json.contains("\"per_phase\" : [") && json.contains("\"measures\" : {"), json);
+        } finally {
+            session.close();
+        }
+    }
 }

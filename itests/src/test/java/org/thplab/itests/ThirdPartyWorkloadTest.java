@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,12 +17,13 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;
 import org.thplab.mm.api.MachineFactory;
 import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.WorkloadResult;
 import org.thplab.mm.api.Workloads;
 
 /**
  * The third-party workload (examples/workload-stream, built on its own against the api
- * artifact) installed from its jar into the running framework: {@code run} lists it, it runs,
- * and it is gone once uninstalled.
+ * artifact) installed from its jar into the running framework: {@code run} lists it, it runs
+ * (its results, without the SPI 1.1 methods, its report), and it is gone once uninstalled.
  */
 class ThirdPartyWorkloadTest {
     @InjectService(timeout = RuntimeSmokeTest.TIMEOUT)
@@ -54,6 +57,14 @@ class ThirdPartyWorkloadTest {
             // one access in 512 on THPs.
             assertEquals(3 * 3 * 2048, misses(base), base);
             assertTrue(misses(thp) * 100 < misses(base), thp);
+            // It implements neither results() nor fraction() (SPI 1.1's default methods): its
+            // results are its report, its progress has no fraction, and it runs as before.
+            List<Double> fractions = new ArrayList<>();
+            WorkloadResult r = workloads.runResult(MachineFactory.DEFAULT, "stream", p, (where, steps, f) -> fractions.add(f));
+            assertEquals(Map.of("report", base), r.results());
+            assertEquals(base, r.report());
+            assertEquals("3", r.parameters().get("ntimes"));
+            fractions.forEach(f -> assertTrue(Double.isNaN(f), fractions.toString()));
         } finally {
             example.uninstall();
             mm.sysfs("enabled", "always");

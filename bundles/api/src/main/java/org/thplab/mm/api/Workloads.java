@@ -37,6 +37,25 @@ public interface Workloads {
     String run(String machine, String workload, Map<String, String> params);
 
     /**
+     * As {@link #run}, and returns the run's figures by name beside its text report, with the
+     * parameter values it ran with.
+     *
+     * @throws MmUsageException as {@link #run} does
+     * @since 2.6
+     */
+    WorkloadResult runResult(String machine, String workload, Map<String, String> params);
+
+    /**
+     * As {@link #runResult(String, String, Map)}, telling {@code progress} how the run goes
+     * between its steps, at most every {@value WorkloadProgress#INTERVAL_MS} ms of wall time
+     * (null: nobody listens, and nothing is measured).
+     *
+     * @throws MmUsageException as {@link #run} does
+     * @since 2.6
+     */
+    WorkloadResult runResult(String machine, String workload, Map<String, String> params, WorkloadProgress progress);
+
+    /**
      * Starts {@link #run} in the background: the workload runs step by step on its own
      * thread, and commands, policy swaps and bundle changes act between two
      * steps. Not deterministic relative to the commands typed meanwhile. The job ends when its

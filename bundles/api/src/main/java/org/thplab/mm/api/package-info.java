@@ -21,7 +21,10 @@
  * {@link org.thplab.mm.api.MachineOps#report}.
  * 2.5: overcommit accounting: {@link org.thplab.mm.api.MachineOps#sysctl()} and
  * {@link org.thplab.mm.api.MachineOps#tryMmap}, an mmap that may answer ENOMEM.
+ * 2.6: {@link org.thplab.mm.api.Workloads#runResult} runs a workload and returns its figures by
+ * name ({@link org.thplab.mm.api.WorkloadResult}, for {@code run --json}) and may tell a
+ * {@link org.thplab.mm.api.WorkloadProgress} how the run goes (the shell's progress line).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.5.0")
+@org.osgi.annotation.versioning.Version("2.6.0")
 package org.thplab.mm.api;

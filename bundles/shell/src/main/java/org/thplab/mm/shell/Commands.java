@@ -21,6 +21,7 @@ import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.Tracing;
 import org.thplab.mm.api.WorkloadParameter;
+import org.thplab.mm.api.WorkloadResult;
 import org.thplab.mm.api.Workloads;
 
 /**
@@ -273,10 +274,15 @@ public class Commands {
     }
 
     private List<String> runWords(List<String> a) {
-        List<String> w = a.isEmpty() || !a.get(0).equals("--background") ? a : a.subList(1, a.size());
+        int options = 0;
+        while (options < a.size() && (a.get(options).equals("--background") || a.get(options).equals("--json"))) {
+            options++;
+        }
+        List<String> w = a.subList(options, a.size());
         if (w.isEmpty()) {
             List<String> names = new ArrayList<>(workloads.installed());
             if (a.isEmpty()) {
+                names.add(0, "--json");
                 names.add(0, "--background");
             }
             return names;
@@ -748,21 +754,34 @@ public class Commands {
         return Long.toString(mm().oomScore(proc));
     }
 
-    @Descriptor("boot the current machine afresh and run a workload on it, or start it in the background; alone, list the workloads installed and their parameters")
-    @Example({"run", "run rfc-fork size=4G chunk=1G"})
-    public String run(@Descriptor("[[--background] <workload> [<param>=<value>...]]") String... a) {
+    @Descriptor("boot the current machine afresh and run a workload on it, or start it in the background; alone, list the workloads"
+            + " installed and their parameters; --json prints the result as one JSON object")
+    @Example({"run", "run rfc-fork size=4G chunk=1G", "run --json sparse-heap heap=64M cycles=2"})
+    public String run(@Descriptor("[[--background|--json] <workload> [<param>=<value>...]]") String... a) {
         if (a.length == 0) {
             return workloadList();
         }
-        boolean background = a[0].equals("--background");
-        if (background) {
-            a = Arrays.copyOfRange(a, 1, a.length);
+        boolean background = false;
+        boolean json = false;
+        int first = 0;
+        for (; first < a.length && a[first].startsWith("--"); first++) {
+            switch (a[first]) {
+                case "--background" -> background = true;
+                case "--json" -> json = true;
+                default -> throw new IllegalArgumentException("run: unknown option '" + a[first] + "' (--background, --json)");
+            }
         }
+        if (background && json) {
+            throw new IllegalArgumentException("run: --json and --background do not go together: a job's report is text"
+                    + " (jobs, stop); run --json in the foreground");
+        }
+        a = Arrays.copyOfRange(a, first, a.length);
         if (a.length < 1) {
             throw new IllegalArgumentException("run: usage: " + CommandTable.usage("run"));
         }
+        List<WorkloadParameter> declared = workloads.parameters(a[0]);
         Map<String, WorkloadParameter.Type> types = new LinkedHashMap<>();
-        for (WorkloadParameter p : workloads.parameters(a[0])) {
+        for (WorkloadParameter p : declared) {
             types.put(p.name(), p.type());
         }
         Map<String, String> params = new LinkedHashMap<>();
@@ -781,7 +800,35 @@ public class Commands {
         if (background) {
             return "job " + workloads.runBackground(current, a[0], params) + " started";
         }
-        return workloads.run(current, a[0], params);
+        WorkloadResult r;
+        ProgressLine line = PROGRESS.get();
+        if (line == null) {
+            r = workloads.runResult(current, a[0], params, null);
+        } else {
+            line.begin(a[0]);
+            try {
+                r = workloads.runResult(current, a[0], params, line);
+            } finally {
+                line.end();
+            }
+        }
+        return json ? WorkloadJson.json(current, r, declared) : r.report();
+    }
+
+    /**
+     * The progress line of this thread's foreground runs, or null: only the interactive console
+     * on a terminal sets one, on its own thread, so scripts, piped input, Gogo sessions and
+     * {@code compare}'s threads never show progress.
+     */
+    private static final ThreadLocal<ProgressLine> PROGRESS = new ThreadLocal<>();
+
+    /** Shows the progress of the foreground runs of the calling thread on {@code line} (null: no longer). */
+    static void showProgress(ProgressLine line) {
+        if (line == null) {
+            PROGRESS.remove();
+        } else {
+            PROGRESS.set(line);
+        }
     }
 
     /** Each workload installed with its parameters, their defaults and what they set. */

@@ -38,7 +38,8 @@ import org.osgi.service.component.annotations.Reference;
  * off stdin) and no scripts are to run. On a terminal it reads lines with JLine: line editing,
  * history in {@value #HISTORY} (default {@code .thplab/history}), Tab completion of command,
  * process, region, machine, policy, knob and workload names, Ctrl-C interrupting the command
- * running. Piped input is read as plain UTF-8 lines, without JLine, a prompt printed before
+ * running, and a foreground {@code run} showing its progress on the last line ({@link ProgressLine}).
+ * Piped input is read as plain UTF-8 lines, without JLine, a prompt printed before
  * each as before; at its end the JVM exits with 1 if a command failed. Either way each line
  * runs in a {@link ShellSession} over a Gogo session of the framework's {@link CommandProcessor}.
  */
@@ -151,7 +152,13 @@ public class Console {
             LineReader reader = reader(terminal, commands, gogoCommands(session), history);
             out.println("thplab: help lists the commands, help <command> shows one; Tab completes, Up recalls;"
                     + " exit, quit or Ctrl-D leaves");
-            shell.loop(input(reader), prompt);
+            // A foreground run shows its progress on the terminal's last line: on this thread only.
+            Commands.showProgress(new ProgressLine(terminal));
+            try {
+                shell.loop(input(reader), prompt);
+            } finally {
+                Commands.showProgress(null);
+            }
         }
         return ScriptRunner.OK;
     }

@@ -1,8 +1,9 @@
 package org.thplab.workload.common;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.thplab.mm.api.LatencyHistogram;
 import org.thplab.mm.api.MachineOps;
 
 /**
@@ -16,7 +17,7 @@ public final class Measures {
     private static final String[] PER_PROCESS = {"thp_never_written_bytes", "reserved_unused_bytes", "translation_cycles",
         "translation_cycles_if_all_thp", "translation_cycles_if_all_4k", "thp_slowdown_ns"};
 
-    private final Map<String, Long> exited = new HashMap<>();
+    private final Map<String, Long> exited = new LinkedHashMap<>();
 
     /** Adds the process's own measures, read now, before it exits. */
     public void beforeExit(MachineOps m, String proc) {
@@ -28,7 +29,7 @@ public final class Measures {
 
     /** @return the measures of the machine and every process, the exited ones as they were at their exit */
     public Map<String, Long> all(MachineOps m) {
-        Map<String, Long> r = new HashMap<>(m.report(null));
+        Map<String, Long> r = new LinkedHashMap<>(m.report(null));
         exited.forEach((k, v) -> r.merge(k, v, Long::sum));
         return r;
     }
@@ -48,5 +49,37 @@ public final class Measures {
                 r.get("translation_cycles"), r.get("translation_cycles_if_all_thp"), r.get("translation_cycles_if_all_4k"),
                 r.get("thp_slowdown_ns") / 1e6));
         return b.toString();
+    }
+
+    /** The key of the four measures in every workload's {@code results()}. */
+    public static final String KEY = "measures";
+
+    /** @return the measures for {@code results()}: every name of {@link MachineOps#report}, in its order */
+    public static Map<String, Object> results(Map<String, Long> r) {
+        return new LinkedHashMap<>(r);
+    }
+
+    /**
+     * @return a latency histogram's figures as {@link LatencyHistogram#summary()} prints them
+     *         (microseconds), for {@code results()}; null when nothing was recorded
+     */
+    public static Map<String, Object> latency(LatencyHistogram lat) {
+        if (lat == null) {
+            return null;
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("faults", lat.count());
+        r.put("mean_us", lat.mean() / 1000);
+        r.put("p50_us", lat.percentile(50) / 1000.0);
+        r.put("p90_us", lat.percentile(90) / 1000.0);
+        r.put("p99_us", lat.percentile(99) / 1000.0);
+        r.put("p99_9_us", lat.percentile(99.9) / 1000.0);
+        r.put("max_us", lat.max() / 1000.0);
+        return r;
+    }
+
+    /** @return where a run is, from 0 to 1, of parts done out of all (clamped: never past 1) */
+    public static double fraction(double done, double all) {
+        return all <= 0 ? 1.0 : Math.max(0.0, Math.min(1.0, done / all));
     }
 }

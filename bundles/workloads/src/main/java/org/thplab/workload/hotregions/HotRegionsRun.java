@@ -1,6 +1,10 @@
 package org.thplab.workload.hotregions;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.MachineOps;
@@ -34,6 +38,8 @@ final class HotRegionsRun implements WorkloadRun {
     private final SplittableRandom rnd;
     private final String[] names;
     private final StringBuilder lines = new StringBuilder();
+    /** The phases' figures, as {@link #lines} prints them. */
+    private final List<Map<String, Object>> rows = new ArrayList<>();
     private long loaded;
     private int phase;
     private int hotRegion = -1;
@@ -102,9 +108,18 @@ final class HotRegionsRun implements WorkloadRun {
             for (int i = 0; i < regions; i++) {
                 heapHuge += huge(i);
             }
+            long hotPercent = huge(hotRegion) * 100 / (hot / 1024);
+            long heapPercent = heapHuge * 100 / (heap / 1024);
             lines.append(String.format(Locale.ROOT, "  phase %d: hot r%d, %s, at the end %d%% of it and %d%% of the heap in THPs%n",
                     phase + 1, hotRegion, coveredAfter < 0 ? "never covered" : String.format(Locale.ROOT, "covered after %.0f ms",
-                            coveredAfter / 1e6), huge(hotRegion) * 100 / (hot / 1024), heapHuge * 100 / (heap / 1024)));
+                            coveredAfter / 1e6), hotPercent, heapPercent));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("phase", phase + 1);
+            row.put("hot_region", names[hotRegion]);
+            row.put("covered_after_ms", coveredAfter < 0 ? null : coveredAfter / 1e6);
+            row.put("hot_thp_percent", hotPercent);
+            row.put("heap_thp_percent", heapPercent);
+            rows.add(row);
             hotRegion = -1;
             if (++phase == phases) {
                 ended = "ran " + phases + " phases";
@@ -162,5 +177,41 @@ final class HotRegionsRun implements WorkloadRun {
         b.append(Measures.lines(m.report(null)));
         b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
         return b.toString();
+    }
+
+    @Override
+    public Map<String, Object> results() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("machine_mib", m.bootParameters().bytes() >> 20);
+        r.put("heap_mib", heap >> 20);
+        r.put("regions", regions);
+        r.put("region_mib", hot >> 20);
+        r.put("phases", phases);
+        r.put("phase_ms", phaseNs / 1_000_000);
+        r.put("share_percent", share);
+        r.put("batch", batch);
+        r.put("seed", seed);
+        r.put("ended", ended == null ? "running" : ended);
+        r.put("per_phase", rows);
+        Map<String, Object> thps = new LinkedHashMap<>();
+        thps.put("thp_collapse_alloc", m.vmstat().get("thp_collapse_alloc"));
+        thps.put("thp_fault_alloc", m.vmstat().get("thp_fault_alloc"));
+        r.put("thps", thps);
+        r.put(Measures.KEY, Measures.results(m.report(null)));
+        r.put("simulated_time_s", m.now() / 1e9);
+        return r;
+    }
+
+    /** The load as one part, each phase as one, by its simulated time. */
+    @Override
+    public double fraction() {
+        if (ended != null) {
+            return 1.0;
+        }
+        if (loaded < heap) {
+            return Measures.fraction(loaded, (double) heap * (phases + 1));
+        }
+        double in = hotRegion < 0 ? 0 : Math.min(1.0, (m.now() - phaseStart) / (double) Math.max(1, phaseNs));
+        return Measures.fraction(1 + phase + in, phases + 1.0);
     }
 }

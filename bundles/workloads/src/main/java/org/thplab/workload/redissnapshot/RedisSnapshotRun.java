@@ -1,5 +1,8 @@
 package org.thplab.workload.redissnapshot;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.thplab.mm.api.AccessPattern;
@@ -35,6 +38,8 @@ final class RedisSnapshotRun implements WorkloadRun {
     private final long seed;
     private final boolean hugepage;
     private final StringBuilder lines = new StringBuilder();
+    /** The snapshots' figures, as {@link #lines} prints them. */
+    private final List<Map<String, Object>> rows = new ArrayList<>();
     /** Where the dataset's load is, then -1. */
     private long loaded;
     private int snapshot;
@@ -149,12 +154,29 @@ final class RedisSnapshotRun implements WorkloadRun {
         reading = -1;
         double base = baselineNs == 0 ? 0 : baselineWrites * 1e9 / baselineNs;
         double during = ns == 0 ? 0 : phaseWrites * 1e9 / ns;
+        long cowKib = (r.get("cow_copied_bytes") - cowBytes0) >> 10;
+        long cow4k = r.get("cow_copies_4k") - cow4k0;
+        long cow2m = r.get("cow_copies_2m") - cow2m0;
+        double lost = base == 0 ? 0.0 : 100.0 * (1 - during / base);
         lines.append(String.format(Locale.ROOT,
                 "  snapshot %d: %.1f ms, CoW %d KiB (%d x 4K + %d x 2M), fault latency p50 %.1f us p99 %.1f us max %.1f us"
                 + " (%d faults), %.2f M writes/s against %.2f M before (%.1f%% lost)%n",
-                snapshot, ns / 1e6, (r.get("cow_copied_bytes") - cowBytes0) >> 10, r.get("cow_copies_4k") - cow4k0,
-                r.get("cow_copies_2m") - cow2m0, lat.percentile(50) / 1e3, lat.percentile(99) / 1e3, lat.max() / 1e3, lat.count(),
-                during / 1e6, base / 1e6, base == 0 ? 0.0 : 100.0 * (1 - during / base)));
+                snapshot, ns / 1e6, cowKib, cow4k, cow2m, lat.percentile(50) / 1e3, lat.percentile(99) / 1e3, lat.max() / 1e3, lat.count(),
+                during / 1e6, base / 1e6, lost));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("snapshot", snapshot);
+        row.put("length_ms", ns / 1e6);
+        row.put("cow_kib", cowKib);
+        row.put("cow_copies_4k", cow4k);
+        row.put("cow_copies_2m", cow2m);
+        row.put("fault_latency_p50_us", lat.percentile(50) / 1e3);
+        row.put("fault_latency_p99_us", lat.percentile(99) / 1e3);
+        row.put("fault_latency_max_us", lat.max() / 1e3);
+        row.put("faults", lat.count());
+        row.put("writes_per_s_m", during / 1e6);
+        row.put("writes_per_s_m_before", base / 1e6);
+        row.put("writes_lost_percent", lost);
+        rows.add(row);
         phaseStartNs = m.now();
         phaseWrites = 0;
         if (snapshot == snapshots) {
@@ -200,5 +222,39 @@ final class RedisSnapshotRun implements WorkloadRun {
         b.append(Measures.lines(m.report(null)));
         b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
         return b.toString();
+    }
+
+    @Override
+    public Map<String, Object> results() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("machine_mib", m.bootParameters().bytes() >> 20);
+        r.put("heap_mib", heap >> 20);
+        r.put("snapshots", snapshots);
+        r.put("interval_ms", intervalNs / 1_000_000);
+        r.put("batch", batch);
+        r.put("op_ns", opNs);
+        r.put("theta", writes.theta());
+        r.put("scan_kib", scan >> 10);
+        r.put("seed", seed);
+        r.put("ended", ended == null ? "running" : ended);
+        r.put("peak_used_mib", peakUsedKb >> 10);
+        r.put("per_snapshot", rows);
+        r.put(Measures.KEY, Measures.results(m.report(null)));
+        r.put("simulated_time_s", m.now() / 1e9);
+        return r;
+    }
+
+    /** The load as one part, each snapshot as two: the writes before its fork, the child's read. */
+    @Override
+    public double fraction() {
+        if (ended != null) {
+            return 1.0;
+        }
+        if (loaded >= 0) {
+            return Measures.fraction(loaded, (double) heap * (1 + 2 * snapshots));
+        }
+        double in = reading >= 0 ? 1 + (double) reading / heap : Math.min(1.0, (m.now() - phaseStartNs) / (double) Math.max(1, intervalNs));
+        int before = reading >= 0 ? snapshot - 1 : snapshot;
+        return Measures.fraction(1 + 2 * before + in, 1 + 2 * snapshots);
     }
 }

@@ -1,5 +1,6 @@
 package org.thplab.workload.rfcfork;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -46,6 +47,8 @@ final class RfcForkRun implements WorkloadRun {
     private long firstOom;
     private String name;
     private int named = -1;
+    /** The largest fraction told so far: memory may be freed, the fraction never goes back. */
+    private double lastFraction;
 
     /** Prepares the test on a machine just booted. */
     RfcForkRun(MachineOps m, long chunk, boolean random, long seed, int maxChildren, long accesses) {
@@ -192,5 +195,60 @@ final class RfcForkRun implements WorkloadRun {
         }
         b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
         return b.toString();
+    }
+
+    /** The report's figures: the same numbers, in the same units, by name; the measures whatever {@code accesses}. */
+    @Override
+    public Map<String, Object> results() {
+        Map<String, Long> vm = m.vmstat();
+        OomReport oom = firstOom > 0 ? m.oomReport(firstOom) : null;
+        Map<String, Long> mi = oom != null ? oom.meminfo() : m.meminfo();
+        long usedKb = mi.get("MemTotal") - mi.get("MemFree");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("machine_mib", m.bootParameters().bytes() >> 20);
+        r.put("chunk_mib", chunk >> 20);
+        r.put("pattern", random ? "random" : "one");
+        r.put("seed", seed);
+        r.put("children_completed", completed);
+        r.put("ended", failure);
+        r.put("oom_victim", oom == null ? null : oom.victim());
+        Map<String, Object> mem = new LinkedHashMap<>();
+        mem.put("used_mib", usedKb / 1024);
+        mem.put("anon_mib", mi.get("AnonPages") / 1024);
+        mem.put("thp_mib", mi.get("AnonHugePages") / 1024);
+        mem.put("page_tables_mib", mi.get("PageTables") / 1024);
+        mem.put("reserved_mib", mi.getOrDefault("nr_thp_reserved", vm.get("nr_thp_reserved")) * 4 / 1024);
+        mem.put("mib_per_completed_child", completed == 0 ? 0.0 : usedKb / 1024.0 / completed);
+        r.put("memory", mem);
+        r.put("fault_latency", Measures.latency(m.faultLatency()));
+        Map<String, Object> prom = new LinkedHashMap<>();
+        prom.put("thp_fault_alloc", vm.get("thp_fault_alloc"));
+        prom.put("khugepaged/pages_collapsed", m.tunables().number("khugepaged/pages_collapsed"));
+        prom.put("khugepaged/res_pages_collapsed", m.tunables().number("khugepaged/res_pages_collapsed"));
+        prom.put("thp_res_alloc", vm.get("thp_res_alloc"));
+        prom.put("thp_res_alloc_failed", vm.get("thp_res_alloc_failed"));
+        prom.put("thp_fault_fallback", vm.get("thp_fault_fallback"));
+        r.put("promotions", prom);
+        r.put(Measures.KEY, Measures.results(m.report(null)));
+        r.put("simulated_time_s", m.now() / 1e9);
+        return r;
+    }
+
+    /**
+     * An estimate: the run ends at max children or when memory runs out, whichever comes first,
+     * so the larger of the children done out of max and the memory used out of RAM and swap.
+     */
+    @Override
+    public double fraction() {
+        if (done) {
+            return 1.0;
+        }
+        double children = Measures.fraction(completed + (double) region / regions, maxChildren);
+        Map<String, Long> mi = m.meminfo();
+        double used = Measures.fraction(mi.get("MemTotal") - mi.get("MemFree") + mi.get("SwapTotal") - mi.get("SwapFree"),
+                mi.get("MemTotal") + mi.get("SwapTotal"));
+        double f = Math.min(0.99, Math.max(children, used));
+        lastFraction = Math.max(lastFraction, f);
+        return lastFraction;
     }
 }

@@ -1,5 +1,6 @@
 package org.thplab.workload.shortlived;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -165,5 +166,58 @@ final class ShortLivedRun implements WorkloadRun {
         b.append(String.format(Locale.ROOT, "translation cycles against all THP: %+.1f%%%n", thp == 0 ? 0.0 : 100.0 * (cycles - thp) / thp));
         b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
         return b.toString();
+    }
+
+    @Override
+    public Map<String, Object> results() {
+        Map<String, Long> all = measures.all(m);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("machine_mib", m.bootParameters().bytes() >> 20);
+        r.put("procs", procs);
+        r.put("jobs", slot.length);
+        r.put("heap_min_mib", min >> 20);
+        r.put("heap_max_mib", max >> 20);
+        r.put("mean_life_ms", meanLifeNs / 1e6);
+        r.put("slice", slice);
+        r.put("theta", theta);
+        r.put("seed", seed);
+        r.put("ended", ended == null ? "running" : ended);
+        r.put("exited", exited);
+        r.put("mean_heap_mib", next == 0 ? 0 : heapBytes / next >> 20);
+        r.put("mean_cpu_life_ms", exited == 0 ? 0.0 : lifeNsSum / 1e6 / exited);
+        Map<String, Object> cov = new LinkedHashMap<>();
+        cov.put("thp_mib", thpKbAtExit >> 10);
+        cov.put("rss_mib", rssKbAtExit >> 10);
+        cov.put("percent", rssKbAtExit == 0 ? 0.0 : 100.0 * thpKbAtExit / rssKbAtExit);
+        r.put("thp_coverage_at_exit", cov);
+        Map<String, Object> thps = new LinkedHashMap<>();
+        thps.put("thp_fault_alloc", m.count(VmEvent.THP_FAULT_ALLOC));
+        thps.put("thp_fault_fallback", m.count(VmEvent.THP_FAULT_FALLBACK));
+        thps.put("thp_collapse_alloc", m.count(VmEvent.THP_COLLAPSE_ALLOC));
+        thps.put("khugepaged/full_scans", m.tunables().number("khugepaged/full_scans"));
+        thps.put("thp_res_alloc", m.count(VmEvent.THP_RES_ALLOC));
+        thps.put("pgfault", m.count(VmEvent.PGFAULT));
+        r.put("thps", thps);
+        r.put(Measures.KEY, Measures.results(all));
+        long cycles = all.get("translation_cycles");
+        long thp = all.get("translation_cycles_if_all_thp");
+        r.put("translation_cycles_against_all_thp_percent", thp == 0 ? 0.0 : 100.0 * (cycles - thp) / thp);
+        r.put("simulated_time_s", m.now() / 1e9);
+        return r;
+    }
+
+    /** Processes exited out of all, each alive one counted by the share of its life it has run. */
+    @Override
+    public double fraction() {
+        if (ended != null) {
+            return 1.0;
+        }
+        double done = exited;
+        for (int s = 0; s < slot.length; s++) {
+            if (slot[s] != null) {
+                done += Math.min(1.0, (double) m.perfStat(slot[s]).taskClockNs() / lifeNs[s]);
+            }
+        }
+        return Measures.fraction(done, procs);
     }
 }

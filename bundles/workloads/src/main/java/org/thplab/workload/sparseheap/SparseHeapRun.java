@@ -1,6 +1,9 @@
 package org.thplab.workload.sparseheap;
 
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -55,6 +58,8 @@ final class SparseHeapRun implements WorkloadRun {
     private int phase;
     private int freeAt;
     private final StringBuilder samples = new StringBuilder();
+    /** The samples' figures, as {@link #samples} prints them. */
+    private final List<Map<String, Object>> rows = new ArrayList<>();
     private long allocations;
     private long frees;
     private long peakRssKb;
@@ -208,10 +213,22 @@ final class SparseHeapRun implements WorkloadRun {
         peakRssKb = Math.max(peakRssKb, rss);
         peakUsedKb = Math.max(peakUsedKb, used);
         long liveKb = livePages * 4;
+        double coverage = rss == 0 ? 0.0 : 100.0 * thp / rss;
         samples.append(String.format(Locale.ROOT,
                 "  cycle %d %-6s t=%.3fs live %d MiB, Rss %d MiB, AnonHugePages %d MiB (coverage %.1f%%), used %d MiB, bloat %d MiB%n",
-                cycle + 1, after, m.now() / 1e9, liveKb >> 10, rss >> 10, thp >> 10, rss == 0 ? 0.0 : 100.0 * thp / rss,
+                cycle + 1, after, m.now() / 1e9, liveKb >> 10, rss >> 10, thp >> 10, coverage,
                 used >> 10, (used - liveKb) >> 10));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("cycle", cycle + 1);
+        row.put("after", after);
+        row.put("t_s", m.now() / 1e9);
+        row.put("live_mib", liveKb >> 10);
+        row.put("rss_mib", rss >> 10);
+        row.put("anon_huge_pages_mib", thp >> 10);
+        row.put("coverage_percent", coverage);
+        row.put("used_mib", used >> 10);
+        row.put("bloat_mib", (used - liveKb) >> 10);
+        rows.add(row);
     }
 
     @Override
@@ -252,5 +269,41 @@ final class SparseHeapRun implements WorkloadRun {
         b.append(Measures.lines(m.report(null)));
         b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
         return b.toString();
+    }
+
+    @Override
+    public Map<String, Object> results() {
+        Map<String, Long> vm = m.vmstat();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("machine_mib", m.bootParameters().bytes() >> 20);
+        r.put("heap_mib", heap >> 20);
+        r.put("cycles", cycles);
+        r.put("fill_percent", fill);
+        r.put("free_percent", free);
+        r.put("object_min_kib", minPages * 4);
+        r.put("object_max_kib", maxPages * 4);
+        r.put("seed", seed);
+        r.put("ended", ended == null ? "running" : ended);
+        r.put("allocations", allocations);
+        r.put("frees", frees);
+        r.put("peak_rss_mib", peakRssKb >> 10);
+        r.put("peak_used_mib", peakUsedKb >> 10);
+        r.put("per_phase", rows);
+        Map<String, Object> thps = new LinkedHashMap<>();
+        for (String k : new String[] {"thp_fault_alloc", "thp_collapse_alloc", "thp_split_pmd", "thp_deferred_split_page",
+            "thp_split_page"}) {
+            thps.put(k, vm.get(k));
+        }
+        thps.put("thp_underused_split_page", vm.getOrDefault("thp_underused_split_page", 0L));
+        r.put("thps", thps);
+        r.put(Measures.KEY, Measures.results(m.report(null)));
+        r.put("simulated_time_s", m.now() / 1e9);
+        return r;
+    }
+
+    /** Cycles done, each as three phases (grow, free, sleep); inside a phase nothing finer. */
+    @Override
+    public double fraction() {
+        return ended != null ? 1.0 : Measures.fraction(cycle * 3 + phase, cycles * 3.0);
     }
 }

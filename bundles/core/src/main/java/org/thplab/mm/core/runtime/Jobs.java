@@ -1,6 +1,7 @@
 package org.thplab.mm.core.runtime;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import org.thplab.mm.api.MachineFactory;
 import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.api.WorkloadParameter;
+import org.thplab.mm.api.WorkloadProgress;
+import org.thplab.mm.api.WorkloadResult;
 import org.thplab.mm.spi.workload.Workload;
 import org.thplab.mm.spi.workload.WorkloadRun;
 
@@ -58,13 +61,20 @@ final class Jobs {
         return w;
     }
 
-    /** Runs a workload to its end on the machine, holding its lock throughout. */
-    String run(NamedMachine nm, String workload, Map<String, String> params) {
+    /**
+     * Runs a workload to its end on the machine, holding its lock throughout, and tells
+     * {@code progress} (unless null) how it goes between two steps, at most every
+     * {@link WorkloadProgress#INTERVAL_MS} ms of wall time.
+     */
+    WorkloadResult run(NamedMachine nm, String workload, Map<String, String> params, WorkloadProgress progress) {
         Workload w = workload(workload);
         Map<String, String> values = values(workload, w, params);
         synchronized (nm.lock) {
             WorkloadRun run = w.start(nm, values);
             boolean stopped = false;
+            long steps = 0;
+            long interval = WorkloadProgress.INTERVAL_MS * 1_000_000L;
+            long last = progress == null ? 0 : System.nanoTime();
             while (run.step()) {
                 // one step at a time; each of the run's operations takes the policies of the moment.
                 // An interrupted thread (Ctrl-C in the shell) stops the run, as stop <job> would.
@@ -72,8 +82,14 @@ final class Jobs {
                     run.stop();
                     stopped = true;
                 }
+                steps++;
+                if (progress != null && System.nanoTime() - last >= interval) {
+                    progress.update(run.progress(), steps, run.fraction());
+                    last = System.nanoTime();
+                }
             }
-            return run.report();
+            String report = run.report();
+            return new WorkloadResult(workload, Collections.unmodifiableMap(values), report, run.results());
         }
     }
 

@@ -29,6 +29,8 @@ import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.SimulatedMachine;
 import org.thplab.mm.api.Tracing;
 import org.thplab.mm.api.WorkloadParameter;
+import org.thplab.mm.api.WorkloadProgress;
+import org.thplab.mm.api.WorkloadResult;
 import org.thplab.mm.api.Workloads;
 import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.policy.PolicyKind;
@@ -317,7 +319,17 @@ public class MmRuntime implements MachineFactory, Workloads {
 
     @Override
     public String run(String machine, String workload, Map<String, String> params) {
-        return jobs.run(named("run", machine), workload, params);
+        return runResult(machine, workload, params, null).report();
+    }
+
+    @Override
+    public WorkloadResult runResult(String machine, String workload, Map<String, String> params) {
+        return runResult(machine, workload, params, null);
+    }
+
+    @Override
+    public WorkloadResult runResult(String machine, String workload, Map<String, String> params, WorkloadProgress progress) {
+        return jobs.run(named("run", machine), workload, params, progress);
     }
 
     @Override
