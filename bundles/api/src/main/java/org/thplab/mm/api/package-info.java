@@ -21,7 +21,10 @@
  * {@link org.thplab.mm.api.MachineOps#report}.
  * 2.5: overcommit accounting: {@link org.thplab.mm.api.MachineOps#sysctl()} and
  * {@link org.thplab.mm.api.MachineOps#tryMmap}, an mmap that may answer ENOMEM.
+ * 2.6: threads of a process ({@link org.thplab.mm.api.MachineOps#clone}, "PROC/THREAD" names),
+ * each on its own CPU and clock, and the mmap lock's read waits in
+ * {@link org.thplab.mm.api.MachineOps#report} and a thread's {@link org.thplab.mm.api.PerfStat}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.5.0")
+@org.osgi.annotation.versioning.Version("2.6.0")
 package org.thplab.mm.api;
