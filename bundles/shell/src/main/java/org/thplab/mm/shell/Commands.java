@@ -453,7 +453,7 @@ public class Commands {
 
     @Descriptor("create a thread of a process (clone with CLONE_VM|CLONE_THREAD): it shares the address space and runs on a CPU"
             + " and clock of its own; touch, access and perf stat name it <proc>/<thread>")
-    @Example({"clone app t1", "touch app/t1 heap 0 2M write"})
+    @Example({"clone app t1"})
     public String clone(@Descriptor("<proc>") String proc, @Descriptor("<thread>") String thread) {
         mm().clone(proc, thread);
         return null;
