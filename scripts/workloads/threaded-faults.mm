@@ -10,10 +10,10 @@
 policy use fault base
 echo khugepaged's copy collapse
 run threaded-faults
-echo MADV_COLLAPSE by the process's own task after each 2 MiB the threads complete
+echo MADV_COLLAPSE by the process's own task after each 2 MiB the threads complete, khugepaged off
+policy disable promotion khugepaged
 run threaded-faults promote=madv_collapse
 echo migration-entry promotion: the lock held for write for the PMD install only
-policy disable promotion khugepaged
 policy enable promotion migration-entry
 run threaded-faults promote=migration-entry
 echo the same run without a promoter: no writer, no wait
