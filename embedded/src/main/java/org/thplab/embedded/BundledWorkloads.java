@@ -6,6 +6,7 @@ import org.thplab.workload.redissnapshot.RedisSnapshotWorkload;
 import org.thplab.workload.rfcfork.RfcForkWorkload;
 import org.thplab.workload.shortlived.ShortLivedWorkload;
 import org.thplab.workload.sparseheap.SparseHeapWorkload;
+import org.thplab.workload.threadedfaults.ThreadedFaultsWorkload;
 
 /**
  * The workloads of this repository, registered by hand into a runtime outside the framework
@@ -29,5 +30,6 @@ public final class BundledWorkloads {
         rt.register("short-lived", new ShortLivedWorkload());
         rt.register("redis-snapshot", new RedisSnapshotWorkload());
         rt.register("hot-regions", new HotRegionsWorkload());
+        rt.register("threaded-faults", new ThreadedFaultsWorkload());
     }
 }

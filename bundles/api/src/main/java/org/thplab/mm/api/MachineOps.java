@@ -35,6 +35,20 @@ public interface MachineOps {
     void spawn(String proc);
 
     /**
+     * clone(2) with CLONE_VM | CLONE_THREAD: thread {@code thread} of the process, which shares
+     * its address space and runs on a CPU of its own (the k-th thread cloned on the k-th CPU
+     * after its process's, modulo {@link MmuSettings#cpus()}) with its own simulated clock. Name
+     * it as {@code "PROC/THREAD"} wherever a call takes a process: {@link #touch},
+     * {@link #access} and {@link #perfStat} then run or count as the thread, whose faults take
+     * the mmap lock for read and wait while another task holds it for write ({@link #report}'s
+     * {@code mmap_lock_read_*}). The thread exits with its process.
+     *
+     * @throws MmUsageException for an unknown process, a bad thread name or one the process has
+     * @since 2.6
+     */
+    void clone(String proc, String thread);
+
+    /**
      * Maps {@code size} bytes of anonymous, private, read-write memory, 2 MiB aligned, named
      * {@code region}, as {@link #tryMmap} does, for a caller that does not expect a refusal.
      *

@@ -24,6 +24,9 @@
  * 2.6: {@link org.thplab.mm.api.Workloads#runResult} runs a workload and returns its figures by
  * name ({@link org.thplab.mm.api.WorkloadResult}, for {@code run --json}) and may tell a
  * {@link org.thplab.mm.api.WorkloadProgress} how the run goes (the shell's progress line).
+ * Also 2.6: threads of a process ({@link org.thplab.mm.api.MachineOps#clone}, "PROC/THREAD" names),
+ * each on its own CPU and clock, and the mmap lock's read waits in
+ * {@link org.thplab.mm.api.MachineOps#report} and a thread's {@link org.thplab.mm.api.PerfStat}.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("2.6.0")

@@ -457,6 +457,14 @@ public class Commands {
         return null;
     }
 
+    @Descriptor("create a thread of a process (clone with CLONE_VM|CLONE_THREAD): it shares the address space and runs on a CPU"
+            + " and clock of its own; touch, access and perf stat name it <proc>/<thread>")
+    @Example({"clone app t1"})
+    public String clone(@Descriptor("<proc>") String proc, @Descriptor("<thread>") String thread) {
+        mm().clone(proc, thread);
+        return null;
+    }
+
     @Descriptor("map anonymous private read-write memory, 2 MiB aligned, named <region>")
     @Example({"mmap app heap 64M"})
     public String mmap(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region, @Descriptor("<size>") String size) {

@@ -38,6 +38,25 @@ public final class Clock {
         return now;
     }
 
+    /**
+     * A thread of a process runs its operation on its own CPU's clock, which may be behind the
+     * machine's (the latest any CPU reached): time goes back to {@code t} for the operation. No
+     * event is due before the machine's time (they ran at the end of the operation before), so
+     * the queue's order holds; {@link #resume} brings time back.
+     *
+     * @return the machine's time, for {@link #resume}
+     */
+    public long rewind(long t) {
+        long machine = now;
+        now = Math.min(now, t);
+        return machine;
+    }
+
+    /** The thread's operation ended: time is the latest of its CPU's clock and the machine's. */
+    public void resume(long machine) {
+        now = Math.max(now, machine);
+    }
+
     /** Charges {@code nanos} of simulated work; time stops at its end (2^63 - 1 ns) rather than wrap. */
     public void charge(long nanos) {
         now = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;

@@ -21,7 +21,9 @@ import org.thplab.mm.core.mmu.MmuPreset;
 import org.thplab.mm.core.mmu.Mmus;
 import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.MmapLock;
 import org.thplab.mm.core.vma.Region;
+import org.thplab.mm.core.vma.Task;
 
 /**
  * A user program running on its CPU: the loads and stores of {@code access}, each translated by
@@ -43,6 +45,7 @@ public final class Accesses {
     private final VmStat stat;
     private final Mmus mmus;
     private final FaultHandler faults;
+    private final MmapLock mmapLock;
     /** The machine's stream of random numbers: drawn from only by the patterns, in the order of the accesses. */
     private final SplittableRandom random;
     private final UniformRandomProvider rng;
@@ -54,8 +57,10 @@ public final class Accesses {
      */
     private final Map<Integer, Mmu[]> shadows = new java.util.HashMap<>();
 
-    public Accesses(Clock clock, VmStat stat, Mmus mmus, FaultHandler faults, long seed) {
+    public Accesses(Clock clock, VmStat stat, Mmus mmus, FaultHandler faults, MmapLock mmapLock, long seed) {
         this.clock = clock;
+        this.mmapLock = mmapLock;
+        faults.mmapLock = mmapLock;
         this.stat = stat;
         this.mmus = mmus;
         this.faults = faults;
@@ -63,20 +68,55 @@ public final class Accesses {
         this.rng = random::nextLong;
     }
 
-    /** The process touches [from, to) on its CPU: {@link FaultHandler#touch}, accounted to the process. */
+    /**
+     * The process, or its thread {@code mm.current}, touches [from, to) on its CPU:
+     * {@link FaultHandler#touch}, accounted to the process and the thread. A thread runs on its
+     * own CPU's clock ({@link MmapLock#enter}).
+     */
     public SyscallResult touch(AddressSpace mm, Region r, long from, long to, boolean write) {
-        mmus.run(mm.id);
-        long t0 = clock.now();
-        long f0 = stat.get(VmEvent.PGFAULT);
-        SyscallResult res = faults.touch(mm, r, from, to, write);
-        mm.taskClockNs += clock.now() - t0;
-        mm.pageFaults += stat.get(VmEvent.PGFAULT) - f0;
-        return res;
+        Task task = mm.current;
+        long machine = mmapLock.enter(mm);
+        try {
+            mmus.run(mm.id, task == null ? 0 : task.index);
+            long t0 = clock.now();
+            long f0 = stat.get(VmEvent.PGFAULT);
+            long w0 = task == null ? 0 : task.readWaitNs;
+            SyscallResult res = faults.touch(mm, r, from, to, write);
+            ran(mm, task, t0, w0, f0, 0);
+            return res;
+        } finally {
+            mmapLock.leave(mm, machine);
+        }
     }
 
-    /** {@code count} accesses of the pattern to the region, as {@code MachineOps.access} says. */
+    /** perf's task-clock (not while asleep on the mmap lock), page-faults and accesses: the process's and its thread's. */
+    private void ran(AddressSpace mm, Task task, long t0, long w0, long f0, long accessed) {
+        long ns = clock.now() - t0 - (task == null ? 0 : task.readWaitNs - w0);
+        long df = stat.get(VmEvent.PGFAULT) - f0;
+        mm.taskClockNs += ns;
+        mm.pageFaults += df;
+        mm.accesses += accessed;
+        if (task != null) {
+            task.taskClockNs += ns;
+            task.pageFaults += df;
+            task.accesses += accessed;
+        }
+    }
+
+    /** {@code count} accesses of the pattern to the region, as {@code MachineOps.access} says, by the process or its thread. */
     public SyscallResult access(AddressSpace mm, Region r, AccessPattern p, long count, boolean write) {
-        Mmu mmu = mmus.run(mm.id);
+        long machine = mmapLock.enter(mm);
+        try {
+            return run(mm, r, p, count, write);
+        } finally {
+            mmapLock.leave(mm, machine);
+        }
+    }
+
+    private SyscallResult run(AddressSpace mm, Region r, AccessPattern p, long count, boolean write) {
+        Task task = mm.current;
+        long w0 = task == null ? 0 : task.readWaitNs;
+        Mmu mmu = mmus.run(mm.id, task == null ? 0 : task.index);
         long[] before = new long[MmuEvent.values().length];
         mmu.addCounts(before);
         long t0 = clock.now();
@@ -125,13 +165,17 @@ public final class Accesses {
             if (mm.mmuEvents == null) {
                 mm.mmuEvents = new long[before.length];
             }
+            if (task != null && task.mmuEvents == null) {
+                task.mmuEvents = new long[before.length];
+            }
             for (int e = 0; e < after.length; e++) {
                 mm.mmuEvents[e] += after[e] - before[e];
+                if (task != null) {
+                    task.mmuEvents[e] += after[e] - before[e];
+                }
             }
         }
-        mm.accesses += n;
-        mm.taskClockNs += clock.now() - t0;
-        mm.pageFaults += stat.get(VmEvent.PGFAULT) - f0;
+        ran(mm, task, t0, w0, f0, n);
         return res;
     }
 
@@ -187,12 +231,21 @@ public final class Accesses {
     /** What perf stat shows for the process. */
     public PerfStat perfStat(AddressSpace mm) {
         MmuPreset preset = mmus.cpu(mmus.cpuOf(mm.id)).preset();
-        long[] ev = mm.mmuEvents == null ? new long[MmuEvent.values().length] : mm.mmuEvents;
+        Task t = mm.current;
+        long[] own = t == null ? mm.mmuEvents : t.mmuEvents;
+        long[] ev = own == null ? new long[MmuEvent.values().length] : own;
         Map<String, Long> events = new LinkedHashMap<>();
         events.put("dTLB-loads", ev[MmuEvent.generic(preset.vendor(), "dTLB-loads").ordinal()]);
         events.put("dTLB-load-misses", ev[MmuEvent.generic(preset.vendor(), "dTLB-load-misses").ordinal()]);
         for (MmuEvent e : MmuEvent.values()) {
             events.put(e.perfName(), ev[e.ordinal()]);
+        }
+        if (t != null) {
+            // A thread's own: its sleeps on the mmap lock, as perf's lock:contention_begin would count them.
+            events.put("thplab.mmap_lock.read_waits", t.readWaits);
+            events.put("thplab.mmap_lock.read_wait_ns", t.readWaitNs);
+            events.put("thplab.mmap_lock.read_wait_max_ns", t.readWaitMaxNs);
+            return new PerfStat(mm.name + "/" + t.name, t.taskClockNs, t.accesses, t.pageFaults, events);
         }
         events.put("thplab.translation_cycles.if_all_thp", mm.cyclesIfAllThp);
         events.put("thplab.translation_cycles.if_all_4k", mm.cyclesIfAll4k);

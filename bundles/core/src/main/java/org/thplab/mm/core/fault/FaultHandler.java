@@ -23,6 +23,7 @@ import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.stat.VmStat;
 import org.thplab.mm.core.trace.Tracer;
 import org.thplab.mm.core.vma.AddressSpace;
+import org.thplab.mm.core.vma.MmapLock;
 import org.thplab.mm.core.vma.MmSlots;
 import org.thplab.mm.core.vma.Region;
 import org.thplab.mm.core.vma.Vma;
@@ -49,6 +50,8 @@ public final class FaultHandler {
     private boolean askBelowPmd;
     /** Fault latencies, recorded while a workload asks for them. */
     private LatencyHistogram latency;
+    /** The mmap lock a thread's fault takes for read (set by {@link Accesses}); null: never waited on. */
+    MmapLock mmapLock;
 
     /** This fault has been counted (pgfault) and charged. */
     private boolean faulted;
@@ -98,9 +101,10 @@ public final class FaultHandler {
                 }
             }
             var h = latency;
+            boolean thread = mm.current != null && mmapLock != null;
             long f0 = 0;
             long t0 = 0;
-            if (h != null) {
+            if (h != null || thread) {
                 f0 = stat.get(VmEvent.PGFAULT);
                 t0 = clock.now();
             }
@@ -149,6 +153,11 @@ public final class FaultHandler {
                     oomRetry = false;
                     oomRetrySkipsPolicy = false;
                 }
+            }
+            if (thread && stat.get(VmEvent.PGFAULT) != f0) {
+                // do_user_addr_fault()'s mmap_read_lock(), accounted after the fault as if before:
+                // the wait moves the thread's clock, and nothing in the fault depends on when it began.
+                mmapLock.lockRead(mm, t0);
             }
             if (h != null && stat.get(VmEvent.PGFAULT) != f0) {
                 h.record(clock.now() - t0);

@@ -5,6 +5,7 @@ import static org.thplab.mm.core.frames.Frames.PAGE_SIZE;
 import org.thplab.mm.api.MmUsageException;
 import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.core.vma.Region;
+import org.thplab.mm.core.vma.Task;
 import org.thplab.mm.core.vma.Tasks;
 
 /** The argument checks of the system calls: user input is resolved here or rejected with a message that names it. */
@@ -15,12 +16,33 @@ final class Args {
         this.tasks = tasks;
     }
 
+    /**
+     * A process, or with "PROC/THREAD" one of its threads: the process's mm, with
+     * {@code mm.current} the thread the operation runs as (null: the process's own task).
+     */
     AddressSpace proc(String cmd, String name) {
-        AddressSpace mm = tasks.procs.get(name);
+        int slash = name.indexOf('/');
+        String proc = slash < 0 ? name : name.substring(0, slash);
+        AddressSpace mm = tasks.procs.get(proc);
         if (mm == null) {
-            throw new MmUsageException(cmd + ": no process '" + name + "'");
+            throw new MmUsageException(cmd + ": no process '" + proc + "'");
         }
+        Task t = slash < 0 ? null : mm.threads.get(name.substring(slash + 1));
+        if (slash >= 0 && t == null) {
+            throw new MmUsageException(cmd + ": process '" + proc + "' has no thread '" + name.substring(slash + 1) + "'");
+        }
+        mm.current = t;
         return mm;
+    }
+
+    /** A new thread of a process: well named, not taken; thread k runs on the k-th CPU after its process's. */
+    void newThread(String cmd, String proc, String thread, long now) {
+        AddressSpace mm = proc(cmd, proc);
+        checkName(cmd, thread);
+        if (mm.threads.containsKey(thread)) {
+            throw new MmUsageException(cmd + ": process '" + proc + "' already has a thread '" + thread + "'");
+        }
+        mm.threads.put(thread, new Task(thread, mm.threads.size() + 1, now));
     }
 
     static Region region(String cmd, AddressSpace mm, String name) {

@@ -97,10 +97,7 @@ public final class Machine {
     private final Syscalls sys;
     private final Mmus mmus;
 
-    /**
-     * Boots a machine: frame 0..511 hold the kernel image and the zero page (unmovable), the
-     * rest is free.
-     */
+    /** Boots a machine: frame 0..511 hold the kernel image and the zero page (unmovable), the rest is free. */
     public Machine(long bytes, long swapBytes, long seed, ThpTunables tunables) {
         long frames = bytes / PAGE_SIZE;
         if (bytes < (16L << 20) || bytes % PMD_SIZE != 0 || frames > (1L << 30)) {
@@ -110,10 +107,7 @@ public final class Machine {
             throw new MmUsageException("boot: swap size must be a multiple of 4K, not " + swapBytes);
         }
         this.tunables = tunables;
-        // A new machine's khugepaged has collapsed nothing yet.
-        tunables.pagesCollapsed = 0;
-        tunables.fullScans = 0;
-        tunables.resPagesCollapsed = 0;
+        tunables.pagesCollapsed = tunables.fullScans = tunables.resPagesCollapsed = 0; // a new machine's khugepaged collapsed nothing
         f = new Frames((int) frames);
         buddy = new Buddy(f);
         SwapDevice swap = swapBytes >= PAGE_SIZE * SwapDevice.CLUSTER ? new SwapDevice((int) (swapBytes / PAGE_SIZE)) : null;
@@ -173,7 +167,7 @@ public final class Machine {
         PmdFaults pmd = new PmdFaults(k, allocator, folios, split, tables, zero, reservations, slots, promotion,
                 referenced);
         faults = new FaultHandler(k, allocator, tables, slots, migrations, oom, pte, pmd);
-        sys.wire(new Accesses(clock, stat, mmus, faults, seed), oom, log);
+        sys.wire(new Accesses(clock, stat, mmus, faults, mmapLock, seed), oom, log);
     }
 
     public void spawn(String name) {
@@ -222,6 +216,11 @@ public final class Machine {
         return sys.fork(p, child);
     }
 
+    /** clone(CLONE_VM | CLONE_THREAD): a thread of the process, on a CPU of its own (Mmus.run), until the process exits. */
+    public void clone(String proc, String thread) {
+        args.newThread("clone", proc, thread, clock.now());
+    }
+
     public void exit(String proc) {
         sys.exit(args.proc("exit", proc));
     }
@@ -235,6 +234,7 @@ public final class Machine {
                     + " about 292 years); at most " + (Long.MAX_VALUE - clock.now()) + " ns are left");
         }
         sys.tick(nanos);
+        mmapLock.idle();
     }
 
     /** Gives the frame mapped at the offset a latent uncorrectable memory error (Syscalls.poison). */

@@ -48,8 +48,7 @@ public final class Mmus {
     }
 
     /** What flush_tlb_func() is asked to do (struct flush_tlb_info). */
-    private record Info(int mm, long start, long end, int strideShift, boolean freedTables, long newTlbGen,
-            int initiator, boolean trimCpumask) {
+    private record Info(int mm, long start, long end, int strideShift, boolean freedTables, long newTlbGen, int initiator, boolean trimCpumask) {
     }
 
     /** {@code cpus} CPUs (1 to 64) with the MMU of {@code preset}, each running init_mm in ASID slot 0. */
@@ -99,7 +98,12 @@ public final class Mmus {
 
     /** {@code mm} runs on its CPU now: switch_mm_irqs_off() unless it already did, not lazily. @return that CPU's MMU */
     public Mmu run(int mm) {
-        int cpu = current = cpuOf(mm);
+        return run(mm, 0);
+    }
+
+    /** Thread {@code thread} of {@code mm} (0: its process's own task) runs now on the CPU its index after its process's. */
+    public Mmu run(int mm, int thread) {
+        int cpu = current = Math.floorMod(cpuOf(mm) + thread, mmus.length); // it joins mm_cpumask(mm)
         if (loadedMm[cpu] != mm || lazy[cpu]) {
             switchMm(cpu, mm);
         }
@@ -130,7 +134,6 @@ public final class Mmus {
     public int cpus() {
         return mmus.length;
     }
-
     public Mmu cpu(int cpu) {
         return mmus[cpu];
     }
@@ -348,10 +351,8 @@ public final class Mmus {
     }
 
     private boolean shouldFlushTlb(int cpu, Info f) {
-        if (lazy[cpu]) {
-            return false; // flushed at the next context switch
-        }
-        return f.mm == NO_MM || loadedMm[cpu] == f.mm || f.trimCpumask;
+        // A lazy CPU is flushed at its next context switch.
+        return !lazy[cpu] && (f.mm == NO_MM || loadedMm[cpu] == f.mm || f.trimCpumask);
     }
 
     private void flushTlbFunc(int cpu, Info f) {

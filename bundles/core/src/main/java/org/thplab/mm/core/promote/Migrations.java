@@ -167,6 +167,8 @@ public final class Migrations implements MigrationEntries {
             }
         }
         k.clock().charge(UNMAP_PTE * present + CostModel.TLB_FLUSH);
+        // try_to_migrate_one()'s flush of the PTEs now migration entries: every CPU the mm ran on.
+        k.mmus().flushTlbRange(k.mmus().current(), mm.id, haddr, haddr + PMD_SIZE);
         Pending pd = new Pending(mm, haddr, res, target, k.clock().now() + buildNs, sources);
         pending.put(pd.key, pd);
         k.clock().schedule("migration " + pd.key, buildNs, () -> complete(pd));
@@ -238,6 +240,8 @@ public final class Migrations implements MigrationEntries {
             mm.rssAnon += HPAGE_PMD_NR;
             k.tunables().pagesCollapsed++;
         }
+        // The PTE table goes from under the PMD, as in pmdp_collapse_flush(): the paging-structure caches of every CPU.
+        k.mmus().flushTlbRange(k.mmus().current(), mm.id, pd.haddr, pd.haddr + PMD_SIZE);
         t.pte[i] = null;
         t.pmd[i] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, pd.target);
         mmapLock.unlockWrite(mm);

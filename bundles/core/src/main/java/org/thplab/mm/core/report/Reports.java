@@ -104,6 +104,7 @@ public final class Reports {
             m.put("mmap_lock_write_max_ns_by_" + holder, h[1]);
             m.put("mmap_lock_write_acquisitions_by_" + holder, h[2]);
         });
+        lock.readWaits(mms, m);
         long bloat = 0;
         long reservedUnused = 0;
         long cycles = 0;

@@ -225,6 +225,11 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
     }
 
     @Override
+    public void clone(String proc, String thread) {
+        act("clone", m -> m.clone(proc, thread));
+    }
+
+    @Override
     public SyscallResult tryMmap(String proc, String region, long size) {
         return call("mmap", m -> m.mmap(proc, region, size));
     }

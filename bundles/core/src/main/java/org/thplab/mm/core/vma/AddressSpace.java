@@ -42,6 +42,11 @@ public final class AddressSpace {
     public long mmapWriteSince = -1;
     /** Who holds it for write (MmapLock's holder), or null. */
     public String mmapWriter;
+    /** Its threads by name (clone()), in clone order; the task running the current operation (null: the process's own). */
+    public final Map<String, Task> threads = new LinkedHashMap<>();
+    public Task current;
+    /** The mmap lock's write holds while it has threads, oldest first: {start, end, the holding thread's index or 0}. */
+    public final java.util.ArrayDeque<long[]> writeHolds = new java.util.ArrayDeque<>();
     /** What perf stat counts for this process: simulated ns it ran, its accesses and faults. */
     public long taskClockNs;
     public long accesses;

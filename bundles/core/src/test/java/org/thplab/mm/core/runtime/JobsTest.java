@@ -28,11 +28,11 @@ class JobsTest {
     @Test
     void listsTheInstalledWorkloadsWithTheirParameters() {
         MmRuntime rt = runtime();
-        assertEquals(List.of("hot-regions", "redis-snapshot", "rfc-fork", "short-lived", "sparse-heap"), rt.installed());
+        assertEquals(List.of("hot-regions", "redis-snapshot", "rfc-fork", "short-lived", "sparse-heap", "threaded-faults"), rt.installed());
         assertEquals(List.of("size", "chunk", "swap", "pattern", "seed", "max", "accesses"),
                 rt.parameters("rfc-fork").stream().map(WorkloadParameter::name).toList());
         MmUsageException e = assertThrows(MmUsageException.class, () -> rt.parameters("nope"));
-        assertEquals("run: unknown workload 'nope' (hot-regions, redis-snapshot, rfc-fork, short-lived, sparse-heap)", e.getMessage());
+        assertEquals("run: unknown workload 'nope' (hot-regions, redis-snapshot, rfc-fork, short-lived, sparse-heap, threaded-faults)", e.getMessage());
     }
 
     @Test
