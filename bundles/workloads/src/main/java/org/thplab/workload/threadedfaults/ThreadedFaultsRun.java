@@ -116,6 +116,15 @@ final class ThreadedFaultsRun implements WorkloadRun {
         }
     }
 
+    /** Half for faulting the parts, half for the rounds of accesses. */
+    @Override
+    public double fraction() {
+        if (ended != null) {
+            return 1.0;
+        }
+        return Measures.fraction(faulted / (double) part + (rounds == 0 ? 1.0 : round / (double) rounds), 2.0);
+    }
+
     @Override
     public String progress() {
         return String.format(Locale.ROOT, "%d of %d KiB of each part faulted, %d of %d rounds of accesses%s", faulted >> 10,

@@ -138,7 +138,9 @@ class WorkloadProgressTest {
                 "redis-snapshot", Map.of("size", Long.toString(512 * M), "heap", Long.toString(64 * M), "snapshots", "2",
                         "interval", "10", "batch", "2000"),
                 "hot-regions", Map.of("size", Long.toString(256 * M), "heap", Long.toString(16 * M), "hot", Long.toString(8 * M),
-                        "phases", "2", "phase", "50", "batch", "1000"));
+                        "phases", "2", "phase", "50", "batch", "1000"),
+                "threaded-faults", Map.of("size", Long.toString(256 * M), "threads", "2", "heap", Long.toString(8 * M), "rounds", "2",
+                        "accesses", "1000"));
         MachineOps ops = rt.defaultMachine().ops();
         assertEquals(small.keySet(), workloads.keySet());
         workloads.forEach((name, w) -> {
