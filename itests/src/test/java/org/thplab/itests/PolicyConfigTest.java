@@ -212,4 +212,43 @@ class PolicyConfigTest {
             deletePolicyConfiguration("org.thplab.policy.reclaimunderused", "reclaim", "underused", "max_ptes_none", 511);
         }
     }
+
+    @Test
+    void lruShrinkerScanArithmeticIsConfigurable() throws Exception {
+        try {
+            policies.usePolicy("fault", "thp");
+            policies.usePolicy("promotion", "-khugepaged");
+            policies.usePolicy("reclaim", "lru-shrinker");
+            assertEquals("target", serviceProperty("reclaim", "lru-shrinker", "scan"), "the default, published by DS");
+            assertEquals(1, kswapdSplits(), "scan=target: kswapd's pass splits the one queued THP");
+            // scan=6.18: do_shrink_slab() with one object scans (1 >> priority) * 4 / 2 = 0 down
+            // to kswapd's last priority, 1: the THP stays queued.
+            configurePolicy("org.thplab.policy.reclaimlrushrinker", "reclaim", "lru-shrinker", "scan", "6.18");
+            assertEquals(0, kswapdSplits());
+        } finally {
+            deletePolicyConfiguration("org.thplab.policy.reclaimlrushrinker", "reclaim", "lru-shrinker", "scan", "target");
+        }
+    }
+
+    /** A partially mapped THP on the deferred split queue, then pressure until kswapd has run: its splits. */
+    private long kswapdSplits() {
+        mm.sysfs("enabled", "always");
+        mm.boot(64L << 20, 0, 3);
+        mm.spawn("p");
+        mm.mmap("p", "u", 2L << 20);
+        assertTrue(mm.madvise("p", "u", 0, 2L << 20, org.thplab.mm.api.Advice.HUGEPAGE).ok());
+        assertTrue(mm.touch("p", "u", 0, 2L << 20, true).ok());
+        mm.munmap("p", "u", 0, 1L << 20); // partially mapped: flagged and queued
+        long runs = mm.vmstat().get("pageoutrun");
+        mm.spawn("hog");
+        mm.mmap("hog", "h", 60L << 20);
+        assertTrue(mm.madvise("hog", "h", 0, 60L << 20, org.thplab.mm.api.Advice.NOHUGEPAGE).ok());
+        for (long off = 0; mm.vmstat().get("pageoutrun") == runs; off += 4096) {
+            assertTrue(mm.touch("hog", "h", off, 4096, true).ok());
+        }
+        mm.exit("hog");
+        assertEquals(0, mm.vmstat().get("allocstall_normal"), "kswapd alone reclaimed");
+        assertEquals(List.of(), mm.check());
+        return mm.vmstat().get("thp_split_page");
+    }
 }

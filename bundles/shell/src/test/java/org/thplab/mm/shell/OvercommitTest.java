@@ -182,6 +182,28 @@ class OvercommitTest {
     }
 
     @Test
+    void theRfcCountsUnusedReservedPagesAsFreeIn419() {
+        // The reservation RFC's mm/util.c hunk: free += NR_THP_RESERVED in OVERCOMMIT_GUESS.
+        var rt = Harness.runtime();
+        rt.defaultMachine().policyAdmin().usePolicy("fault", "reservation");
+        MachineOps m = Harness.ops(rt);
+        m.boot(G, 0, 1);
+        long freeKbAtBoot = m.meminfo().get("MemFree");
+        m.sysctl("thplab.overcommit_guess_heuristic", "4.19");
+        m.spawn("p");
+        m.mmap("p", "r", 256 * M);
+        for (long off = 0; off < 256 * M; off += 2 * M) {
+            m.touch("p", "r", off, 4096, true); // one page of each 2 MiB: a reservation each
+        }
+        long reserved = m.vmstat().get("nr_thp_reserved");
+        assertTrue(reserved > 100 * 511, "most regions hold a reservation: " + reserved);
+        long totalreserve = Math.min(highWatermark(G / 4096), totalram(m));
+        long free = m.meminfo().get("MemFree") / 4 + reserved - totalreserve - adminReservePages(freeKbAtBoot);
+        assertEquals(Errno.ENOMEM, m.tryMmap("p", "b", free * 4096).errno(), "free must exceed the request");
+        assertTrue(m.tryMmap("p", "b", (free - 1) * 4096).ok(), "the reserved pages count as free");
+    }
+
+    @Test
     void ratioAndKbytesExcludeEachOther() {
         MachineOps m = machine(G, 64 * M);
         long swapPages = 64 * M / 4096;

@@ -64,6 +64,15 @@ public interface ReclaimContext {
     List<ReservationInfo> reservationLru(int max);
 
     /**
+     * @return the reservations on the reservation LRU (a fully populated one is not on it): what
+     *         the RFC's thp_resvs_shrink_count() returns, list_lru_shrink_count()
+     * @since 2.2
+     */
+    default long reservationLruLength() {
+        return reservationLru(Integer.MAX_VALUE).size();
+    }
+
+    /**
      * Releases a reservation: its unmapped pages go back to the free lists; pages already
      * mapped stay mapped as base pages.
      *

@@ -9,8 +9,12 @@
  * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0;
  * 2.1.0 added {@link org.thplab.mm.spi.reclaim.ReclaimContext#splitDeferred(long, int)} (a
  * policy's own underused threshold) and {@link org.thplab.mm.spi.reclaim.ShrinkSlab} (the
- * shrinker pass lru-shrinker and underused share).
+ * shrinker pass lru-shrinker and underused share); 2.2.0 added
+ * {@link org.thplab.mm.spi.reclaim.ReclaimContext#reservationLruLength()} and the kernel's scan
+ * arithmetic ({@link org.thplab.mm.spi.reclaim.ShrinkSlab.Scan},
+ * {@link org.thplab.mm.spi.reclaim.ShrinkSlab.Shrinker},
+ * {@link org.thplab.mm.spi.reclaim.ShrinkSlab.Shrinkers}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.thplab.mm.spi.reclaim;

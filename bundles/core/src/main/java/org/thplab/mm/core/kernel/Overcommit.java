@@ -23,6 +23,8 @@ public final class Overcommit {
     private final SwapDevice swap;
     /** totalram_pages(): the managed pages, MemTotal (the kernel's first pageblock excluded). */
     public final long totalramPages;
+    /** NR_THP_RESERVED: the unused pages of the reservation RFC's reservations (0 without any). */
+    private java.util.function.LongSupplier reservedPages = () -> 0;
     /** vm_committed_as, in pages. */
     private long committedAs;
 
@@ -31,6 +33,11 @@ public final class Overcommit {
         this.buddy = buddy;
         this.swap = swap;
         this.totalramPages = totalramPages;
+    }
+
+    /** Where NR_THP_RESERVED is read (the machine's reservations). */
+    public void setReservedPages(java.util.function.LongSupplier reservedPages) {
+        this.reservedPages = reservedPages;
     }
 
     /** total_swap_pages. */
@@ -93,10 +100,13 @@ public final class Overcommit {
      * failures", Linux 5.2), as in 4.19's mm/util.c: NR_FREE_PAGES + NR_FILE_PAGES - NR_SHMEM +
      * free swap + NR_SLAB_RECLAIMABLE + NR_KERNEL_MISC_RECLAIMABLE, less totalreserve_pages and,
      * for a non-root caller, the admin reserve, must exceed the request. thplab has no page cache,
-     * shmem or slab: those terms are 0.
+     * shmem or slab: those terms are 0. The reservation RFC ("mm: thp: implement THP reservations
+     * for anonymous memory", November 2018) adds NR_THP_RESERVED to free in this check (its
+     * mm/util.c hunk, "Unused small pages in THP reservations"), as it does to MemAvailable: a
+     * 4.19 kernel with reservations is the RFC's, so they count here (0 without reservations).
      */
     private boolean guess419(long pages) {
-        long free = buddy.freePages() + (swap == null ? 0 : swap.free());
+        long free = buddy.freePages() + (swap == null ? 0 : swap.free()) + reservedPages.getAsLong();
         long reserve = totalreservePages();
         if (free <= reserve) {
             return false;

@@ -144,6 +144,7 @@ public final class Machine {
         AnonAlloc anon = new AnonAlloc(k, allocator, folios);
         reservations = new Reservations(k, allocator, folios, mmapLock);
         folios.setFreeHook(reservations);
+        k.overcommit().setReservedPages(() -> reservations.reserved); // the RFC's NR_THP_RESERVED
 
         // Promotion, reclaim and the OOM killer.
         migrations = new Migrations(k, allocator, folios, reservations, mmapLock);

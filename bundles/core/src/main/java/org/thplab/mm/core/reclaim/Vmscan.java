@@ -199,6 +199,11 @@ public final class Vmscan implements ReclaimContext, SlowPath {
     }
 
     @Override
+    public long reservationLruLength() {
+        return reservations.lruLength();
+    }
+
+    @Override
     public long releaseReservation(int mm, long address) {
         guard.checkBudget();
         AddressSpace a = tasks.mms.get(mm);

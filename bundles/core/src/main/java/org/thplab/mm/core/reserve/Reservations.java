@@ -47,6 +47,8 @@ public final class Reservations implements FreeHook {
     private final Reservation[] byBlock;
     private Reservation lruHead;
     private Reservation lruTail;
+    /** Reservations on the LRU: list_lru_count() of the RFC's thp_reservations_lru. */
+    private long lruLength;
     /** nr_thp_reserved. */
     public long reserved;
 
@@ -236,6 +238,11 @@ public final class Reservations implements FreeHook {
         return out;
     }
 
+    /** @return the reservations on the LRU, what the RFC's thp_resvs_shrink_count() returns */
+    public long lruLength() {
+        return lruLength;
+    }
+
     public List<ReservationInfo> all() {
         List<ReservationInfo> out = new ArrayList<>();
         for (AddressSpace mm : kernel.tasks().mms.values()) {
@@ -254,6 +261,7 @@ public final class Reservations implements FreeHook {
         }
         lruTail = r;
         r.onLru = true;
+        lruLength++;
     }
 
     private void lruRemove(Reservation r) {
@@ -273,5 +281,6 @@ public final class Reservations implements FreeHook {
         r.prev = null;
         r.next = null;
         r.onLru = false;
+        lruLength--;
     }
 }

@@ -1,0 +1,5 @@
+# The RFC fork experiment (docs/experiments/rfc-fork.md, "Does overcommit or the shrinker explain 118?"): oc-419-target-thp-one
+# OVERCOMMIT_GUESS of Linux 4.19; shrinker scan: thplab's, until the target is met
+sysctl thplab.overcommit_guess_heuristic 4.19
+policy use reclaim lru-shrinker
+run rfc-fork size=256G chunk=16G pattern=one seed=1
