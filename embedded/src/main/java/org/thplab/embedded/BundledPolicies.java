@@ -1,6 +1,7 @@
 package org.thplab.embedded;
 
 import org.thplab.mm.spi.Policies;
+import org.thplab.policy.allocantifrag.AntifragAllocationPolicy;
 import org.thplab.policy.allocbuddy.BuddyAllocationPolicy;
 import org.thplab.policy.cowadaptive.AdaptiveCowPolicy;
 import org.thplab.policy.cowhuge.HugeCowPolicy;
@@ -37,6 +38,7 @@ public final class BundledPolicies {
     /** Registers every bundled policy, a new instance each, with {@code rt} (for example {@code runtime::register}). */
     public static void register(Registrar rt) {
         rt.register(Policies.KIND_ALLOCATION, "buddy", new BuddyAllocationPolicy());
+        rt.register(Policies.KIND_ALLOCATION, "antifrag", new AntifragAllocationPolicy());
         rt.register(Policies.KIND_FAULT, "thp", new ThpFaultPolicy());
         rt.register(Policies.KIND_FAULT, "base", new BaseFaultPolicy());
         rt.register(Policies.KIND_FAULT, "mthp", new MthpFaultPolicy());

@@ -19,7 +19,8 @@ import org.thplab.mm.api.SmapsEntry;
 
 /**
  * Policies switched live, in the middle of a workload, in the real framework: fault-thp to
- * fault-base, cow-pte to cow-huge and to cow-adaptive, lru-shrinker to underused. The machine
+ * fault-base, cow-pte to cow-huge and to cow-adaptive, lru-shrinker to underused, alloc-buddy to
+ * alloc-antifrag. The machine
  * keeps its state, the new policies act from the next operation on, and check and verify pass
  * afterwards.
  */
@@ -127,6 +128,50 @@ class LivePolicySwitchTest {
             session.execute("mm:policy use reclaim lru-shrinker");
             session.close();
         }
+    }
+
+    @Test
+    void switchToAntifragPlacementThroughTheGogoCommands(
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) CommandProcessor processor,
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MachineOps mm,
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) PolicyAdmin policies) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            // scripts/alloc-antifrag.mm's sequence, fragmented under the buddy's placement.
+            session.execute("mm:policy use allocation buddy");
+            session.execute("mm:sysfs enabled never");
+            session.execute("mm:boot 32M");
+            session.execute("mm:spawn a");
+            session.execute("mm:mmap a x 4M");
+            session.execute("mm:touch a x 0 4M write");
+            for (int i = 0; i < 16; i++) {
+                session.execute("mm:madvise a x " + (64 + 128 * i) + "K 64K dontneed");
+            }
+            session.execute("mm:madvise a x 3M 512K dontneed");
+            assertEquals(List.of(0L, 0L, 0L, 0L, 16L, 0L, 0L, 1L, 0L, 1L, 5L), movable(mm));
+            session.execute("mm:policy use allocation antifrag");
+            assertTrue(active(policies, "allocation").get(0).startsWith("antifrag (org.thplab.policy.alloc-antifrag "),
+                    active(policies, "allocation").toString());
+            // From here on, the fullest pageblock first: c's 128 pages fill P1's order-7 hole
+            // (the buddy would take 8 of P0's order-4 holes), and P0 comes back whole.
+            session.execute("mm:spawn c");
+            session.execute("mm:mmap c y 512K");
+            session.execute("mm:touch c y 0 512K write");
+            session.execute("mm:munmap a x 0 2M");
+            assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 2L, 5L), movable(mm));
+            assertEquals("ok", String.valueOf(session.execute("mm:check")));
+            assertEquals("ok", String.valueOf(session.execute("mm:verify c y")));
+        } finally {
+            session.execute("mm:policy use allocation buddy");
+            session.execute("mm:sysfs enabled always");
+            session.close();
+        }
+    }
+
+    private static List<Long> movable(MachineOps mm) {
+        return java.util.Arrays.stream(mm.buddyinfo().get("Movable")).boxed().toList();
     }
 
     private static List<String> active(PolicyAdmin policies, String kind) {

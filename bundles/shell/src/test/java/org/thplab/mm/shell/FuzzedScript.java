@@ -50,7 +50,7 @@ final class FuzzedScript {
         "0", "1", "2", "10", "100", "256", "511", "512", "4096", "4294967295", "4294967296", "-1", "x", ""};
     static final String[] POLICY_WORDS = {"list", "use", "enable", "disable", "promotion", "fault", "cow", "reclaim",
         "allocation", "buddy", "base", "thp", "mthp", "reservation", "khugepaged", "madv-collapse", "migration-entry",
-        "drop-all", "lru-shrinker", "huge", "pte", "nosuch", "+khugepaged", "-khugepaged"};
+        "drop-all", "lru-shrinker", "huge", "pte", "nosuch", "+khugepaged", "-khugepaged", "antifrag"};
     static final String[] RUN_WORDS = {"rfc-fork", "nosuch", "size=16M", "size=64M", "size=3M", "size=1G", "chunk=2M",
         "chunk=16M", "chunk=3M", "swap=16M", "swap=0", "pattern=one", "pattern=random", "pattern=x", "seed=1", "max=3",
         "max=-5", "max=3000000000", "x=1", "=1", "size"};

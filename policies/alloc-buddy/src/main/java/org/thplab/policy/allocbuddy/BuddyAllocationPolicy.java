@@ -17,6 +17,9 @@ import org.thplab.mm.spi.alloc.PhysicalMemory;
  * failing now (defer; defer+madvise for other regions), or only what is free (never; madvise for
  * other regions). Collapses: GFP_TRANSHUGE for MADV_COLLAPSE, and for khugepaged when
  * {@code khugepaged/defrag} is 1 (alloc_charge_folio()).
+ *
+ * <p>Every take from the free lists goes through {@link #take}, so that a placement policy
+ * (alloc-antifrag) keeps these paths and changes only where a block comes from.
  */
 @Component
 @Policy(kind = Kind.allocation, name = "buddy")
@@ -26,12 +29,20 @@ public class BuddyAllocationPolicy implements AllocationPolicy {
     public long allocate(AllocRequest req, PhysicalMemory mem) {
         // get_page_from_freelist() at the low watermark: the fast path, kept small so that the
         // JIT inlines it into every fault.
-        long pfn = mem.takeFree(req.order(), PhysicalMemory.WMARK_LOW);
+        long pfn = take(req, mem, PhysicalMemory.WMARK_LOW);
         return pfn >= 0 ? pfn : slowPath(req, mem);
     }
 
+    /**
+     * get_page_from_freelist() at {@code watermark}: {@link PhysicalMemory#takeFree}, rmqueue()'s
+     * placement. A subclass may place the block elsewhere; the watermark must stay as given.
+     */
+    protected long take(AllocRequest req, PhysicalMemory mem, int watermark) {
+        return mem.takeFree(req.order(), watermark);
+    }
+
     /** __alloc_pages_slowpath(), as the request's purpose and the defrag setting shape it. */
-    private static long slowPath(AllocRequest req, PhysicalMemory mem) {
+    private long slowPath(AllocRequest req, PhysicalMemory mem) {
         int order = req.order();
         long pfn;
         if (req.purpose() == AllocPurpose.COLLAPSE || req.purpose() == AllocPurpose.MADV_COLLAPSE) {
@@ -39,7 +50,7 @@ public class BuddyAllocationPolicy implements AllocationPolicy {
             // khugepaged/defrag is 1, else GFP_TRANSHUGE_LIGHT (no reclaim, no compaction).
             boolean direct = req.purpose() == AllocPurpose.MADV_COLLAPSE
                     || mem.tunables().number("khugepaged/defrag") == 1;
-            pfn = mem.takeFree(order, PhysicalMemory.WMARK_MIN);
+            pfn = take(req, mem, PhysicalMemory.WMARK_MIN);
             if (pfn >= 0 || !direct) {
                 return pfn;
             }
@@ -52,7 +63,7 @@ public class BuddyAllocationPolicy implements AllocationPolicy {
         if (!thp) {
             // __alloc_pages_slowpath(): wake kswapd, retry at min, then direct reclaim and compaction.
             mem.wakeDaemons(order);
-            pfn = mem.takeFree(order, PhysicalMemory.WMARK_MIN);
+            pfn = take(req, mem, PhysicalMemory.WMARK_MIN);
             if (pfn >= 0) {
                 return pfn;
             }
@@ -72,7 +83,7 @@ public class BuddyAllocationPolicy implements AllocationPolicy {
         if (kswapd) {
             mem.wakeDaemons(order);
         }
-        pfn = mem.takeFree(order, PhysicalMemory.WMARK_MIN);
+        pfn = take(req, mem, PhysicalMemory.WMARK_MIN);
         if (pfn >= 0 || !direct) {
             return pfn;
         }

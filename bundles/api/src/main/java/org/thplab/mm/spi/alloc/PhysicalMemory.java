@@ -26,6 +26,22 @@ public interface PhysicalMemory {
     long takeFree(int order, int watermark);
 
     /**
+     * Takes a free block of {@code order} (0 to 8) as {@link #takeFree} does, watermark included,
+     * but placed huge-page-aware: from the pageblock of the request's migratetype with the fewest
+     * free pages that holds a free block of at least {@code order}, the smallest such block in it.
+     * A wholly free pageblock is split only when no partly used one can serve the request; then,
+     * and for orders of a pageblock or more, this is {@link #takeFree} (__rmqueue(), falling back
+     * to other migratetypes). Linux has no such call: __rmqueue_smallest() takes the head of the
+     * smallest non-empty free list, wherever it lies. This mirrors TEMERAIRE's HugeFiller (tcmalloc:
+     * allocate from the fullest hugepage so that free hugepages stay whole) as Quicksilver argues
+     * the page allocator should do it.
+     *
+     * @return the first frame number, or -1 when none can be had
+     * @since 2.1
+     */
+    long takeFreeFromFullest(int order, int watermark);
+
+    /**
      * Direct compaction (__alloc_pages_direct_compact): migrates movable pages to make a free
      * block of {@code order}, charging its cost, and takes it.
      *

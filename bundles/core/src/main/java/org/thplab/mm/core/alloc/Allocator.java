@@ -203,6 +203,18 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
     }
 
     @Override
+    public long takeFreeFromFullest(int order, int watermark) {
+        checkOrder(order);
+        guard.checkBudget();
+        // The same watermark check as takeFree() (__zone_watermark_ok()); only the placement differs.
+        long mark = watermark == WMARK_LOW ? buddy.wmarkLow : minMark(purpose, order);
+        if (!buddy.watermarkOk(order, mark)) {
+            return -1;
+        }
+        return took(buddy.fill.alloc(order, migratetype), order);
+    }
+
+    @Override
     public long compactAndTake(int order) {
         checkOrder(order);
         guard.checkBudget();

@@ -43,6 +43,8 @@ public final class Buddy {
     private int carveNext;
     private int carveEnd;
     private int carveMt;
+    /** Free pages per pageblock and migratetype, for huge-page-aware placement. */
+    public final PageblockFill fill;
 
     public Buddy(Frames f) {
         this.f = f;
@@ -50,6 +52,7 @@ public final class Buddy {
         pbMigratetype = new byte[f.nrBlocks];
         pbUsed = new short[f.nrBlocks];
         java.util.Arrays.fill(pbMigratetype, (byte) MOVABLE);
+        fill = new PageblockFill(f, this);
         // init_per_zone_wmark_min() and __setup_per_zone_wmarks(), watermark_scale_factor = 10.
         long kbytes = (long) f.nr * 4;
         long minFreeKbytes = Math.max(128, Math.min(262144, (long) Math.sqrt((double) kbytes * 16)));
@@ -68,9 +71,7 @@ public final class Buddy {
             while (order > 0 && ((pfn & ((1 << order) - 1)) != 0 || pfn + (1 << order) > to)) {
                 order--;
             }
-            for (int i = 0; i < (1 << order); i++) {
-                f.type[pfn + i] = FREE;
-            }
+            java.util.Arrays.fill(f.type, pfn, pfn + (1 << order), FREE);
             freeBlock(pfn, order);
             pfn += 1 << order;
         }
@@ -90,11 +91,9 @@ public final class Buddy {
     /** @return true when a free block of at least {@code order} exists */
     public boolean hasFreeBlock(int order) {
         settle();
-        for (int o = order; o <= MAX_ORDER; o++) {
-            for (int mt = 0; mt < NR_MIGRATETYPES; mt++) {
-                if (heads[o * NR_MIGRATETYPES + mt] >= 0) {
-                    return true;
-                }
+        for (int li = order * NR_MIGRATETYPES; li < heads.length; li++) {
+            if (heads[li] >= 0) {
+                return true;
             }
         }
         return false;
@@ -257,10 +256,16 @@ public final class Buddy {
                 pbMigratetype[b] = (byte) mt;
             }
         }
-        if (order >= PAGEBLOCK_ORDER) {
-            // A whole free block of pageblock size or more moves to the claimer's list.
-            // unlinked by the caller from whatever list it is on (owner[] names it)
-        }
+    }
+
+    /** Takes the free block headed at {@code head} for a block of {@code order} (PageblockFill's pick). */
+    int takeBlock(int head, int order) {
+        int o = f.order[head];
+        int mt = f.owner[head];
+        unlink(head, o, mt);
+        expand(head, order, o, mt);
+        markUsed(head, order);
+        return head;
     }
 
     private void expand(int pfn, int low, int high, int mt) {
@@ -323,6 +328,7 @@ public final class Buddy {
         }
         heads[li] = pfn;
         nrFree[li]++;
+        fill.linked(pfn, order, mt);
     }
 
     private void unlink(int pfn, int order, int mt) {
@@ -341,6 +347,7 @@ public final class Buddy {
         f.map[pfn] = 0;
         f.owner[pfn] = 0;
         nrFree[li]--;
+        fill.unlinked(pfn, order, mt);
     }
 
     /** Removes the free block headed at {@code pfn} from its list (compaction isolation). */
@@ -349,9 +356,7 @@ public final class Buddy {
         int order = f.order[pfn];
         unlink(pfn, order, f.owner[pfn]);
         freePages -= 1L << order;
-        for (int i = 0; i < (1 << order); i++) {
-            f.type[pfn + i] = ISOLATED;
-        }
+        java.util.Arrays.fill(f.type, pfn, pfn + (1 << order), ISOLATED);
     }
 
     /** @return the migratetype of the pageblock of {@code pfn} */
