@@ -189,10 +189,8 @@ final class RfcForkRun implements WorkloadRun {
                 vm.get("thp_fault_alloc"), m.tunables().number("khugepaged/pages_collapsed"),
                 m.tunables().number("khugepaged/res_pages_collapsed"), vm.get("thp_res_alloc"),
                 vm.get("thp_res_alloc_failed"), vm.get("thp_fault_fallback")));
-        if (accesses > 0) {
-            // Mel Gorman's four measures (MachineOps.report) over the children alive now.
-            b.append(Measures.lines(m.report(null)));
-        }
+        // Mel Gorman's four measures (MachineOps.report) over the children alive now, as every workload ends.
+        b.append(Measures.lines(m.report(null)));
         b.append(String.format(Locale.ROOT, "simulated time %.3f s", m.now() / 1e9));
         return b.toString();
     }

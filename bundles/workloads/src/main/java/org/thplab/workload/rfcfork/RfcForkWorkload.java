@@ -29,7 +29,7 @@ public class RfcForkWorkload implements Workload {
             new WorkloadParameter("seed", Type.NUMBER, "0", "the machine's seed and the pattern's"),
             new WorkloadParameter("max", Type.NUMBER, "100000", "at most this many children"),
             new WorkloadParameter("accesses", Type.NUMBER, "0",
-                    "uniform loads each child makes over its chunk once it has touched it, through its TLB (0: none); then the report has Mel Gorman's four measures"));
+                    "uniform loads each child makes over its chunk once it has touched it, through its TLB (0: none), weighed by the report's fourth measure"));
 
     @Override
     public List<WorkloadParameter> parameters() {

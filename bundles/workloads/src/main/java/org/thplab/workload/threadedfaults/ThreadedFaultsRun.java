@@ -1,5 +1,8 @@
 package org.thplab.workload.threadedfaults;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.thplab.mm.api.AccessPattern;
@@ -181,5 +184,48 @@ final class ThreadedFaultsRun implements WorkloadRun {
         b.append(Measures.lines(all));
         b.append(String.format(Locale.ROOT, "simulated time %.3f ms", m.now() / 1e6));
         return b.toString();
+    }
+
+    /** The report's figures by name: per thread its faults, accesses and read waits; the holds, waits and flushes. */
+    @Override
+    public Map<String, Object> results() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("machine_mib", m.bootParameters().bytes() >> 20);
+        r.put("heap_mib", heap >> 20);
+        r.put("threads", threads.length);
+        r.put("chunk_kib", chunk >> 10);
+        r.put("promote", promote);
+        r.put("scan_sleep_ms", scanSleep);
+        r.put("ended", ended == null ? "running" : ended);
+        if (m.processes().contains(PROC)) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (String t : threads) {
+                PerfStat s = m.perfStat(t);
+                Map<String, Long> e = s.events();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("thread", t);
+                row.put("faults", s.pageFaults());
+                row.put("accesses", s.accesses());
+                row.put("read_waits", e.get("thplab.mmap_lock.read_waits"));
+                row.put("read_wait_ns", e.get("thplab.mmap_lock.read_wait_ns"));
+                row.put("read_wait_max_ns", e.get("thplab.mmap_lock.read_wait_max_ns"));
+                rows.add(row);
+            }
+            r.put("per_thread", rows);
+        }
+        Map<String, Long> all = measures.all(m);
+        String holder = promote.equals("migration-entry") ? "migration_entry" : promote;
+        r.put("write_holder", holder);
+        r.put("write_holds", all.getOrDefault("mmap_lock_write_acquisitions_by_" + holder, 0L));
+        r.put("write_hold_ns", all.getOrDefault("mmap_lock_write_ns_by_" + holder, 0L));
+        r.put("write_hold_max_ns", all.getOrDefault("mmap_lock_write_max_ns_by_" + holder, 0L));
+        Map<String, Long> stat = m.stat();
+        for (String k : new String[] {"migration_entry_waits", "migration_entry_wait_ns", "nr_tlb_remote_flush",
+            "nr_tlb_remote_flush_received", "tlb_shootdowns"}) {
+            r.put(k, stat.get(k));
+        }
+        r.put(Measures.KEY, Measures.results(all));
+        r.put("simulated_time_ms", m.now() / 1e6);
+        return r;
     }
 }
