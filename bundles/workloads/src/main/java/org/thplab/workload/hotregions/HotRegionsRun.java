@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.MachineOps;
-import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.spi.workload.WorkloadRun;
 import org.thplab.workload.common.Measures;
+import org.thplab.workload.common.Resident;
 
 /**
  * One process maps its heap as {@code heap / hot} regions of {@code hot} bytes each (r0, r1,
@@ -130,11 +130,7 @@ final class HotRegionsRun implements WorkloadRun {
 
     /** @return the region's AnonHugePages in kB */
     private long huge(int region) {
-        long kb = 0;
-        for (SmapsEntry e : m.smaps("app", names[region])) {
-            kb += e.anonHugeKb();
-        }
-        return kb;
+        return Resident.of(m, "app", names[region]).anonHugeKb();
     }
 
     private boolean ok(SyscallResult r, String what) {

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.MachineOps;
-import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.spi.workload.WorkloadRun;
 import org.thplab.workload.common.Measures;
+import org.thplab.workload.common.Resident;
 
 /**
  * {@code procs} processes, {@code jobs} alive at once: each maps a heap of a size log-uniform
@@ -112,10 +112,9 @@ final class ShortLivedRun implements WorkloadRun {
 
     private void exit(int s) {
         String p = slot[s];
-        for (SmapsEntry e : m.smaps(p, "heap")) {
-            rssKbAtExit += e.rssKb();
-            thpKbAtExit += e.anonHugeKb();
-        }
+        Resident r = Resident.of(m, p, "heap");
+        rssKbAtExit += r.rssKb();
+        thpKbAtExit += r.anonHugeKb();
         lifeNsSum += m.perfStat(p).taskClockNs();
         measures.beforeExit(m, p);
         m.exit(p);

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
-import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.spi.workload.WorkloadRun;
 import org.thplab.workload.common.Measures;
+import org.thplab.workload.common.Resident;
 
 /**
  * A heap in the manner of an allocator that returns freed runs to the kernel with MADV_DONTNEED
@@ -203,12 +203,9 @@ final class SparseHeapRun implements WorkloadRun {
     }
 
     private void sample(String after) {
-        long rss = 0;
-        long thp = 0;
-        for (SmapsEntry e : m.smaps("heap", "heap")) {
-            rss += e.rssKb();
-            thp += e.anonHugeKb();
-        }
+        Resident res = Resident.of(m, "heap", "heap");
+        long rss = res.rssKb();
+        long thp = res.anonHugeKb();
         long used = usedKb() - usedAtStartKb;
         peakRssKb = Math.max(peakRssKb, rss);
         peakUsedKb = Math.max(peakUsedKb, used);

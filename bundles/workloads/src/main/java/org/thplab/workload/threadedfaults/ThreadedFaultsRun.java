@@ -9,10 +9,10 @@ import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.PerfStat;
-import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.spi.workload.WorkloadRun;
 import org.thplab.workload.common.Measures;
+import org.thplab.workload.common.Resident;
 
 /**
  * One process, {@code app}, with threads {@code t1..tT} (clone), each on its own CPU and clock.
@@ -156,13 +156,8 @@ final class ThreadedFaultsRun implements WorkloadRun {
                         e.get("thplab.mmap_lock.read_wait_max_ns") / 1e3));
             }
             b.append(String.format(Locale.ROOT, "read waits: %d, %.1f us in all%n", n, ns / 1e3));
-            long rss = 0;
-            long thp = 0;
-            for (SmapsEntry e : m.smaps(PROC, "heap")) {
-                rss += e.rssKb();
-                thp += e.anonHugeKb();
-            }
-            b.append(String.format(Locale.ROOT, "THP coverage: %d of %d MiB resident%n", thp >> 10, rss >> 10));
+            Resident res = Resident.of(m, PROC, "heap");
+            b.append(String.format(Locale.ROOT, "THP coverage: %d of %d MiB resident%n", res.anonHugeKb() >> 10, res.rssKb() >> 10));
         }
         Map<String, Long> all = measures.all(m);
         if (promote.equals("madv_collapse")) {
