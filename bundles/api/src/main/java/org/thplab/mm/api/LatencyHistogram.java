@@ -84,6 +84,22 @@ public final class LatencyHistogram {
         return max;
     }
 
+    /**
+     * @return the buckets that hold a latency, lowest first: each {lowest value, highest value,
+     *         count} in nanoseconds (the highest is capped at {@link #max()}), for a CDF
+     * @since 2.7
+     */
+    public java.util.List<long[]> buckets() {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                long hi = i + 1 < counts.length ? lower(i + 1) - 1 : Long.MAX_VALUE;
+                out.add(new long[] {lower(i), Math.min(hi, max), counts[i]});
+            }
+        }
+        return out;
+    }
+
     /** @return a one-line summary in microseconds */
     public String summary() {
         return String.format(Locale.ROOT, "%d faults, mean %.2f us, p50 %.2f us, p90 %.2f us, p99 %.2f us, p99.9 %.2f us, max %.2f us",

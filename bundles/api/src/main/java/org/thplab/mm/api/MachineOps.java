@@ -259,4 +259,35 @@ public interface MachineOps {
      * @since 2.5
      */
     void sysctl(String name, String value);
+
+    /**
+     * Starts a recording: from now until {@link #recordStop()}, the machine samples its /proc/vmstat
+     * counters (those whose names start with one of {@code counterPrefixes}; all when the list is
+     * empty), /proc/meminfo, each process's RssAnon and AnonHugePages and {@link #report}'s measures
+     * every {@code intervalNanos} of simulated time, whatever operation or daemon makes time pass
+     * (inside a {@code touch} or {@code access}, between two of its faults or accesses). The first
+     * sample is taken now. It also starts recording fault latencies afresh, as
+     * {@link #recordFaultLatency()} does; the recording keeps them. Booting the machine ends it.
+     *
+     * @throws MmUsageException before the first boot, while a recording runs, for an interval
+     *         below 1 µs, or for an empty prefix; nothing changes then
+     * @since 2.7
+     */
+    void recordStart(long intervalNanos, List<String> counterPrefixes);
+
+    /**
+     * Ends the recording, with a last sample now when time moved since the one before.
+     *
+     * @return it
+     * @throws MmUsageException when no recording runs
+     * @since 2.7
+     */
+    Recording recordStop();
+
+    /**
+     * @return the recording that runs now (its samples so far, a copy), else the last one that
+     *         ended on this machine, else null
+     * @since 2.7
+     */
+    Recording recording();
 }

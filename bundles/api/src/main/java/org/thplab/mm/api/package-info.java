@@ -27,7 +27,9 @@
  * Also 2.6: threads of a process ({@link org.thplab.mm.api.MachineOps#clone}, "PROC/THREAD" names),
  * each on its own CPU and clock, and the mmap lock's read waits in
  * {@link org.thplab.mm.api.MachineOps#report} and a thread's {@link org.thplab.mm.api.PerfStat}.
+ * 2.7: recordings ({@link org.thplab.mm.api.MachineOps#recordStart}, {@link org.thplab.mm.api.Recording}):
+ * the counters sampled at intervals of simulated time; {@link org.thplab.mm.api.LatencyHistogram#buckets}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.6.0")
+@org.osgi.annotation.versioning.Version("2.7.0")
 package org.thplab.mm.api;

@@ -545,6 +545,16 @@ public class Commands {
         return json ? Hardware.reportJson(r, proc) : Hardware.report(r, proc);
     }
 
+    @Descriptor("record the machine's counters over simulated time: start [interval=<duration>] (default 100ms)"
+            + " [counters=<prefix>,...] (vmstat counters kept; meminfo, each process's Rss and AnonHugePages and report's"
+            + " measures always), stop, show <column-prefix>..., save <file>.csv|.json; alone: what is recorded")
+    @Example({"record start interval=10ms counters=thp_,nr_anon", "record show thp_fault_alloc meminfo.AnonHugePages",
+            "record stop", "record save run.csv"})
+    public String record(@Descriptor("[start [interval=<duration>] [counters=<prefix>,...] | stop | show <column>... | save <file>]")
+            String... a) {
+        return RecordCommand.run(mm(), a, scriptFile);
+    }
+
     @Descriptor("list, read or write the MMU: preset (skylake, zen2, zen4, neoverse-n1), virtualized (0/1: nested paging),"
             + " host_page (4K/2M), cpus; a write empties every TLB")
     @Example({"mmu", "mmu preset skylake", "mmu virtualized 1"})

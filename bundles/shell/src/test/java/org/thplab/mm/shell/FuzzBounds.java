@@ -52,11 +52,25 @@ final class FuzzBounds {
                 case "tick" -> a.size() == 1 ? tick(Sizes.duration(a.get(0)), shell) : null;
                 case "stat" -> a.equals(List.of("jvm")) ? "stat jvm: three System.gc() and the host's heap, not the machine" : null;
                 case "compare" -> a.size() >= 2 && outside(a.get(1)) ? "compare reads files outside the sandbox" : null;
+                case "record" -> record(a);
                 default -> null;
             };
         } catch (IllegalArgumentException malformed) {
             return null; // thplab refuses it: that is for it to do right
         }
+    }
+
+    /** A save outside the sandbox, or samples by the million (a short interval over a long tick): not run. */
+    private static String record(List<String> a) {
+        if (a.size() >= 2 && a.get(0).equals("save") && outside(a.get(1))) {
+            return "record save writes files outside the sandbox";
+        }
+        for (String o : a) {
+            if (o.startsWith("interval=") && Sizes.duration(o.substring(9)) < 1_000_000) {
+                return "record start with an interval under 1ms: a tick would take a million samples";
+            }
+        }
+        return null;
     }
 
     /** Whether an include's or compare's file is outside the sandbox directory the script runs in. */

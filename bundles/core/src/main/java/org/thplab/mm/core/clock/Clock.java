@@ -25,6 +25,10 @@ public final class Clock {
     private long scheduled;
     private long lastEnd;
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    /** A recording's sampler (not an event: the daemons' order and idle passes do not see it), its next instant. */
+    private java.util.function.LongConsumer watcher;
+    private long watchAt = Long.MAX_VALUE;
+    private long watchEvery;
 
     private record Event(long time, long seq, String name, Runnable action) implements Comparable<Event> {
         @Override
@@ -55,6 +59,36 @@ public final class Clock {
     /** The thread's operation ended: time is the latest of its CPU's clock and the machine's. */
     public void resume(long machine) {
         now = Math.max(now, machine);
+    }
+
+    /** Calls {@code w} with each instant now + k * every (k >= 1) once time has reached it; null stops. */
+    public void watch(long every, java.util.function.LongConsumer w) {
+        watcher = w;
+        watchEvery = every;
+        watchAt = w == null ? Long.MAX_VALUE : now + every;
+    }
+
+    /** @return whether a recording watches the time */
+    public boolean watching() {
+        return watcher != null;
+    }
+
+    /**
+     * Where the machine's state is whole (between two faults, two events, after an operation):
+     * the watcher sees every instant time has reached, with the state as it is now.
+     */
+    public void observe() {
+        if (now >= watchAt && watcher != null) {
+            seen(now);
+        }
+    }
+
+    private void seen(long t) {
+        while (watchAt <= t) {
+            long at = watchAt;
+            watchAt = watchEvery > Long.MAX_VALUE - at ? Long.MAX_VALUE : at + watchEvery;
+            watcher.accept(at);
+        }
     }
 
     /** Charges {@code nanos} of simulated work; time stops at its end (2^63 - 1 ns) rather than wrap. */
@@ -99,6 +133,9 @@ public final class Clock {
         int atInstant = 0;
         while (!queue.isEmpty() && queue.peek().time <= until) {
             Event e = queue.poll();
+            if (watchAt < Math.max(now, e.time)) {
+                seen(Math.max(now, e.time) - 1);
+            }
             starting(e);
             if (now != instant) {
                 instant = now;
@@ -113,6 +150,7 @@ public final class Clock {
             e.action.run();
         }
         now = Math.max(now, until);
+        observe();
     }
 
     /**
@@ -125,14 +163,19 @@ public final class Clock {
         begin(until);
         while (!queue.isEmpty() && queue.peek().time <= until) {
             if (stop.getAsBoolean()) {
+                observe();
                 return false;
             }
             Event e = queue.poll();
+            if (watchAt < Math.max(now, e.time)) {
+                seen(Math.max(now, e.time) - 1);
+            }
             starting(e);
             eventsRun++;
             e.action.run();
         }
         now = Math.max(now, until);
+        observe();
         return true;
     }
 

@@ -38,6 +38,8 @@ import org.thplab.mm.core.vma.Task;
 public final class Accesses {
     /** How often a long run of accesses looks for Ctrl-C: the shell interrupts the thread. */
     private static final long INTERRUPT_CHECK = 1L << 20;
+    /** How often a recording's clock is brought up to date during accesses: every 4096 (microseconds apart at most). */
+    private static final long OBSERVE = 1L << 12;
     /** A prime above any region's page count: rank r of a Zipf draw is page r * P mod pages, a bijection. */
     private static final long SCRAMBLE = 2_147_483_659L;
 
@@ -139,6 +141,13 @@ public final class Accesses {
                 res = SyscallResult.fail(Errno.EINTR, String.format("%s made %d of %d accesses to region %s, then stopped",
                         mm.name, n, count, r.name));
                 break;
+            }
+            if ((n & (OBSERVE - 1)) == OBSERVE - 1 && clock.watching()) {
+                // A recording sees the time of the accesses so far (charging early changes no total).
+                long ns = mmu.nanos(cycles);
+                clock.charge(ns - charged);
+                charged = ns;
+                clock.observe();
             }
             long va = r.start + next.offset(n);
             int shift = faults.hit(mm, r, va, write);

@@ -162,6 +162,7 @@ public final class FaultHandler {
             if (h != null && stat.get(VmEvent.PGFAULT) != f0) {
                 h.record(clock.now() - t0);
             }
+            clock.observe(); // a recording's instants reached during the touch: between two faults
         }
         return SyscallResult.OK;
     }

@@ -45,6 +45,17 @@ final class Args {
         mm.threads.put(thread, new Task(thread, mm.threads.size() + 1, now));
     }
 
+    /** A new region's name and size: a name mm has no region of yet, a positive multiple of 4K. */
+    static void newRegion(String cmd, AddressSpace mm, String name, long size) {
+        checkName(cmd, name);
+        if (mm.regions.containsKey(name)) {
+            throw new MmUsageException(cmd + ": process '" + mm.name + "' already has a region '" + name + "'");
+        }
+        if (size <= 0 || size % PAGE_SIZE != 0) {
+            throw new MmUsageException(cmd + ": size must be a positive multiple of 4K, not " + size);
+        }
+    }
+
     static Region region(String cmd, AddressSpace mm, String name) {
         Region r = mm.regions.get(name);
         if (r == null) {

@@ -179,13 +179,7 @@ public final class Machine {
     /** @return OK, or ENOMEM when __vm_enough_memory() refuses the mapping's charge (nothing mapped) */
     public SyscallResult mmap(String proc, String name, long size) {
         AddressSpace mm = args.proc("mmap", proc);
-        Args.checkName("mmap", name);
-        if (mm.regions.containsKey(name)) {
-            throw new MmUsageException("mmap: process '" + proc + "' already has a region '" + name + "'");
-        }
-        if (size <= 0 || size % PAGE_SIZE != 0) {
-            throw new MmUsageException("mmap: size must be a positive multiple of 4K, not " + size);
-        }
+        Args.newRegion("mmap", mm, name, size);
         return sys.mmap(mm, name, size);
     }
 
@@ -395,5 +389,10 @@ public final class Machine {
     /** Starts recording the simulated latency of every fault; returns the histogram. */
     public LatencyHistogram recordLatency() {
         return faults.recordLatency();
+    }
+
+    /** Starts a recording of machine {@code name} (Recorder), and of fault latencies afresh. */
+    public Recorder record(String name, long every, List<String> prefixes) {
+        return new Recorder(name, clock, reports, tasks, mmapLock, faults.recordLatency(), every, prefixes);
     }
 }

@@ -131,6 +131,21 @@ public final class Reports {
         return m;
     }
 
+    /** @return smaps' AnonHugePages of mm in kB: its PMD-mapped THPs (smaps_pmd_entry()), without walking PTEs */
+    public long anonHugePagesKb(AddressSpace mm) {
+        long n = 0;
+        for (Vma v : mm.vmas) {
+            for (long va = v.start & ~(PMD_SIZE - 1); va < v.end; va += PMD_SIZE) {
+                PmdTable t = mm.pt.lookup(va);
+                int i = PageTable.pmdIndex(va);
+                if (t != null && t.pte[i] == null && Pte.kind(t.pmd[i]) == Pte.HUGE) {
+                    n++;
+                }
+            }
+        }
+        return n * (PMD_SIZE / 1024);
+    }
+
     /** @return pages of PMD-mapped THPs in [from, to) whose content is still the zero a fault or collapse left */
     private long neverWrittenInThps(AddressSpace mm, long from, long to) {
         long n = 0;

@@ -13,6 +13,7 @@ import org.thplab.mm.api.OomReport;
 import org.thplab.mm.api.PerfStat;
 import org.thplab.mm.api.PolicyAdmin;
 import org.thplab.mm.api.PolicyInfo;
+import org.thplab.mm.api.Recording;
 import org.thplab.mm.api.SimulatedMachine;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.SyscallResult;
@@ -23,6 +24,7 @@ import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.mm.Machine;
 import org.thplab.mm.core.policy.ActivePolicies;
 import org.thplab.mm.core.policy.PolicyKind;
+import org.thplab.mm.core.mm.Recorder;
 import org.thplab.mm.core.runtime.PolicyRegistry.Registered;
 
 /**
@@ -49,6 +51,8 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
     private BootParameters booted;
     /** The fault latencies recorded since recordFaultLatency(), or null. */
     private LatencyHistogram latency;
+    /** The recording that runs on the booted machine, else the last one that ended, or null. */
+    private Recorder recorder;
     /** Run once before the booted machine is replaced or removed (the background jobs on it). */
     private final List<Runnable> beforeBoot = new java.util.ArrayList<>();
     private final MachineTracing tracing = new MachineTracing(this);
@@ -203,6 +207,9 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
             }
             Machine nm = new Machine(bytes, swapBytes, seed, tunables); // with this machine's tunables
             ended();
+            if (recorder != null) {
+                recorder.abandon(); // its clock is gone with the machine
+            }
             machine = nm;
             booted = new BootParameters(bytes, swapBytes, seed);
             latency = null;
@@ -298,6 +305,44 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
     public void recordFaultLatency() {
         synchronized (lock) {
             latency = m("recordFaultLatency").recordLatency();
+        }
+    }
+
+    @Override
+    public void recordStart(long intervalNanos, List<String> counterPrefixes) {
+        synchronized (lock) {
+            Machine mc = m("record");
+            if (recorder != null && recorder.running()) {
+                throw new MmUsageException("record: a recording runs already on machine '" + name + "' (record stop ends it)");
+            }
+            if (intervalNanos < 1000) {
+                throw new MmUsageException("record: the interval must be at least 1us of simulated time, not " + intervalNanos + " ns");
+            }
+            for (String p : counterPrefixes) {
+                if (p == null || p.isEmpty()) {
+                    throw new MmUsageException("record: an empty counter prefix (counters=<prefix>,<prefix>...)");
+                }
+            }
+            recorder = mc.record(name, intervalNanos, counterPrefixes);
+            latency = recorder.latency();
+        }
+    }
+
+    @Override
+    public Recording recordStop() {
+        synchronized (lock) {
+            if (recorder == null || !recorder.running()) {
+                throw new MmUsageException("record: no recording runs on machine '" + name + "' (record start begins one)");
+            }
+            recorder.stop();
+            return recorder.recording();
+        }
+    }
+
+    @Override
+    public Recording recording() {
+        synchronized (lock) {
+            return recorder == null ? null : recorder.recording();
         }
     }
 
