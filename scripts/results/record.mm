@@ -23,3 +23,10 @@ record save ../../target/record-demo.json
 !record start interval=500ns
 !record start every=1s
 !record show nosuch
+# charts of the saved recording (docs/plot.md)
+plot ../../target/record-demo.csv memory ../../target/record-demo-memory.svg
+plot ../../target/record-demo.csv thp ../../target/record-demo-thp.png
+plot ../../target/record-demo.json latency ../../target/record-demo-latency.svg
+!plot ../../target/record-demo.csv counters=nosuch ../../target/x.svg
+!plot ../../target/record-demo.csv memory ../../target/x.gif
+!plot ../../target/record-demo.csv latency ../../target/x.svg

@@ -555,6 +555,13 @@ public class Commands {
         return RecordCommand.run(mm(), a, scriptFile);
     }
 
+    @Descriptor("draw a chart of a recording (record save) or a sweep's results, .csv or .json, into <file>.svg or .png:"
+            + " memory, thp, counters=<name>,..., latency (JSON recordings), bar=<measure>[:<column>], heatmap=<measure>:<x>:<y>")
+    @Example({"plot run.csv memory memory.svg", "plot run.json latency latency.png", "plot run.csv counters=thp_fault_alloc,pgfault c.svg"})
+    public String plot(@Descriptor("<table>") String table, @Descriptor("<what>") String what, @Descriptor("<file>") String file) {
+        return RecordCommand.plot(table, what, file, scriptFile);
+    }
+
     @Descriptor("list, read or write the MMU: preset (skylake, zen2, zen4, neoverse-n1), virtualized (0/1: nested paging),"
             + " host_page (4K/2M), cpus; a write empties every TLB")
     @Example({"mmu", "mmu preset skylake", "mmu virtualized 1"})

@@ -18,6 +18,7 @@ import java.util.StringJoiner;
 import org.thplab.mm.api.LatencyHistogram;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.Recording;
+import org.thplab.mm.plot.Plots;
 
 /**
  * {@code record start [interval=<duration>] [counters=<prefix>,...] | stop | show <column-prefix>... |
@@ -169,6 +170,31 @@ final class RecordCommand {
             throw new IllegalArgumentException("record: cannot write " + file + ": " + ScriptRunner.why(e));
         }
         return "saved " + r.samples() + " samples of " + r.columns().size() + " columns to " + file;
+    }
+
+    /** {@code plot <table> <what> <file>}: a chart of a saved recording or sweep result ({@link Plots}). */
+    static String plot(String table, String what, String file, String scriptFile) {
+        Path in;
+        Path out;
+        try {
+            in = scriptFile == null ? Path.of(table) : Path.of(scriptFile).resolveSibling(table);
+            out = scriptFile == null ? Path.of(file) : Path.of(scriptFile).resolveSibling(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("plot: not a file name: " + e.getInput());
+        }
+        try {
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            Plots.plot(in, what, out);
+        } catch (IllegalArgumentException e) {
+            // the names as given, not as resolved against the script: a transcript is the same in every checkout
+            String m = String.valueOf(e.getMessage()).replace(in.toString(), table).replace(out.toString(), file);
+            throw new IllegalArgumentException("plot: " + m, e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("plot: cannot write " + file + ": " + ScriptRunner.why(e));
+        }
+        return "plotted " + what + " of " + table + " to " + file;
     }
 
     /** CSV: the header row, then one row per sample; a column without a value is an empty cell. */

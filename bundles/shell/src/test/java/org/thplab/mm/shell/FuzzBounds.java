@@ -53,6 +53,7 @@ final class FuzzBounds {
                 case "stat" -> a.equals(List.of("jvm")) ? "stat jvm: three System.gc() and the host's heap, not the machine" : null;
                 case "compare" -> a.size() >= 2 && outside(a.get(1)) ? "compare reads files outside the sandbox" : null;
                 case "record" -> record(a);
+                case "plot" -> a.stream().anyMatch(FuzzBounds::outside) ? "plot reads or writes files outside the sandbox" : null;
                 default -> null;
             };
         } catch (IllegalArgumentException malformed) {
