@@ -92,6 +92,7 @@ public final class FaultHandler {
         long tableVa = -1;
         long failures = allocator.order0Failures(); // taken again after each OOM kill
         askBelowPmd = guard.policies().faultBelowPmd(); // the policies stay for the operation
+        boolean watched = clock.watching(); // a recording starts and ends between operations
         for (long a = from; a < to; a += PAGE_SIZE) {
             if (v == null || a >= v.end || a < v.start) {
                 v = mm.find(a);
@@ -162,7 +163,9 @@ public final class FaultHandler {
             if (h != null && stat.get(VmEvent.PGFAULT) != f0) {
                 h.record(clock.now() - t0);
             }
-            clock.observe(); // a recording's instants reached during the touch: between two faults
+            if (watched) {
+                clock.observe(); // a recording's instants reached during the touch: between two faults
+            }
         }
         return SyscallResult.OK;
     }
