@@ -52,6 +52,8 @@ final class FuzzBounds {
                 case "tick" -> a.size() == 1 ? tick(Sizes.duration(a.get(0)), shell) : null;
                 case "stat" -> a.equals(List.of("jvm")) ? "stat jvm: three System.gc() and the host's heap, not the machine" : null;
                 case "compare" -> a.size() >= 2 && outside(a.get(1)) ? "compare reads files outside the sandbox" : null;
+                case "sweep" -> !a.isEmpty() && (outside(a.get(0)) || a.size() > 1 && outside(a.get(1)))
+                        ? "sweep reads a spec and writes results outside the sandbox" : null;
                 default -> null;
             };
         } catch (IllegalArgumentException malformed) {
@@ -59,7 +61,7 @@ final class FuzzBounds {
         }
     }
 
-    /** Whether an include's or compare's file is outside the sandbox directory the script runs in. */
+    /** Whether an include's, compare's or sweep's file is outside the sandbox directory the script runs in. */
     static boolean outside(String file) {
         return file.contains("/") || file.contains("\\");
     }

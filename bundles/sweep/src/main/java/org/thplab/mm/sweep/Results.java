@@ -2,6 +2,7 @@ package org.thplab.mm.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -22,7 +23,8 @@ public final class Results {
     public static final String CSV = "results.csv";
     public static final String JSON = "results.json";
 
-    private static final CsvMapper CSV_MAPPER = new CsvMapper();
+    /** Quotes only the fields that need it (a comma, a quote, a line break), not every long one. */
+    private static final CsvMapper CSV_MAPPER = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
     private static final ObjectMapper JSON_MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Results() {
