@@ -17,8 +17,8 @@ import org.thplab.mm.api.WorkloadProgress;
  * is, a bar, the percentage and the time left at the rate so far. It is cleared when the run
  * ends, before the report is printed. A foreground {@code sweep} shows its cells the same way
  * ({@link SweepCommand}). A terminal without a scroll region (a dumb one) shows
- * nothing. Only {@link Console} makes one, and only on a terminal: scripts, piped input and Gogo
- * sessions never see it.
+ * nothing. Only {@link Console} makes one, and {@code ./thplab sweep} ({@link SweepCommand#launch}),
+ * each only on a terminal: scripts, piped input and Gogo sessions never see it.
  */
 final class ProgressLine implements WorkloadProgress {
     private static final int BAR = 20;

@@ -141,6 +141,9 @@ public record SweepSpec(String file, String workload, String script, List<String
             y = YAML.readValue(text.startsWith("\uFEFF") ? text.substring(1) : text, Yaml.class);
         } catch (JsonProcessingException e) {
             throw new SpecException(shown + ": " + jacksonProblem(e));
+        } catch (RuntimeException e) {
+            // snakeyaml's own limits (nesting, aliases, document size) on a hostile file
+            throw new SpecException(shown + ": not a spec: " + e.getMessage());
         }
         if (y == null) {
             throw new SpecException(shown + ": empty: a spec names a workload or a script, and its measures (docs/sweeps.md)");
@@ -152,12 +155,18 @@ public record SweepSpec(String file, String workload, String script, List<String
     private static String jacksonProblem(JsonProcessingException e) {
         String line = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
         if (e instanceof UnrecognizedPropertyException u) {
+            // no line: the YAML parser's location is past the key, at the end of its value
             String where = path(u.getPath().subList(0, u.getPath().size() - 1));
             List<String> known = new ArrayList<>();
-            for (Object k : u.getKnownPropertyIds()) {
-                known.add(String.valueOf(k));
+            Class<?> c = u.getReferringClass();
+            if (c != null && c.isRecord()) {
+                for (java.lang.reflect.RecordComponent rc : c.getRecordComponents()) {
+                    known.add(rc.getName()); // the file's order, not the hash set's
+                }
+            } else {
+                u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
             }
-            return line + (where.isEmpty() ? "" : where + ": ") + "unknown key '" + u.getPropertyName() + "' (known: "
+            return (where.isEmpty() ? "" : where + ": ") + "unknown key '" + u.getPropertyName() + "' (known: "
                     + String.join(", ", known) + ")";
         }
         if (e instanceof MismatchedInputException m) {

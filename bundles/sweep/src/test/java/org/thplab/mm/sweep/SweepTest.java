@@ -114,6 +114,8 @@ class SweepTest {
             workload: rfc-fork\\nmeasures: [a]\\nmeasures: [b]           | Duplicate field 'measures'
             workload: rfc-fork\\nmeasures: [a]\\nseeds: 0..2000000        | more than 1000000 seeds
             [1, 2]                                                       | the spec: expected a mapping
+            'a: [b'                                                      | line 1:
+            'workload: &a [*a]'                                          | t.yaml: 
             ''                                                           | empty
             """)
     void badSpecsAreRefusedNamingTheProblem(String yaml, String expected) {
