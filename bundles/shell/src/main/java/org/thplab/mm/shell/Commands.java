@@ -886,6 +886,16 @@ public class Commands {
         return workloads.stop(Sizes.intValue(job, "stop: bad job number '" + job + "'"));
     }
 
+    @Descriptor("run the cells of a sweep spec (YAML: policies x sysfs knobs x parameters x seeds), each on a fresh machine,"
+            + " several at once; write results.csv and results.json into <dir> (default: <spec-name>-results/ beside the spec)")
+    @Example({"sweep scripts/sweeps/small.yaml", "sweep scripts/sweeps/small.yaml small-out"})
+    public String sweep(@Descriptor("<spec>") String spec, @Descriptor("[<dir>]") String dir) {
+        if (pinnedBy != null) {
+            throw new IllegalArgumentException("sweep: not in a script that " + pinnedBy + " runs");
+        }
+        return new SweepCommand(this, scriptFile, SweepCommand.PLOTS).run(spec, dir, PROGRESS.get());
+    }
+
     @Descriptor("print the words: a label in a transcript")
     @Example({"echo after the fork"})
     public String echo(@Descriptor("<words...>") String... words) {

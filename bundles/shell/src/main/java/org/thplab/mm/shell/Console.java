@@ -168,7 +168,7 @@ public class Console {
      * resources through the context class loader: inside OSGi that must be JLine's own bundle's,
      * or it falls back to a dumb terminal without line editing.
      */
-    private static Terminal systemTerminal() throws IOException {
+    static Terminal systemTerminal() throws IOException {
         Thread t = Thread.currentThread();
         ClassLoader outer = t.getContextClassLoader();
         t.setContextClassLoader(TerminalBuilder.class.getClassLoader());

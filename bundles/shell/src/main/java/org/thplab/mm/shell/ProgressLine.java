@@ -15,9 +15,10 @@ import org.thplab.mm.api.WorkloadProgress;
  * status line (the terminal's last line, below a scroll region) shows the workload's name and
  * {@code progress()}, the steps done and their rate, and, when the workload can say how far it
  * is, a bar, the percentage and the time left at the rate so far. It is cleared when the run
- * ends, before the report is printed. A terminal without a scroll region (a dumb one) shows
- * nothing. Only {@link Console} makes one, and only on a terminal: scripts, piped input and Gogo
- * sessions never see it.
+ * ends, before the report is printed. A foreground {@code sweep} shows its cells the same way
+ * ({@link SweepCommand}). A terminal without a scroll region (a dumb one) shows
+ * nothing. Only {@link Console} makes one, and {@code ./thplab sweep} ({@link SweepCommand#launch}),
+ * each only on a terminal: scripts, piped input and Gogo sessions never see it.
  */
 final class ProgressLine implements WorkloadProgress {
     private static final int BAR = 20;
@@ -25,7 +26,9 @@ final class ProgressLine implements WorkloadProgress {
     private final Terminal terminal;
     private final LongSupplier nanoTime;
     private Status status;
-    private String workload;
+    /** What runs, {@code run <workload>} or {@code sweep <spec>}, and what it counts ({@code steps}, {@code cells}). */
+    private String label;
+    private String unit = "steps";
     private long started;
 
     ProgressLine(Terminal terminal) {
@@ -39,7 +42,13 @@ final class ProgressLine implements WorkloadProgress {
 
     /** A foreground run of the workload starts. */
     void begin(String name) {
-        workload = name;
+        begin("run " + name, "steps");
+    }
+
+    /** Something that counts {@code unit} starts: a sweep's line is {@code sweep <spec>: ... | 3 cells, 0.5 cells/s | ...}. */
+    void begin(String label, String unit) {
+        this.label = label;
+        this.unit = unit;
         started = nanoTime.getAsLong();
     }
 
@@ -66,7 +75,7 @@ final class ProgressLine implements WorkloadProgress {
             status = Status.getStatus(terminal);
         }
         int width = Math.max(10, terminal.getWidth() - 1);
-        status.update(List.of(new AttributedString(text(workload, where, steps, fraction, nanoTime.getAsLong() - started, width))));
+        status.update(List.of(new AttributedString(text(label, unit, where, steps, fraction, nanoTime.getAsLong() - started, width))));
     }
 
     /** The run has ended: the line goes, the scroll region is the whole screen again. */
@@ -76,7 +85,7 @@ final class ProgressLine implements WorkloadProgress {
             terminal.flush();
             status = null;
         }
-        workload = null;
+        label = null;
     }
 
     /**
@@ -84,10 +93,17 @@ final class ProgressLine implements WorkloadProgress {
      * the last part only when the fraction is known, cut to {@code width} characters.
      */
     static String text(String workload, String where, long steps, double fraction, long elapsedNs, int width) {
+        return text("run " + workload, "steps", where, steps, fraction, elapsedNs, width);
+    }
+
+    /** As {@link #text(String, String, long, double, long, int)}, for what {@code label} names, counting {@code unit}. */
+    static String text(String label, String unit, String where, long steps, double fraction, long elapsedNs, int width) {
         double seconds = elapsedNs / 1e9;
         StringBuilder b = new StringBuilder();
-        b.append("run ").append(workload).append(": ").append(where);
-        b.append(String.format(Locale.ROOT, " | %d steps, %.0f steps/s", steps, seconds > 0 ? steps / seconds : 0.0));
+        b.append(label).append(": ").append(where);
+        double rate = seconds > 0 ? steps / seconds : 0.0;
+        b.append(String.format(Locale.ROOT, rate < 10 && unit.equals("cells") ? " | %d %s, %.1f %s/s" : " | %d %s, %.0f %s/s",
+                steps, unit, rate, unit));
         if (fraction >= 0 && fraction <= 1) {
             int full = (int) Math.round(fraction * BAR);
             b.append(" | [").append("#".repeat(full)).append(".".repeat(BAR - full)).append(']');

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * output and ends the JVM with 0, with 1 after printing {@code FILE:LINE: message} on standard
  * error at the first misused command, 2 when a script cannot be read, 3 when anything else was
  * thrown (out of memory, a stack overflow, a bug): one line on standard error, and the JVM ends. The launcher sets the property for {@code ./thplab FILE...}; with
- * {@value Kdiff#MODE} set too ({@code ./thplab kdiff FILE...}) the scripts go to {@link Kdiff}.
+ * {@value Kdiff#MODE} set too ({@code ./thplab kdiff FILE...}) the scripts go to {@link Kdiff}, with
+ * {@value SweepCommand#SPEC} ({@code ./thplab sweep SPEC}) the spec goes to {@link SweepCommand}.
  */
 @Component(immediate = true)
 public class ScriptRunner {
@@ -78,7 +79,9 @@ public class ScriptRunner {
                     LOG.warn("waiting for start-up failed; running the scripts anyway: {}", e.toString());
                 }
                 String kdiff = context.getProperty(Kdiff.MODE);
-                rc = kdiff != null && !kdiff.isBlank() ? Kdiff.runAll(commands, kdiff, scripts, STDOUT)
+                String sweep = context.getProperty(SweepCommand.SPEC);
+                rc = sweep != null && !sweep.isBlank() ? SweepCommand.launch(commands, sweep, context.getProperty(SweepCommand.OUT))
+                        : kdiff != null && !kdiff.isBlank() ? Kdiff.runAll(commands, kdiff, scripts, STDOUT)
                         : runAll(commands, scripts, STDOUT, STDERR);
             } catch (Throwable e) {
                 // Whatever failed (out of memory, a stack overflow, a bug), the JVM must end, and

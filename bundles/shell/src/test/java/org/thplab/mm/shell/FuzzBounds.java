@@ -54,6 +54,8 @@ final class FuzzBounds {
                 case "compare" -> a.size() >= 2 && outside(a.get(1)) ? "compare reads files outside the sandbox" : null;
                 case "record" -> record(a);
                 case "plot" -> a.stream().anyMatch(FuzzBounds::outside) ? "plot reads or writes files outside the sandbox" : null;
+                case "sweep" -> !a.isEmpty() && (outside(a.get(0)) || a.size() > 1 && outside(a.get(1)))
+                        ? "sweep reads a spec and writes results outside the sandbox" : null;
                 default -> null;
             };
         } catch (IllegalArgumentException malformed) {
@@ -74,7 +76,7 @@ final class FuzzBounds {
         return null;
     }
 
-    /** Whether an include's or compare's file is outside the sandbox directory the script runs in. */
+        /** Whether an include's, compare's or sweep's file is outside the sandbox directory the script runs in. */
     static boolean outside(String file) {
         return file.contains("/") || file.contains("\\");
     }

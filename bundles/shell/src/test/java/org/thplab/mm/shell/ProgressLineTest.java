@@ -89,6 +89,8 @@ class ProgressLineTest {
                 ProgressLine.text("x", "loading", 10, 0, 2_000_000_000L, 200));
         String cut = ProgressLine.text("rfc-fork", "child 3, region 2 of 8", 1200, 0.25, 3_000_000_000L, 30);
         assertEquals(30, cut.length(), "cut to the terminal's width: " + cut);
+        assertEquals("sweep s.yaml: 3 of 8 cells done | 3 cells, 1.5 cells/s | [########............] 38% ETA 0:03",
+                ProgressLine.text("sweep s.yaml", "cells", "3 of 8 cells done", 3, 0.375, 2_000_000_000L, 200), "a sweep counts cells");
         assertEquals("1:01:01", ProgressLine.clock(3661));
         assertEquals("2:05", ProgressLine.clock(125));
     }

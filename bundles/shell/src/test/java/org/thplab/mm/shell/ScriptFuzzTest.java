@@ -77,8 +77,8 @@ class ScriptFuzzTest {
     /**
      * Runs one line as a script of its own. So {@code exit} or {@code quit} alone ends that line
      * only: {@link ScriptRunner#run} returns 0 (it is {@code ./thplab}'s script thread that ends
-     * the JVM, after the last script). No command writes a file; the two that read one ({@code include},
-     * {@code compare}) are kept in the sandbox.
+     * the JVM, after the last script). The commands that read or write files ({@code include},
+     * {@code compare}, {@code sweep}) are kept in the sandbox, where no spec is: a sweep is refused there.
      */
     private static void run(CheckedCommands shell, String line) throws Throwable {
         if (includesOutside(line)) {
