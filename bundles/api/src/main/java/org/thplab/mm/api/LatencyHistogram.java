@@ -53,6 +53,20 @@ public final class LatencyHistogram {
         return c;
     }
 
+    /**
+     * Adds every latency of {@code other} to this histogram.
+     *
+     * @since 2.7
+     */
+    public void add(LatencyHistogram other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        total += other.total;
+        sum += other.sum;
+        max = Math.max(max, other.max);
+    }
+
     /** @return how many latencies were recorded */
     public long count() {
         return total;

@@ -267,7 +267,9 @@ public interface MachineOps {
      * every {@code intervalNanos} of simulated time, whatever operation or daemon makes time pass
      * (inside a {@code touch} or {@code access}, between two of its faults or accesses). The first
      * sample is taken now. It also starts recording fault latencies afresh, as
-     * {@link #recordFaultLatency()} does; the recording keeps them. Booting the machine ends it.
+     * {@link #recordFaultLatency()} does; the recording keeps them. Booting the machine again (a
+     * workload's run does) does not end it: it goes on with the new machine, its time counted on
+     * from the old one's.
      *
      * @throws MmUsageException before the first boot, while a recording runs, for an interval
      *         below 1 µs, or for an empty prefix; nothing changes then

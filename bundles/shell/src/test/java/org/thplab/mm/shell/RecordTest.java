@@ -147,6 +147,35 @@ class RecordTest {
     }
 
     @Test
+    void aWorkloadsBootContinuesTheRecordingOnTheNewMachine() {
+        var rt = Harness.runtime();
+        Commands sh = Harness.commands(rt);
+        sh.execute(SETUP + "; touch app heap 0 64M");
+        long before = Harness.ops(rt).now();
+        sh.execute("record start interval=10ms");
+        sh.execute("run rfc-fork size=256M chunk=16M");
+        Recording r = Harness.ops(rt).recordStop();
+        assertTrue(r.samples() > 3, r.samples() + " samples");
+        int thp = col(r, "thp_fault_alloc");
+        assertEquals(32, r.value(0, thp), "the first sample is the machine before the run: 64M touched");
+        // The run booted a new machine: its counters start from zero, its time follows the old one's.
+        int boot = -1;
+        for (int s = 1; s < r.samples(); s++) {
+            assertTrue(r.value(s, 0) >= r.value(s - 1, 0), "time never goes back");
+            if (boot < 0 && r.value(s, thp) < r.value(s - 1, thp)) {
+                boot = s;
+            }
+        }
+        assertTrue(boot > 0, "the counters of the run's machine start afresh");
+        assertEquals(r.value(boot - 1, 0), r.value(boot, 0), "the old machine's last sample and the new one's first");
+        assertEquals(before, r.value(boot, 0), "the new machine's time comes after the old one's");
+        assertEquals(Harness.ops(rt).now() + before, r.value(r.samples() - 1, 0));
+        assertEquals(Harness.ops(rt).vmstat().get("thp_fault_alloc"), r.value(r.samples() - 1, thp));
+        assertTrue(r.columns().contains("proc.parent.Rss") || r.columns().stream().anyMatch(c -> c.startsWith("proc.") && !c.startsWith("proc.app")),
+                "the workload's processes: " + r.columns());
+    }
+
+    @Test
     void misuseIsRefusedAndChangesNothing(@TempDir Path dir) {
         var rt = Harness.runtime();
         Commands sh = Harness.commands(rt);
@@ -172,7 +201,7 @@ class RecordTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> sh.execute("record show nosuch")).getMessage()
                 .contains("no column starts with nosuch"));
         assertTrue(Harness.ops(rt).recording().running());
-        sh.execute("boot 1G");
-        assertFalse(Harness.ops(rt).recording().running(), "boot ends the recording");
+        sh.execute("record stop; boot 1G");
+        assertFalse(Harness.ops(rt).recording().running());
     }
 }

@@ -133,7 +133,6 @@ public final class Machine {
         args = new Args(tasks);
         slots = new MmSlots(tunables);
         mmapLock = new MmapLock(clock);
-
         // The ground floor and the folios.
         Allocator allocator = new Allocator(k);
         folios = new Folios(f, buddy, stat);
@@ -145,7 +144,6 @@ public final class Machine {
         reservations = new Reservations(k, allocator, folios, mmapLock);
         folios.setFreeHook(reservations);
         k.overcommit().setReservedPages(() -> reservations.reserved); // the RFC's NR_THP_RESERVED
-
         // Promotion, reclaim and the OOM killer.
         migrations = new Migrations(k, allocator, folios, reservations, mmapLock);
         SwapOut swapOut = new SwapOut(k, folios, split);
@@ -162,7 +160,6 @@ public final class Machine {
         sys = new Syscalls(clock, tasks, slots, allocator, tables, split, zap, forkCopy, reservations, migrations,
                 swapOut, madvCollapse, mmus, f, k.overcommit());
         oom = new OomKiller(k, reports, reservations, log, sys);
-
         // The fault paths, on top.
         PteFaults pte = new PteFaults(k, zero, folios, anon, reservations);
         PmdFaults pmd = new PmdFaults(k, allocator, folios, split, tables, zero, reservations, slots, promotion,
@@ -391,8 +388,12 @@ public final class Machine {
         return faults.recordLatency();
     }
 
-    /** Starts a recording of machine {@code name} (Recorder), and of fault latencies afresh. */
-    public Recorder record(String name, long every, List<String> prefixes) {
-        return new Recorder(name, clock, reports, tasks, mmapLock, faults.recordLatency(), every, prefixes);
+    /** Starts a recording of machine {@code name}, and of fault latencies afresh; or goes on with one made before a boot. */
+    public Recorder record(String name, long every, List<String> prefixes, Recorder going) {
+        if (going == null) {
+            return new Recorder(name, clock, reports, tasks, mmapLock, faults.recordLatency(), every, prefixes);
+        }
+        going.continueOn(clock, reports, tasks, mmapLock, faults.recordLatency());
+        return going;
     }
 }

@@ -23,13 +23,17 @@ public final class Recorder implements LongConsumer {
     static final int MAX_SAMPLES = 1_000_000;
 
     private final String machine;
-    private final Clock clock;
-    private final Reports reports;
-    private final Tasks tasks;
-    private final MmapLock lock;
+    /** The booted machine's parts: a boot while recording (a workload's run) moves the recording to the new ones. */
+    private Clock clock;
+    private Reports reports;
+    private Tasks tasks;
+    private MmapLock lock;
     private final long every;
     private final List<String> prefixes;
-    private final LatencyHistogram latency;
+    private LatencyHistogram latency;
+    /** The latencies recorded on machines booted before this one, and their time: added to this one's. */
+    private final LatencyHistogram before = new LatencyHistogram();
+    private long offset;
     private final Map<String, Integer> columns = new LinkedHashMap<>();
     private final List<long[]> rows = new ArrayList<>();
     private boolean running = true;
@@ -59,11 +63,11 @@ public final class Recorder implements LongConsumer {
             truncated = true;
             return;
         }
-        last = t;
+        last = offset + t;
         // Every column unset in this sample (a process that is gone, or not there yet) is NONE.
         row = new long[columns.size()];
         java.util.Arrays.fill(row, Recording.NONE);
-        row[0] = t;
+        row[0] = offset + t;
         reports.vmstat().forEach((name, v) -> {
             if (wanted(name)) {
                 set(name, v);
@@ -110,7 +114,7 @@ public final class Recorder implements LongConsumer {
     public void stop() {
         if (running) {
             clock.observe();
-            if (clock.now() > last) {
+            if (offset + clock.now() > last) {
                 accept(clock.now());
             }
             clock.watch(0, null);
@@ -118,14 +122,33 @@ public final class Recorder implements LongConsumer {
         }
     }
 
-    /** The machine was booted again: the recording ends where it was. */
-    public void abandon() {
-        running = false;
+    /**
+     * The machine is booted again while recording (a workload's run boots it): a last sample of the
+     * old machine now, then the recording goes on with the new one, its time after the old one's
+     * (the two samples of the boot have the same time).
+     */
+    public void continueOn(Clock c, Reports r, Tasks t, MmapLock l, LatencyHistogram h) {
+        clock.observe();
+        if (offset + clock.now() > last) {
+            accept(clock.now());
+        }
+        clock.watch(0, null);
+        offset += clock.now();
+        before.add(latency);
+        clock = c;
+        reports = r;
+        tasks = t;
+        lock = l;
+        latency = h;
+        accept(c.now());
+        c.watch(every, this);
     }
 
-    /** @return the fault latencies of the recording */
+    /** @return the fault latencies of the recording, on every machine it ran on */
     public LatencyHistogram latency() {
-        return latency;
+        LatencyHistogram all = before.copy();
+        all.add(latency);
+        return all;
     }
 
     public boolean running() {
@@ -133,6 +156,6 @@ public final class Recorder implements LongConsumer {
     }
 
     public Recording recording() {
-        return new Recording(machine, every, new ArrayList<>(columns.keySet()), rows, running, truncated, latency);
+        return new Recording(machine, every, new ArrayList<>(columns.keySet()), rows, running, truncated, latency());
     }
 }

@@ -207,10 +207,11 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
             }
             Machine nm = new Machine(bytes, swapBytes, seed, tunables); // with this machine's tunables
             ended();
-            if (recorder != null) {
-                recorder.abandon(); // its clock is gone with the machine
-            }
             machine = nm;
+            if (recorder != null && recorder.running()) {
+                // A workload's run boots its machine: the recording goes on with the new one.
+                nm.record(name, 0, List.of(), recorder);
+            }
             booted = new BootParameters(bytes, swapBytes, seed);
             latency = null;
             tracing.applyTo(nm.tracer());
@@ -323,8 +324,8 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
                     throw new MmUsageException("record: an empty counter prefix (counters=<prefix>,<prefix>...)");
                 }
             }
-            recorder = mc.record(name, intervalNanos, counterPrefixes);
-            latency = recorder.latency();
+            recorder = mc.record(name, intervalNanos, counterPrefixes, null);
+            latency = null; // the recording's, while it runs
         }
     }
 
@@ -335,6 +336,7 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
                 throw new MmUsageException("record: no recording runs on machine '" + name + "' (record start begins one)");
             }
             recorder.stop();
+            latency = recorder.latency();
             return recorder.recording();
         }
     }
@@ -349,6 +351,9 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
     @Override
     public LatencyHistogram faultLatency() {
         synchronized (lock) {
+            if (recorder != null && recorder.running()) {
+                return recorder.latency();
+            }
             return latency == null ? null : latency.copy();
         }
     }
