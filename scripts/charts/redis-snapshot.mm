@@ -1,7 +1,7 @@
 # Chart of docs/experiments/redis-snapshot.md. `run redis-snapshot` boots the machine, which ends a
 # recording, so this replays one BGSAVE with shell commands: a 1 GiB heap, MADV_HUGEPAGE, written
-# whole; the recording starts at the fork, so its fault latencies are the parent's CoW faults
-# under 200k Zipf(0.99) writes while the child reads the heap; cow huge, then cow pte.
+# whole; the recording starts at the fork, so its fault latencies are the parent's CoW faults under
+# 200k Zipf(0.99) writes while the child reads the heap; cow huge, then cow pte.
 boot 4G seed=0
 sysfs enabled always
 policy use cow huge

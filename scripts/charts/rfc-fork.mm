@@ -1,5 +1,5 @@
-# Chart of docs/experiments/rfc-fork.md. `run rfc-fork` boots the machine, which ends a recording,
-# so this replays the RFC's test with shell commands on a 16 GiB machine: a parent forks 14 children
+# Chart of docs/experiments/rfc-fork.md. This replays the RFC's test with shell commands (written
+# before a recording went on through the boot of a workload's run) on a 16 GiB machine: a parent forks 14 children
 # one after another, each maps a 1 GiB chunk and writes the first page of every 2 MiB region
 # (pattern one) and stays alive; THPs at the fault, then reservations (promotion_threshold 256).
 boot 16G seed=1

@@ -1,7 +1,8 @@
-# Chart of docs/experiments/short-lived.md. `run short-lived` boots the machine, which ends a recording,
-# so this replays a smaller version of it with shell commands: 16 processes one after another, heaps
-# of 16 to 256 MiB, each making 2.5M Zipf(0.8) writes and exiting; THPs at the fault (the
-# defaults with enabled=always), then base pages with khugepaged at its defaults (a wake every 10 s).
+# Chart of docs/experiments/short-lived.md. `run short-lived` boots the machine, which ends a
+# recording, so this replays a smaller version of it with shell commands: 16 processes one after
+# another, heaps of 16 to 256 MiB, each making 2.5M Zipf(0.8) writes and exiting; THPs at the fault
+# (the defaults with enabled=always), then base pages with khugepaged at its defaults (a wake every
+# 10 s).
 boot 8G seed=0
 sysfs enabled always
 record start interval=20ms counters=thp_fault_alloc,thp_collapse_alloc,nr_anon

@@ -1,7 +1,8 @@
-# Chart of docs/experiments/threaded-faults.md. `run threaded-faults` boots the machine, which ends a
-# recording, so this replays it with shell commands: 8 threads of one process fault base pages into
-# their 64 MiB parts of a 512 MiB heap, 4 MiB a step round robin, then make 20,000 uniform loads
-# each; khugepaged every 1 ms (copy collapse under the mmap lock), then no promoter.
+# Chart of docs/experiments/threaded-faults.md. This replays the workload with shell commands
+# (written before a recording went on through the boot of a workload's run): 8 threads of one
+# process fault base pages into their 64 MiB parts of a 512 MiB heap, 4 MiB a step round robin, then
+# make 20,000 uniform loads each; khugepaged every 1 ms (copy collapse under the mmap lock), then no
+# promoter.
 boot 2G seed=0
 policy use fault base
 sysfs khugepaged/scan_sleep_millisecs 1
