@@ -292,4 +292,32 @@ public interface MachineOps {
      * @since 2.7
      */
     Recording recording();
+    /**
+     * A picture of physical memory now: every frame's {@link FrameState}, summarised into at most
+     * {@code maxPixels} pixels (a power of two frames to a pixel, the fewest that fit). Reads the
+     * frame arrays once; changes nothing.
+     *
+     * @throws MmUsageException before the first boot, or for maxPixels below 1
+     * @since 2.8
+     */
+    MemoryMap memoryMap(int maxPixels);
+
+    /**
+     * What the frames {@code [pfn, pfn + count)} hold, and whose they are.
+     *
+     * @throws MmUsageException before the first boot, or for a range outside the machine or of
+     *         more than 2^20 frames
+     * @since 2.8
+     */
+    FrameRange frames(long pfn, int count);
+
+    /**
+     * How each region of a process is backed: resident base and huge pages, reservations, and
+     * the same along its length in at most {@code cells} cells (a page-table walk at PMD level,
+     * and of the PTE tables under it).
+     *
+     * @throws MmUsageException before the first boot, for an unknown process, or for cells below 1
+     * @since 2.8
+     */
+    java.util.List<RegionCoverage> coverage(String proc, int cells);
 }

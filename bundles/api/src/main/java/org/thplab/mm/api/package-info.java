@@ -29,7 +29,9 @@
  * {@link org.thplab.mm.api.MachineOps#report} and a thread's {@link org.thplab.mm.api.PerfStat}.
  * 2.7: recordings ({@link org.thplab.mm.api.MachineOps#recordStart}, {@link org.thplab.mm.api.Recording}):
  * the counters sampled at intervals of simulated time; {@link org.thplab.mm.api.LatencyHistogram#buckets}.
+ * 2.8: {@link org.thplab.mm.api.MachineOps#memoryMap}, {@link org.thplab.mm.api.MachineOps#frames} and
+ * {@link org.thplab.mm.api.MachineOps#coverage} (the web view's pictures), {@link org.thplab.mm.api.SimulatedMachine#watch}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.7.0")
+@org.osgi.annotation.versioning.Version("2.8.0")
 package org.thplab.mm.api;

@@ -379,8 +379,9 @@ public final class Machine {
         return k.trace();
     }
 
-    public long frames() {
-        return f.nr;
+    /** The web view's pictures of this machine; coverage looks its process up as every operation does. */
+    public Pictures maps() {
+        return new Pictures(new org.thplab.mm.core.report.MemoryMaps(f, buddy, folios, reservations, tasks, n -> args.proc("coverage", n)), clock.now());
     }
 
     /** Starts recording the simulated latency of every fault; returns the histogram. */

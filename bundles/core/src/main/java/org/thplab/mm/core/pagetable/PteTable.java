@@ -115,4 +115,25 @@ public final class PteTable {
         n = 0;
         i0 = -1;
     }
+
+    /** @return entries {@code from..to-1} whose kind is {@code kind} (a smaps-like walk: one pass over a dense table) */
+    public int count(int from, int to, int kind) {
+        long[] d = dense;
+        int c = 0;
+        if (d != null) {
+            for (int j = from; j < to; j++) {
+                c += (d[j] & Pte.KIND_MASK) == kind ? 1 : 0;
+            }
+            return c;
+        }
+        if (i0 >= from && i0 < to && (v0 & Pte.KIND_MASK) == kind) {
+            c++;
+        }
+        for (int k = 0; k < n; k++) {
+            if (idx[k] >= from && idx[k] < to && (val[k] & Pte.KIND_MASK) == kind) {
+                c++;
+            }
+        }
+        return c;
+    }
 }

@@ -83,6 +83,7 @@ final class Jobs {
                     stopped = true;
                 }
                 steps++;
+                nm.watchers.due();
                 if (progress != null && System.nanoTime() - last >= interval) {
                     progress.update(run.progress(), steps, run.fraction());
                     last = System.nanoTime();
@@ -231,6 +232,7 @@ final class Jobs {
                         report = run.report();
                         return;
                     }
+                    nm.watchers.due();
                 }
                 Thread.yield(); // let commands in between two steps
             }

@@ -3,9 +3,12 @@ package org.thplab.mm.core.runtime;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.thplab.mm.api.FrameRange;
 import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.MemoryMap;
 import org.thplab.mm.api.OomReport;
 import org.thplab.mm.api.PerfStat;
+import org.thplab.mm.api.RegionCoverage;
 import org.thplab.mm.api.SmapsEntry;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.mm.Machine;
@@ -95,5 +98,20 @@ abstract class MachineReports implements MachineOps {
     @Override
     public Map<String, Long> report(String proc) {
         return read("report", m -> m.report(proc));
+    }
+
+    @Override
+    public MemoryMap memoryMap(int maxPixels) {
+        return read("memory map", m -> m.maps().map(maxPixels));
+    }
+
+    @Override
+    public FrameRange frames(long pfn, int count) {
+        return read("frames", m -> m.maps().describe(pfn, count));
+    }
+
+    @Override
+    public List<RegionCoverage> coverage(String proc, int cells) {
+        return read("coverage", m -> m.maps().coverage(proc, cells));
     }
 }

@@ -57,6 +57,7 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
     private final List<Runnable> beforeBoot = new java.util.ArrayList<>();
     private final MachineTracing tracing = new MachineTracing(this);
     final MachinePolicies policies = new MachinePolicies(this);
+    final Watchers watchers = new Watchers(lock);
     private boolean removed;
 
     NamedMachine(String name, PolicyRegistry registry, ThpTunables tunables, Selection selection, Persistence persistence) {
@@ -96,6 +97,11 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
     @Override
     public Tracing tracing() {
         return tracing;
+    }
+
+    @Override
+    public Watch watch(long intervalMillis, Runnable watcher) {
+        return watchers.add(intervalMillis, watcher);
     }
 
     @Override
@@ -215,7 +221,7 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
             booted = new BootParameters(bytes, swapBytes, seed);
             latency = null;
             tracing.applyTo(nm.tracer());
-            return String.format("booted: %d kB memory (%d frames), swap %d kB, seed %d", bytes / 1024, nm.frames(),
+            return String.format("booted: %d kB memory (%d frames), swap %d kB, seed %d", bytes / 1024, nm.maps().frames(),
                     swapBytes / 1024, seed);
         }
     }

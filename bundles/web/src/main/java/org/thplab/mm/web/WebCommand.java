@@ -1,0 +1,165 @@
+package org.thplab.mm.web;
+
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.runtime.HttpServiceRuntimeConstants;
+
+/**
+ * {@code web [start [<port>] [<address>] | stop | url]}: starts the Felix HTTP service by writing
+ * its Configuration Admin configuration ({@code org.apache.felix.http}: enabled, host, port) and
+ * prints the page's URL with the token; {@code ./thplab --web} does the same at start. The
+ * service is off until then: the runtime starts it disabled, so a script run opens no port.
+ */
+@Component(service = WebCommand.class, immediate = true, property = {"osgi.command.scope=mm", "osgi.command.function=web"})
+public class WebCommand {
+    static final String FELIX_PID = "org.apache.felix.http";
+    static final String ENABLE = "org.apache.felix.http.enable";
+    static final String HOST = "org.apache.felix.http.host";
+    static final String PORT = "org.osgi.service.http.port";
+    static final int DEFAULT_PORT = 8480;
+
+    private final BundleContext context;
+    private final ConfigurationAdmin cm;
+    private final WebView view;
+
+    @Activate
+    public WebCommand(BundleContext context, @Reference ConfigurationAdmin cm, @Reference WebView view) throws IOException {
+        this.context = context;
+        this.cm = cm;
+        this.view = view;
+        if (Boolean.parseBoolean(context.getProperty("thplab.web"))) {
+            String port = context.getProperty("thplab.web.port");
+            String address = context.getProperty("thplab.web.address");
+            // not on SCR's thread: the HTTP service starts on Configuration Admin's, after this returns
+            Thread t = new Thread(() -> {
+                try {
+                    System.err.println("web: " + start(port == null ? null : Integer.valueOf(port), address));
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("web: " + e.getMessage());
+                }
+            }, "thplab-web-start");
+            t.setDaemon(true);
+            t.start();
+        } else {
+            Configuration c = cm.getConfiguration(FELIX_PID, "?");
+            Dictionary<String, Object> p = c.getProperties();
+            if (p != null && Boolean.parseBoolean(String.valueOf(p.get(ENABLE)))) {
+                p.put(ENABLE, false); // kept from an earlier session: the server runs only when asked
+                c.update(p);
+            }
+        }
+    }
+
+    @Descriptor("the web view: web start [<port>] [<address>] | web stop | web url (docs/web.md)")
+    public String web(String... words) throws IOException {
+        List<String> w = List.of(words);
+        String what = w.isEmpty() ? "url" : w.get(0);
+        switch (what) {
+            case "start" -> {
+                if (w.size() > 3) {
+                    throw new IllegalArgumentException("usage: web start [<port>] [<address>]");
+                }
+                Integer port = null;
+                if (w.size() > 1) {
+                    try {
+                        port = Integer.valueOf(w.get(1));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("web start: bad port '" + w.get(1) + "'");
+                    }
+                    if (port < 0 || port > 65535) {
+                        throw new IllegalArgumentException("web start: bad port " + port + " (0 to 65535; 0 takes a free one)");
+                    }
+                }
+                return start(port, w.size() > 2 ? w.get(2) : null);
+            }
+            case "stop" -> {
+                Configuration c = cm.getConfiguration(FELIX_PID, "?");
+                Dictionary<String, Object> p = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+                p.put(ENABLE, false);
+                c.update(p);
+                return "web: stopped";
+            }
+            case "url" -> {
+                String url = url();
+                return url == null ? "web: not started (web start)" : url;
+            }
+            default -> throw new IllegalArgumentException("usage: web [start [<port>] [<address>] | stop | url]");
+        }
+    }
+
+    /** Enables the HTTP service with the port and address given (else those configured, else 8480 on 127.0.0.1); waits for it. */
+    String start(Integer port, String address) throws IOException {
+        Configuration c = cm.getConfiguration(FELIX_PID, "?");
+        Dictionary<String, Object> p = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        if (port != null) {
+            p.put(PORT, port);
+        } else if (p.get(PORT) == null) {
+            p.put(PORT, DEFAULT_PORT);
+        }
+        if (address != null) {
+            p.put(HOST, address);
+        } else if (p.get(HOST) == null) {
+            p.put(HOST, "127.0.0.1");
+        }
+        p.put(ENABLE, true);
+        c.update(p);
+        long until = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < until) {
+            String url = url();
+            if (url != null) {
+                return url;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException("web: the HTTP service did not start on " + p.get(HOST) + ":" + p.get(PORT)
+                + " within 15 s (is the port taken?)");
+    }
+
+    /** @return the page's URL with the token, once the HTTP service listens; else null */
+    String url() {
+        try {
+            Configuration c = cm.getConfiguration(FELIX_PID, "?");
+            Dictionary<String, Object> p = c.getProperties();
+            if (p == null || !Boolean.parseBoolean(String.valueOf(p.get(ENABLE)))) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        for (ServiceReference<HttpServiceRuntime> r : refs()) {
+            Object ep = r.getProperty(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT);
+            String first = ep instanceof String[] a && a.length > 0 ? a[0]
+                    : ep instanceof java.util.Collection<?> l && !l.isEmpty() ? String.valueOf(l.iterator().next())
+                    : ep == null ? null : String.valueOf(ep);
+            if (first != null) {
+                String base = first.endsWith("/") ? first : first + "/";
+                return base + "thplab/index.html?token=" + view.token();
+            }
+        }
+        return null;
+    }
+
+    private java.util.Collection<ServiceReference<HttpServiceRuntime>> refs() {
+        try {
+            return context.getServiceReferences(HttpServiceRuntime.class, null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
