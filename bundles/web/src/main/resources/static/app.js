@@ -206,7 +206,13 @@ function bar(region) {
   return `<div class="region" title="${region.name}: ${kib(region.size / 1024)}, RSS ${kib(region.rssKb)}, huge ${kib(region.anonHugeKb)}, ${region.reservations} reservations"><span class="name">${region.name}</span><span class="bar">${cells}</span></div>`;
 }
 
+let processesShown = '';
+
 function drawProcesses(s) {
+  // the server refreshes them once a second: rebuild the table only when they changed
+  const key = JSON.stringify(s.processes || []);
+  if (key === processesShown) return;
+  processesShown = key;
   const tbody = document.querySelector('#processes tbody');
   tbody.innerHTML = (s.processes || []).map(p =>
     `<tr data-proc="${p.name}"><td>${p.name}</td><td class="rss">${kib(p.rssKb)}</td><td class="huge">${kib(p.anonHugeKb)}</td>` +
