@@ -164,6 +164,7 @@ class WebViewBrowserTest {
         screenshot("map-section", "web-map.png");
         screenshot("counters-section", "web-counters.png");
         screenshot("processes-section", "web-processes.png");
+        assertTrue(state().path("snapshot_cost_ns").asLong() > 0, "a snapshot says what the one before it cost");
     }
 
     @Test

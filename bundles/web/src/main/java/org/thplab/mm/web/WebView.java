@@ -214,6 +214,7 @@ public class WebView {
         state.put("now_ns", ops.now());
         state.put("policies", policies(m));
         state.put("jobs", jobs);
+        state.put("snapshot_cost_ns", lastCost); // the previous snapshot's, for the budget's reader
         if (booted) {
             MemoryMap mm = ops.memoryMap(mapPixels);
             map = encode(mm);
