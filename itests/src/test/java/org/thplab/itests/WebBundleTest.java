@@ -20,6 +20,7 @@ import org.osgi.test.common.annotation.InjectService;
 import org.thplab.mm.api.FrameState;
 import org.thplab.mm.api.MachineFactory;
 import org.thplab.mm.api.MachineOps;
+import org.thplab.mm.api.Workloads;
 
 /**
  * The web bundle in the framework: the HTTP service is off until {@code web start}, which
@@ -36,7 +37,8 @@ class WebBundleTest {
     @Test
     void webStartServesThePageAndItsApiAndRefusesAPostWithoutTheToken(
             @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) CommandProcessor processor,
-            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MachineFactory machines) throws Exception {
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) MachineFactory machines,
+            @InjectService(timeout = RuntimeSmokeTest.TIMEOUT) Workloads workloads) throws Exception {
         PrintStream print = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
         assertEquals("web: not started (web start)", gogo(session, "mm:web url"));
@@ -80,9 +82,22 @@ class WebBundleTest {
             assertEquals(cow, Itests.policy(machines.defaultMachine().policyAdmin(), "cow").active().get(0));
             HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "api/policy"))
                     .header("X-Thplab-Token", token)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"cow\",\"name\":\"pte\"}")).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"cow\",\"name\":\"huge\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ok.statusCode(), ok.body());
+            // No page listens, so no snapshots are being taken: a GET takes a new one, never the stale one.
+            HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(base + "api/state")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(after.body().contains("{\"kind\":\"cow\",\"active\":[\"huge\"]"), after.body());
+            String jobs = String.valueOf(workloads.jobs()); // earlier tests' jobs, done
+            HttpResponse<String> badParams = http.send(HttpRequest.newBuilder(URI.create(base + "api/run"))
+                    .header("X-Thplab-Token", token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"workload\":\"rfc-fork\",\"params\":[1]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, badParams.statusCode(), badParams.body());
+            assertTrue(badParams.body().contains("'params' must be an object"), badParams.body());
+            assertEquals(jobs, String.valueOf(workloads.jobs()), "no job was started");
+            machines.defaultMachine().policyAdmin().usePolicy("cow", cow.split(" ")[0]); // "pte (bundle version)"
         } finally {
             assertEquals("web: stopped", gogo(session, "mm:web stop"));
         }

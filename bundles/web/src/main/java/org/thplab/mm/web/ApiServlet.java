@@ -47,19 +47,8 @@ public class ApiServlet extends HttpServlet {
         String path = path(req);
         try {
             switch (path) {
-                case "/state" -> {
-                    WebView.Snapshot s = view.latest();
-                    if (s.seq() == 0) {
-                        view.listen(); // a first snapshot for a page that only asks once
-                        try {
-                            s = view.await(0, 2000);
-                        } finally {
-                            view.unlisten();
-                        }
-                    }
-                    send(resp, "application/json", s.state());
-                }
-                case "/map" -> send(resp, "application/octet-stream", view.latest().map());
+                case "/state" -> send(resp, "application/json", view.current().state());
+                case "/map" -> send(resp, "application/octet-stream", view.current().map());
                 case "/events" -> events(req, resp);
                 case "/legend" -> json(resp, 200, legend());
                 case "/frames" -> json(resp, 200, view.machine().ops().frames(longParam(req, "pfn"), (int) longParam(req, "count")));
@@ -97,6 +86,9 @@ public class ApiServlet extends HttpServlet {
                 case "/run" -> {
                     Map<String, String> params = new LinkedHashMap<>();
                     JsonNode ps = body.path("params");
+                    if (!ps.isMissingNode() && !ps.isObject()) {
+                        throw new IllegalArgumentException("'params' must be an object of parameter names and values, as {\"size\": \"64G\"}");
+                    }
                     ps.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
                     String workload = text(body, "workload");
                     for (WorkloadParameter p : view.workloads().parameters(workload)) {

@@ -141,6 +141,27 @@ public class WebView {
         }
     }
 
+    /**
+     * The latest snapshot while a page listens (it is at most interval_ms old then); when none
+     * does, none is being taken, so a new one (waiting up to 2 s for it): a client that only asks
+     * now and then (curl, a script) never reads a stale machine.
+     */
+    Snapshot current() throws InterruptedException {
+        Snapshot before;
+        synchronized (lock) {
+            before = latest;
+            if (listeners > 0 && before.seq() > 0) {
+                return before;
+            }
+        }
+        listen();
+        try {
+            return await(before.seq(), 2000);
+        } finally {
+            unlisten();
+        }
+    }
+
     /** Waits up to {@code millis} for a snapshot newer than {@code after}; returns the latest. */
     Snapshot await(long after, long millis) throws InterruptedException {
         long until = System.currentTimeMillis() + millis;
@@ -182,8 +203,8 @@ public class WebView {
         try {
             watch = machine().watch(intervalMs, this::snapshot);
             while (!Thread.currentThread().isInterrupted()) {
+                jobs = workloads.jobs(); // before the snapshot: a client asking once sees them
                 watch.poll();
-                jobs = workloads.jobs();
                 Thread.sleep(intervalMs);
             }
         } catch (InterruptedException e) {
