@@ -1,11 +1,14 @@
 package org.thplab.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,6 +47,14 @@ class WebBundleTest {
         assertEquals("web: not started (web start)", gogo(session, "mm:web url"));
         MachineOps mm = machines.defaultMachine().ops();
         mm.boot(64L << 20, 0, 0);
+        // Bad input names the problem and leaves the service as it was: off.
+        Exception bad = assertThrows(Exception.class, () -> gogo(session, "mm:web start 0 8.8.8.8"));
+        assertTrue(bad.getMessage().contains("8.8.8.8 is not an address of this machine"), bad.getMessage());
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Exception busy = assertThrows(Exception.class, () -> gogo(session, "mm:web start " + taken.getLocalPort()));
+            assertTrue(busy.getMessage().contains("port " + taken.getLocalPort() + " on 127.0.0.1 is taken"), busy.getMessage());
+        }
+        assertEquals("web: not started (web start)", gogo(session, "mm:web url"));
         String url = gogo(session, "mm:web start 0");
         try {
             assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/thplab/index\\.html\\?token=[0-9a-f]{48}"), url);

@@ -1,6 +1,11 @@
 package org.thplab.mm.web;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -102,6 +107,23 @@ public class WebCommand {
     String start(Integer port, String address) throws IOException {
         Configuration c = cm.getConfiguration(FELIX_PID, "?");
         Dictionary<String, Object> p = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        Dictionary<String, Object> before = copy(p);
+        // Checked before anything is written: a bad address or a taken port changes nothing.
+        String host = address != null ? address : p.get(HOST) != null ? String.valueOf(p.get(HOST)) : "127.0.0.1";
+        InetAddress at = localAddress(host);
+        int wanted = port != null ? port : p.get(PORT) != null ? Integer.parseInt(String.valueOf(p.get(PORT))) : DEFAULT_PORT;
+        boolean serving = url() != null && String.valueOf(wanted).equals(String.valueOf(p.get(PORT)))
+                && host.equals(String.valueOf(p.get(HOST)));
+        if (serving) {
+            return url(); // as asked already
+        }
+        if (wanted != 0) {
+            try (ServerSocket probe = new ServerSocket(wanted, 1, at)) { // closed at once: only asks whether it binds
+            } catch (IOException e) {
+                throw new IllegalArgumentException("web start: port " + wanted + " on " + at.getHostAddress()
+                        + " is taken (" + e.getMessage() + "); 0 takes a free one");
+            }
+        }
         if (port != null) {
             p.put(PORT, port);
         } else if (p.get(PORT) == null) {
@@ -113,11 +135,13 @@ public class WebCommand {
             p.put(HOST, "127.0.0.1");
         }
         p.put(ENABLE, true);
+        String old = url();
         c.update(p);
+        // The service restarts on its own thread: until then it still announces the old endpoint.
         long until = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < until) {
             String url = url();
-            if (url != null) {
+            if (url != null && (wanted != 0 ? url.contains(":" + wanted + "/") : !url.equals(old))) {
                 return url;
             }
             try {
@@ -127,8 +151,37 @@ public class WebCommand {
                 break;
             }
         }
+        c.update(before); // nothing changed: the service as it was
         throw new IllegalStateException("web: the HTTP service did not start on " + p.get(HOST) + ":" + p.get(PORT)
                 + " within 15 s (is the port taken?)");
+    }
+
+    /** @return the address, which must be one of this machine's (or 0.0.0.0, every one) */
+    private static InetAddress localAddress(String address) {
+        InetAddress a;
+        try {
+            a = InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("web start: unknown address '" + address + "'");
+        }
+        try {
+            if (a.isAnyLocalAddress() || a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null) {
+                return a;
+            }
+        } catch (SocketException e) {
+            // named below
+        }
+        throw new IllegalArgumentException("web start: " + address + " is not an address of this machine (127.0.0.1, the default;"
+                + " 0.0.0.0 for all of them; or one of its interfaces')");
+    }
+
+    private static Dictionary<String, Object> copy(Dictionary<String, Object> p) {
+        Dictionary<String, Object> out = new Hashtable<>();
+        for (java.util.Enumeration<String> k = p.keys(); k.hasMoreElements();) {
+            String key = k.nextElement();
+            out.put(key, p.get(key));
+        }
+        return out;
     }
 
     /** @return the page's URL with the token, once the HTTP service listens; else null */
@@ -144,9 +197,13 @@ public class WebCommand {
         }
         for (ServiceReference<HttpServiceRuntime> r : refs()) {
             Object ep = r.getProperty(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT);
-            String first = ep instanceof String[] a && a.length > 0 ? a[0]
-                    : ep instanceof java.util.Collection<?> l && !l.isEmpty() ? String.valueOf(l.iterator().next())
-                    : ep == null ? null : String.valueOf(ep);
+            List<String> all = ep instanceof String[] a ? List.of(a)
+                    : ep instanceof java.util.Collection<?> l ? l.stream().map(String::valueOf).toList()
+                    : ep == null ? List.of() : List.of(String.valueOf(ep));
+            // On 0.0.0.0 the service names every interface's address: loopback first, then IPv4.
+            String first = all.stream().filter(u -> u.startsWith("http://127.")).findFirst()
+                    .or(() -> all.stream().filter(u -> !u.contains("[")).findFirst())
+                    .orElse(all.isEmpty() ? null : all.get(0));
             if (first != null) {
                 String base = first.endsWith("/") ? first : first + "/";
                 return base + "thplab/index.html?token=" + view.token();
