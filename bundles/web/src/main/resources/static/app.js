@@ -323,6 +323,7 @@ function onState(s) {
   document.getElementById('machine').textContent = 'machine ' + (s.machine || '');
   document.getElementById('clock').textContent = s.booted ? `t = ${(s.now_ns / 1e9).toFixed(3)} s simulated` : 'not booted';
   document.body.dataset.seq = s.seq;
+  document.getElementById('map-empty').hidden = !!s.booted;
   if (s.map) {
     document.getElementById('thp-share').textContent = `THP ${(s.map.thpShare * 100).toFixed(1)}%`;
     document.getElementById('thp-share').dataset.share = s.map.thpShare;

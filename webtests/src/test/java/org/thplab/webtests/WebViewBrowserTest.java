@@ -142,6 +142,7 @@ class WebViewBrowserTest {
         waitUpTo(20).until(d -> d.findElements(By.cssSelector("#legend li")).size() == 24);
         waitUpTo(20).until(d -> !new Select(d.findElement(By.id("workload"))).getOptions().isEmpty());
         waitUpTo(20).until(d -> d.findElement(By.id("policy-cow")) != null);
+        assertTrue(browser.findElement(By.id("map-empty")).isDisplayed(), "the map says no machine is booted yet");
     }
 
     @Test
@@ -154,6 +155,7 @@ class WebViewBrowserTest {
         params.sendKeys("size=128G chunk=1G accesses=2000000");
         browser.findElement(By.id("run")).click();
         waitUpTo(30).until(d -> d.findElement(By.id("message")).getText().startsWith("job "));
+        waitUpTo(60).until(d -> !d.findElement(By.id("map-empty")).isDisplayed()); // the workload booted its machine
         waitUpTo(60).until(d -> thpShare() > 0.02);
         double first = thpShare();
         waitUpTo(60).until(d -> thpShare() > first + 0.02);
