@@ -118,20 +118,9 @@ public record AccessPattern(Kind kind, long stride, double theta, double hotFrac
     }
 
     private static long size(String word, String s) {
-        long unit = 1;
-        String digits = s;
-        char last = s.charAt(s.length() - 1);
-        if (last == 'k' || last == 'm' || last == 'g') {
-            unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
-            digits = s.substring(0, s.length() - 1);
-        }
-        try {
-            long v = Long.parseLong(digits);
-            if (v > 0 && v <= (1L << 42) / unit) {
-                return v * unit;
-            }
-        } catch (NumberFormatException e) {
-            // named below
+        long v = ByteSize.parse(s);
+        if (v > 0 && v <= 1L << 42) {
+            return v;
         }
         throw new MmUsageException("access: the stride in '" + word + "' must be a positive size up to 4T, not '" + s + "'");
     }

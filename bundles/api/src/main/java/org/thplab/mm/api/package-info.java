@@ -31,7 +31,9 @@
  * the counters sampled at intervals of simulated time; {@link org.thplab.mm.api.LatencyHistogram#buckets}.
  * 2.8: {@link org.thplab.mm.api.MachineOps#memoryMap}, {@link org.thplab.mm.api.MachineOps#frames} and
  * {@link org.thplab.mm.api.MachineOps#coverage} (the web view's pictures), {@link org.thplab.mm.api.SimulatedMachine#watch}.
+ * 2.9: {@link org.thplab.mm.api.ByteSize}, the one reading of "64G" that the shell, sweep specs, the web API and access
+ * patterns share.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.8.0")
+@org.osgi.annotation.versioning.Version("2.9.0")
 package org.thplab.mm.api;

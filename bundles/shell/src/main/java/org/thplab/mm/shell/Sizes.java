@@ -1,6 +1,7 @@
 package org.thplab.mm.shell;
 
 import java.util.Locale;
+import org.thplab.mm.api.ByteSize;
 
 /**
  * Parses sizes, durations and numbers as the commands take them. The commands' parameters stay
@@ -30,38 +31,19 @@ final class Sizes {
         if (s == null || s.isEmpty()) {
             throw new IllegalArgumentException(what + ": missing " + kind);
         }
-        String t = s.toUpperCase(Locale.ROOT);
-        long mult = 1;
-        char last = t.charAt(t.length() - 1);
-        switch (last) {
-            case 'K' -> mult = 1L << 10;
-            case 'M' -> mult = 1L << 20;
-            case 'G' -> mult = 1L << 30;
-            case 'T' -> mult = 1L << 40;
-            default -> { }
+        if (s.startsWith("-")) {
+            throw new IllegalArgumentException(what + ": negative " + kind + " '" + s + "'");
         }
-        String digits = mult == 1 ? t : t.substring(0, t.length() - 1);
-        try {
-            long v = Long.parseLong(digits);
-            if (v < 0) {
-                throw new IllegalArgumentException(what + ": negative " + kind + " '" + s + "'");
-            }
-            return Math.multiplyExact(v, mult);
-        } catch (NumberFormatException | ArithmeticException e) {
+        long v = ByteSize.parse(s);
+        if (v < 0) {
             throw new IllegalArgumentException(what + ": bad " + kind + " '" + s + "' (use bytes or a K/M/G/T suffix)");
         }
+        return v;
     }
 
     /** Bytes as {@link #bytes} reads them, in the largest unit that divides them: {@code 4G}, {@code 512M}, {@code 0}. */
     static String format(long bytes) {
-        String[] units = {"T", "G", "M", "K"};
-        for (int i = 0; i < units.length; i++) {
-            long unit = 1L << (40 - 10 * i);
-            if (bytes != 0 && bytes % unit == 0) {
-                return bytes / unit + units[i];
-            }
-        }
-        return Long.toString(bytes);
+        return ByteSize.format(bytes);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.thplab.mm.api.ByteSize;
 import org.thplab.mm.api.FrameState;
 import org.thplab.mm.api.WorkloadParameter;
 
@@ -178,24 +179,13 @@ public class ApiServlet extends HttpServlet {
         return false;
     }
 
-    /** A size as the shell takes it: bytes, or a number with K, M, G or T (powers of 1024). */
+    /** A size as the shell takes it ({@link ByteSize}). */
     static long bytes(String name, String v) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([KMGT]?)").matcher(v.toUpperCase(java.util.Locale.ROOT));
-        if (!m.matches()) {
+        long b = ByteSize.parse(v);
+        if (b < 0) {
             throw new IllegalArgumentException("run: bad size '" + v + "' for " + name + " (bytes, or a number with K, M, G or T)");
         }
-        int shift = switch (m.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        long n = Long.parseLong(m.group(1));
-        if (n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("run: size '" + v + "' for " + name + " is too large");
-        }
-        return n << shift;
+        return b;
     }
 
     private static String path(HttpServletRequest req) {
