@@ -52,7 +52,13 @@ async function post(path, body) {
 // The memory map.
 
 async function loadLegend() {
-  legend = await (await fetch('api/legend')).json();
+  const r = await fetch('api/legend');
+  const got = await r.json();
+  if (!r.ok || !Array.isArray(got)) {
+    say(`the legend: ${got.error || r.statusText}`); // a refused Host, say: the page cannot draw the map
+    return;
+  }
+  legend = got;
   palette = legend.map(s => rgb(COLOURS[s.name] || '#ff00ff'));
   const ul = document.getElementById('legend');
   ul.innerHTML = '';
@@ -265,10 +271,17 @@ async function use(kind, name) {
     say(`${kind}: ${name}`);
   } catch (e) {
     say(`${kind} ${name}: ${e.message}`);
+    policiesShown = ''; // refused: the controls go back to what is active
+    if (lastState) drawPolicies(lastState);
   }
 }
 
+let jobsShown = '';
+
 function drawJobs(s) {
+  const key = JSON.stringify(s.jobs || []);
+  if (key === jobsShown) return; // rebuilt only when they change: a stop button stays under the pointer
+  jobsShown = key;
   const ul = document.getElementById('jobs');
   ul.innerHTML = '';
   for (const line of s.jobs || []) {

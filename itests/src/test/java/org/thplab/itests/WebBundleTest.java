@@ -109,6 +109,27 @@ class WebBundleTest {
             assertTrue(badParams.body().contains("'params' must be an object"), badParams.body());
             assertEquals(jobs, String.valueOf(workloads.jobs()), "no job was started");
             machines.defaultMachine().policyAdmin().usePolicy("cow", cow.split(" ")[0]); // "pte (bundle version)"
+            // Bad input with the token: 400 naming the problem, and nothing changes.
+            for (String[] wrong : new String[][] {
+                {"policy", "{\"kind\":\"cow\",\"name\":\"huge\"} }}}garbage", "not JSON"},
+                {"stop", "{\"job\":1.9}", "'job' must be a job's number"}}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "api/" + wrong[0]))
+                        .header("X-Thplab-Token", token).POST(HttpRequest.BodyPublishers.ofString(wrong[1])).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, r.statusCode(), wrong[1] + ": " + r.body());
+                assertTrue(r.body().contains(wrong[2]), r.body());
+            }
+            assertEquals(cow, Itests.policy(machines.defaultMachine().policyAdmin(), "cow").active().get(0), "trailing garbage swapped nothing");
+            for (String q : new String[] {"pfn=9223372036854775807&count=1", "pfn=0&count=4294967297", "pfn=-1&count=1"}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "api/frames?" + q)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, r.statusCode(), q + ": " + r.body());
+            }
+            // HEAD of the event stream answers its headers and ends (it ran the stream, unseen, forever).
+            HttpResponse<Void> head = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "api/events"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, head.statusCode());
         } finally {
             assertEquals("web: stopped", gogo(session, "mm:web stop"));
         }

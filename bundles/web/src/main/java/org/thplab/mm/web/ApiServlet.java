@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,7 +54,15 @@ public class ApiServlet extends HttpServlet {
                 case "/map" -> send(resp, "application/octet-stream", view.current().map());
                 case "/events" -> events(req, resp);
                 case "/legend" -> json(resp, 200, legend());
-                case "/frames" -> json(resp, 200, view.machine().ops().frames(longParam(req, "pfn"), (int) longParam(req, "count")));
+                case "/frames" -> {
+                    long pfn = longParam(req, "pfn");
+                    long count = longParam(req, "count");
+                    if (pfn < 0 || count < 1 || count > 1 << 20) {
+                        throw new IllegalArgumentException("frames: pfn must be 0 or more and count from 1 to 1048576, not pfn "
+                                + pfn + " count " + count);
+                    }
+                    json(resp, 200, view.machine().ops().frames(pfn, (int) count));
+                }
                 case "/workloads" -> json(resp, 200, workloads());
                 default -> json(resp, 404, Map.of("error", "no such resource: " + path));
             }
@@ -61,6 +71,20 @@ public class ApiServlet extends HttpServlet {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** HEAD of the event stream: its headers only (HttpServlet's HEAD would run the stream, unseen, forever). */
+    @Override
+    protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException, jakarta.servlet.ServletException {
+        if (path(req).equals("/events")) {
+            if (hostAllowed(req, resp)) {
+                resp.setStatus(200);
+                resp.setContentType("text/event-stream");
+                resp.setHeader("Cache-Control", "no-cache");
+            }
+            return;
+        }
+        super.doHead(req, resp);
     }
 
     @Override
@@ -102,7 +126,7 @@ public class ApiServlet extends HttpServlet {
                 }
                 case "/stop" -> {
                     JsonNode j = body.path("job");
-                    if (!j.canConvertToInt()) {
+                    if (!j.isIntegralNumber() || !j.canConvertToInt()) {
                         throw new IllegalArgumentException("'job' must be a job's number");
                     }
                     json(resp, 200, Map.of("report", view.workloads().stop(j.asInt())));
@@ -128,7 +152,7 @@ public class ApiServlet extends HttpServlet {
             long seen = 0;
             out.write(": thplab\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!Thread.currentThread().isInterrupted() && view.open()) {
                 WebView.Snapshot s = view.await(seen, 15_000);
                 if (s.seq() > seen) {
                     seen = s.seq();
@@ -170,12 +194,49 @@ public class ApiServlet extends HttpServlet {
     /** Refuses a Host that is not a loopback name, unless the server listens on another address. */
     private static boolean hostAllowed(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String host = req.getServerName();
-        String local = req.getLocalAddr();
-        boolean loopbackServer = local == null || local.startsWith("127.") || local.equals("0:0:0:0:0:0:0:1") || local.equals("::1");
-        if (!loopbackServer || host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1")) {
+        if (!loopback(req.getLocalAddr()) || loopbackName(host)) {
             return true;
         }
         json(resp, 403, Map.of("error", "refused: Host '" + host + "' is not this machine's loopback address"));
+        return false;
+    }
+
+    /** @return whether the server's own address (a literal: Jetty gives IPv6 in brackets) is a loopback one */
+    static boolean loopback(String local) {
+        if (local == null) {
+            return true;
+        }
+        String a = local.startsWith("[") && local.endsWith("]") ? local.substring(1, local.length() - 1) : local;
+        if (!a.matches("[0-9.]+|[0-9a-fA-F:.%\\w]*:[0-9a-fA-F:.%\\w]*")) {
+            return false; // not a literal: never resolved here
+        }
+        try {
+            return InetAddress.getByName(a).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @return whether a Host names loopback: localhost (any case, a trailing dot), a dotted quad in
+     *     127.0.0.0/8, or ::1 in brackets, in any of its spellings. A name that only begins with
+     *     127. ({@code 127.0.0.1.attacker.example}) is a DNS name, and refused (DNS rebinding).
+     */
+    static boolean loopbackName(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || h.matches("\\[?[0:]*:0*1]?")) {
+            try {
+                return InetAddress.getByName(h.replace("[", "").replace("]", "")).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
         return false;
     }
 

@@ -113,7 +113,7 @@ public class WebCommand {
         InetAddress at = localAddress(host);
         int wanted = port != null ? port : p.get(PORT) != null ? Integer.parseInt(String.valueOf(p.get(PORT))) : DEFAULT_PORT;
         boolean serving = url() != null && String.valueOf(wanted).equals(String.valueOf(p.get(PORT)))
-                && host.equals(String.valueOf(p.get(HOST)));
+                && sameAddress(at, p.get(HOST));
         if (serving) {
             return url(); // as asked already
         }
@@ -175,6 +175,15 @@ public class WebCommand {
                 + " 0.0.0.0 for all of them; or one of its interfaces')");
     }
 
+    /** @return whether the configured host is the address {@code at} (localhost and 127.0.0.1 are one) */
+    private static boolean sameAddress(InetAddress at, Object configured) {
+        try {
+            return configured != null && InetAddress.getByName(String.valueOf(configured)).equals(at);
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     private static Dictionary<String, Object> copy(Dictionary<String, Object> p) {
         Dictionary<String, Object> out = new Hashtable<>();
         for (java.util.Enumeration<String> k = p.keys(); k.hasMoreElements();) {
@@ -205,6 +214,11 @@ public class WebCommand {
                     .or(() -> all.stream().filter(u -> !u.contains("[")).findFirst())
                     .orElse(all.isEmpty() ? null : all.get(0));
             if (first != null) {
+                // An IPv6 endpoint may come without brackets (http://::1:8480/): a URL needs them.
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://([^\\[\\]/]*:[^\\[\\]/]*):(\\d+)(/.*)?").matcher(first);
+                if (m.matches()) {
+                    first = "http://[" + m.group(1) + "]:" + m.group(2) + (m.group(3) == null ? "/" : m.group(3));
+                }
                 String base = first.endsWith("/") ? first : first + "/";
                 return base + "thplab/index.html?token=" + view.token();
             }

@@ -41,7 +41,8 @@ import org.thplab.mm.api.Workloads;
 @Designate(ocd = WebConfig.class)
 public class WebView {
     private static final Logger LOG = LoggerFactory.getLogger(WebView.class);
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** A request body with anything after its one JSON value is refused, not half read. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** The counters the page charts over simulated time (/proc/vmstat names). */
     static final List<String> COUNTERS = List.of("pgfault", "thp_fault_alloc", "thp_fault_fallback", "thp_collapse_alloc",
             "thp_split_page", "thp_split_pmd", "thp_deferred_split_page", "thp_res_alloc", "nr_anon_transparent_hugepages",
@@ -63,7 +64,13 @@ public class WebView {
     private final Object lock = new Object();
     private Snapshot latest = Snapshot.NONE;
     private int listeners;
-    private Thread poller;
+    /** The view's one thread (docs/web.md, "How it is fed"); it waits while no page listens. */
+    private final Thread poller;
+    /** The machine's watcher while a page listens, else null. */
+    private SimulatedMachine.Watch watch;
+    private boolean closed;
+    /** A client asked once (GET state or map) with no page listening: the next snapshot ignores the budget. */
+    private volatile boolean force;
     private volatile List<String> jobs = List.of();
     private long seq;
     /** Budget: when the last snapshot ended and what it cost, in ns of wall time (the watcher's thread only). */
@@ -90,6 +97,9 @@ public class WebView {
         this.mapPixels = Math.max(1024, config.map__pixels());
         String given = System.getProperty("thplab.web.token", "");
         this.token = given.length() >= 16 ? given : newToken();
+        this.poller = new Thread(this::poll, "thplab-web-snapshots");
+        poller.setDaemon(true);
+        poller.start();
     }
 
     private static String newToken() {
@@ -101,11 +111,17 @@ public class WebView {
     @Deactivate
     void deactivate() {
         synchronized (lock) {
-            listeners = 0;
-            if (poller != null) {
-                poller.interrupt();
-                poller = null;
-            }
+            closed = true;
+            stopWatching();
+            lock.notifyAll(); // the poller and every event stream end
+        }
+        poller.interrupt();
+    }
+
+    /** @return false once the view is gone (its configuration changed, or the bundle stopped): event streams end */
+    boolean open() {
+        synchronized (lock) {
+            return !closed;
         }
     }
 
@@ -154,6 +170,7 @@ public class WebView {
                 return before;
             }
         }
+        force = true;
         listen();
         try {
             return await(before.seq(), 2000);
@@ -181,47 +198,75 @@ public class WebView {
     void listen() {
         synchronized (lock) {
             if (listeners++ == 0) {
-                poller = new Thread(this::poll, "thplab-web-snapshots");
-                poller.setDaemon(true);
-                poller.start();
+                lock.notifyAll(); // the poller wakes
             }
         }
     }
 
+    /** The page went away; with the last one the watcher goes, so a run pays for no snapshot nobody sees. */
     void unlisten() {
         synchronized (lock) {
-            if (--listeners == 0 && poller != null) {
-                poller.interrupt();
-                poller = null;
+            if (--listeners == 0) {
+                stopWatching();
             }
         }
     }
 
-    /** The view's own thread: a snapshot whenever nothing else took one, and the job list. */
+    /** Called holding {@link #lock}. */
+    private void stopWatching() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
+    }
+
+    /**
+     * The view's own thread, for the view's life: while a page listens it keeps a watcher on the
+     * machine (made again when the machine is not there yet), and every interval_ms takes a
+     * snapshot if no running workload took one and reads the job list. One thread, whatever the
+     * requests: a poll blocked on the lock of a machine in a foreground run holds only itself.
+     */
     private void poll() {
-        SimulatedMachine.Watch watch = null;
         try {
-            watch = machine().watch(intervalMs, this::snapshot);
-            while (!Thread.currentThread().isInterrupted()) {
-                jobs = workloads.jobs(); // before the snapshot: a client asking once sees them
-                watch.poll();
+            while (true) {
+                SimulatedMachine.Watch w;
+                synchronized (lock) {
+                    while (!closed && listeners == 0) {
+                        lock.wait();
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    if (watch == null) {
+                        try {
+                            watch = machine().watch(intervalMs, this::snapshot);
+                        } catch (RuntimeException e) {
+                            LOG.debug("no machine to watch yet", e); // the machine comes later: try again
+                        }
+                    }
+                    w = watch;
+                }
+                if (w != null) {
+                    try {
+                        jobs = workloads.jobs(); // before the snapshot: a client asking once sees them
+                        w.poll();
+                    } catch (RuntimeException e) {
+                        LOG.warn("a snapshot of the machine failed", e);
+                    }
+                }
                 Thread.sleep(intervalMs);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warn("the web view stopped taking snapshots", e);
-        } finally {
-            if (watch != null) {
-                watch.close();
-            }
+            // deactivated
         }
     }
 
     /** Takes a snapshot, holding the machine's lock (the watcher), unless the budget says wait. */
     private void snapshot() {
         long start = System.nanoTime();
-        if (lastCost > 0 && start - lastEnd < lastCost * (100L / budgetPercent - 1)) {
+        if (force) {
+            force = false; // asked for once: taken now
+        } else if (lastCost > 0 && start - lastEnd < lastCost * (100.0 / budgetPercent - 1)) {
             return; // the last one was dear: keep within budget_percent of the wall time
         }
         SimulatedMachine m = machine();

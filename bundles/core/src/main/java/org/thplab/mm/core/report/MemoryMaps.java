@@ -226,7 +226,7 @@ public final class MemoryMaps {
 
     /** What {@code [pfn, pfn + count)} holds. */
     public FrameRange describe(long pfn, int count) {
-        if (pfn < 0 || count < 1 || count > (1 << 20) || pfn + count > f.nr) {
+        if (pfn < 0 || count < 1 || count > (1 << 20) || pfn > f.nr - count) { // no pfn + count: it can overflow
             throw new MmUsageException("frames: the range " + pfn + "+" + count + " is not inside the machine's "
                     + f.nr + " frames (at most 1048576 at once)");
         }
