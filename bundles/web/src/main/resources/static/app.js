@@ -125,8 +125,10 @@ function setupHover() {
   canvas.addEventListener('mousemove', ev => {
     if (!lastMap) return;
     const rect = canvas.getBoundingClientRect();
-    const x = Math.floor((ev.clientX - rect.left) * MAP_WIDTH / rect.width);
-    const y = Math.floor((ev.clientY - rect.top) * canvas.height / rect.height);
+    // The pixels start inside the canvas's border (clientLeft/clientTop) and span its client box.
+    const x = Math.floor((ev.clientX - rect.left - canvas.clientLeft) * MAP_WIDTH / canvas.clientWidth);
+    const y = Math.floor((ev.clientY - rect.top - canvas.clientTop) * canvas.height / canvas.clientHeight);
+    if (x < 0 || x >= MAP_WIDTH) { tip.hidden = true; return; }
     const i = y * MAP_WIDTH + x;
     if (i < 0 || i >= lastMap.pixels.length) { tip.hidden = true; return; }
     const pfn = i * lastMap.fpp;

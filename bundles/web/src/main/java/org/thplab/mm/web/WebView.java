@@ -68,6 +68,7 @@ public class WebView {
     private final Thread poller;
     /** The machine's watcher while a page listens, else null. */
     private SimulatedMachine.Watch watch;
+    private SimulatedMachine watched;
     private boolean closed;
     /** A client asked once (GET state or map) with no page listening: the next snapshot ignores the budget. */
     private volatile boolean force;
@@ -218,6 +219,7 @@ public class WebView {
             watch.close();
             watch = null;
         }
+        watched = null;
     }
 
     /**
@@ -237,12 +239,13 @@ public class WebView {
                     if (closed) {
                         return;
                     }
-                    if (watch == null) {
-                        try {
-                            watch = machine().watch(intervalMs, this::snapshot);
-                        } catch (RuntimeException e) {
-                            LOG.debug("no machine to watch yet", e); // the machine comes later: try again
-                        }
+                    SimulatedMachine m = machines.machine(machineName);
+                    if (m != watched) {
+                        stopWatching(); // the machine of that name was removed, or made again
+                    }
+                    if (watch == null && m != null) {
+                        watch = m.watch(intervalMs, this::snapshot);
+                        watched = m;
                     }
                     w = watch;
                 }
