@@ -6,9 +6,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -206,12 +206,8 @@ public class ApiServlet extends HttpServlet {
         if (local == null) {
             return true;
         }
-        String a = local.startsWith("[") && local.endsWith("]") ? local.substring(1, local.length() - 1) : local;
-        if (!a.matches("[0-9.]+|[0-9a-fA-F:.%\\w]*:[0-9a-fA-F:.%\\w]*")) {
-            return false; // not a literal: never resolved here
-        }
         try {
-            return InetAddress.getByName(a).isLoopbackAddress();
+            return InetAddress.getByName(local.replace("[", "").replace("]", "")).isLoopbackAddress(); // a literal: no DNS
         } catch (UnknownHostException e) {
             return false;
         }

@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -34,6 +36,8 @@ public class WebCommand {
     static final String PORT = "org.osgi.service.http.port";
     static final int DEFAULT_PORT = 8480;
 
+    /** An endpoint whose host is IPv6 without brackets: http://::1:8480/ */
+    private static final Pattern BARE_IPV6 = Pattern.compile("http://([^\\[\\]/]*:[^\\[\\]/]*):(\\d+)(/.*)?");
     private final BundleContext context;
     private final ConfigurationAdmin cm;
     private final WebView view;
@@ -215,7 +219,7 @@ public class WebCommand {
                     .orElse(all.isEmpty() ? null : all.get(0));
             if (first != null) {
                 // An IPv6 endpoint may come without brackets (http://::1:8480/): a URL needs them.
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://([^\\[\\]/]*:[^\\[\\]/]*):(\\d+)(/.*)?").matcher(first);
+                Matcher m = BARE_IPV6.matcher(first);
                 if (m.matches()) {
                     first = "http://[" + m.group(1) + "]:" + m.group(2) + (m.group(3) == null ? "/" : m.group(3));
                 }

@@ -1,5 +1,6 @@
 package org.thplab.mm.web;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,7 +43,7 @@ import org.thplab.mm.api.Workloads;
 public class WebView {
     private static final Logger LOG = LoggerFactory.getLogger(WebView.class);
     /** A request body with anything after its one JSON value is refused, not half read. */
-    static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** The counters the page charts over simulated time (/proc/vmstat names). */
     static final List<String> COUNTERS = List.of("pgfault", "thp_fault_alloc", "thp_fault_fallback", "thp_collapse_alloc",
             "thp_split_page", "thp_split_pmd", "thp_deferred_split_page", "thp_res_alloc", "nr_anon_transparent_hugepages",
