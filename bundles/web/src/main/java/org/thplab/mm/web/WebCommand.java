@@ -128,16 +128,8 @@ public class WebCommand {
                         + " is taken (" + e.getMessage() + "); 0 takes a free one");
             }
         }
-        if (port != null) {
-            p.put(PORT, port);
-        } else if (p.get(PORT) == null) {
-            p.put(PORT, DEFAULT_PORT);
-        }
-        if (address != null) {
-            p.put(HOST, address);
-        } else if (p.get(HOST) == null) {
-            p.put(HOST, "127.0.0.1");
-        }
+        p.put(PORT, wanted);
+        p.put(HOST, host);
         p.put(ENABLE, true);
         String old = url();
         c.update(p);
