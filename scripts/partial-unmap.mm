@@ -1,7 +1,8 @@
 # munmap and MADV_DONTNEED of part of a THP: zap_pmd_range() splits the PMD
 # (__split_huge_pmd(), thp_split_pmd) and zaps the PTEs of the range; the THP is then partially
 # mapped and queued for deferred split (deferred_split_folio(), thp_deferred_split_page). Its
-# unmapped subpages stay allocated until memory pressure splits it (deferred_split_scan()).
+# unmapped subpages stay allocated until memory pressure splits it (deferred_split_scan()),
+# but leave AnonPages at once: it counts mapped pages (NR_ANON_MAPPED), as the kernel does.
 boot 1G
 sysfs enabled always
 spawn p

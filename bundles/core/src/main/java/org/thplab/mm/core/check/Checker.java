@@ -252,6 +252,7 @@ public final class Checker {
 
         // Frames versus what maps them.
         long anon = 0;
+        long anonMapped = 0; // NR_ANON_MAPPED by its definition: pages a PTE of theirs or a PMD of their folio maps
         long thps = 0;
         long large = 0;
         long partials = 0;
@@ -298,6 +299,7 @@ public final class Checker {
                         if (pmds[b] > 0) {
                             thps++;
                         }
+                        anonMapped += pmds[b] > 0 ? HPAGE_PMD_NR : mapped;
                         if (f.nrPagesMapped[b] != mapped) {
                             problem("THP " + p + ": _nr_pages_mapped " + f.nrPagesMapped[b] + " but " + mapped + " pages are PTE-mapped");
                         }
@@ -320,9 +322,13 @@ public final class Checker {
                         p += HPAGE_PMD_NR - 1;
                     } else if (f.order[p] != 0) {
                         anon += (1 << f.order[p]) - 1;
+                        for (int k = 0; k < 1 << f.order[p]; k++) {
+                            anonMapped += pteMaps[p + k] > 0 ? 1 : 0;
+                        }
                         MthpCheck.check(f, folios, p, pteMaps, mappedBy, this::problem);
                         p += (1 << f.order[p]) - 1;
                     } else {
+                        anonMapped += pteMaps[p] > 0 ? 1 : 0;
                         if (f.map[p] != pteMaps[p]) {
                             problem("frame " + p + ": mapcount " + f.map[p] + " but " + pteMaps[p] + " PTEs map it");
                         }
@@ -350,7 +356,10 @@ public final class Checker {
             }
         }
         if (anon != folios.nrAnon) {
-            problem("nr_anon_pages is " + folios.nrAnon + " but " + anon + " anonymous frames exist");
+            problem(folios.nrAnon + " anonymous frames counted but " + anon + " exist");
+        }
+        if (anonMapped != folios.nrAnonMapped) {
+            problem("nr_anon_pages is " + folios.nrAnonMapped + " but " + anonMapped + " anonymous pages are mapped");
         }
         if (thps != folios.nrAnonThps) {
             problem("nr_anon_transparent_hugepages is " + folios.nrAnonThps + " but " + thps + " THPs are PMD-mapped");

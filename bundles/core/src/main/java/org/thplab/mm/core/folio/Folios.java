@@ -27,8 +27,16 @@ public final class Folios {
     private final Buddy buddy;
     private final VmStat stat;
     private FreeHook freed = pfn -> { };
-    /** Base pages held by anonymous folios (nr_anon_pages). */
+    /** Base pages held by anonymous folios, mapped or not. */
     public long nrAnon;
+    /**
+     * NR_ANON_MAPPED (nr_anon_pages, AnonPages): anonymous pages that something maps, by a PTE of
+     * the page or a PMD of its folio. Counted where __folio_add_rmap() and __folio_remove_rmap()
+     * count it with CONFIG_PAGE_MAPCOUNT (a page's first PTE, a folio's first PMD less the pages
+     * PTEs map already, and back), so the unmapped pages of a partially mapped folio waiting for
+     * its deferred split are not in it, as on the kernel.
+     */
+    public long nrAnonMapped;
     /** PMD-mapped anonymous THPs (nr_anon_transparent_hugepages). */
     public long nrAnonThps;
     /** Anonymous PMD-sized folios, however mapped, until split or freed (hugepages-2048kB/stats/nr_anon). */
@@ -134,12 +142,17 @@ public final class Folios {
             int b = h >> HPAGE_PMD_ORDER;
             if (f.map[p]++ == 0) {
                 f.nrPagesMapped[b]++;
+                if (f.entireMapcount[b] == 0) {
+                    nrAnonMapped++; // a PMD maps it already otherwise
+                }
             }
             mmIds.add(b, mm, 1, f.ref[h]);
         } else if (order == 0) {
-            f.map[p]++;
-        } else {
-            mthps.addPte(h, p, mm);
+            if (f.map[p]++ == 0) {
+                nrAnonMapped++;
+            }
+        } else if (mthps.addPte(h, p, mm)) {
+            nrAnonMapped++;
         }
     }
 
@@ -155,6 +168,7 @@ public final class Folios {
         f.owner[pfn] = family;
         f.index[pfn] = vpn;
         nrAnon++;
+        nrAnonMapped++;
     }
 
     /** folio_add_anon_rmap_pmd(): one more PMD, of address space {@code mm}, maps the folio headed at {@code h}. */
@@ -163,6 +177,7 @@ public final class Folios {
         int b = h >> HPAGE_PMD_ORDER;
         if (f.entireMapcount[b]++ == 0) {
             nrAnonThps++;
+            nrAnonMapped += HPAGE_PMD_NR - f.nrPagesMapped[b]; // the pages no PTE maps
         }
         mmIds.add(b, mm, 1, f.ref[h]);
     }
@@ -194,7 +209,7 @@ public final class Folios {
         int order = f.order[h];
         if (order != 0 && order != HPAGE_PMD_ORDER) {
             f.ref[h] -= nr;
-            mthps.removePtes(h, p, nr, mm);
+            nrAnonMapped -= mthps.removePtes(h, p, nr, mm);
             if (f.ref[h] == 0) {
                 freeFolio(h);
             }
@@ -209,6 +224,11 @@ public final class Folios {
         }
         if (unmapped > 0) {
             f.nrPagesMapped[h >> HPAGE_PMD_ORDER] -= (short) unmapped;
+            if (f.entireMapcount[h >> HPAGE_PMD_ORDER] == 0) {
+                nrAnonMapped -= unmapped; // while a PMD maps the folio its pages stay mapped
+            }
+        } else if (!large && f.map[p] == 0) {
+            nrAnonMapped--;
         }
         f.ref[h] -= nr;
         if (large) {
@@ -229,6 +249,7 @@ public final class Folios {
         boolean last = --f.entireMapcount[h >> HPAGE_PMD_ORDER] == 0;
         if (last) {
             nrAnonThps--;
+            nrAnonMapped -= HPAGE_PMD_NR - f.nrPagesMapped[h >> HPAGE_PMD_ORDER]; // those PTEs map stay
         }
         mmIds.sub(h >> HPAGE_PMD_ORDER, mm, 1, f.ref[h] - 1);
         if (--f.ref[h] == 0) {

@@ -181,7 +181,9 @@ public final class HugeSplit {
                 long e = ptes.get(j0 + k);
                 if (f.content[h + k] == 0 && Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
                     ptes.set(j0 + k, z); // try_to_map_unused_to_zeropage()
-                    f.map[h + k]--;
+                    if (--f.map[h + k] == 0) {
+                        folios.nrAnonMapped--;
+                    }
                     mm.rssAnon--;
                 }
             }
@@ -255,7 +257,9 @@ public final class HugeSplit {
                 long e = ptes.get(k);
                 if (f.content[h + k] == 0 && Pte.kind(e) == Pte.PRESENT && Pte.pfn(e) == h + k) {
                     ptes.set(k, z);
-                    f.map[h + k]--;
+                    if (--f.map[h + k] == 0) {
+                        folios.nrAnonMapped--;
+                    }
                     mm.rssAnon--;
                 }
             }

@@ -59,22 +59,30 @@ public final class Mthps {
         stats[order][NR_ANON]++;
     }
 
-    /** One more PTE of {@code mm} maps page {@code p} of the folio at {@code h}; its refcount is counted already. */
-    void addPte(int h, int p, int mm) {
-        if (f.map[p]++ == 0) {
+    /**
+     * One more PTE of {@code mm} maps page {@code p} of the folio at {@code h}; its refcount is counted already.
+     *
+     * @return whether the page was mapped by nothing before
+     */
+    boolean addPte(int h, int p, int mm) {
+        boolean first = f.map[p]++ == 0;
+        if (first) {
             f.owner[h + 1]++;
         }
         loadIds(h);
         MmIds.add(s, mm, 1, f.ref[h]);
         storeIds(h);
+        return first;
     }
 
     /**
      * {@code nr} PTEs of {@code mm} from page {@code p} map it no more; its refcount is counted
      * already. A folio left mapped in part is flagged partially mapped, the first time counted
      * (deferred_split_folio(folio, true)).
+     *
+     * @return the pages nothing maps any more
      */
-    boolean removePtes(int h, int p, int nr, int mm) {
+    int removePtes(int h, int p, int nr, int mm) {
         int unmapped = 0;
         for (int k = p; k < p + nr; k++) {
             if (--f.map[k] == 0) {
@@ -91,9 +99,8 @@ public final class Mthps {
             stats[order][SPLIT_DEFERRED]++;
             stats[order][NR_ANON_PARTIALLY_MAPPED]++;
             enqueue(h);
-            return true;
         }
-        return false;
+        return unmapped;
     }
 
     /** @return the next sequence number of the deferred split queue */

@@ -262,7 +262,7 @@ public final class Reports {
     public Map<String, Long> vmstat() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("nr_free_pages", buddy.freePages());
-        m.put("nr_anon_pages", folios.nrAnon);
+        m.put("nr_anon_pages", folios.nrAnonMapped);
         m.put("nr_anon_transparent_hugepages", folios.nrAnonThps);
         m.put("nr_page_table_pages", tables.pgtables);
         m.put("nr_swap_used", swap == null ? 0 : swap.used());
@@ -282,7 +282,7 @@ public final class Reports {
         m.put("MemFree", buddy.freePages() * 4);
         // nr_thp_reserved counts toward MemAvailable, as the reservation RFC documents.
         m.put("MemAvailable", Math.max(0, buddy.freePages() + reservations.reserved - buddy.wmarkLow) * 4);
-        m.put("AnonPages", folios.nrAnon * 4);
+        m.put("AnonPages", folios.nrAnonMapped * 4);
         m.put("AnonHugePages", folios.nrAnonThps * 2048);
         m.put("PageTables", tables.pgtables * 4);
         m.put("SwapTotal", swap == null ? 0 : (long) swap.nslots * 4);

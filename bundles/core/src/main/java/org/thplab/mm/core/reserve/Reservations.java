@@ -207,6 +207,9 @@ public final class Reservations implements FreeHook {
             int kind = Pte.kind(ptes.get(k));
             if (r.isMapped(k) && (kind == Pte.PRESENT || kind == Pte.MIGRATION)) {
                 folios.nrAnon--; // the order-0 folio becomes part of the THP
+                if (f.map[p] > 0) {
+                    folios.nrAnonMapped--; // and its page is counted again as the PMD's below
+                }
                 mm.rssAnon--;
             } else {
                 f.content[p] = 0;
