@@ -9,9 +9,11 @@ sysfs khugepaged/scan_sleep_millisecs 1
 include threaded-faults-steps.mm
 record save ../../docs/experiments/data/threaded-faults-khugepaged.json
 plot ../../docs/experiments/data/threaded-faults-khugepaged.json latency ../../docs/experiments/threaded-faults-khugepaged-latency.svg
+plot ../../docs/experiments/data/threaded-faults-khugepaged.json latency=ccdf ../../docs/experiments/threaded-faults-khugepaged-latency-tail.svg
 boot 2G seed=0
 policy use fault base
 policy disable promotion khugepaged
 include threaded-faults-steps.mm
 record save ../../docs/experiments/data/threaded-faults-none.json
 plot ../../docs/experiments/data/threaded-faults-none.json latency ../../docs/experiments/threaded-faults-none-latency.svg
+plot ../../docs/experiments/data/threaded-faults-none.json latency=ccdf ../../docs/experiments/threaded-faults-none-latency-tail.svg

@@ -81,7 +81,7 @@ final class Charts {
         return switch (name) {
             case "memory" -> noArg(name, arg, () -> memory(t));
             case "thp" -> noArg(name, arg, () -> thp(t));
-            case "latency" -> noArg(name, arg, () -> latency(t));
+            case "latency" -> latency(t, arg == null ? "cdf" : arg.strip());
             case "counters" -> counters(t, need(name, arg, "counters=<name>[,<name>...]"));
             case "bar" -> bar(t, need(name, arg, "bar=<measure>[:<column>]"));
             case "heatmap" -> heatmap(t, need(name, arg, "heatmap=<measure>:<x>:<y>"));
@@ -253,7 +253,19 @@ final class Charts {
         return units.size() == 1 ? units.iterator().next() : "value";
     }
 
-    static JFreeChart latency(Table t) {
+    /**
+     * The fault latency histogram as a CDF (the fraction of faults that took at most x, linear y)
+     * or as {@code ccdf}, its complement on a log y axis (the fraction that took longer than x):
+     * when nearly every fault falls in one bucket the CDF is a step at 1, and the tail, the
+     * faults that zeroed 2 MiB or waited for compaction, shows only as 1 - F.
+     */
+    static JFreeChart latency(Table t, String view) {
+        boolean ccdf = switch (view) {
+            case "cdf" -> false;
+            case "ccdf" -> true;
+            default -> throw new IllegalArgumentException("latency=" + view + ": the views are latency (or latency=cdf)"
+                    + " and latency=ccdf");
+        };
         Table.Latency h = t.latency;
         if (h == null) {
             throw new IllegalArgumentException("latency needs a JSON recording with fault_latency: " + t.source
@@ -266,31 +278,58 @@ final class Charts {
         if (total <= 0) {
             throw new IllegalArgumentException("latency: " + t.source + "'s fault_latency counts no fault");
         }
-        XYSeries s = new XYSeries("faults", true, false);
+        XYSeries s = new XYSeries("faults", !ccdf, ccdf);
         double seen = 0;
-        for (int i = 0; i < h.le().length; i++) {
+        double above = 1; // 1 - F at the last bound drawn
+        for (int i = 0; i < h.le().length && above > 0; i++) {
             seen += h.count()[i];
             double le = h.le()[i];
             // a log axis shows no bound of 0 (or the +Inf of an open last bucket); its faults still count
-            if (le > 0 && Double.isFinite(le)) {
-                s.addOrUpdate(le, seen / total);
+            if (!(le > 0 && Double.isFinite(le))) {
+                continue;
             }
+            if (!ccdf) {
+                s.addOrUpdate(le, seen / total);
+                continue;
+            }
+            // 1 - F as steps: flat across a bucket (its faults counted at its upper bound, as the
+            // CDF counts them), down at the bound; the log y axis cannot show the last step to 0,
+            // so the line ends at the slowest bucket's bound, at the share of faults in it
+            double y = (total - seen) / total;
+            s.add(le, above);
+            if (y != above && y > 0) {
+                s.add(le, y);
+            }
+            above = y;
         }
         if (s.getItemCount() == 0) {
-            throw new IllegalArgumentException("latency: " + t.source + "'s fault_latency has no positive bound le_ns");
+            throw new IllegalArgumentException("latency: " + t.source + "'s fault_latency has no positive bound le_ns"
+                    + (ccdf ? " below its slowest fault" : ""));
         }
         LogAxis x = new LogAxis("fault latency (ns)");
         // whole decades: ticks at powers of ten only, 10^n labels, never 10^2.2
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
         double lo = Math.pow(10, Math.floor(Math.log10(s.getMinX())));
-        double hi = Math.pow(10, Math.ceil(Math.log10(s.getMaxX())));
+        // the decade above the slowest bound, so that a line ending on a power of ten is not on the edge
+        double hi = Math.pow(10, Math.floor(Math.log10(s.getMaxX())) + 1);
         x.setRange(lo, Math.max(hi, lo * 10));
-        NumberAxis y = axis("fraction of faults \u2264 latency");
-        y.setRange(0, 1.02);
+        ValueAxis y;
+        if (ccdf) {
+            LogAxis ly = new LogAxis("fraction of faults > latency");
+            ly.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
+            // from the decade of one fault in all of them (the smallest fraction there is) to 1
+            ly.setRange(Math.pow(10, Math.floor(Math.log10(1 / total))), 1.5);
+            y = ly;
+        } else {
+            NumberAxis ny = axis("fraction of faults \u2264 latency");
+            ny.setRange(0, 1.02);
+            y = ny;
+        }
         XYSeriesCollection data = new XYSeriesCollection(s);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, s.getItemCount() <= 64);
         XYPlot plot = new XYPlot(data, x, y, r);
-        JFreeChart chart = new JFreeChart(title(t, "Fault latency CDF"), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        String name = ccdf ? "Fault latency, 1 - CDF" : "Fault latency CDF";
+        JFreeChart chart = new JFreeChart(title(t, name), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         theme(chart);
         r.setSeriesStroke(0, new BasicStroke(1.5f));
         return chart;

@@ -22,14 +22,14 @@ public final class Plots {
     public static final int HEIGHT = 500;
 
     /** The kinds' syntax, in the order of {@link #kinds()}. */
-    static final List<String> KIND_SYNTAX = List.of("memory", "thp", "counters=<name>[,<name>...]", "latency",
+    static final List<String> KIND_SYNTAX = List.of("memory", "thp", "counters=<name>[,<name>...]", "latency[=ccdf]",
             "bar=<measure>[:<column>]", "heatmap=<measure>:<x>:<y>");
 
     private static final List<String> KINDS = List.of(
             "memory                       recording: meminfo MemFree, AnonPages, AnonHugePages (GiB) over simulated time (s)",
             "thp                          recording: % of anonymous memory in THPs over time, machine-wide and per process",
             "counters=<name>[,<name>...]  recording: those columns over simulated time, one line each",
-            "latency                      JSON recording: CDF of fault latency (log ns axis) from fault_latency",
+            "latency[=ccdf]               JSON recording: CDF of fault latency (log ns axis) from fault_latency; ccdf: 1 - CDF, log y",
             "bar=<measure>[:<column>]     sweep results: mean of measure per value of column (default cell), bars min..max",
             "heatmap=<measure>:<x>:<y>    sweep results: mean of measure per (x, y) pair on a colour scale");
 

@@ -17,6 +17,7 @@ import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.data.category.CategoryDataset;
@@ -161,6 +162,28 @@ class PlotsTest {
     }
 
     @Test
+    void latencyCcdfOnALogAxis() throws Exception {
+        Path in = write("rec.json", RECORDING_JSON);
+        plotBoth(in, "latency=ccdf", "fraction of faults > latency", "fault latency (ns)");
+        JFreeChart c = Charts.chart(Table.read(in), "latency=ccdf");
+        XYDataset d = c.getXYPlot().getDataset();
+        // 100 faults: 50 at most 100 ns, 25 more at most 1000, 25 more at most 10000: 1 - F
+        // steps from 1 to 0.5 at 100, to 0.25 at 1000, and ends at 10000 (its step to 0 has no
+        // place on a log axis), so the slowest bucket shows
+        double[][] steps = {{100, 1}, {100, 0.5}, {1000, 0.5}, {1000, 0.25}, {10000, 0.25}};
+        assertEquals(steps.length, d.getItemCount(0));
+        for (int i = 0; i < steps.length; i++) {
+            assertEquals(steps[i][0], d.getXValue(0, i), "x of point " + i);
+            assertEquals(steps[i][1], d.getYValue(0, i), 1e-12, "y of point " + i);
+        }
+        assertTrue(c.getXYPlot().getRangeAxis() instanceof LogAxis);
+        // down to the decade of one fault in the 100
+        assertEquals(0.01, c.getXYPlot().getRangeAxis().getLowerBound(), 1e-12);
+        assertEquals(Charts.chart(Table.read(in), "latency=cdf").getXYPlot().getDataset().getYValue(0, 0),
+                Charts.chart(Table.read(in), "latency").getXYPlot().getDataset().getYValue(0, 0));
+    }
+
+    @Test
     void barMeansPerValueSkippingFailedCells() throws Exception {
         Path in = write("results.csv", RESULTS_CSV);
         plotBoth(in, "bar=copies", "cell", "0", "6");
@@ -250,6 +273,7 @@ class PlotsTest {
         assertRefused(rec, "counters=nr_free_page", "svg", "no column nr_free_page", "close: nr_free_pages");
         assertRefused(rec, "counters=", "png", "counters needs its argument");
         assertRefused(rec, "latency", "svg", "fault_latency", "is CSV");
+        assertRefused(write("rec.json", RECORDING_JSON), "latency=pdf", "svg", "latency=pdf", "latency=ccdf");
         assertRefused(results, "memory", "svg", "time_ns");
         assertRefused(results, "bar=copy", "svg", "no column copy", "copies");
         assertRefused(results, "bar=copies:policy", "png", "no column policy", "policy.reclaim");

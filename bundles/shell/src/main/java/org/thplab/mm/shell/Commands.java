@@ -556,7 +556,7 @@ public class Commands {
     }
 
     @Descriptor("draw a chart of a recording (record save) or a sweep's results, .csv or .json, into <file>.svg or .png:"
-            + " memory, thp, counters=<name>,..., latency (JSON recordings), bar=<measure>[:<column>], heatmap=<measure>:<x>:<y>")
+            + " memory, thp, counters=<name>,..., latency or latency=ccdf (1 - CDF, log y; JSON recordings), bar=<measure>[:<column>], heatmap=<measure>:<x>:<y>")
     @Example({"plot run.csv memory memory.svg", "plot run.json latency latency.png", "plot run.csv counters=thp_fault_alloc,pgfault c.svg"})
     public String plot(@Descriptor("<table>") String table, @Descriptor("<what>") String what, @Descriptor("<file>") String file) {
         return RecordCommand.plot(table, what, file, scriptFile);
