@@ -16,6 +16,7 @@ import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.promote.Migrations;
 import org.thplab.mm.core.reserve.Reservations;
+import org.thplab.mm.core.swap.SwapDevice;
 import org.thplab.mm.core.vma.AddressSpace;
 
 /**
@@ -104,6 +105,10 @@ public final class Checker {
                 PmdTable t = mm.pt.dir(d);
                 if (t == null) {
                     continue;
+                }
+                String hits = t.readHitProblem();
+                if (hits != null) {
+                    problem(mm.name + ", the GiB at 0x" + Long.toHexString((long) d << PageTable.DIR_SHIFT) + ": " + hits);
                 }
                 int used = 0;
                 for (int i = 0; i < 512; i++) {
@@ -368,20 +373,7 @@ public final class Checker {
             problem("hugepages-2048kB/stats: nr_anon " + folios.nrAnonLarge + ", nr_anon_partially_mapped "
                     + folios.nrAnonPartiallyMapped + ", but " + large + " THPs exist, " + partials + " of them partially mapped");
         }
-        if (swapRefs != null) {
-            long used = 0;
-            for (int s = 0; s < swapRefs.length; s++) {
-                if (swapRefs[s] != k.swap().count[s]) {
-                    problem("swap slot " + s + ": swap count " + k.swap().count[s] + " but " + swapRefs[s] + " swap PTEs");
-                }
-                if (k.swap().count[s] > 0) {
-                    used++;
-                }
-            }
-            if (used != k.swap().used()) {
-                problem("swap device says " + k.swap().used() + " slots used, found " + used);
-            }
-        }
+        SwapDevice.check(k.swap(), swapRefs, this::problem);
         // Pages isolated for migration-entry promotions are exactly the pending ones' sources.
         migrations.checkIsolation(this::problem);
         if (reported > MAX_REPORTS) {

@@ -181,6 +181,9 @@ public final class FaultHandler {
         if (t == null) {
             return 0;
         }
+        if (!write && t.readHit(va)) {
+            return Frames.PAGE_SHIFT; // a load this PTE served before, unchanged since (PmdTable.readHits)
+        }
         int i = PageTable.pmdIndex(va);
         PteTable ptes = t.pte[i];
         if (ptes == null) {
@@ -196,9 +199,16 @@ public final class FaultHandler {
         long p = ptes.get(j);
         if (Pte.kind(p) == Pte.PRESENT && (!write || Pte.writable(p))) {
             servePte(ptes, j, p, r, va, write);
+            if (!write) {
+                t.markReadHit(i, j); // after the accessed bit is set: the next load changes nothing
+            }
             return Frames.PAGE_SHIFT;
         }
-        return !write && Pte.kind(p) == Pte.ZERO ? Frames.PAGE_SHIFT : 0;
+        if (!write && Pte.kind(p) == Pte.ZERO) {
+            t.markReadHit(i, j);
+            return Frames.PAGE_SHIFT;
+        }
+        return 0;
     }
 
     /** A huge PMD that allows the access serves it: the accessed bit, and for a store the dirty bit and the data. */

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
-import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.stat.VmStat;
 
@@ -30,11 +29,9 @@ public final class Folios {
     /** Base pages held by anonymous folios, mapped or not. */
     public long nrAnon;
     /**
-     * NR_ANON_MAPPED (nr_anon_pages, AnonPages): anonymous pages that something maps, by a PTE of
-     * the page or a PMD of its folio. Counted where __folio_add_rmap() and __folio_remove_rmap()
-     * count it with CONFIG_PAGE_MAPCOUNT (a page's first PTE, a folio's first PMD less the pages
-     * PTEs map already, and back), so the unmapped pages of a partially mapped folio waiting for
-     * its deferred split are not in it, as on the kernel.
+     * NR_ANON_MAPPED (AnonPages): pages a PTE of theirs or a PMD of their folio maps, counted as
+     * __folio_add_rmap() and __folio_remove_rmap() count it with CONFIG_PAGE_MAPCOUNT: the unmapped
+     * pages of a partially mapped folio waiting for its deferred split are not in it.
      */
     public long nrAnonMapped;
     /** PMD-mapped anonymous THPs (nr_anon_transparent_hugepages). */
@@ -295,25 +292,9 @@ public final class Folios {
         stat.count(VmEvent.THP_DEFERRED_SPLIT_PAGE);
     }
 
-    /**
-     * folio_pte_batch(): how many PTEs from {@code j} (below {@code end}) map the consecutive pages
-     * {@code pfn}, {@code pfn + 1}, ... of one folio; at least 1 (the PTE at {@code j} maps {@code pfn}).
-     */
+    /** folio_pte_batch(): {@link PteBatch#count}. */
     public int pteBatch(PteTable ptes, int j, int end, int pfn) {
-        int n = 1;
-        int order = f.order[pfn];
-        if (order == 0 || !Frames.isAnon(f.type[pfn])) {
-            return n;
-        }
-        int folioEnd = f.head(pfn) + (1 << order);
-        while (j + n < end && pfn + n < folioEnd) {
-            long e = ptes.get(j + n);
-            if (Pte.kind(e) != Pte.PRESENT || Pte.pfn(e) != pfn + n) {
-                break;
-            }
-            n++;
-        }
-        return n;
+        return PteBatch.count(f, ptes, j, end, pfn);
     }
 
     /**

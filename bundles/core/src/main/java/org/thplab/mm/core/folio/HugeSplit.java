@@ -85,7 +85,7 @@ public final class HugeSplit {
                 folios.nrAnonThps--;
             }
         }
-        t.pte[i] = ptes;
+        t.install(i, ptes);
         t.pmd[i] = 0;
     }
 

@@ -40,7 +40,7 @@ public final class PageTables {
             return null;
         }
         PteTable ptes = new PteTable();
-        t.pte[i] = ptes;
+        t.install(i, ptes);
         t.tableFrame[i] = pt;
         t.used++;
         return ptes;
@@ -81,7 +81,7 @@ public final class PageTables {
             int i = PageTable.pmdIndex(va);
             if (t.pte[i] != null && !mm.mapped(va, va + PMD_SIZE)) {
                 freePgtableFrame(mm, t.tableFrame[i]);
-                t.pte[i] = null;
+                t.remove(i);
                 t.tableFrame[i] = -1;
                 t.used--;
             }

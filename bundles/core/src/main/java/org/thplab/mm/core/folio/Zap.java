@@ -99,7 +99,7 @@ public final class Zap {
                 if (reclaimPt && va == pmdStart && segEnd == pmdStart + PMD_SIZE) {
                     // reclaim_pt_is_enabled(): the zap covered the whole table, so every entry is none
                     tables.freePgtableFrame(mm, t.tableFrame[i]);
-                    t.pte[i] = null;
+                    t.remove(i);
                     t.tableFrame[i] = -1;
                     t.used--;
                     freedTables = true;

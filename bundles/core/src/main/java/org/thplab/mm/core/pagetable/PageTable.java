@@ -12,16 +12,102 @@ public final class PageTable {
     public static final int PMD_SHIFT = 21;
     public static final long PMD_SIZE = 1L << PMD_SHIFT;
 
-    /** One 1 GiB piece: 512 PMD slots. */
+    /**
+     * One 1 GiB piece: 512 PMD slots. A PTE table enters a slot by {@link #install} and leaves it
+     * by {@link #remove}, never by a store into {@link #pte}: the read-hit bits below depend on it.
+     */
     public static final class PmdTable {
         public final long[] pmd = new long[512];
         public final PteTable[] pte = new PteTable[512];
         public final int[] tableFrame = new int[512];
         /** Slots that hold a huge PMD or a PTE table. */
         public int used;
+        /**
+         * One bit per page of the 1 GiB, made at the first read hit: set, the page's PTE is known to
+         * serve a load without a change (the zero page, or present with the accessed bit set), so
+         * that a load finds it here, in 32 KiB per GiB, rather than in the PTE table's 4 KiB (the
+         * host's cache misses on a random walk over many tables). Only the access path sets a bit,
+         * after reading the PTE; every change of a PTE clears its bit ({@link PteTable#set}), and a
+         * table entering or leaving a slot clears the slot's 512. A cache, never the truth: a clear
+         * bit sends the load to the PTE.
+         */
+        long[] readHits;
 
         PmdTable() {
             java.util.Arrays.fill(tableFrame, -1);
+        }
+
+        /** Puts a new PTE table into slot {@code i}. */
+        public void install(int i, PteTable t) {
+            forget(i);
+            t.owner = this;
+            t.slot = i;
+            pte[i] = t;
+        }
+
+        /** Takes the PTE table out of slot {@code i} (it is freed, or the slot becomes a huge PMD). */
+        public void remove(int i) {
+            PteTable t = pte[i];
+            if (t != null) {
+                t.owner = null;
+            }
+            forget(i);
+            pte[i] = null;
+        }
+
+        private void forget(int i) {
+            if (readHits != null) {
+                java.util.Arrays.fill(readHits, i * 8, i * 8 + 8, 0L);
+            }
+        }
+
+        /** @return whether a load of {@code va} (in this table's GiB) is a known read hit */
+        public boolean readHit(long va) {
+            long[] b = readHits;
+            int k = (int) (va >>> 12) & (1 << DIR_SHIFT - 12) - 1;
+            return b != null && (b[k >>> 6] & 1L << k) != 0;
+        }
+
+        /** A load of entry {@code j} of the table in slot {@code i} needed no change of it: the next one need not read it. */
+        public void markReadHit(int i, int j) {
+            long[] b = readHits;
+            if (b == null) {
+                b = new long[512 * 8];
+                readHits = b;
+            }
+            b[i * 8 + (j >>> 6)] |= 1L << j;
+        }
+
+        /** Entry {@code j} of slot {@code i} changed: a load must read it again. */
+        void changed(int i, int j) {
+            long[] b = readHits;
+            if (b != null) {
+                b[i * 8 + (j >>> 6)] &= ~(1L << j);
+            }
+        }
+
+        void changedAll(int i) {
+            forget(i);
+        }
+
+        /** @return what is wrong with the read-hit bits (a set one whose PTE would not serve a load unchanged, a table that does not know its slot), or null */
+        public String readHitProblem() {
+            for (int i = 0; i < 512; i++) {
+                if (pte[i] != null && (pte[i].owner != this || pte[i].slot != i)) {
+                    return "the PTE table of slot " + i + " is not installed there";
+                }
+            }
+            for (int w = 0; readHits != null && w < readHits.length; w++) {
+                for (long bits = readHits[w]; bits != 0; bits &= bits - 1) {
+                    int k = w * 64 + Long.numberOfTrailingZeros(bits);
+                    PteTable t = pte[k >>> 9];
+                    long e = t == null ? Pte.NONE : t.get(k & 511);
+                    if (Pte.kind(e) != Pte.ZERO && (Pte.kind(e) != Pte.PRESENT || (e & Pte.YOUNG) == 0)) {
+                        return "page " + k + " is marked a read hit but its PTE is 0x" + Long.toHexString(e);
+                    }
+                }
+            }
+            return null;
         }
     }
 

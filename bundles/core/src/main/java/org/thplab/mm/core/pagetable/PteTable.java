@@ -15,6 +15,9 @@ public final class PteTable {
     private short[] idx;
     private long[] val;
     private int n;
+    /** The PMD table and slot this table is installed in (PmdTable.install), whose read-hit bits a change clears; null when in none. */
+    PageTable.PmdTable owner;
+    int slot;
 
     /** @return entry {@code j} (0..511) */
     public long get(int j) {
@@ -37,6 +40,10 @@ public final class PteTable {
 
     /** Sets entry {@code j} to {@code v}. */
     public void set(int j, long v) {
+        PageTable.PmdTable o = owner;
+        if (o != null) {
+            o.changed(slot, j);
+        }
         long[] d = dense;
         if (d != null) {
             d[j] = v;
@@ -101,6 +108,9 @@ public final class PteTable {
 
     /** Sets every entry to {@code v} (the split of a huge PMD). */
     public void fill(long v) {
+        if (owner != null) {
+            owner.changedAll(slot);
+        }
         if (v == Pte.NONE) {
             dense = null;
             i0 = -1;

@@ -230,7 +230,7 @@ final class Collapse {
             mm.rssAnon -= nr;
             j += nr;
         }
-        pt.pte[i] = null;
+        pt.remove(i);
         folios.initAnon(h, HPAGE_PMD_ORDER, mm.family.id, (int) (t.haddr >>> 12));
         folios.addPmdRmap(h, mm.id);
         pt.pmd[i] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, h);

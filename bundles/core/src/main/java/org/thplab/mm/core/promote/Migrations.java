@@ -242,7 +242,7 @@ public final class Migrations implements MigrationEntries {
         }
         // The PTE table goes from under the PMD, as in pmdp_collapse_flush(): the paging-structure caches of every CPU.
         k.mmus().flushTlbRange(k.mmus().current(), mm.id, pd.haddr, pd.haddr + PMD_SIZE);
-        t.pte[i] = null;
+        t.remove(i);
         t.pmd[i] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, pd.target);
         mmapLock.unlockWrite(mm);
         if (k.trace().on()) {

@@ -223,7 +223,7 @@ public final class Reservations implements FreeHook {
         lruRemove(r);
         folios.initAnon(r.base, HPAGE_PMD_ORDER, mm.family.id, (int) (r.haddr >>> 12));
         folios.addPmdRmap(r.base, mm.id);
-        t.pte[i] = null; // the PTE table becomes the deposited one
+        t.remove(i); // the PTE table becomes the deposited one
         t.pmd[i] = Pte.make(Pte.HUGE, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.EXCLUSIVE, r.base);
         mm.rssAnon += HPAGE_PMD_NR;
         kernel.tunables().resPagesCollapsed++;

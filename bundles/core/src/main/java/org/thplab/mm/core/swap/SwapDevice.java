@@ -72,4 +72,23 @@ public final class SwapDevice {
             used--;
         }
     }
+
+    /** The checker's part: each slot's swap count against {@code refs}, the swap PTEs found per slot, and the slots used (none when there is no device). */
+    public static void check(SwapDevice swap, long[] refs, java.util.function.Consumer<String> problem) {
+        if (swap == null) {
+            return;
+        }
+        long inUse = 0;
+        for (int s = 0; s < refs.length; s++) {
+            if (refs[s] != swap.count[s]) {
+                problem.accept("swap slot " + s + ": swap count " + swap.count[s] + " but " + refs[s] + " swap PTEs");
+            }
+            if (swap.count[s] > 0) {
+                inUse++;
+            }
+        }
+        if (inUse != swap.used()) {
+            problem.accept("swap device says " + swap.used() + " slots used, found " + inUse);
+        }
+    }
 }

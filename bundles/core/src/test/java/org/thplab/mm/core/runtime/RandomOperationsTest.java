@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.thplab.embedded.BundledPolicies;
+import org.thplab.mm.api.AccessPattern;
 import org.thplab.mm.api.Advice;
 import org.thplab.mm.api.MachineOps;
 import org.thplab.mm.api.PolicyAdmin;
@@ -65,11 +66,27 @@ class RandomOperationsTest {
                 .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed, 8, true)));
     }
 
+    /**
+     * Loads and stores through the access path between the operations (a third of the steps are
+     * followed by one): its read hits are cached in the PMD tables' bits (PmdTable.readHits),
+     * which every change of a PTE must clear, and check() compares the bits with the PTEs.
+     */
+    @TestFactory
+    Stream<DynamicTest> randomSequencesWithAccesses() {
+        return LongStream.range(3000, 3000 + SEQUENCES)
+                .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed, 1, false, true)));
+    }
+
     static void run(long seed, int checkEvery) {
         run(seed, checkEvery, false);
     }
 
     static void run(long seed, int checkEvery, boolean pressure) {
+        run(seed, checkEvery, pressure, false);
+    }
+
+    static void run(long seed, int checkEvery, boolean pressure, boolean accesses) {
+        SplittableRandom loads = new SplittableRandom(~seed); // apart, so that the commands are those of the seed
         SplittableRandom rnd = new SplittableRandom(seed);
         MmRuntime rt = new MmRuntime();
         BundledPolicies.register(rt::register);
@@ -107,6 +124,11 @@ class RandomOperationsTest {
             try {
                 if (!execute(mm, policies, cmd)) {
                     failed++;
+                }
+                String access = accesses && loads.nextInt(3) == 0 ? accessCommand(loads, mm) : null;
+                if (access != null) {
+                    log.add(access);
+                    execute(mm, policies, access);
                 }
             } catch (NumberFormatException e) {
                 throw e; // the interpreter misread the generator: a bug of this test, not a misuse
@@ -172,6 +194,9 @@ class RandomOperationsTest {
                 return mm.fork(w[1], w[2]).ok();
             }
             case "exit" -> mm.exit(w[1]);
+            case "access" -> {
+                return mm.access(w[1], w[2], AccessPattern.parse(w[3]), Long.parseLong(w[4]), w[5].equals("write")).ok();
+            }
             case "tick" -> mm.tick(Long.parseLong(w[1].substring(0, w[1].length() - 2)) * 1_000_000L);
             case "poison" -> mm.poison(w[1], w[2], Long.parseLong(w[3]));
             default -> throw new IllegalStateException("the generator wrote an unknown command: " + line);
@@ -182,6 +207,22 @@ class RandomOperationsTest {
     /** 24M, 16M, 0M: the generator's sizes. */
     private static long bytes(String s) {
         return Long.parseLong(s.substring(0, s.length() - 1)) << 20;
+    }
+
+    /** Mostly loads, some stores, of a random process's random region; null when there is none. */
+    static String accessCommand(SplittableRandom rnd, MachineOps mm) {
+        List<String> alive = mm.processes();
+        if (alive.isEmpty()) {
+            return null;
+        }
+        String p = alive.get(rnd.nextInt(alive.size()));
+        List<String> names = new ArrayList<>(regions(mm, p).keySet());
+        if (names.isEmpty()) {
+            return null;
+        }
+        return "access " + p + " " + names.get(rnd.nextInt(names.size())) + " "
+                + new String[] {"uniform", "seq", "zipf=0.99"}[rnd.nextInt(3)] + " " + (1 + rnd.nextInt(4000))
+                + (rnd.nextInt(4) == 0 ? " write" : " read");
     }
 
     static String command(SplittableRandom rnd, MachineOps mm, int procs) {
