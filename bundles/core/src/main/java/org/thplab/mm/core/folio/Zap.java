@@ -88,7 +88,7 @@ public final class Zap {
                     clearedPtes = true;
                     lo = Math.min(lo, pmdStart + ((long) j << 12));
                     hi = Math.max(hi, segEnd);
-                    if (Pte.kind(e) == Pte.PRESENT && folios.large(Pte.pfn(e))) {
+                    if (Pte.kind(e) == Pte.PRESENT) { // in batches of one folio's PTEs: a THP's, an mTHP's, or one base page's
                         j += zapPresentPtes(mm, ptes, j, end, Pte.pfn(e));
                         continue;
                     }
@@ -115,9 +115,10 @@ public final class Zap {
     }
 
     /**
-     * zap_present_ptes(): the PTEs from {@code j} that map consecutive pages of the large folio
-     * of {@code pfn} (folio_pte_batch(), within the range of this PMD) go in one batch, so a folio
-     * the range unmaps whole is freed without ever being partially mapped.
+     * zap_present_ptes(): the PTEs from {@code j} that map consecutive pages of the folio of
+     * {@code pfn} (folio_pte_batch(), within the range of this PMD) go in one batch, so a large
+     * folio (PMD-sized or mTHP) the range unmaps whole is freed without ever being partially
+     * mapped: no thp_deferred_split_page, no split_deferred.
      *
      * @return PTEs zapped
      */

@@ -87,6 +87,27 @@ class MthpTest {
         sound();
     }
 
+    /**
+     * zap_present_ptes() takes the PTEs of one folio in one batch (folio_pte_batch()), so a folio
+     * unmapped whole never passes through partially mapped: Linux 6.18 counts no split_deferred
+     * for 1024 64 kB folios munmapped, MADV_DONTNEED'd or torn down by exit (thplab zapped mTHPs
+     * one PTE at a time and counted 1024 each).
+     */
+    @Test
+    void aWholeUnmapCountsNoDeferredSplit() {
+        mm.touch("p", "r", 0, 2 * M, true);
+        assertEquals(32, stat("nr_anon"));
+        mm.madvise("p", "r", 0, M, Advice.DONTNEED);
+        mm.munmap("p", "r", M, 512 * K);
+        assertEquals(32 - 16 - 8, stat("nr_anon"));
+        mm.exit("p");
+        assertEquals(0, stat("nr_anon"));
+        assertEquals(0, stat("split_deferred"));
+        assertEquals(0, stat("nr_anon_partially_mapped"));
+        assertEquals(0, mm.vmstat().get("nr_thp_deferred_split"));
+        assertEquals(List.of(), mm.check());
+    }
+
     @Test
     void aPartialDontneedLeavesItPartiallyMapped() {
         mm.touch("p", "r", 0, 64 * K, true);
