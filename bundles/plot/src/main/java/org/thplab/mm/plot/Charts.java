@@ -174,7 +174,7 @@ final class Charts {
 
     /**
      * THP coverage: the share of anonymous memory in PMD-mapped THPs. AnonPages counts every
-     * anonymous base page, those of THPs too (Folios.nrAnon grows by 512 for a PMD-sized folio),
+     * mapped anonymous base page, those of THPs too (NR_ANON_MAPPED, 512 for a PMD-mapped folio),
      * as Linux's does, so the machine's coverage is AnonHugePages / AnonPages; a process's is
      * AnonHugePages / Rss of its smaps (all thplab memory is anonymous).
      */
@@ -286,6 +286,9 @@ final class Charts {
             double le = h.le()[i];
             // a log axis shows no bound of 0 (or the +Inf of an open last bucket); its faults still count
             if (!(le > 0 && Double.isFinite(le))) {
+                if (ccdf) {
+                    above = (total - seen) / total; // not drawn, but the next step starts below it
+                }
                 continue;
             }
             if (!ccdf) {

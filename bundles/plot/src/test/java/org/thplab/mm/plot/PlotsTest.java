@@ -177,6 +177,12 @@ class PlotsTest {
             assertEquals(steps[i][1], d.getYValue(0, i), 1e-12, "y of point " + i);
         }
         assertTrue(c.getXYPlot().getRangeAxis() instanceof LogAxis);
+        // faults in a bucket of bound 0 are not drawn, but the first step starts below them
+        Path zero = write("zero.json", "{\"samples\": [{\"time_ns\": 0}], "
+                + "\"fault_latency\": {\"le_ns\": [0, 100], \"count\": [50, 50]}}");
+        XYDataset z = Charts.chart(Table.read(zero), "latency=ccdf").getXYPlot().getDataset();
+        assertEquals(1, z.getItemCount(0));
+        assertEquals(0.5, z.getYValue(0, 0), 1e-12);
         // down to the decade of one fault in the 100
         assertEquals(0.01, c.getXYPlot().getRangeAxis().getLowerBound(), 1e-12);
         assertEquals(Charts.chart(Table.read(in), "latency=cdf").getXYPlot().getDataset().getYValue(0, 0),

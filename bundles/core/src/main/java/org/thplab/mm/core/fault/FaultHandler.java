@@ -199,13 +199,15 @@ public final class FaultHandler {
         long p = ptes.get(j);
         if (Pte.kind(p) == Pte.PRESENT && (!write || Pte.writable(p))) {
             servePte(ptes, j, p, r, va, write);
-            if (!write) {
+            if (!write && ptes.dense()) {
                 t.markReadHit(i, j); // after the accessed bit is set: the next load changes nothing
             }
             return Frames.PAGE_SHIFT;
         }
         if (!write && Pte.kind(p) == Pte.ZERO) {
-            t.markReadHit(i, j);
+            if (ptes.dense()) {
+                t.markReadHit(i, j);
+            }
             return Frames.PAGE_SHIFT;
         }
         return 0;

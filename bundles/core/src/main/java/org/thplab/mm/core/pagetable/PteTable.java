@@ -25,6 +25,15 @@ public final class PteTable {
         return d != null ? d[j] : getSparse(j);
     }
 
+    /**
+     * @return whether the table is a full {@code long[512]}: only then do loads keep read-hit bits
+     *     (a sparse table is a few entries inline, as cheap to read as a bit, and the 32 KiB of
+     *     bits per GiB would double the heap of a process that maps one page per 2 MiB)
+     */
+    public boolean dense() {
+        return dense != null;
+    }
+
     // The dense case is what faults see almost always: kept small so that the JIT inlines it.
     private long getSparse(int j) {
         if (j == i0) {

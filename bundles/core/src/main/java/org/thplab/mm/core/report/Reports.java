@@ -282,7 +282,7 @@ public final class Reports {
         m.put("MemFree", buddy.freePages() * 4);
         // si_mem_available(): free less totalreserve_pages (the high watermark: one zone, no
         // lowmem_reserve); nr_thp_reserved counts toward it, as the reservation RFC documents.
-        m.put("MemAvailable", Math.max(0, buddy.freePages() + reservations.reserved - buddy.wmarkHigh) * 4);
+        m.put("MemAvailable", Math.max(0, buddy.freePages() + reservations.reserved - k.overcommit().totalreservePages()) * 4);
         m.put("AnonPages", folios.nrAnonMapped * 4);
         m.put("AnonHugePages", folios.nrAnonThps * 2048);
         m.put("PageTables", tables.pgtables * 4);
