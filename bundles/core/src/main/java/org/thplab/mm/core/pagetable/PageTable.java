@@ -55,7 +55,8 @@ public final class PageTable {
             pte[i] = null;
         }
 
-        private void forget(int i) {
+        /** Every entry of slot {@code i} changed, or its table came or went: loads read the PTEs again. */
+        void forget(int i) {
             if (readHits != null) {
                 java.util.Arrays.fill(readHits, i * 8, i * 8 + 8, 0L);
             }
@@ -84,10 +85,6 @@ public final class PageTable {
             if (b != null) {
                 b[i * 8 + (j >>> 6)] &= ~(1L << j);
             }
-        }
-
-        void changedAll(int i) {
-            forget(i);
         }
 
         /** @return what is wrong with the read-hit bits (a set one whose PTE would not serve a load unchanged, a table that does not know its slot), or null */

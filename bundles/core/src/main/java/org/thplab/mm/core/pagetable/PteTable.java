@@ -118,7 +118,7 @@ public final class PteTable {
     /** Sets every entry to {@code v} (the split of a huge PMD). */
     public void fill(long v) {
         if (owner != null) {
-            owner.changedAll(slot);
+            owner.forget(slot);
         }
         if (v == Pte.NONE) {
             dense = null;
