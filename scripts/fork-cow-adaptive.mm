@@ -46,13 +46,14 @@ verify child adv
 verify child plain
 check
 # When no huge page can be had, cow-adaptive falls back to the 4 KiB copy (thp_fault_fallback),
-# as cow-huge does: the filler leaves 1273 free pages (buddyinfo), and taking an order-9 block would
-# go below the min watermark (1024 pages on 1 GiB); defrag=never allows no reclaim or compaction.
+# as cow-huge does: the filler leaves 5890 free pages (buddyinfo), and taking an order-9 block would
+# go below the min watermark (5632 pages on 1 GiB, as THP raises it); defrag=never allows no
+# reclaim or compaction.
 # child2's read makes its PMD of adv's THP 0 young, so the policy tries the 2 MiB copy first.
 fork parent child2
 sysfs defrag never
-mmap child2 filler 1001M
-touch child2 filler 0 1001M write
+mmap child2 filler 983M
+touch child2 filler 0 983M write
 buddyinfo
 touch child2 adv 4K 4K read
 touch child2 adv 4K 4K write

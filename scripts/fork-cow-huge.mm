@@ -21,12 +21,13 @@ verify parent a
 verify child a
 check
 # When no huge page can be had, cow-huge falls back to the 4 KiB copy (thp_fault_fallback).
-# The filler leaves 1027 free pages: two free pageblocks, but taking one would go below the min
-# watermark (1024 pages on 1 GiB), and defrag=never allows no reclaim or compaction.
+# The filler leaves 5900 free pages: free pageblocks, but taking one would go below the min
+# watermark (5632 pages on 1 GiB: min_free_kbytes 22528 as set_recommended_min_free_kbytes()
+# raises it for THP), and defrag=never allows no reclaim or compaction.
 fork parent child2
 sysfs defrag never
-mmap child2 filler 1012M
-touch child2 filler 0 1012M write
+mmap child2 filler 993M
+touch child2 filler 0 993M write
 buddyinfo
 touch child2 a 4K 4K write
 smaps child2 a

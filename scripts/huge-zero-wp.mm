@@ -26,7 +26,7 @@ mmap p y 2M
 touch p y 0 2M read
 mmap p f 60M
 madvise p f 0 60M nohugepage
-touch p f 0 56M write
+touch p f 0 53M write
 touch p y 12K 4K write
 smaps p y
 vmstat thp_fault

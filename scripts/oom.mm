@@ -67,8 +67,8 @@ mmap small b 4M
 touch small b 0 4M write
 oom_score small
 spawn f
-mmap f c 36M
-touch f c 0 36M write
+mmap f c 34M
+touch f c 0 34M write
 vmstat oom_kill
 !smaps small b
 smaps big a

@@ -38,9 +38,9 @@ touch p r 28M 4K write
 touch p r 30M 4K write
 vmstat nr_thp_reserved
 spawn q
-mmap q f 218M
-madvise q f 0 218M nohugepage
-touch q f 0 218M write
+mmap q f 196M
+madvise q f 0 196M nohugepage
+touch q f 0 196M write
 vmstat nr_thp_reserved
 vmstat thp_collapse_alloc
 vmstat pgmigrate_success

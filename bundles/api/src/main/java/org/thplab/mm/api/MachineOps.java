@@ -241,10 +241,12 @@ public interface MachineOps {
     void sysfs(String knob, String value);
 
     /**
-     * @return the machine's overcommit knobs by their sysctl names, with their values as
-     *         {@code sysctl(8)} prints them: {@code vm.admin_reserve_kbytes},
-     *         {@code vm.overcommit_kbytes}, {@code vm.overcommit_memory},
-     *         {@code vm.overcommit_ratio}, {@code vm.user_reserve_kbytes}, and thplab's
+     * @return the machine's overcommit and watermark knobs by their sysctl names, with their
+     *         values as {@code sysctl(8)} prints them: {@code vm.admin_reserve_kbytes},
+     *         {@code vm.min_free_kbytes} (what the boot and THP's recommendation set, or what was
+     *         written), {@code vm.overcommit_kbytes}, {@code vm.overcommit_memory},
+     *         {@code vm.overcommit_ratio}, {@code vm.user_reserve_kbytes},
+     *         {@code vm.watermark_scale_factor}, and thplab's
      *         {@code thplab.overcommit_guess_heuristic} ({@code 6.18} or {@code 4.19}); like the
      *         THP tunables they outlive a boot
      * @since 2.5
@@ -252,8 +254,9 @@ public interface MachineOps {
     Map<String, String> sysctl();
 
     /**
-     * Writes one overcommit knob by its sysctl name, as the kernel's handler does (writing
-     * {@code vm.overcommit_ratio} zeroes {@code vm.overcommit_kbytes} and the other way round).
+     * Writes one knob by its sysctl name, as the kernel's handler does (writing
+     * {@code vm.overcommit_ratio} zeroes {@code vm.overcommit_kbytes} and the other way round;
+     * {@code vm.min_free_kbytes} and {@code vm.watermark_scale_factor} set the watermarks again).
      *
      * @throws MmUsageException for an unknown name or a value out of range; nothing changes
      * @since 2.5

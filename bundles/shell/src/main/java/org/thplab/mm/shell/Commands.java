@@ -424,8 +424,9 @@ public class Commands {
         }
     }
 
-    @Descriptor("list, read or write the overcommit knobs of /proc/sys/vm (vm.overcommit_memory 0/1/2, vm.overcommit_ratio,"
-            + " vm.overcommit_kbytes, vm.admin_reserve_kbytes, vm.user_reserve_kbytes) and thplab.overcommit_guess_heuristic"
+    @Descriptor("list, read or write the overcommit and watermark knobs of /proc/sys/vm (vm.overcommit_memory 0/1/2,"
+            + " vm.overcommit_ratio, vm.overcommit_kbytes, vm.admin_reserve_kbytes, vm.user_reserve_kbytes,"
+            + " vm.min_free_kbytes, vm.watermark_scale_factor) and thplab.overcommit_guess_heuristic"
             + " (6.18 or 4.19, a thplab extension); <name>=<value> also writes")
     @Example({"sysctl", "sysctl vm.overcommit_memory", "sysctl vm.overcommit_memory 2", "sysctl vm.overcommit_ratio=80"})
     public String sysctl(@Descriptor("[<name> [<value>]]") String... nameValue) {

@@ -74,7 +74,7 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
     /** The lowest free count a request may take memory at: min, or min/2 for a page table. */
     public long minMark(AllocPurpose purpose, int order) {
         // Page tables may dip below min (ALLOC_HARDER-like) so that teardown never deadlocks.
-        return purpose == AllocPurpose.KERNEL && order == 0 ? buddy.wmarkMin / 2 : buddy.wmarkMin;
+        return purpose == AllocPurpose.KERNEL && order == 0 ? buddy.watermarks.min() / 2 : buddy.watermarks.min();
     }
 
     private int tryAlloc(int order, AllocPurpose purpose, boolean vmaHugepage) {
@@ -195,7 +195,7 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
     public long takeFree(int order, int watermark) {
         checkOrder(order);
         guard.checkBudget();
-        long mark = watermark == WMARK_LOW ? buddy.wmarkLow : minMark(purpose, order);
+        long mark = watermark == WMARK_LOW ? buddy.watermarks.low() : minMark(purpose, order);
         if (!buddy.watermarkOk(order, mark)) {
             return -1;
         }
@@ -207,7 +207,7 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
         checkOrder(order);
         guard.checkBudget();
         // The same watermark check as takeFree() (__zone_watermark_ok()); only the placement differs.
-        long mark = watermark == WMARK_LOW ? buddy.wmarkLow : minMark(purpose, order);
+        long mark = watermark == WMARK_LOW ? buddy.watermarks.low() : minMark(purpose, order);
         if (!buddy.watermarkOk(order, mark)) {
             return -1;
         }
@@ -225,7 +225,7 @@ public final class Allocator implements PhysicalMemory, AllocRequest {
     public long reclaimAndTake(int order) {
         checkOrder(order);
         guard.checkBudget();
-        long want = buddy.wmarkMin + (1L << order) + 32 - buddy.freePages();
+        long want = buddy.watermarks.min() + (1L << order) + 32 - buddy.freePages();
         slow.directReclaim(Math.max(32, want));
         long pfn = takeFree(order, WMARK_MIN);
         if (pfn < 0 && order > 0) {

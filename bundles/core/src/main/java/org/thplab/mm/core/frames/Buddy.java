@@ -29,9 +29,8 @@ public final class Buddy {
     /** Frames of each pageblock that are not free. */
     final short[] pbUsed;
     private long freePages;
-    public final long wmarkMin;
-    public final long wmarkLow;
-    public final long wmarkHigh;
+    /** min_free_kbytes and the zone's watermarks. */
+    public final Watermarks watermarks;
     /**
      * A block of order {@code carveOrder} at {@code carveBase} that an order-0 request split, and
      * whose frames [carveNext, carveEnd) are handed out in address order to the next order-0
@@ -53,13 +52,8 @@ public final class Buddy {
         pbUsed = new short[f.nrBlocks];
         java.util.Arrays.fill(pbMigratetype, (byte) MOVABLE);
         fill = new PageblockFill(f, this);
-        // init_per_zone_wmark_min() and __setup_per_zone_wmarks(), watermark_scale_factor = 10.
-        long kbytes = (long) f.nr * 4;
-        long minFreeKbytes = Math.max(128, Math.min(262144, (long) Math.sqrt((double) kbytes * 16)));
-        wmarkMin = minFreeKbytes / 4;
-        long tmp = Math.max(wmarkMin / 4, (long) f.nr * 10 / 10000);
-        wmarkLow = wmarkMin + tmp;
-        wmarkHigh = wmarkMin + 2 * tmp;
+        watermarks = new Watermarks(f.nr);
+        watermarks.init(-1, Watermarks.DEFAULT_WATERMARK_SCALE_FACTOR);
     }
 
     /** Puts every frame in [from, to) on the free lists, in blocks as large as alignment allows. */

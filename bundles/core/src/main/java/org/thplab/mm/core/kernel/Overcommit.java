@@ -123,7 +123,7 @@ public final class Overcommit {
      * lowmem_reserve), at most the zone's managed pages.
      */
     public long totalreservePages() {
-        return Math.min(buddy.wmarkHigh, totalramPages);
+        return Math.min(buddy.watermarks.high(), totalramPages);
     }
 
     /**

@@ -3,11 +3,12 @@ package org.thplab.mm.core.kernel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.thplab.mm.api.MmUsageException;
+import org.thplab.mm.core.frames.Watermarks;
 
 /**
- * The /proc/sys/vm knobs of overcommit accounting, with the kernel's defaults and the validation
- * of their handlers (mm/util.c, mm/mmap.c of Linux 6.18), and one thplab extension that selects
- * the OVERCOMMIT_GUESS heuristic of an older kernel. Like the THP knobs they are the machine's
+ * The /proc/sys/vm knobs of overcommit accounting and of the watermarks, with the kernel's
+ * defaults and the validation of their handlers (mm/util.c, mm/mmap.c, mm/page_alloc.c of Linux
+ * 6.18), and one thplab extension that selects the OVERCOMMIT_GUESS heuristic of an older kernel. Like the THP knobs they are the machine's
  * and outlive a boot; the two reserves, until written, take the values the kernel's initcalls
  * compute from the free pages at boot ({@link #bootDefaults}).
  */
@@ -31,6 +32,15 @@ public final class Sysctl {
     /** Whether a reserve was written: a written one is kept across boots, the others are the boot's defaults. */
     private boolean adminReserveSet;
     private boolean userReserveSet;
+    /**
+     * user_min_free_kbytes: what vm.min_free_kbytes was last set to, or -1; the boot computes a
+     * larger value in its place (calculate_min_free_kbytes()), and THP may raise it
+     * (set_recommended_min_free_kbytes()).
+     */
+    public long userMinFreeKbytes = -1;
+    /** min_free_kbytes as the machine last set it ({@link Watermarks}), what vm.min_free_kbytes reads. */
+    public long minFreeKbytes = Watermarks.BOOT_MIN_FREE_KBYTES;
+    public int watermarkScaleFactor = Watermarks.DEFAULT_WATERMARK_SCALE_FACTOR;
     /** The thplab extension: which kernel's OVERCOMMIT_GUESS __vm_enough_memory() follows. */
     public String guessHeuristic = HEURISTIC_618;
 
@@ -52,10 +62,12 @@ public final class Sysctl {
     public Map<String, String> all() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("vm.admin_reserve_kbytes", Long.toString(adminReserveKbytes));
+        m.put("vm.min_free_kbytes", Long.toString(minFreeKbytes));
         m.put("vm.overcommit_kbytes", Long.toString(overcommitKbytes));
         m.put("vm.overcommit_memory", Integer.toString(overcommitMemory));
         m.put("vm.overcommit_ratio", Long.toString(overcommitRatio));
         m.put("vm.user_reserve_kbytes", Long.toString(userReserveKbytes));
+        m.put("vm.watermark_scale_factor", Integer.toString(watermarkScaleFactor));
         m.put(GUESS_HEURISTIC, guessHeuristic);
         return m;
     }
@@ -64,7 +76,8 @@ public final class Sysctl {
      * Writes one knob as its handler does: overcommit_memory is proc_dointvec_minmax() over 0..2;
      * overcommit_ratio_handler() zeroes overcommit_kbytes and overcommit_kbytes_handler() zeroes
      * overcommit_ratio, whatever was written; the reserves are proc_doulongvec_minmax() without
-     * bounds. A bad name or value throws and changes nothing.
+     * bounds; min_free_kbytes is proc_dointvec_minmax() from 0 and watermark_scale_factor from 1 to
+     * 3000 (the machine then sets its watermarks again). A bad name or value throws and changes nothing.
      */
     public void set(String name, String value) {
         switch (name) {
@@ -88,6 +101,12 @@ public final class Sysctl {
                 userReserveKbytes = parse(name, value, 0, Long.MAX_VALUE, "a number of kB from 0 to " + Long.MAX_VALUE);
                 userReserveSet = true;
             }
+            case "vm.min_free_kbytes" -> {
+                minFreeKbytes = parse(name, value, 0, Integer.MAX_VALUE, "a number of kB from 0 to " + Integer.MAX_VALUE);
+                userMinFreeKbytes = minFreeKbytes;
+            }
+            case "vm.watermark_scale_factor" -> watermarkScaleFactor = (int) parse(name, value, 1, 3000,
+                    "an integer from 1 to 3000 (ten-thousandths of memory)");
             case GUESS_HEURISTIC -> {
                 if (!value.equals(HEURISTIC_618) && !value.equals(HEURISTIC_419)) {
                     throw new MmUsageException("sysctl: " + name + " must be " + HEURISTIC_618 + " (RAM + swap, since"
@@ -123,6 +142,9 @@ public final class Sysctl {
         s.adminReserveSet = adminReserveSet;
         s.userReserveSet = userReserveSet;
         s.guessHeuristic = guessHeuristic;
+        s.userMinFreeKbytes = userMinFreeKbytes;
+        s.minFreeKbytes = minFreeKbytes;
+        s.watermarkScaleFactor = watermarkScaleFactor;
         return s;
     }
 }

@@ -221,6 +221,11 @@ public final class ThpTunables implements Tunables {
                 || knob.equals("khugepaged/full_scans") || knob.equals("khugepaged/res_pages_collapsed");
     }
 
+    /** @return whether a write of the knob ends in start_stop_khugepaged(): {@code enabled} and every {@code hugepages-<size>kB/enabled} */
+    public static boolean startsStopsKhugepaged(String knob) {
+        return knob.equals("enabled") || knob.startsWith("hugepages-") && knob.endsWith("kB/enabled");
+    }
+
     /** Writes a knob, validating like the kernel's store function; throws and changes nothing on bad input. */
     public void set(String knob, String value) {
         switch (knob) {

@@ -16,6 +16,25 @@ final class Args {
         this.tasks = tasks;
     }
 
+    /** @return a tick's duration, checked against the clock's end (nanoseconds in a long: about 292 years) */
+    static long tick(long nanos, long now) {
+        if (nanos < 0) {
+            throw new MmUsageException("tick: negative duration");
+        } else if (nanos > Long.MAX_VALUE - now) {
+            throw new MmUsageException("tick: " + nanos + " ns would take the simulated clock past its end (2^63 ns,"
+                    + " about 292 years); at most " + (Long.MAX_VALUE - now) + " ns are left");
+        }
+        return nanos;
+    }
+
+    /** @return an access run's count, from 1 to 2^40 */
+    static long accessCount(long count) {
+        if (count < 1 || count > 1L << 40) {
+            throw new MmUsageException("access: the count must be from 1 to 2^40, not " + count);
+        }
+        return count;
+    }
+
     /**
      * A process, or with "PROC/THREAD" one of its threads: the process's mm, with
      * {@code mm.current} the thread the operation runs as (null: the process's own task).

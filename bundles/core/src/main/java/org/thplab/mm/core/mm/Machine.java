@@ -92,6 +92,7 @@ public final class Machine {
     private final MadviseCollapse madvCollapse;
     private final Reports reports;
     private final KernelLog log;
+    private final MinFreeKbytes minFree;
     private final OomKiller oom;
     private final FaultHandler faults;
     private final Syscalls sys;
@@ -157,6 +158,8 @@ public final class Machine {
         madvCollapse = new MadviseCollapse(clock, guard, promotion, mmapLock);
         reports = new Reports(k, folios, tables, reservations, slots);
         log = new KernelLog(clock);
+        minFree = new MinFreeKbytes(buddy.watermarks, tunables, log);
+        minFree.boot();
         sys = new Syscalls(clock, tasks, slots, allocator, tables, split, zap, forkCopy, reservations, migrations,
                 swapOut, madvCollapse, mmus, f, k.overcommit());
         oom = new OomKiller(k, reports, reservations, log, sys);
@@ -219,13 +222,7 @@ public final class Machine {
 
     /** Advances time by {@code nanos}, running the daemons that come due. */
     public void tick(long nanos) {
-        if (nanos < 0) {
-            throw new MmUsageException("tick: negative duration");
-        } else if (nanos > Long.MAX_VALUE - clock.now()) { // nanoseconds in a long: about 292 years
-            throw new MmUsageException("tick: " + nanos + " ns would take the simulated clock past its end (2^63 ns,"
-                    + " about 292 years); at most " + (Long.MAX_VALUE - clock.now()) + " ns are left");
-        }
-        sys.tick(nanos);
+        sys.tick(Args.tick(nanos, clock.now()));
         mmapLock.idle();
     }
 
@@ -245,10 +242,7 @@ public final class Machine {
     public SyscallResult access(String proc, String name, AccessPattern p, long count, boolean write) {
         AddressSpace mm = args.proc("access", proc);
         Region r = Args.region("access", mm, name);
-        if (count < 1 || count > 1L << 40) {
-            throw new MmUsageException("access: the count must be from 1 to 2^40, not " + count);
-        }
-        return sys.access(mm, r, p, count, write);
+        return sys.access(mm, r, p, Args.accessCount(count), write);
     }
 
     /** Mel Gorman's four measures (Reports.report), for one process or every live one. */
@@ -274,9 +268,17 @@ public final class Machine {
         }
     }
 
-    /** A tunable changed: daemons re-read their sleep times now (writing scan_sleep_millisecs wakes khugepaged). */
-    public void tunablesChanged() {
+    /** A sysfs knob was written: daemons re-read their sleep times now (writing scan_sleep_millisecs wakes khugepaged). */
+    public void tunablesChanged(String knob) {
         daemons.tunablesChanged();
+        if (ThpTunables.startsStopsKhugepaged(knob)) {
+            minFree.startStopKhugepaged();
+        }
+    }
+
+    /** A sysctl was written: the watermarks follow vm.min_free_kbytes and vm.watermark_scale_factor. */
+    public void sysctlWritten(String name) {
+        minFree.sysctlWritten(name);
     }
 
     /** @return and clears the policies that failed since the last call */
@@ -291,16 +293,12 @@ public final class Machine {
 
     /** Completes pending migration-entry promotions: an operation other than a touch would wait on them. */
     public void settle() {
-        if (migrations.any()) {
-            migrations.settle();
-        }
+        migrations.settle();
     }
 
     /** Called by the runtime after every operation: wakes kswapd below the low watermark, runs due events. */
     public void endOp() {
-        if (buddy.freePages() < buddy.wmarkLow) {
-            vmscan.wakeKswapd();
-        }
+        vmscan.wakeKswapdBelowLow();
         mmus.kthread(); // the events are the kernel's threads
         clock.runDue();
         guard.end(); // from now on no context handed to a policy may be used

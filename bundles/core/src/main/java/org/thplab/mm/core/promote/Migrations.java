@@ -304,6 +304,9 @@ public final class Migrations implements MigrationEntries {
 
     /** Completes every pending promotion (an operation that would wait on their entries). */
     public void settle() {
+        if (pending.isEmpty()) {
+            return; // the common case, after every operation
+        }
         for (Pending pd : new ArrayList<>(pending.values())) {
             long wait = Math.max(0, pd.due - k.clock().now());
             k.clock().charge(wait);

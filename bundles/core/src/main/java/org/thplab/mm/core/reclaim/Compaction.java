@@ -67,7 +67,7 @@ public final class Compaction {
             return -1;
         }
         // __compaction_suitable(): enough free memory to migrate into (low + compact_gap).
-        if (!buddy.watermarkOk(0, buddy.wmarkLow + (2L << order))) {
+        if (!buddy.watermarkOk(0, buddy.watermarks.low() + (2L << order))) {
             return -1;
         }
         stat.count(VmEvent.COMPACT_STALL);
@@ -118,7 +118,7 @@ public final class Compaction {
         clock.charge(scanned * CostModel.COMPACT_SCAN_BLOCK);
         // Migration targets must come from outside the block and leave the min watermark intact.
         long freeInBlock = best < 0 ? 0 : HPAGE_PMD_NR - bestUsed;
-        if (best < 0 || buddy.freePages() - freeInBlock < bestUsed + buddy.wmarkMin) {
+        if (best < 0 || buddy.freePages() - freeInBlock < bestUsed + buddy.watermarks.min()) {
             if (trace.on()) {
                 trace.emit("mm_compaction_end", "zone_start=0x0 zone_end=0x" + Integer.toHexString(f.nr) + " status=skipped");
             }

@@ -88,6 +88,13 @@ public final class Vmscan implements ReclaimContext, SlowPath {
         clock.scheduleOnce("kswapd", 0, this::kswapd);
     }
 
+    /** After every operation: kswapd wakes when free memory is below the low watermark. */
+    public void wakeKswapdBelowLow() {
+        if (buddy.freePages() < buddy.watermarks.low()) {
+            wakeKswapd();
+        }
+    }
+
     @Override
     public void wakeKcompactd(int order) {
         clock.scheduleOnce("kcompactd", 0, () -> compaction.kcompactd(order));
@@ -96,12 +103,12 @@ public final class Vmscan implements ReclaimContext, SlowPath {
     /** balance_pgdat(): reclaim until free memory reaches the high watermark. */
     private void kswapd() {
         long free = buddy.freePages();
-        if (free >= buddy.wmarkHigh) {
+        if (free >= buddy.watermarks.high()) {
             return;
         }
         trace.emit("mm_vmscan_kswapd_wake", "nid=0 zid=2 order=0");
         stat.count(VmEvent.PAGEOUTRUN);
-        reclaim(buddy.wmarkHigh - free, false);
+        reclaim(buddy.watermarks.high() - free, false);
     }
 
 

@@ -379,7 +379,10 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
     @Override
     public void sysctl(String name, String value) {
         synchronized (lock) {
-            tunables.sysctl.set(name, value); // read at the next check: nothing else to tell the machine
+            tunables.sysctl.set(name, value); // the overcommit knobs are read at the next check
+            if (machine != null) {
+                machine.sysctlWritten(name);
+            }
         }
     }
 
@@ -390,7 +393,7 @@ final class NamedMachine extends MachineReports implements SimulatedMachine {
             persistence.tunablesChanged();
             if (machine != null) {
                 machine.setPolicies(current());
-                machine.tunablesChanged();
+                machine.tunablesChanged(knob);
             }
         }
     }

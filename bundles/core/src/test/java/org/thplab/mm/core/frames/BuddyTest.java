@@ -15,12 +15,12 @@ class BuddyTest {
         // 1 GiB: min_free_kbytes = int_sqrt(1048576 * 16) = 4096 kB = 1024 pages;
         // watermark_scale_factor 10: max(1024 / 4, 262144 * 10 / 10000 = 262) = 262.
         Buddy b = new Buddy(new Frames(262144));
-        assertEquals(1024, b.wmarkMin);
-        assertEquals(1024 + 262, b.wmarkLow);
-        assertEquals(1024 + 2 * 262, b.wmarkHigh);
+        assertEquals(1024, b.watermarks.min());
+        assertEquals(1024 + 262, b.watermarks.low());
+        assertEquals(1024 + 2 * 262, b.watermarks.high());
         // 64 GiB: min_free_kbytes = int_sqrt(67108864 * 16) = 32768 kB = 8192 pages.
         Buddy big = new Buddy(new Frames(1 << 24));
-        assertEquals(8192, big.wmarkMin);
+        assertEquals(8192, big.watermarks.min());
     }
 
     @Test

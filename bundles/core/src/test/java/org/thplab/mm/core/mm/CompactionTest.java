@@ -73,7 +73,7 @@ class CompactionTest {
         m.mmap("a", "x", 64L << 20);
         // Fill memory down to the min watermark, page by page (one page more would invoke the OOM
         // killer, which would free it all again): nothing is left to migrate into.
-        for (long off = 0; m.buddy.freePages() > m.buddy.wmarkMin + 1; off += 4096) {
+        for (long off = 0; m.buddy.freePages() > m.buddy.watermarks.min() + 1; off += 4096) {
             assertTrue(m.touch("a", "x", off, 4096, true).ok());
         }
         assertEquals(0, m.stat.get(VmEvent.OOM_KILL));

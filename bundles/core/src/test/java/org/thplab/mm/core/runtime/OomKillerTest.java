@@ -119,7 +119,7 @@ class OomKillerTest {
         // and page tables may dip below (by half).
         mm.spawn("other");
         mm.mmap("other", "r", 60 * M);
-        fillPageByPage(mm, "other", 257); // wmark_min of 64M: 256 pages
+        fillPageByPage(mm, "other", Long.parseLong(mm.sysctl().get("vm.min_free_kbytes")) / 4 + 1); // to WMARK_MIN
         assertEquals(0, mm.vmstat().get("oom_kill"));
         SyscallResult r = mm.fork("parent", "child");
         assertTrue(r.ok(), r.toString());
@@ -165,12 +165,14 @@ class OomKillerTest {
         mm.spawn("other");
         mm.mmap("other", "r", 62 * M);
         mm.madvise("other", "r", 0, 62 * M, Advice.NOHUGEPAGE);
-        fillPageByPage(mm, "other", 258); // user pages stop at min (256 pages)
+        // The min watermark as set_recommended_min_free_kbytes() left it: user pages stop there.
+        long min = Long.parseLong(mm.sysctl().get("vm.min_free_kbytes")) / 4;
+        fillPageByPage(mm, "other", min + 2);
         // Page tables may dip to min/2: forks of a process with one PTE table take one page each.
         mm.spawn("parent");
         mm.mmap("parent", "r", 2 * M);
         mm.madvise("parent", "r", 0, 2 * M, Advice.NOHUGEPAGE);
-        for (int children = 0; mm.meminfo().get("MemFree") > 4 * 128; children++) {
+        for (int children = 0; mm.meminfo().get("MemFree") > 4 * (min / 2); children++) {
             assertTrue(mm.fork("parent", "c" + children).ok());
             if (children == 0) {
                 assertTrue(mm.touch("parent", "r", 0, 4096, true).ok());
