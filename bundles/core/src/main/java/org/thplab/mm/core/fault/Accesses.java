@@ -128,10 +128,15 @@ public final class Accesses {
         Mmu[] shadow = shadows.get(mm.id);
         if (shadow == null || shadow[0].preset() != mmu.preset()) {
             shadow = new Mmu[] {new Mmu(mmu.preset()), new Mmu(mmu.preset())};
+            // While the CPU's MMU holds nothing yet, both shadows are in its state: each shares
+            // its translations until the page size it sees or anything else tells them apart.
+            mmu.twin(shadow[0]);
+            mmu.twin(shadow[1]);
             shadows.put(mm.id, shadow);
         }
         Mmu allThp = shadow[0];
         Mmu all4k = shadow[1];
+        mmu.detachAllBut(allThp, all4k); // another process's shadows must not follow this run
         long cycles = 0; // of this run, charged to the clock before each fault and at the end
         long charged = 0; // of those cycles' nanoseconds, charged so far
         SyscallResult res = SyscallResult.OK;
@@ -163,9 +168,11 @@ public final class Accesses {
                 }
                 shift = faults.leafShift(mm, va);
             }
-            cycles += mmu.translate(mm.id, va, shift) + data;
-            mm.cyclesIfAllThp += allThp.translate(mm.id, va, Mmu.PMD_SHIFT);
-            mm.cyclesIfAll4k += all4k.translate(mm.id, va, Mmu.PAGE_SHIFT);
+            mmu.detach(shift == Mmu.PMD_SHIFT ? all4k : allThp); // the shadow of the other page size parts
+            int c = mmu.translateShared(mm.id, va, shift);
+            cycles += c + data;
+            mm.cyclesIfAllThp += mmu.shares(allThp) ? c : allThp.translate(mm.id, va, Mmu.PMD_SHIFT);
+            mm.cyclesIfAll4k += mmu.shares(all4k) ? c : all4k.translate(mm.id, va, Mmu.PAGE_SHIFT);
         }
         clock.charge(mmu.nanos(cycles) - charged);
         if (res.ok() || res.errno() != Errno.SIGKILL) {

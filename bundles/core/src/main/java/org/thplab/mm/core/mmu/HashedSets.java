@@ -123,6 +123,17 @@ final class HashedSets {
         return false;
     }
 
+    /** Takes every entry, index cell and list link of {@code o}, a twin of the same geometry. */
+    void copyFrom(HashedSets o) {
+        System.arraycopy(o.tags, 0, tags, 0, tags.length);
+        System.arraycopy(o.slotCell, 0, slotCell, 0, slotCell.length);
+        System.arraycopy(o.cellTag, 0, cellTag, 0, cellTag.length);
+        System.arraycopy(o.cellSlot, 0, cellSlot, 0, cellSlot.length);
+        System.arraycopy(o.next, 0, next, 0, next.length);
+        System.arraycopy(o.prev, 0, prev, 0, prev.length);
+        valid = o.valid;
+    }
+
     int remove(long tag) {
         int c = cell(tag);
         if (c < 0) {

@@ -1,6 +1,5 @@
 package org.thplab.mm.core.mmu;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,23 +64,33 @@ public final class Mmu {
     private long invlpg;
     private long flushes;
     private long cycles;
+    /**
+     * Copy on divergence. A shadow MMU (the report's all-THP and all-4K translations of a
+     * process's accesses) is in this MMU's state while both have seen the same translations and
+     * nothing else: {@link #translateShared} then translates once for all of them. Anything else
+     * that would change this MMU first gives each twin a copy of the state ({@link #detach}), and a
+     * twin that translates on its own takes its copy first. A twin's event counters do not follow.
+     */
+    private Mmu twinOf;
+    private Mmu[] twins = new Mmu[0];
+    private int nTwins;
 
     public Mmu(MmuPreset preset) {
         this.preset = preset;
         Map<String, Tlb> byName = new TreeMap<>();
         Map<String, Geometry> shapes = new TreeMap<>();
-        l2 = array(preset.l2(), null, byName, shapes);
-        l1Small = array(preset.l1Small(), l2, byName, shapes);
-        l1Huge = array(preset.l1Huge(), l2, byName, shapes);
-        pml4e = array(preset.pml4eCache(), l2, byName, shapes);
-        pdpte = array(preset.pdpteCache(), l2, byName, shapes);
-        pde = array(preset.pdeCache(), l2, byName, shapes);
+        l2 = Tlb.of(preset.l2(), null, byName, shapes);
+        l1Small = Tlb.of(preset.l1Small(), l2, byName, shapes);
+        l1Huge = Tlb.of(preset.l1Huge(), l2, byName, shapes);
+        pml4e = Tlb.of(preset.pml4eCache(), l2, byName, shapes);
+        pdpte = Tlb.of(preset.pdpteCache(), l2, byName, shapes);
+        pde = Tlb.of(preset.pdeCache(), l2, byName, shapes);
         if (l1Small == l2 || l1Huge == l2) {
             throw new IllegalArgumentException(preset.name() + ": an L1 dTLB cannot be the L2 TLB");
         }
-        leafArrays = distinct(l1Small, l1Huge, l2);
-        walkArrays = distinct(pml4e, pdpte, pde);
-        arrays = distinct(l1Small, l1Huge, l2, pml4e, pdpte, pde);
+        leafArrays = Tlb.distinct(l1Small, l1Huge, l2);
+        walkArrays = Tlb.distinct(pml4e, pdpte, pde);
+        arrays = Tlb.distinct(l1Small, l1Huge, l2, pml4e, pdpte, pde);
         hugeEntries = !preset.virtualized() || preset.hostPageShift() == PMD_SHIFT;
         l1Hit = preset.l1HitCycles();
         l2Hit = preset.l2HitCycles();
@@ -105,27 +114,6 @@ public final class Mmu {
         }
     }
 
-    private static Tlb array(Geometry g, Tlb l2, Map<String, Tlb> byName, Map<String, Geometry> shapes) {
-        if (g.sets() == 0 && l2 != null) {
-            return l2;
-        }
-        Geometry seen = shapes.putIfAbsent(g.array(), g);
-        if (seen != null && !seen.equals(g)) {
-            throw new IllegalArgumentException("array '" + g.array() + "' given as " + seen + " and as " + g);
-        }
-        return byName.computeIfAbsent(g.array(), n -> new Tlb(g.sets(), g.ways()));
-    }
-
-    private static Tlb[] distinct(Tlb... ts) {
-        List<Tlb> out = new ArrayList<>();
-        for (Tlb t : ts) {
-            if (!out.contains(t)) {
-                out.add(t);
-            }
-        }
-        return out.toArray(new Tlb[0]);
-    }
-
     public MmuPreset preset() {
         return preset;
     }
@@ -137,6 +125,20 @@ public final class Mmu {
      * @return the cycles the translation adds to the access
      */
     public int translate(int asid, long va, int pageShift) {
+        if (twinOf != null) {
+            twinOf.detach(this);
+        }
+        if (nTwins != 0) {
+            detachAll();
+        }
+        return translateShared(asid, va, pageShift);
+    }
+
+    /**
+     * {@link #translate}, which the twins undergo too: the caller has detached every twin that
+     * the same call would not equally be made on.
+     */
+    public int translateShared(int asid, long va, int pageShift) {
         if ((va >>> Tlb.VA_BITS | asid >>> Tlb.ASID_BITS) != 0 || pageShift != PAGE_SHIFT && pageShift != PMD_SHIFT) {
             throw badTranslation(asid, va, pageShift);
         }
@@ -210,6 +212,7 @@ public final class Mmu {
      * (applied to every preset: AMD and Arm publish no finer rule for the walk entries they keep).
      */
     public void flushTlbPage(int asid, long va) {
+        detachAll();
         last = Tlb.EMPTY;
         invlpg++;
         flushes++;
@@ -254,6 +257,7 @@ public final class Mmu {
 
     /** flush_tlb_local() for this address space: a CR3 write drops its TLB and paging-structure-cache entries. */
     public void flushTlbMm(int asid) {
+        detachAll();
         last = Tlb.EMPTY;
         flushes++;
         for (Tlb t : arrays) {
@@ -263,11 +267,85 @@ public final class Mmu {
 
     /** __flush_tlb_all(): every entry of every address space. */
     public void flushTlbAll() {
+        detachAll();
         last = Tlb.EMPTY;
         flushes++;
         for (Tlb t : arrays) {
             t.invalidateAll();
         }
+    }
+
+    /**
+     * Makes {@code shadow}, an MMU of the same preset, this one's twin if neither holds an entry
+     * (their states are then the same). @return whether it is a twin now
+     */
+    public boolean twin(Mmu shadow) {
+        if (shadow == this || shadow.preset != preset || shadow.twinOf != null || shadow.nTwins != 0 || !empty()
+                || !shadow.empty()) {
+            return false;
+        }
+        if (nTwins == twins.length) {
+            twins = java.util.Arrays.copyOf(twins, nTwins + 2);
+        }
+        twins[nTwins++] = shadow;
+        shadow.twinOf = this;
+        return true;
+    }
+
+    /** @return whether {@code shadow} is in this MMU's state by sharing it */
+    public boolean shares(Mmu shadow) {
+        return shadow.twinOf == this;
+    }
+
+    /** Ends {@code shadow}'s sharing of this state, if it shares it: it gets a copy. */
+    public void detach(Mmu shadow) {
+        if (shadow.twinOf != this) {
+            return;
+        }
+        for (int i = 0; i < nTwins; i++) {
+            if (twins[i] == shadow) {
+                twins[i] = twins[--nTwins];
+                twins[nTwins] = null;
+                break;
+            }
+        }
+        shadow.copyState(this);
+        shadow.twinOf = null;
+    }
+
+    /** Ends the sharing of every twin but {@code a} and {@code b} (a run's own shadows). */
+    public void detachAllBut(Mmu a, Mmu b) {
+        for (int i = nTwins - 1; i >= 0; i--) {
+            if (i < nTwins && twins[i] != a && twins[i] != b) {
+                detach(twins[i]);
+            }
+        }
+    }
+
+    /** Every twin gets its copy: this MMU is about to change apart from them. */
+    public void detachAll() {
+        while (nTwins > 0) {
+            detach(twins[nTwins - 1]);
+        }
+    }
+
+    private boolean empty() {
+        if (last != Tlb.EMPTY) {
+            return false;
+        }
+        for (Tlb t : arrays) {
+            if (t.size() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void copyState(Mmu from) {
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i].copyFrom(from.arrays[i]);
+        }
+        last = from.last;
     }
 
     /** @return the counter's value */

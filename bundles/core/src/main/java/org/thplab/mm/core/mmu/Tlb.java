@@ -1,6 +1,10 @@
 package org.thplab.mm.core.mmu;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.thplab.mm.core.mmu.MmuPreset.Geometry;
 
 /**
  * One translation array: a set-associative cache of translations with true LRU replacement
@@ -163,6 +167,18 @@ public final class Tlb {
         access(tag);
     }
 
+    /** Takes the entries and their order from {@code o}, an array of the same geometry. */
+    void copyFrom(Tlb o) {
+        if (o.sets != sets || o.ways != ways) {
+            throw new IllegalArgumentException("a TLB of " + o.sets + " x " + o.ways + " into one of " + sets + " x " + ways);
+        }
+        if (wide != null) {
+            wide.copyFrom(o.wide);
+        } else {
+            System.arraycopy(o.tags, 0, tags, 0, tags.length);
+        }
+    }
+
     /** INVLPG's part in one array: drops the leaf entries of {@code asid} that translate {@code va}. @return how many */
     public int invalidatePage(int asid, long va) {
         return remove(tag(asid, va, K4K)) + remove(tag(asid, va, K2M)) + remove(tag(asid, va, K1G));
@@ -241,5 +257,28 @@ public final class Tlb {
             }
         }
         return -1;
+    }
+
+    /** The array of geometry {@code g}: the L2 TLB for a walk cache kept there (no sets of its own), one array per name. */
+    static Tlb of(Geometry g, Tlb l2, Map<String, Tlb> byName, Map<String, Geometry> shapes) {
+        if (g.sets() == 0 && l2 != null) {
+            return l2;
+        }
+        Geometry seen = shapes.putIfAbsent(g.array(), g);
+        if (seen != null && !seen.equals(g)) {
+            throw new IllegalArgumentException("array '" + g.array() + "' given as " + seen + " and as " + g);
+        }
+        return byName.computeIfAbsent(g.array(), n -> new Tlb(g.sets(), g.ways()));
+    }
+
+    /** @return the arrays, each once, in the order given */
+    static Tlb[] distinct(Tlb... ts) {
+        List<Tlb> out = new ArrayList<>();
+        for (Tlb t : ts) {
+            if (!out.contains(t)) {
+                out.add(t);
+            }
+        }
+        return out.toArray(new Tlb[0]);
     }
 }
