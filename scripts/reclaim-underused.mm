@@ -25,7 +25,7 @@ touch p u1 0 40K write
 spawn hog
 mmap hog h 62M
 madvise hog h 0 62M nohugepage
-touch hog h 0 55336K write
+touch hog h 0 55468K write
 vmstat pageoutrun
 vmstat thp_underused
 vmstat nr_thp_deferred
@@ -40,7 +40,7 @@ vmstat nr_anon
 spawn hog
 mmap hog h 62M
 madvise hog h 0 62M nohugepage
-touch hog h 0 51240K write
+touch hog h 0 51372K write
 vmstat pageoutrun
 vmstat thp_split
 vmstat thp_underused

@@ -26,7 +26,7 @@ spawn hog
 mmap hog h 62M
 madvise hog h 0 62M nohugepage
 # MemFree falls below the low watermark: kswapd (pageoutrun); max_ptes_none 511: u1 is not underused.
-touch hog h 0 57384K write
+touch hog h 0 57516K write
 vmstat pageoutrun
 vmstat thp_underused
 vmstat nr_thp_deferred
@@ -44,7 +44,7 @@ spawn hog
 mmap hog h 62M
 madvise hog h 0 62M nohugepage
 # u2 and z are underused and split; u3 is not; u1 left the queue at the last scan.
-touch hog h 0 49180K write
+touch hog h 0 49312K write
 vmstat pageoutrun
 vmstat thp_
 vmstat nr_thp_deferred
@@ -58,7 +58,7 @@ sysfs khugepaged/max_ptes_none 100
 spawn hog
 mmap hog h 62M
 madvise hog h 0 62M nohugepage
-touch hog h 0 53232K write
+touch hog h 0 53364K write
 vmstat pageoutrun
 vmstat thp_underused
 smaps p u3
@@ -72,7 +72,7 @@ vmstat thp_deferred
 spawn hog
 mmap hog h 62M
 madvise hog h 0 62M nohugepage
-touch hog h 0 53228K write
+touch hog h 0 53360K write
 vmstat pageoutrun
 vmstat thp_split
 vmstat thp_underused

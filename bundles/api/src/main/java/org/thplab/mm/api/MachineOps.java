@@ -204,6 +204,15 @@ public interface MachineOps {
     /** @return /proc/buddyinfo: free blocks per order 0..10, one row per migratetype */
     Map<String, long[]> buddyinfo();
 
+    /**
+     * @return /proc/zoneinfo's header of the machine's one zone, in its order: {@code pages free},
+     *         {@code boost}, {@code min}, {@code low}, {@code high}, {@code promo} (the watermarks
+     *         in pages), {@code spanned}, {@code present}, {@code managed}, {@code cma}, and
+     *         {@code nr_free_pages}
+     * @since 2.10
+     */
+    Map<String, Long> zoneinfo();
+
     /** @return the number of pages of the region whose content differs from what the process wrote */
     long verify(String proc, String region);
 

@@ -35,5 +35,5 @@
  * patterns share.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.9.0")
+@org.osgi.annotation.versioning.Version("2.10.0")
 package org.thplab.mm.api;

@@ -665,6 +665,23 @@ public class Commands {
         return j.toString();
     }
 
+    @Descriptor("the zone's free pages, watermarks (min, low, high as min_free_kbytes and watermark_scale_factor set them)"
+            + " and page counts, as the header of /proc/zoneinfo")
+    @Example({"zoneinfo"})
+    public String zoneinfo() {
+        StringJoiner j = new StringJoiner("\n");
+        j.add("Node 0, zone   Normal");
+        mm().zoneinfo().forEach((k, v) -> {
+            if (k.startsWith("nr_")) {
+                j.add("        protection: (0, 0, 0, 0, 0)"); // lowmem_reserve: none, one zone
+                j.add(String.format("      %s %d", k, v));
+            } else {
+                j.add(k.equals("pages free") ? String.format("  pages free     %d", v) : String.format("        %-8s %d", k, v));
+            }
+        });
+        return j.toString();
+    }
+
     @Descriptor("compare every page's content with what the process wrote: ok or <n> mismatches")
     @Example({"verify app heap"})
     public String verify(@Descriptor("<proc>") String proc, @Descriptor("<region>") String region) {

@@ -52,7 +52,7 @@ public final class Buddy {
         pbUsed = new short[f.nrBlocks];
         java.util.Arrays.fill(pbMigratetype, (byte) MOVABLE);
         fill = new PageblockFill(f, this);
-        watermarks = new Watermarks(f.nr);
+        watermarks = new Watermarks(f.nr - Frames.HPAGE_PMD_NR); // the first pageblock is the kernel's: reserved, not managed
         watermarks.init(-1, Watermarks.DEFAULT_WATERMARK_SCALE_FACTOR);
     }
 

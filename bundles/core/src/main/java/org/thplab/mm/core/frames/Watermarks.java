@@ -21,8 +21,9 @@ public final class Watermarks {
     private long min;
     private long low;
     private long high;
+    private long promo;
 
-    /** @param managed the zone's managed pages */
+    /** @param managed the zone's managed pages: what the buddy allocator was given, without reserved memory */
     public Watermarks(long managed) {
         this.managed = managed;
     }
@@ -47,6 +48,16 @@ public final class Watermarks {
         return high;
     }
 
+    /** @return WMARK_PROMO in pages (memory tiering's promotion watermark: unused here, shown by zoneinfo) */
+    public long promo() {
+        return promo;
+    }
+
+    /** @return the zone's managed pages */
+    public long managed() {
+        return managed;
+    }
+
     /** nr_free_buffer_pages(): the managed pages above the high watermark. */
     public long nrFreeBufferPages() {
         return Math.max(0, managed - high);
@@ -58,7 +69,7 @@ public final class Watermarks {
      * @param userMinFreeKbytes user_min_free_kbytes: what vm.min_free_kbytes was set to, or -1
      */
     public void init(long userMinFreeKbytes, int scaleFactor) {
-        min = low = high = 0;
+        min = low = high = promo = 0;
         minFreeKbytes = userMinFreeKbytes >= 0 ? userMinFreeKbytes : BOOT_MIN_FREE_KBYTES; // a written value outlives the boot
         calculateMinFreeKbytes(userMinFreeKbytes);
         setup(scaleFactor);
@@ -91,6 +102,7 @@ public final class Watermarks {
         long step = Math.max(min >> 2, managed / 10000 * scaleFactor + managed % 10000 * scaleFactor / 10000); // mult_frac()
         low = min + step;
         high = low + step;
+        promo = high + step;
     }
 
     /**

@@ -324,6 +324,10 @@ public final class Machine {
         return reports.buddyinfo();
     }
 
+    public Map<String, Long> zoneinfo() {
+        return reports.zoneinfo();
+    }
+
     /** @return pages of the region whose content differs from what the process wrote */
     public long verify(String proc, String name) {
         AddressSpace mm = args.proc("verify", proc);
@@ -367,10 +371,6 @@ public final class Machine {
 
     public List<String> processes() {
         return new ArrayList<>(tasks.procs.keySet());
-    }
-
-    public ThpTunables tunables() {
-        return tunables;
     }
 
     public Tracer tracer() {

@@ -15,6 +15,7 @@ import org.thplab.mm.core.folio.Mthps;
 import org.thplab.mm.core.folio.PageTables;
 import org.thplab.mm.core.frames.Buddy;
 import org.thplab.mm.core.frames.Frames;
+import org.thplab.mm.core.frames.Watermarks;
 import org.thplab.mm.core.kernel.Kernel;
 import org.thplab.mm.core.mmu.Mmu;
 import org.thplab.mm.core.mmu.MmuEvent;
@@ -292,6 +293,28 @@ public final class Reports {
         m.put("CommitLimit", k.overcommit().vmCommitLimit() * 4);
         m.put("Committed_AS", k.overcommit().committed() * 4);
         m.put("HardwareCorrupted", f.hwpoison.count() * 4);
+        return m;
+    }
+
+    /**
+     * /proc/zoneinfo's lines for the one zone: free pages, the watermarks (boost is always 0:
+     * no watermark boosting), spanned, present and managed pages (the first pageblock is the
+     * kernel's, spanned and present but not managed), cma and nr_free_pages.
+     */
+    public Map<String, Long> zoneinfo() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        Watermarks w = buddy.watermarks;
+        m.put("pages free", buddy.freePages());
+        m.put("boost", 0L);
+        m.put("min", w.min());
+        m.put("low", w.low());
+        m.put("high", w.high());
+        m.put("promo", w.promo());
+        m.put("spanned", (long) f.nr);
+        m.put("present", (long) f.nr);
+        m.put("managed", w.managed());
+        m.put("cma", 0L);
+        m.put("nr_free_pages", buddy.freePages());
         return m;
     }
 

@@ -56,6 +56,11 @@ abstract class MachineReports implements MachineOps {
     }
 
     @Override
+    public Map<String, Long> zoneinfo() {
+        return read("zoneinfo", Machine::zoneinfo);
+    }
+
+    @Override
     public long verify(String proc, String region) {
         return read("verify", m -> m.verify(proc, region));
     }

@@ -12,15 +12,19 @@ class BuddyTest {
 
     @Test
     void watermarksFollowSetupPerZoneWmarks() {
-        // 1 GiB: min_free_kbytes = int_sqrt(1048576 * 16) = 4096 kB = 1024 pages;
-        // watermark_scale_factor 10: max(1024 / 4, 262144 * 10 / 10000 = 262) = 262.
+        // 1 GiB less the reserved first pageblock: 261632 managed pages; min_free_kbytes =
+        // int_sqrt(261632 * 4 * 16) = 4091 kB = 1022 pages; watermark_scale_factor 10:
+        // max(1022 / 4, 261632 * 10 / 10000 = 261) = 261.
         Buddy b = new Buddy(new Frames(262144));
-        assertEquals(1024, b.watermarks.min());
-        assertEquals(1024 + 262, b.watermarks.low());
-        assertEquals(1024 + 2 * 262, b.watermarks.high());
-        // 64 GiB: min_free_kbytes = int_sqrt(67108864 * 16) = 32768 kB = 8192 pages.
+        assertEquals(261632, b.watermarks.managed());
+        assertEquals(1022, b.watermarks.min());
+        assertEquals(1022 + 261, b.watermarks.low());
+        assertEquals(1022 + 2 * 261, b.watermarks.high());
+        assertEquals(1022 + 3 * 261, b.watermarks.promo());
+        // 64 GiB: int_sqrt(16776704 * 64) = 32767 kB = 8191 pages; the step is the scale factor's.
         Buddy big = new Buddy(new Frames(1 << 24));
-        assertEquals(8192, big.watermarks.min());
+        assertEquals(8191, big.watermarks.min());
+        assertEquals(8191 + 2 * 16776, big.watermarks.high());
     }
 
     @Test

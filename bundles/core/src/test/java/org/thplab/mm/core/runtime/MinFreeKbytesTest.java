@@ -14,8 +14,9 @@ import org.thplab.mm.api.MmUsageException;
  * min_free_kbytes and the watermarks as Linux 6.18 sets them for one zone: calculate_min_free_kbytes()
  * at boot, set_recommended_min_free_kbytes() from start_stop_khugepaged() at boot and after every
  * write of a THP enabled knob, and the vm.min_free_kbytes / vm.watermark_scale_factor handlers.
- * The expected figures are the kernel's formulas worked by hand for a 1 GiB zone (262144 pages,
- * watermark_scale_factor 10: a step of at least 262 pages) and a 64 MiB one (16384 pages).
+ * The expected figures are the kernel's formulas worked by hand for a 1 GiB machine (261632 managed
+ * pages: the first pageblock is the kernel's; watermark_scale_factor 10: a step of at least 261
+ * pages) and a 64 MiB one (15872 managed pages).
  */
 class MinFreeKbytesTest {
     private static final long M = 1L << 20;
@@ -33,55 +34,62 @@ class MinFreeKbytesTest {
         return Long.parseLong(mm.sysctl().get("vm.min_free_kbytes"));
     }
 
-    /** WMARK_HIGH in pages, seen as si_mem_available() subtracts it (totalreserve_pages; one zone, no lowmem_reserve). */
+    /** WMARK_HIGH in pages, from /proc/zoneinfo; MemAvailable subtracts it too (totalreserve_pages: one zone, no lowmem_reserve). */
     private static long high(MachineOps mm) {
-        return (mm.meminfo().get("MemFree") - mm.meminfo().get("MemAvailable")) / 4;
+        long high = mm.zoneinfo().get("high");
+        assertEquals(high, (mm.meminfo().get("MemFree") - mm.meminfo().get("MemAvailable")) / 4);
+        return high;
     }
 
     @Test
     void withPmdThpsEnabledTheBootRaisesItToElevenPageblocks() {
         MachineOps mm = boot(1024 * M, "always");
-        // (2 + 3 * 3) pageblocks of 512 pages = 5632 pages, under 5% of (262144 - high) pages.
+        // (2 + 3 * 3) pageblocks of 512 pages = 5632 pages, under 5% of (261632 - high) pages.
         assertEquals(22528, minFree(mm));
-        assertEquals(5632 + 2 * 1408, high(mm)); // step max(5632 / 4, 262)
+        assertEquals(5632 + 2 * 1408, high(mm)); // step max(5632 / 4, 261)
+        assertEquals(5632, mm.zoneinfo().get("min"));
+        assertEquals(5632 + 1408, mm.zoneinfo().get("low"));
+        assertEquals(5632 + 3 * 1408, mm.zoneinfo().get("promo"));
+        assertEquals(261632, mm.zoneinfo().get("managed"));
+        assertEquals(262144, mm.zoneinfo().get("spanned"));
         assertFalse(String.join("\n", mm.dmesg()).contains("raising min_free_kbytes"), "only a user's value is reported raised");
     }
 
     @Test
     void aSmallMachineIsCappedAtFivePercentOfWhatLiesAboveHigh() {
         MachineOps mm = boot(64 * M, "madvise");
-        // Boot: int_sqrt(65536 * 16) = 1024 kB, 256 pages, high 256 + 2 * 64 = 384; then
-        // min(5632, (16384 - 384) / 20 = 800) pages.
-        assertEquals(3200, minFree(mm));
-        assertEquals(800 + 2 * 200, high(mm));
+        // Boot: int_sqrt(15872 * 64) = 1007 kB, 251 pages, high 251 + 2 * 62 = 375; then
+        // min(5632, (15872 - 375) / 20 = 774) pages.
+        assertEquals(3096, minFree(mm));
+        assertEquals(774 + 2 * 193, high(mm));
     }
 
     @Test
     void withPmdThpsNeverTheBootComputesItAgainAboveTheFirstHighWatermark() {
         MachineOps mm = boot(1024 * M, "never");
-        // init: int_sqrt(1048576 * 16) = 4096 kB, 1024 pages, high 1024 + 2 * 262 = 1548; then
-        // calculate_min_free_kbytes() again: int_sqrt((262144 - 1548) * 4 * 16) = 4083.
-        assertEquals(4083, minFree(mm));
-        assertEquals(1020 + 2 * 262, high(mm));
+        // init: int_sqrt(261632 * 64) = 4091 kB, 1022 pages, high 1022 + 2 * 261 = 1544; then
+        // calculate_min_free_kbytes() again: int_sqrt((261632 - 1544) * 64) = 4079.
+        assertEquals(4079, minFree(mm));
+        assertEquals(1019 + 2 * 261, high(mm));
     }
 
     @Test
     void everyEnabledWriteRecomputesItAndOtherKnobsDoNot() {
         MachineOps mm = boot(1024 * M, "always");
         mm.sysfs("enabled", "never");
-        // From the raised high watermark (8448): int_sqrt((262144 - 8448) * 64) = 4029.
-        assertEquals(4029, minFree(mm));
+        // From the raised high watermark (8448): int_sqrt((261632 - 8448) * 64) = 4025.
+        assertEquals(4025, minFree(mm));
         mm.sysfs("khugepaged/max_ptes_none", "64");
         mm.sysfs("defrag", "never");
-        assertEquals(4029, minFree(mm), "only enabled_store() and thpsize_enabled_store() call start_stop_khugepaged()");
-        mm.sysfs("enabled", "never"); // the same value: still start_stop_khugepaged(), from high 1007 + 2 * 262
-        assertEquals(4084, minFree(mm));
+        assertEquals(4025, minFree(mm), "only enabled_store() and thpsize_enabled_store() call start_stop_khugepaged()");
+        mm.sysfs("enabled", "never"); // the same value: still start_stop_khugepaged(), from high 1006 + 2 * 261
+        assertEquals(4080, minFree(mm));
         mm.sysfs("hugepages-2048kB/enabled", "always"); // PMD-sized THPs on again, whatever enabled says
         assertEquals(22528, minFree(mm));
         mm.sysfs("hugepages-2048kB/enabled", "inherit");
-        assertEquals(4029, minFree(mm));
+        assertEquals(4025, minFree(mm));
         mm.sysfs("hugepages-64kB/enabled", "always"); // an mTHP size alone does not enable PMD THPs
-        assertEquals(4084, minFree(mm));
+        assertEquals(4080, minFree(mm));
     }
 
     @Test
@@ -89,7 +97,7 @@ class MinFreeKbytesTest {
         MachineOps mm = boot(1024 * M, "always");
         mm.sysctl("vm.min_free_kbytes", "1000");
         assertEquals(1000, minFree(mm));
-        assertEquals(250 + 2 * 262, high(mm));
+        assertEquals(250 + 2 * 261, high(mm));
         mm.sysfs("enabled", "madvise");
         assertEquals(22528, minFree(mm));
         assertTrue(String.join("\n", mm.dmesg()).contains(
@@ -107,7 +115,7 @@ class MinFreeKbytesTest {
         MachineOps mm = boot(1024 * M, "never");
         mm.sysctl("vm.min_free_kbytes", "1000");
         mm.boot(1024 * M, 0, 0);
-        assertEquals(4083, minFree(mm), "the boot's value is larger than the user's");
+        assertEquals(4079, minFree(mm), "the boot's value is larger than the user's");
         mm.sysctl("vm.min_free_kbytes", "50000");
         mm.boot(1024 * M, 0, 0);
         assertEquals(50000, minFree(mm));
@@ -117,8 +125,8 @@ class MinFreeKbytesTest {
     void watermarkScaleFactorSpacesLowAndHigh() {
         MachineOps mm = boot(1024 * M, "always");
         mm.sysctl("vm.watermark_scale_factor", "100");
-        // step max(5632 / 4, 262144 * 100 / 10000 = 2621)
-        assertEquals(5632 + 2 * 2621, high(mm));
+        // step max(5632 / 4, 261632 * 100 / 10000 = 2616)
+        assertEquals(5632 + 2 * 2616, high(mm));
         assertEquals(22528, minFree(mm));
     }
 
