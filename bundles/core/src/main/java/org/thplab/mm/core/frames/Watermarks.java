@@ -22,6 +22,8 @@ public final class Watermarks {
     private long low;
     private long high;
     private long promo;
+    /** The value calculate_min_free_kbytes() last computed and did not set (the user's was larger), or -1. */
+    private long notUpdated = -1;
 
     /** @param managed the zone's managed pages: what the buddy allocator was given, without reserved memory */
     public Watermarks(long managed) {
@@ -51,6 +53,13 @@ public final class Watermarks {
     /** @return WMARK_PROMO in pages (memory tiering's promotion watermark: unused here, shown by zoneinfo) */
     public long promo() {
         return promo;
+    }
+
+    /** @return and forgets the value the last computation did not set because the user's is preferred, or -1 */
+    public long takeNotUpdated() {
+        long v = notUpdated;
+        notUpdated = -1;
+        return v;
     }
 
     /** @return the zone's managed pages */
@@ -83,6 +92,8 @@ public final class Watermarks {
         long v = intSqrt(nrFreeBufferPages() * 4 * 16);
         if (v > userMinFreeKbytes) {
             minFreeKbytes = Math.max(128, Math.min(262144, v));
+        } else {
+            notUpdated = v;
         }
     }
 

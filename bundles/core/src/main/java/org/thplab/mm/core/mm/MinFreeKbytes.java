@@ -26,6 +26,7 @@ final class MinFreeKbytes {
     void boot() {
         Sysctl s = tunables.sysctl;
         w.init(s.userMinFreeKbytes, s.watermarkScaleFactor);
+        warnNotUpdated();
         startStopKhugepaged();
     }
 
@@ -33,11 +34,21 @@ final class MinFreeKbytes {
     void startStopKhugepaged() {
         Sysctl s = tunables.sysctl;
         long from = w.setRecommended(tunables.pmdEnabled() != ThpEnabled.NEVER, s.userMinFreeKbytes, s.watermarkScaleFactor);
+        warnNotUpdated();
         if (from >= 0 && s.userMinFreeKbytes >= 0) { // said only when the user had set a value
             log.printk("khugepaged: raising min_free_kbytes from " + from + " to " + w.minFreeKbytes()
                     + " to help transparent hugepage allocations");
         }
         s.minFreeKbytes = w.minFreeKbytes();
+    }
+
+    /** calculate_min_free_kbytes()'s pr_warn() when the user's value was kept. */
+    private void warnNotUpdated() {
+        long kept = w.takeNotUpdated();
+        if (kept >= 0) {
+            log.printk("min_free_kbytes is not updated to " + kept + " because user defined value "
+                    + tunables.sysctl.userMinFreeKbytes + " is preferred");
+        }
     }
 
     /** A sysctl was written: setup_per_zone_wmarks() after vm.min_free_kbytes or vm.watermark_scale_factor. */

@@ -65,11 +65,10 @@ public final class Mmu {
     private long flushes;
     private long cycles;
     /**
-     * Copy on divergence. A shadow MMU (the report's all-THP and all-4K translations of a
-     * process's accesses) is in this MMU's state while both have seen the same translations and
-     * nothing else: {@link #translateShared} then translates once for all of them. Anything else
-     * that would change this MMU first gives each twin a copy of the state ({@link #detach}), and a
-     * twin that translates on its own takes its copy first. A twin's event counters do not follow.
+     * Copy on divergence: a shadow MMU (the report's all-THP and all-4K translations) is in this
+     * MMU's state while both have seen the same translations, which {@link #translateShared} makes
+     * once for all; any other change of either first gives the twin its copy ({@link #detach}).
+     * A twin's event counters do not follow.
      */
     private Mmu twinOf;
     private Mmu[] twins = new Mmu[0];
@@ -125,13 +124,18 @@ public final class Mmu {
      * @return the cycles the translation adds to the access
      */
     public int translate(int asid, long va, int pageShift) {
+        partFromAll();
+        return translateShared(asid, va, pageShift);
+    }
+
+    /** Before a change of its own: a twin takes its copy, and so does every twin of this one. */
+    private void partFromAll() {
         if (twinOf != null) {
             twinOf.detach(this);
         }
         if (nTwins != 0) {
             detachAll();
         }
-        return translateShared(asid, va, pageShift);
     }
 
     /**
@@ -139,6 +143,9 @@ public final class Mmu {
      * the same call would not equally be made on.
      */
     public int translateShared(int asid, long va, int pageShift) {
+        if (twinOf != null) {
+            throw new IllegalStateException("translateShared() on a twin: its state is its source's");
+        }
         if ((va >>> Tlb.VA_BITS | asid >>> Tlb.ASID_BITS) != 0 || pageShift != PAGE_SHIFT && pageShift != PMD_SHIFT) {
             throw badTranslation(asid, va, pageShift);
         }
@@ -212,7 +219,7 @@ public final class Mmu {
      * (applied to every preset: AMD and Arm publish no finer rule for the walk entries they keep).
      */
     public void flushTlbPage(int asid, long va) {
-        detachAll();
+        partFromAll();
         last = Tlb.EMPTY;
         invlpg++;
         flushes++;
@@ -257,7 +264,7 @@ public final class Mmu {
 
     /** flush_tlb_local() for this address space: a CR3 write drops its TLB and paging-structure-cache entries. */
     public void flushTlbMm(int asid) {
-        detachAll();
+        partFromAll();
         last = Tlb.EMPTY;
         flushes++;
         for (Tlb t : arrays) {
@@ -267,7 +274,7 @@ public final class Mmu {
 
     /** __flush_tlb_all(): every entry of every address space. */
     public void flushTlbAll() {
-        detachAll();
+        partFromAll();
         last = Tlb.EMPTY;
         flushes++;
         for (Tlb t : arrays) {
@@ -280,7 +287,7 @@ public final class Mmu {
      * (their states are then the same). @return whether it is a twin now
      */
     public boolean twin(Mmu shadow) {
-        if (shadow == this || shadow.preset != preset || shadow.twinOf != null || shadow.nTwins != 0 || !empty()
+        if (shadow == this || twinOf != null || shadow.preset != preset || shadow.twinOf != null || shadow.nTwins != 0 || !empty()
                 || !shadow.empty()) {
             return false;
         }
@@ -316,8 +323,8 @@ public final class Mmu {
     /** Ends the sharing of every twin but {@code a} and {@code b} (a run's own shadows). */
     public void detachAllBut(Mmu a, Mmu b) {
         for (int i = nTwins - 1; i >= 0; i--) {
-            if (i < nTwins && twins[i] != a && twins[i] != b) {
-                detach(twins[i]);
+            if (twins[i] != a && twins[i] != b) {
+                detach(twins[i]); // moves the last twin into slot i: one already looked at
             }
         }
     }
@@ -330,15 +337,7 @@ public final class Mmu {
     }
 
     private boolean empty() {
-        if (last != Tlb.EMPTY) {
-            return false;
-        }
-        for (Tlb t : arrays) {
-            if (t.size() != 0) {
-                return false;
-            }
-        }
-        return true;
+        return last == Tlb.EMPTY && java.util.Arrays.stream(arrays).allMatch(t -> t.size() == 0);
     }
 
     private void copyState(Mmu from) {

@@ -2,6 +2,7 @@ package org.thplab.mm.core.mmu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -152,5 +153,24 @@ class MmuTwinTest {
         assertTrue(cpu.shares(shadow));
         cpu.flushTlbPage(1, 0x1000);
         assertFalse(cpu.shares(shadow), "a flush of the CPU's MMU parts them");
+    }
+
+    @Test
+    void aTwinsOwnFlushOrTranslationPartsItFirst() {
+        MmuPreset p = MmuPreset.zen4();
+        Mmu cpu = new Mmu(p);
+        Mmu shadow = new Mmu(p);
+        Mmu alone = new Mmu(p);
+        assertTrue(cpu.twin(shadow));
+        assertEquals(alone.translate(1, 0x1000, PAGE_SHIFT), cpu.translateShared(1, 0x1000, PAGE_SHIFT));
+        shadow.flushTlbMm(1);
+        alone.flushTlbMm(1);
+        assertFalse(cpu.shares(shadow), "the shadow's own flush parts it");
+        assertEquals(alone.translate(1, 0x1000, PAGE_SHIFT), shadow.translate(1, 0x1000, PAGE_SHIFT), "the flush is not lost");
+        Mmu other = new Mmu(p);
+        Mmu second = new Mmu(p);
+        assertTrue(other.twin(second));
+        assertFalse(second.twin(new Mmu(p)), "a twin has no twins of its own");
+        assertThrows(IllegalStateException.class, () -> second.translateShared(1, 0, PAGE_SHIFT));
     }
 }

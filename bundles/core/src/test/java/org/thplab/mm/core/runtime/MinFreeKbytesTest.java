@@ -107,6 +107,8 @@ class MinFreeKbytesTest {
         assertEquals(100000, minFree(mm), "the recommendation only raises");
         mm.sysfs("enabled", "never");
         assertEquals(100000, minFree(mm), "calculate_min_free_kbytes() keeps a larger user value");
+        assertTrue(String.join("\n", mm.dmesg()).contains(
+                "min_free_kbytes is not updated to 3787 because user defined value 100000 is preferred"), mm.dmesg().toString());
         assertEquals(25000 + 2 * 6250, high(mm));
     }
 
