@@ -125,7 +125,7 @@ public final class Mmu {
      */
     public int translate(int asid, long va, int pageShift) {
         partFromAll();
-        return translateShared(asid, va, pageShift);
+        return translateHere(asid, va, pageShift);
     }
 
     /** Before a change of its own: a twin takes its copy, and so does every twin of this one. */
@@ -146,6 +146,10 @@ public final class Mmu {
         if (twinOf != null) {
             throw new IllegalStateException("translateShared() on a twin: its state is its source's");
         }
+        return translateHere(asid, va, pageShift);
+    }
+
+    private int translateHere(int asid, long va, int pageShift) {
         if ((va >>> Tlb.VA_BITS | asid >>> Tlb.ASID_BITS) != 0 || pageShift != PAGE_SHIFT && pageShift != PMD_SHIFT) {
             throw badTranslation(asid, va, pageShift);
         }
