@@ -33,7 +33,10 @@
  * {@link org.thplab.mm.api.MachineOps#coverage} (the web view's pictures), {@link org.thplab.mm.api.SimulatedMachine#watch}.
  * 2.9: {@link org.thplab.mm.api.ByteSize}, the one reading of "64G" that the shell, sweep specs, the web API and access
  * patterns share.
+ * 2.10: {@link org.thplab.mm.api.MachineOps#zoneinfo}.
+ * 2.11: {@link org.thplab.mm.api.SmapsEntry} holds every smaps line Linux computes for anonymous
+ * memory (Pss, Pss_Dirty, Shared_/Private_Clean/Dirty, Referenced, Anonymous, SwapPss).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.10.0")
+@org.osgi.annotation.versioning.Version("2.11.0")
 package org.thplab.mm.api;

@@ -607,24 +607,45 @@ public class Commands {
         return null;
     }
 
-    @Descriptor("per-VMA Rss, AnonHugePages, Swap in kB, as /proc/PID/smaps")
+    @Descriptor("per-VMA Rss, Pss, shared and private, AnonHugePages, Swap in kB, as /proc/PID/smaps")
     @Example({"smaps app heap"})
     public String smaps(@Descriptor("<proc>") String proc, @Descriptor("[<region>]") String region) {
         StringJoiner j = new StringJoiner("\n");
         for (SmapsEntry e : mm().smaps(proc, region)) {
             j.add(String.format("%012x-%012x rw-p 00000000 00:00 0  [%s]", e.start(), e.end(), e.region()));
+            // show_smap()'s lines in its order; what thplab cannot have (KSM, LazyFree, shmem,
+            // file and hugetlb mappings, mlock) reads 0, as it does for anonymous memory there.
             j.add(kb("Size:", e.sizeKb()));
+            j.add(kb("KernelPageSize:", 4));
+            j.add(kb("MMUPageSize:", 4));
             j.add(kb("Rss:", e.rssKb()));
+            j.add(kb("Pss:", e.pssKb()));
+            j.add(kb("Pss_Dirty:", e.pssDirtyKb()));
+            j.add(kb("Shared_Clean:", e.sharedCleanKb()));
+            j.add(kb("Shared_Dirty:", e.sharedDirtyKb()));
+            j.add(kb("Private_Clean:", e.privateCleanKb()));
+            j.add(kb("Private_Dirty:", e.privateDirtyKb()));
+            j.add(kb("Referenced:", e.referencedKb()));
+            j.add(kb("Anonymous:", e.anonymousKb()));
+            j.add(kb("KSM:", 0));
+            j.add(kb("LazyFree:", 0));
             j.add(kb("AnonHugePages:", e.anonHugeKb()));
+            j.add(kb("ShmemPmdMapped:", 0));
+            j.add(kb("FilePmdMapped:", 0));
+            j.add(kb("Shared_Hugetlb:", 0));
+            j.add(kb("Private_Hugetlb:", 0));
             j.add(kb("Swap:", e.swapKb()));
-            j.add(String.format("%-15s %8d", "THPeligible:", e.thpEligible() ? 1 : 0));
+            j.add(kb("SwapPss:", e.swapPssKb()));
+            j.add(kb("Locked:", 0));
+            j.add(String.format("%-16s%8d", "THPeligible:", e.thpEligible() ? 1 : 0));
             j.add("VmFlags: " + e.vmFlags());
         }
         return j.toString();
     }
 
+    /** A line as SEQ_PUT_DEC() writes it: the label in 16 columns (Private_Hugetlb: fills them), the value in 8. */
     private static String kb(String key, long v) {
-        return String.format("%-15s %8d kB", key, v);
+        return String.format("%-16s%8d kB", key, v);
     }
 
     @Descriptor("counters whose names start with <prefix>, as /proc/vmstat")
@@ -647,7 +668,8 @@ public class Commands {
     @Example({"meminfo"})
     public String meminfo() {
         StringJoiner j = new StringJoiner("\n");
-        mm().meminfo().forEach((k, v) -> j.add(kb(k + ":", v)));
+        // meminfo_proc_show(): show_val_kb()'s 16 columns and 8, but HardwareCorrupted's own "%5lu".
+        mm().meminfo().forEach((k, v) -> j.add(k.equals("HardwareCorrupted") ? String.format("%s: %5d kB", k, v) : kb(k + ":", v)));
         return j.toString();
     }
 

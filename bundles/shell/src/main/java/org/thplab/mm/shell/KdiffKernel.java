@@ -336,9 +336,7 @@ final class KdiffKernel implements AutoCloseable {
         } else {
             spans.addAll(p.regions.values());
         }
-        long rss = 0;
-        long huge = 0;
-        long swap = 0;
+        long[] kb = new long[KdiffScript.SMAPS_LINES.size()];
         try {
             boolean in = false;
             for (String l : Files.readAllLines(Path.of("/proc/" + p.pid + "/smaps"))) {
@@ -350,18 +348,16 @@ final class KdiffKernel implements AutoCloseable {
                     in = spans.stream().anyMatch(g -> start >= g[0] && end <= g[0] + g[1]);
                 } else if (in) {
                     String[] w = l.split("\\s+");
-                    switch (w[0]) {
-                        case "Rss:" -> rss += Long.parseLong(w[1]);
-                        case "AnonHugePages:" -> huge += Long.parseLong(w[1]);
-                        case "Swap:" -> swap += Long.parseLong(w[1]);
-                        default -> { }
+                    int at = w[0].endsWith(":") ? KdiffScript.SMAPS_LINES.indexOf(w[0].substring(0, w[0].length() - 1)) : -1;
+                    if (at >= 0) {
+                        kb[at] += Long.parseLong(w[1]);
                     }
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("kdiff: cannot read smaps of " + p.name + ": " + e.getMessage());
         }
-        KdiffScript.smapsObs(s, rss, huge, swap, o);
+        KdiffScript.smapsObs(s, kb, o);
     }
 
     static Map<String, Long> vmstat() {

@@ -104,12 +104,20 @@ final class KdiffScript {
         return steps;
     }
 
-    /** What {@code smaps <proc> [<region>]} observes: Rss, AnonHugePages and Swap summed over the VMAs. */
-    static void smapsObs(Step s, long rssKb, long hugeKb, long swapKb, java.util.List<Obs> out) {
+    /**
+     * The smaps lines {@code smaps <proc> [<region>]} observes, summed over the VMAs. Not
+     * Referenced: the helper's {@code verify} reads every present page, which sets the accessed
+     * bits that thplab's oracle check leaves alone.
+     */
+    static final java.util.List<String> SMAPS_LINES = java.util.List.of("Rss", "Pss", "Pss_Dirty", "Shared_Clean",
+            "Shared_Dirty", "Private_Clean", "Private_Dirty", "Anonymous", "AnonHugePages", "Swap", "SwapPss");
+
+    /** @param kb the sums in kB, in the order of {@link #SMAPS_LINES} */
+    static void smapsObs(Step s, long[] kb, java.util.List<Obs> out) {
         String at = "smaps " + s.word(1) + (s.word(2) == null ? "" : " " + s.word(2));
-        out.add(new Obs(at + " Rss", rssKb + " kB"));
-        out.add(new Obs(at + " AnonHugePages", hugeKb + " kB"));
-        out.add(new Obs(at + " Swap", swapKb + " kB"));
+        for (int i = 0; i < SMAPS_LINES.size(); i++) {
+            out.add(new Obs(at + " " + SMAPS_LINES.get(i), kb[i] + " kB"));
+        }
     }
 
     /** The errno word of a command's answer: {@code ok}, or the word before the reason. */

@@ -98,15 +98,15 @@ final class KdiffSim implements AutoCloseable {
             }
             case "smaps" -> {
                 commands.execute(s.text()); // the same checks of process and region
-                long rss = 0;
-                long huge = 0;
-                long swap = 0;
+                long[] kb = new long[KdiffScript.SMAPS_LINES.size()];
                 for (SmapsEntry e : ops().smaps(s.word(1), s.word(2))) {
-                    rss += e.rssKb();
-                    huge += e.anonHugeKb();
-                    swap += e.swapKb();
+                    long[] v = {e.rssKb(), e.pssKb(), e.pssDirtyKb(), e.sharedCleanKb(), e.sharedDirtyKb(),
+                        e.privateCleanKb(), e.privateDirtyKb(), e.anonymousKb(), e.anonHugeKb(), e.swapKb(), e.swapPssKb()};
+                    for (int i = 0; i < kb.length; i++) {
+                        kb[i] += v[i];
+                    }
                 }
-                KdiffScript.smapsObs(s, rss, huge, swap, o);
+                KdiffScript.smapsObs(s, kb, o);
             }
             case "vmstat" -> ops().vmstat().forEach((k, v) -> {
                 if (k.startsWith(s.word(1))) {

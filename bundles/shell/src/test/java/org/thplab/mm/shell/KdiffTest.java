@@ -69,13 +69,16 @@ class KdiffTest {
         // A kernel that faulted base pages: Rss the same, no AnonHugePages, no THP fault.
         Files.write(dir.resolve("a.kernel"), List.of("# kdiff: the kernel's observations of a.mm on Linux test (x)",
                 "2\tspawn p\tok", "3\tmmap p r 2M\tok", "4\ttouch p r 0 2M\tok",
-                "5\tsmaps p r Rss\t2048 kB", "5\tsmaps p r AnonHugePages\t0 kB", "5\tsmaps p r Swap\t0 kB",
+                "5\tsmaps p r Rss\t2048 kB", "5\tsmaps p r Pss\t2048 kB", "5\tsmaps p r Pss_Dirty\t2048 kB",
+                "5\tsmaps p r Shared_Clean\t0 kB", "5\tsmaps p r Shared_Dirty\t0 kB", "5\tsmaps p r Private_Clean\t0 kB",
+                "5\tsmaps p r Private_Dirty\t2048 kB", "5\tsmaps p r Anonymous\t2048 kB",
+                "5\tsmaps p r AnonHugePages\t0 kB", "5\tsmaps p r Swap\t0 kB", "5\tsmaps p r SwapPss\t0 kB",
                 "6\tthp_fault_alloc\t0"));
         String r = run("recorded", mm);
         assertTrue(r.startsWith("1\n"), r);
         assertTrue(r.contains("!     5  smaps p r AnonHugePages  0 kB     2048 kB"), r);
         assertTrue(r.contains("!     6  thp_fault_alloc"), r);
-        assertTrue(r.contains("a.mm: 7 observations, 2 differ, 0 known to differ, 0 skipped"), r);
+        assertTrue(r.contains("a.mm: 15 observations, 2 differ, 0 known to differ, 0 skipped"), r);
 
         Files.write(dir.resolve(Kdiff.KNOWN), List.of("a.mm\t5\tsmaps p r AnonHugePages\ta test", "a.mm\t6\tthp_fault_alloc\ta test"));
         r = run("recorded", mm);

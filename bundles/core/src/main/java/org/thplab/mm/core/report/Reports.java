@@ -67,10 +67,13 @@ public final class Reports {
             if (name != null && !v.region.name.equals(name)) {
                 continue;
             }
-            long[] acc = new long[3]; // rss pages, anon huge pages, swap pages
-            walk(mm, v.start, v.end, acc);
-            out.add(new SmapsEntry(v.start, v.end, v.region.name, (v.end - v.start) / 1024,
-                    acc[0] * 4, acc[1] * 4, acc[2] * 4, thpEligible(v), v.vmFlags()));
+            SmapsWalk w = new SmapsWalk(f, swap);
+            w.walk(mm, v.start, v.end);
+            out.add(new SmapsEntry(v.start, v.end, v.region.name, (v.end - v.start) / 1024, SmapsWalk.kb(w.resident),
+                    SmapsWalk.pssKb(w.pss), SmapsWalk.pssKb(w.pssDirty), SmapsWalk.kb(w.sharedClean),
+                    SmapsWalk.kb(w.sharedDirty), SmapsWalk.kb(w.privateClean), SmapsWalk.kb(w.privateDirty),
+                    SmapsWalk.kb(w.referenced), SmapsWalk.kb(w.anonymous), SmapsWalk.kb(w.anonymousThp),
+                    SmapsWalk.kb(w.swapped), SmapsWalk.pssKb(w.swapPss), thpEligible(v), v.vmFlags()));
         }
         return out;
     }
@@ -166,39 +169,6 @@ public final class Reports {
         return n;
     }
 
-    /** Counts resident, PMD-mapped and swapped pages in [from, to) (smaps_pte_range / smaps_pmd_entry). */
-    private static void walk(AddressSpace mm, long from, long to, long[] acc) {
-        for (long va = from; va < to; ) {
-            PmdTable t = mm.pt.lookup(va);
-            long pmdEnd = (va & ~(PMD_SIZE - 1)) + PMD_SIZE;
-            long segEnd = Math.min(to, pmdEnd);
-            if (t == null) {
-                va = segEnd;
-                continue;
-            }
-            int i = PageTable.pmdIndex(va);
-            PteTable ptes = t.pte[i];
-            if (ptes == null) {
-                if (Pte.kind(t.pmd[i]) == Pte.HUGE) {
-                    long pages = (segEnd - va) >>> 12;
-                    acc[0] += pages;
-                    acc[1] += pages;
-                }
-            } else {
-                for (long a = va; a < segEnd; a += PAGE_SIZE) {
-                    int kind = Pte.kind(ptes.get(PageTable.pteIndex(a)));
-                    if (kind == Pte.PRESENT || kind == Pte.MIGRATION) {
-                        acc[0]++;
-                    } else if (kind == Pte.SWAP) {
-                        acc[2]++;
-                    }
-                }
-            }
-            va = segEnd;
-        }
-    }
-
-    /** thp_vma_allowable_orders(vma, TVA_SMAPS | TVA_ENFORCE_SYSFS, PMD_ORDER) for an anonymous VMA. */
     /**
      * THPeligible: thp_vma_allowable_orders(THP_ORDERS_ALL) with TVA_SMAPS, so any size counts
      * (Linux 6.8): the PMD size as khugepaged sees it, or an mTHP size its
