@@ -119,16 +119,53 @@ public final class Sysctl {
     }
 
     private static long parse(String name, String value, long min, long max, String allowed) {
-        long v;
-        try {
-            v = Long.parseLong(value);
-        } catch (NumberFormatException e) {
+        long v = number(value);
+        if (v == BAD) {
             throw new MmUsageException("sysctl: " + name + " must be " + allowed + ", not '" + value + "'");
         }
         if (v < min || v > max) {
             throw new MmUsageException("sysctl: " + name + " must be " + allowed + ", not " + v);
         }
         return v;
+    }
+
+    private static final long BAD = Long.MIN_VALUE;
+
+    /**
+     * A number as proc_get_long() reads one: an optional '-', then the digits strtoul() takes with
+     * base 0 (0x and hex digits, a leading 0 and octal digits, else decimal), and nothing after
+     * them; no '+'. Checked on Linux 6.18: 0x20 is 32, 010 is 8, 08, +7 and 5abc are EINVAL.
+     *
+     * @return the number, or {@link #BAD} when it is none (or does not fit a long)
+     */
+    static long number(String value) {
+        if (value.isEmpty() || value.chars().anyMatch(c -> c > 127)) {
+            return BAD; // Character.digit() reads other scripts' digits; the kernel reads ASCII
+        }
+        int i = 0;
+        boolean neg = value.startsWith("-");
+        if (neg) {
+            i++;
+        }
+        int radix = 10;
+        if (value.startsWith("0", i) && value.length() > i + 1) {
+            boolean hex = (value.charAt(i + 1) == 'x' || value.charAt(i + 1) == 'X')
+                    && value.length() > i + 2 && Character.digit(value.charAt(i + 2), 16) >= 0;
+            radix = hex ? 16 : 8;
+            i += hex ? 2 : 1;
+        }
+        if (i == value.length()) {
+            return neg ? BAD : 0; // "0" alone; "-" alone is no number
+        }
+        long v = 0;
+        for (; i < value.length(); i++) {
+            int d = Character.digit(value.charAt(i), radix);
+            if (d < 0 || v > (Long.MAX_VALUE - d) / radix) {
+                return BAD;
+            }
+            v = v * radix + d;
+        }
+        return neg ? -v : v;
     }
 
     /** @return a copy: the values and which reserves were written */
