@@ -165,6 +165,13 @@ public interface MachineOps {
     /** @return smaps entries of the process, of one region or of all (region null) */
     List<SmapsEntry> smaps(String proc, String region);
 
+    /**
+     * @return /proc/PID/smaps_rollup: the process's VMAs added up and rounded once, from the first
+     *     VMA's start to the last one's end; region {@code rollup}, Size the VMAs' sizes together,
+     *     THPeligible false and VmFlags empty (smaps_rollup has neither)
+     */
+    SmapsEntry smapsRollup(String proc);
+
     /** @return every /proc/vmstat line, gauges first, in the kernel's order */
     Map<String, Long> vmstat();
 

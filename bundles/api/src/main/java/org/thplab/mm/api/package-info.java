@@ -35,7 +35,8 @@
  * patterns share.
  * 2.10: {@link org.thplab.mm.api.MachineOps#zoneinfo}.
  * 2.11: {@link org.thplab.mm.api.SmapsEntry} holds every smaps line Linux computes for anonymous
- * memory (Pss, Pss_Dirty, Shared_/Private_Clean/Dirty, Referenced, Anonymous, SwapPss).
+ * memory (Pss, Pss_Dirty, Shared_/Private_Clean/Dirty, Referenced, Anonymous, SwapPss);
+ * {@link org.thplab.mm.api.MachineOps#smapsRollup}.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("2.11.0")

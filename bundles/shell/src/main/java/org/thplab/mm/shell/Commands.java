@@ -612,35 +612,63 @@ public class Commands {
     public String smaps(@Descriptor("<proc>") String proc, @Descriptor("[<region>]") String region) {
         StringJoiner j = new StringJoiner("\n");
         for (SmapsEntry e : mm().smaps(proc, region)) {
-            j.add(String.format("%012x-%012x rw-p 00000000 00:00 0  [%s]", e.start(), e.end(), e.region()));
-            // show_smap()'s lines in its order; what thplab cannot have (KSM, LazyFree, shmem,
-            // file and hugetlb mappings, mlock) reads 0, as it does for anonymous memory there.
+            // show_map_vma(): the region's name as a named anonymous mapping's (PR_SET_VMA_ANON_NAME).
+            j.add(header(e, "rw-p", "[anon:" + e.region() + "]"));
             j.add(kb("Size:", e.sizeKb()));
             j.add(kb("KernelPageSize:", 4));
             j.add(kb("MMUPageSize:", 4));
-            j.add(kb("Rss:", e.rssKb()));
-            j.add(kb("Pss:", e.pssKb()));
-            j.add(kb("Pss_Dirty:", e.pssDirtyKb()));
-            j.add(kb("Shared_Clean:", e.sharedCleanKb()));
-            j.add(kb("Shared_Dirty:", e.sharedDirtyKb()));
-            j.add(kb("Private_Clean:", e.privateCleanKb()));
-            j.add(kb("Private_Dirty:", e.privateDirtyKb()));
-            j.add(kb("Referenced:", e.referencedKb()));
-            j.add(kb("Anonymous:", e.anonymousKb()));
-            j.add(kb("KSM:", 0));
-            j.add(kb("LazyFree:", 0));
-            j.add(kb("AnonHugePages:", e.anonHugeKb()));
-            j.add(kb("ShmemPmdMapped:", 0));
-            j.add(kb("FilePmdMapped:", 0));
-            j.add(kb("Shared_Hugetlb:", 0));
-            j.add(kb("Private_Hugetlb:", 0));
-            j.add(kb("Swap:", e.swapKb()));
-            j.add(kb("SwapPss:", e.swapPssKb()));
-            j.add(kb("Locked:", 0));
+            smapsLines(j, e, false);
             j.add(String.format("%-16s%8d", "THPeligible:", e.thpEligible() ? 1 : 0));
             j.add("VmFlags: " + e.vmFlags());
         }
         return j.toString();
+    }
+
+    @Descriptor("the process's smaps added up, as /proc/PID/smaps_rollup")
+    @Example({"smaps_rollup app"})
+    public String smaps_rollup(@Descriptor("<proc>") String proc) {
+        SmapsEntry e = mm().smapsRollup(proc);
+        StringJoiner j = new StringJoiner("\n");
+        j.add(header(e, "---p", "[rollup]")); // show_smaps_rollup(): no flags
+        smapsLines(j, e, true);
+        return j.toString();
+    }
+
+    /** show_vma_header_prefix()'s "%08lx-%08lx %s %08llx %02x:%02x %lu ", seq_pad() to 72 columns, a space, the name. */
+    private static String header(SmapsEntry e, String perms, String name) {
+        return String.format("%-72s %s", String.format("%08x-%08x %s 00000000 00:00 0 ", e.start(), e.end(), perms), name);
+    }
+
+    /**
+     * __show_smap()'s lines in its order; what thplab cannot have (KSM, LazyFree, shmem, file and
+     * hugetlb mappings, mlock) reads 0, as it does for anonymous memory there. The rollup adds the
+     * Pss by kind: all of it anonymous.
+     */
+    private static void smapsLines(StringJoiner j, SmapsEntry e, boolean rollup) {
+        j.add(kb("Rss:", e.rssKb()));
+        j.add(kb("Pss:", e.pssKb()));
+        j.add(kb("Pss_Dirty:", e.pssDirtyKb()));
+        if (rollup) {
+            j.add(kb("Pss_Anon:", e.pssKb()));
+            j.add(kb("Pss_File:", 0));
+            j.add(kb("Pss_Shmem:", 0));
+        }
+        j.add(kb("Shared_Clean:", e.sharedCleanKb()));
+        j.add(kb("Shared_Dirty:", e.sharedDirtyKb()));
+        j.add(kb("Private_Clean:", e.privateCleanKb()));
+        j.add(kb("Private_Dirty:", e.privateDirtyKb()));
+        j.add(kb("Referenced:", e.referencedKb()));
+        j.add(kb("Anonymous:", e.anonymousKb()));
+        j.add(kb("KSM:", 0));
+        j.add(kb("LazyFree:", 0));
+        j.add(kb("AnonHugePages:", e.anonHugeKb()));
+        j.add(kb("ShmemPmdMapped:", 0));
+        j.add(kb("FilePmdMapped:", 0));
+        j.add(kb("Shared_Hugetlb:", 0));
+        j.add(kb("Private_Hugetlb:", 0));
+        j.add(kb("Swap:", e.swapKb()));
+        j.add(kb("SwapPss:", e.swapPssKb()));
+        j.add(kb("Locked:", 0));
     }
 
     /** A line as SEQ_PUT_DEC() writes it: the label in 16 columns (Private_Hugetlb: fills them), the value in 8. */

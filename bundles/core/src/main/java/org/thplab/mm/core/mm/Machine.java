@@ -304,12 +304,13 @@ public final class Machine {
         guard.end(); // from now on no context handed to a policy may be used
     }
 
-    public List<SmapsEntry> smaps(String proc, String name) {
-        AddressSpace mm = args.proc("smaps", proc);
+    /** smaps of region {@code name} or of all (null); with {@code rollup}, smaps_rollup's one entry */
+    public List<SmapsEntry> smaps(String proc, String name, boolean rollup) {
+        AddressSpace mm = args.proc(rollup ? "smaps_rollup" : "smaps", proc);
         if (name != null) {
             Args.region("smaps", mm, name);
         }
-        return reports.smaps(mm, name);
+        return rollup ? List.of(reports.smapsRollup(mm)) : reports.smaps(mm, name);
     }
 
     public Map<String, Long> vmstat() {

@@ -69,13 +69,35 @@ public final class Reports {
             }
             SmapsWalk w = new SmapsWalk(f, swap);
             w.walk(mm, v.start, v.end);
-            out.add(new SmapsEntry(v.start, v.end, v.region.name, (v.end - v.start) / 1024, SmapsWalk.kb(w.resident),
-                    SmapsWalk.pssKb(w.pss), SmapsWalk.pssKb(w.pssDirty), SmapsWalk.kb(w.sharedClean),
-                    SmapsWalk.kb(w.sharedDirty), SmapsWalk.kb(w.privateClean), SmapsWalk.kb(w.privateDirty),
-                    SmapsWalk.kb(w.referenced), SmapsWalk.kb(w.anonymous), SmapsWalk.kb(w.anonymousThp),
-                    SmapsWalk.kb(w.swapped), SmapsWalk.pssKb(w.swapPss), thpEligible(v), v.vmFlags()));
+            out.add(entry(v.start, v.end, v.region.name, v.end - v.start, w, thpEligible(v), v.vmFlags()));
         }
         return out;
+    }
+
+    /**
+     * /proc/PID/smaps_rollup (show_smaps_rollup()): every VMA's pages added up in one walk and
+     * rounded once, from the first VMA's start to the last one's end (0 to 0 without any);
+     * region {@code rollup}, Size the VMAs' sizes together, no THPeligible and no VmFlags.
+     */
+    public SmapsEntry smapsRollup(AddressSpace mm) {
+        SmapsWalk w = new SmapsWalk(f, swap);
+        long size = 0;
+        for (Vma v : mm.vmas) {
+            w.walk(mm, v.start, v.end);
+            size += v.end - v.start;
+        }
+        boolean none = mm.vmas.isEmpty();
+        return entry(none ? 0 : mm.vmas.get(0).start, none ? 0 : mm.vmas.get(mm.vmas.size() - 1).end, "rollup", size,
+                w, false, "");
+    }
+
+    private static SmapsEntry entry(long start, long end, String region, long size, SmapsWalk w, boolean eligible,
+            String flags) {
+        return new SmapsEntry(start, end, region, size / 1024, SmapsWalk.kb(w.resident), SmapsWalk.pssKb(w.pss),
+                SmapsWalk.pssKb(w.pssDirty), SmapsWalk.kb(w.sharedClean), SmapsWalk.kb(w.sharedDirty),
+                SmapsWalk.kb(w.privateClean), SmapsWalk.kb(w.privateDirty), SmapsWalk.kb(w.referenced),
+                SmapsWalk.kb(w.anonymous), SmapsWalk.kb(w.anonymousThp), SmapsWalk.kb(w.swapped),
+                SmapsWalk.pssKb(w.swapPss), eligible, flags);
     }
 
     /**

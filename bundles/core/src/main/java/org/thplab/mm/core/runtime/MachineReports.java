@@ -27,7 +27,12 @@ abstract class MachineReports implements MachineOps {
 
     @Override
     public List<SmapsEntry> smaps(String proc, String region) {
-        return read("smaps", m -> m.smaps(proc, region));
+        return read("smaps", m -> m.smaps(proc, region, false));
+    }
+
+    @Override
+    public SmapsEntry smapsRollup(String proc) {
+        return read("smaps_rollup", m -> m.smaps(proc, null, true).get(0));
     }
 
     @Override

@@ -59,7 +59,7 @@ class CompactionTest {
         m.touch("c", "y", 0, 2 << 20, true);
         assertEquals(1, m.stat.get(VmEvent.THP_FAULT_ALLOC));
         assertEquals(1, m.stat.get(VmEvent.COMPACT_STALL));
-        assertEquals(2048, m.smaps("c", "y").get(0).anonHugeKb());
+        assertEquals(2048, m.smaps("c", "y", false).get(0).anonHugeKb());
         MachineTestSupport.assertSound(m);
     }
 

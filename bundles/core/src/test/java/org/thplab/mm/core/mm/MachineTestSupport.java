@@ -18,7 +18,7 @@ final class MachineTestSupport {
     static void assertSound(Machine m) {
         assertEquals(List.of(), m.check(), "mm:check");
         for (String p : m.processes()) {
-            for (var e : m.smaps(p, null)) {
+            for (var e : m.smaps(p, null, false)) {
                 assertEquals(0, m.verify(p, e.region()), "verify " + p + " " + e.region());
             }
         }

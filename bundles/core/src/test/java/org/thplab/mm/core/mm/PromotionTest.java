@@ -44,8 +44,8 @@ class PromotionTest {
         pr.unlockMmapWrite(mm);
         // Rolled back: the huge page is free again, the PTEs are what the process left.
         assertEquals(freeWithHugePageTaken + 512 + 1, m.buddy.freePages());
-        assertEquals(0, m.smaps("p", "a").get(0).anonHugeKb());
-        assertEquals(4, m.smaps("p", "a").get(0).swapKb());
+        assertEquals(0, m.smaps("p", "a", false).get(0).anonHugeKb());
+        assertEquals(4, m.smaps("p", "a", false).get(0).swapKb());
         MachineTestSupport.assertSound(m);
     }
 
@@ -62,7 +62,7 @@ class PromotionTest {
         assertEquals(ScanResult.SCAN_SUCCEED, pr.commitCollapse(t));
         assertThrows(IllegalStateException.class, () -> pr.commitCollapse(t));
         pr.unlockMmapWrite(mm);
-        assertEquals(2048, m.smaps("p", "a").get(0).anonHugeKb());
+        assertEquals(2048, m.smaps("p", "a", false).get(0).anonHugeKb());
         MachineTestSupport.assertSound(m);
     }
 

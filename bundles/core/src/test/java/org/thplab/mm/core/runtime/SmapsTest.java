@@ -78,6 +78,33 @@ class SmapsTest {
     }
 
     @Test
+    void theRollupAddsUpBeforeItRounds() {
+        MachineOps mm = Booted.machine(256 * M, "-khugepaged");
+        mm.spawn("p");
+        mm.mmap("p", "r", 2 * M);
+        mm.mmap("p", "s", 2 * M);
+        for (String r : new String[] {"r", "s"}) {
+            mm.madvise("p", r, 0, 2 * M, Advice.NOHUGEPAGE);
+            mm.touch("p", r, 0, 4 * K, true);
+        }
+        assertTrue(mm.fork("p", "c").ok());
+        assertTrue(mm.fork("p", "d").ok());
+        // One page per region, mapped three times: 1365.33 bytes of Pss each, 1 kB per VMA in
+        // smaps, but 2730 bytes, 2 kB, in the rollup.
+        assertEquals(1, smaps(mm, "d").pssKb());
+        SmapsEntry roll = mm.smapsRollup("d");
+        assertEquals(2 * ((4096L << 12) / 3) >> 22, roll.pssKb());
+        assertEquals(2, roll.pssKb());
+        assertEquals(8, roll.rssKb());
+        assertEquals(8, roll.sharedDirtyKb());
+        var vmas = mm.smaps("d", null);
+        assertEquals(vmas.get(0).start(), roll.start());
+        assertEquals(vmas.get(vmas.size() - 1).end(), roll.end());
+        mm.spawn("e");
+        assertEquals(0, mm.smapsRollup("e").end(), "no VMA: 0 to 0, as the kernel's empty_set");
+    }
+
+    @Test
     void aSwapSlotSharedAfterForkCountsHalfInSwapPss() {
         MmRuntime rt = new MmRuntime();
         org.thplab.embedded.BundledPolicies.register(rt::register);
