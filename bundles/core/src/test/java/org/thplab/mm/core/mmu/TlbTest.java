@@ -84,7 +84,7 @@ class TlbTest {
      */
     @Test
     void bothLayoutsMatchAReferenceLru() {
-        int[][] shapes = {{1, 4}, {1, 16}, {1, 17}, {1, 72}, {4, 24}, {16, 4}, {2, 40}};
+        int[][] shapes = {{1, 4}, {1, 16}, {1, 17}, {1, 72}, {4, 24}, {16, 4}, {2, 40}, {8, 12}, {4, 7}};
         for (int[] shape : shapes) {
             int sets = shape[0];
             int ways = shape[1];
