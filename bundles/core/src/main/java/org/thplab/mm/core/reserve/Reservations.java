@@ -115,13 +115,25 @@ public final class Reservations implements FreeHook {
         byBlock[r.base >> HPAGE_PMD_ORDER] = null;
         lruRemove(r);
         long freed = 0;
-        for (int k = 0; k < HPAGE_PMD_NR; k++) {
-            if (!r.isMapped(k)) {
-                int p = r.base + k;
-                f.owner[p] = 0;
-                f.index[p] = 0;
-                kernel.buddy().free(p, 0);
-                freed++;
+        for (int k = 0; k < HPAGE_PMD_NR; ) {
+            if (r.isMapped(k)) {
+                k++;
+                continue;
+            }
+            int end = k + 1;
+            while (end < HPAGE_PMD_NR && !r.isMapped(end)) {
+                end++;
+            }
+            freed += end - k;
+            java.util.Arrays.fill(f.owner, r.base + k, r.base + end, 0);
+            java.util.Arrays.fill(f.index, r.base + k, r.base + end, 0);
+            // The run [k, end) as its aligned blocks, lowest first: the free lists end as freeing
+            // its pages one by one, in address order, leaves them (each block is the merge its
+            // last page completes, linked in that order), at a cost per block, not per page.
+            while (k < end) {
+                int order = Math.min(Integer.numberOfTrailingZeros(k | HPAGE_PMD_NR), 31 - Integer.numberOfLeadingZeros(end - k));
+                kernel.buddy().free(r.base + k, order);
+                k += 1 << order;
             }
         }
         reserved -= freed;
@@ -142,10 +154,9 @@ public final class Reservations implements FreeHook {
         if (mm.reservations.isEmpty()) {
             return;
         }
-        for (Reservation r : new ArrayList<>(mm.reservations.values())) {
-            if (r.haddr < to && r.haddr + PMD_SIZE > from) {
-                release(r);
-            }
+        // Those that start in [from rounded down to 2 MiB, to): the ones that overlap, in address order.
+        for (Reservation r : mm.reservations.starting(from & ~(PMD_SIZE - 1), to)) {
+            release(r);
         }
     }
 
@@ -249,7 +260,7 @@ public final class Reservations implements FreeHook {
     public List<ReservationInfo> all() {
         List<ReservationInfo> out = new ArrayList<>();
         for (AddressSpace mm : kernel.tasks().mms.values()) {
-            mm.reservations.values().stream().sorted((a, b) -> Long.compare(a.haddr, b.haddr)).forEach(r -> out.add(r.info()));
+            mm.reservations.starting(0, Long.MAX_VALUE).forEach(r -> out.add(r.info()));
         }
         return out;
     }

@@ -24,7 +24,7 @@ public final class AddressSpace {
     public final Map<String, Region> regions = new LinkedHashMap<>();
     public final PageTable pt = new PageTable();
     /** THP reservations of this mm by PMD-aligned address (see core.reserve.Reservations). */
-    public final Map<Long, Reservation> reservations = new java.util.HashMap<>();
+    public final ReservationTable reservations = new ReservationTable();
     public long nextMmap = MMAP_BASE;
     /** MM_ANONPAGES: base pages mapped by present PTEs plus 512 per huge PMD. */
     public long rssAnon;
