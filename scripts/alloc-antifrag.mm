@@ -15,7 +15,7 @@ boot 32M
 spawn a
 mmap a x 4M
 touch a x 0 4M write
-buddyinfo
+pagetypeinfo
 madvise a x 64K 64K dontneed
 madvise a x 192K 64K dontneed
 madvise a x 320K 64K dontneed
@@ -33,20 +33,20 @@ madvise a x 1728K 64K dontneed
 madvise a x 1856K 64K dontneed
 madvise a x 1984K 64K dontneed
 madvise a x 3M 512K dontneed
-buddyinfo
+pagetypeinfo
 spawn c
 mmap c y 512K
 touch c y 0 512K write
-buddyinfo
+pagetypeinfo
 munmap a x 0 2M
-buddyinfo
+pagetypeinfo
 check
 policy use allocation antifrag
 boot 32M
 spawn a
 mmap a x 4M
 touch a x 0 4M write
-buddyinfo
+pagetypeinfo
 madvise a x 64K 64K dontneed
 madvise a x 192K 64K dontneed
 madvise a x 320K 64K dontneed
@@ -64,11 +64,11 @@ madvise a x 1728K 64K dontneed
 madvise a x 1856K 64K dontneed
 madvise a x 1984K 64K dontneed
 madvise a x 3M 512K dontneed
-buddyinfo
+pagetypeinfo
 spawn c
 mmap c y 512K
 touch c y 0 512K write
-buddyinfo
+pagetypeinfo
 munmap a x 0 2M
-buddyinfo
+pagetypeinfo
 check

@@ -38,7 +38,7 @@ touch b x 12M 1M write
 touch a x 13M 1M write
 touch b x 13M 1M write
 exit b
-buddyinfo
+pagetypeinfo
 sysfs enabled always
 sysfs defrag always
 trace on

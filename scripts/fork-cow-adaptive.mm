@@ -46,7 +46,7 @@ verify child adv
 verify child plain
 check
 # When no huge page can be had, cow-adaptive falls back to the 4 KiB copy (thp_fault_fallback),
-# as cow-huge does: the filler leaves 5890 free pages (buddyinfo), and taking an order-9 block would
+# as cow-huge does: the filler leaves 5890 free pages (pagetypeinfo), and taking an order-9 block would
 # go below the min watermark (5632 pages on 1 GiB, as THP raises it); defrag=never allows no
 # reclaim or compaction.
 # child2's read makes its PMD of adv's THP 0 young, so the policy tries the 2 MiB copy first.
@@ -54,7 +54,7 @@ fork parent child2
 sysfs defrag never
 mmap child2 filler 983M
 touch child2 filler 0 983M write
-buddyinfo
+pagetypeinfo
 touch child2 adv 4K 4K read
 touch child2 adv 4K 4K write
 vmstat thp_fault_fallback

@@ -28,7 +28,7 @@ fork parent child2
 sysfs defrag never
 mmap child2 filler 993M
 touch child2 filler 0 993M write
-buddyinfo
+pagetypeinfo
 touch child2 a 4K 4K write
 smaps child2 a
 vmstat thp_fault_fallback

@@ -5,19 +5,19 @@ policy use allocation buddy
 run sparse-heap size=1G heap=768M cycles=4 sleep=1000 placement=next
 vmstat thp_fault
 vmstat compact_
-buddyinfo
+pagetypeinfo
 policy use allocation antifrag
 run sparse-heap size=1G heap=768M cycles=4 sleep=1000 placement=next
 vmstat thp_fault
 vmstat compact_
-buddyinfo
+pagetypeinfo
 policy use allocation buddy
 run sparse-heap size=1G heap=768M cycles=4 sleep=1000
 vmstat thp_fault
 vmstat compact_
-buddyinfo
+pagetypeinfo
 policy use allocation antifrag
 run sparse-heap size=1G heap=768M cycles=4 sleep=1000
 vmstat thp_fault
 vmstat compact_
-buddyinfo
+pagetypeinfo

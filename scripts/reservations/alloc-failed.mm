@@ -73,7 +73,7 @@ touch a x 29M 1M write
 touch b x 29M 1M write
 exit b
 sysfs enabled always
-buddyinfo
+pagetypeinfo
 
 spawn p
 mmap p a 2M

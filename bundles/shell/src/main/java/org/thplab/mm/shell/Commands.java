@@ -701,17 +701,62 @@ public class Commands {
         return j.toString();
     }
 
-    @Descriptor("free blocks per order and migratetype, as /proc/buddyinfo and /proc/pagetypeinfo")
+    @Descriptor("free blocks per order, as /proc/buddyinfo")
     @Example({"buddyinfo"})
     public String buddyinfo() {
+        long[] free = new long[11];
+        for (long[] counts : mm().buddyinfo().values()) {
+            for (int o = 0; o < free.length; o++) {
+                free[o] += counts[o];
+            }
+        }
+        // frag_show_print(): "Node %d, zone %8s ", then "%6lu " per order.
+        StringBuilder b = new StringBuilder("Node 0, zone   Normal ");
+        for (long c : free) {
+            b.append(String.format("%6d ", c));
+        }
+        return b.toString();
+    }
+
+    /** The kernel's migratetype names in its order; thplab has the first two. */
+    private static final List<String> MIGRATETYPES = List.of("Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate");
+
+    @Descriptor("free blocks per order and migratetype, and pageblocks per migratetype, as /proc/pagetypeinfo")
+    @Example({"pagetypeinfo"})
+    public String pagetypeinfo() {
+        var free = mm().buddyinfo();
         StringJoiner j = new StringJoiner("\n");
-        mm().buddyinfo().forEach((type, counts) -> {
-            StringBuilder b = new StringBuilder(String.format("Node 0, zone   Normal, type %12s", type));
+        j.add("Page block order: 9");
+        j.add("Pages per block:  512");
+        j.add("");
+        // pagetypeinfo_showfree(): each list counted up to 100000, then ">100000".
+        StringBuilder h = new StringBuilder(String.format("%-43s ", "Free pages count per migrate type at order"));
+        for (int o = 0; o <= 10; o++) {
+            h.append(String.format("%6d ", o));
+        }
+        j.add(h.toString());
+        for (String type : MIGRATETYPES) {
+            long[] counts = free.getOrDefault(type, new long[11]);
+            StringBuilder b = new StringBuilder(String.format("Node %4d, zone %8s, type %12s ", 0, "Normal", type));
             for (long c : counts) {
-                b.append(String.format(" %6d", c));
+                b.append(c >= 100000 ? ">" + String.format("%6d ", 100000) : String.format("%6d ", c));
             }
             j.add(b.toString());
-        });
+        }
+        j.add("");
+        // pagetypeinfo_showblockcount(): the pageblocks of the zone by migratetype.
+        long[] blocks = new long[MIGRATETYPES.size()];
+        for (byte mt : mm().memoryMap(1).migratetypes()) {
+            blocks[mt]++;
+        }
+        StringBuilder t = new StringBuilder(String.format("%-23s", "Number of blocks type "));
+        StringBuilder n = new StringBuilder(String.format("Node %d, zone %8s ", 0, "Normal"));
+        for (int mt = 0; mt < MIGRATETYPES.size(); mt++) {
+            t.append(String.format("%12s ", MIGRATETYPES.get(mt)));
+            n.append(String.format("%12d ", blocks[mt]));
+        }
+        j.add(t.toString());
+        j.add(n.toString());
         return j.toString();
     }
 
