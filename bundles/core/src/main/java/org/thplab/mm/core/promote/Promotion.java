@@ -261,10 +261,15 @@ public final class Promotion implements PromotionContext {
      */
     public void cleanupAfter(Object promoter) {
         boolean lock = false;
-        for (AddressSpace mm : tasks.mms.values()) {
-            if (mm.mmapWriteSince >= 0) {
-                mmapLock.unlockWrite(mm);
-                lock = true;
+        // Looked for only when some lock is held: this runs after every promoter call (each
+        // reservation fault makes one), and a walk over every mm, the exited ones khugepaged has
+        // not collected yet included, was most of such a fault.
+        if (mmapLock.writers() > 0) {
+            for (AddressSpace mm : tasks.mms.values()) {
+                if (mm.mmapWriteSince >= 0) {
+                    mmapLock.unlockWrite(mm);
+                    lock = true;
+                }
             }
         }
         boolean tickets = collapse.abortOpen();

@@ -29,6 +29,8 @@ public final class MmapLock {
 
     /** Holds kept per mm: older ones no thread can reach any more go first. */
     private static final int HOLDS_KEPT = 4096;
+    /** The mms whose lock is held for write. */
+    private int writers;
     /** The end of the last {@code tick}: every thread slept through it, and none runs behind it. */
     private long idleUntil;
 
@@ -43,6 +45,7 @@ public final class MmapLock {
         clock.charge(CostModel.MMAP_LOCK);
         mm.mmapWriteSince = clock.now();
         mm.mmapWriter = holder;
+        writers++;
         writeAcquisitions++;
         byHolder.computeIfAbsent(holder, h -> new long[3])[2]++;
     }
@@ -72,6 +75,12 @@ public final class MmapLock {
         }
         mm.mmapWriteSince = -1;
         mm.mmapWriter = null;
+        writers--;
+    }
+
+    /** @return how many mms' locks are held for write now (a promoter's call must leave none) */
+    public int writers() {
+        return writers;
     }
 
     /** Every thread slept through a tick: none runs behind its end. */
