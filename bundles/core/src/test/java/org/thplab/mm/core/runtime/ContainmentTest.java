@@ -157,6 +157,24 @@ class ContainmentTest {
     }
 
     @Test
+    void aPromoterThatLeavesTheMmapLockHeld() {
+        PromotionPolicy p = new PromotionPolicy() {
+            @Override
+            public long nextWake(PromotionContext ctx) {
+                return 10_000_000L;
+            }
+
+            @Override
+            public void wake(PromotionContext ctx) {
+                ctx.lockMmapWrite(ctx.mmOf("c")); // and never unlocks it
+            }
+        };
+        // The machine goes on (run() faults, collapses with khugepaged and checks after it): the
+        // lock was released when the promoter was stopped.
+        assertTrue(run(Policies.KIND_PROMOTION, "holds", p).contains("left the mmap lock held for write"));
+    }
+
+    @Test
     void aCowPolicyThatThrows() {
         CowPolicy p = f -> {
             throw new UnsupportedOperationException("no CoW today");
