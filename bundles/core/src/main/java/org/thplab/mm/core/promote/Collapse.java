@@ -326,6 +326,9 @@ final class Collapse {
 
     /** Aborts the prepared collapses left open. @return true when there were any */
     boolean abortOpen() {
+        if (open.isEmpty()) {
+            return false; // the usual case, after every promoter call: no copy of the list
+        }
         boolean tickets = false;
         for (Ticket t : new ArrayList<>(open)) {
             if (t.hpage >= 0) {
