@@ -85,7 +85,7 @@ final class ReservationFaults {
         mmId = mm.id;
         haddr = r.haddr;
         used = r.used;
-        for (PromotionPolicy pr : guard.policies().promoters()) {
+        for (PromotionPolicy pr : guard.policies().reservationListeners()) {
             if (guard.usable(pr)) {
                 guard.call(pr, "reservationFaulted", this, RESERVATION_FAULTED);
                 promotion.cleanupAfter(pr);
