@@ -120,9 +120,9 @@ class ContainmentTest {
         assertTrue(run(Policies.KIND_ALLOCATION, "twice", p).contains("that it did not take"));
     }
 
-    @Test
-    void aPromoterThatLoops() {
-        PromotionPolicy p = new PromotionPolicy() {
+    /** A promoter woken every 10 ms of simulated time that does {@code wake} then. */
+    private static PromotionPolicy wakingEvery10ms(java.util.function.Consumer<PromotionContext> wake) {
+        return new PromotionPolicy() {
             @Override
             public long nextWake(PromotionContext ctx) {
                 return 10_000_000L;
@@ -130,45 +130,34 @@ class ContainmentTest {
 
             @Override
             public void wake(PromotionContext ctx) {
-                while (true) {
-                    ctx.charge(1_000); // never returns on its own
-                }
+                wake.accept(ctx);
             }
         };
+    }
+
+    @Test
+    void aPromoterThatLoops() {
+        PromotionPolicy p = wakingEvery10ms(ctx -> {
+            while (true) {
+                ctx.charge(1_000); // never returns on its own
+            }
+        });
         assertTrue(run(Policies.KIND_PROMOTION, "loops", p).contains("ran past its time budget"));
     }
 
     @Test
     void aPromoterThatLeavesAPreparedCollapse() {
-        PromotionPolicy p = new PromotionPolicy() {
-            @Override
-            public long nextWake(PromotionContext ctx) {
-                return 10_000_000L;
-            }
-
-            @Override
-            public void wake(PromotionContext ctx) {
-                int mm = ctx.mmOf("c"); // the child's first 2 MiB: split by its CoW, collapsible
-                var scan = ctx.scanPmd(mm, ctx.vmas(mm).get(0).start(), false);
-                ctx.prepareCollapse(mm, scan, false); // and never commits: its huge page would leak
-            }
-        };
+        PromotionPolicy p = wakingEvery10ms(ctx -> {
+            int mm = ctx.mmOf("c"); // the child's first 2 MiB: split by its CoW, collapsible
+            var scan = ctx.scanPmd(mm, ctx.vmas(mm).get(0).start(), false);
+            ctx.prepareCollapse(mm, scan, false); // and never commits: its huge page would leak
+        });
         assertTrue(run(Policies.KIND_PROMOTION, "forgets", p, "khugepaged").contains("left a prepared collapse"));
     }
 
     @Test
     void aPromoterThatLeavesTheMmapLockHeld() {
-        PromotionPolicy p = new PromotionPolicy() {
-            @Override
-            public long nextWake(PromotionContext ctx) {
-                return 10_000_000L;
-            }
-
-            @Override
-            public void wake(PromotionContext ctx) {
-                ctx.lockMmapWrite(ctx.mmOf("c")); // and never unlocks it
-            }
-        };
+        PromotionPolicy p = wakingEvery10ms(ctx -> ctx.lockMmapWrite(ctx.mmOf("c"))); // and never unlocks it
         // The machine goes on (run() faults, collapses with khugepaged and checks after it): the
         // lock was released when the promoter was stopped.
         assertTrue(run(Policies.KIND_PROMOTION, "holds", p).contains("left the mmap lock held for write"));
