@@ -58,6 +58,9 @@ public final class Accesses {
      * (an ideal of each mapping); made at a process's first access, dropped when it exits.
      */
     private final Map<Integer, Mmu[]> shadows = new java.util.HashMap<>();
+    /** The translations each shadow of the running process owes: none between runs. */
+    private final Deferred owedThp = new Deferred();
+    private final Deferred owed4k = new Deferred();
 
     public Accesses(Clock clock, VmStat stat, Mmus mmus, FaultHandler faults, MmapLock mmapLock, long seed) {
         this.clock = clock;
@@ -141,38 +144,44 @@ public final class Accesses {
         long charged = 0; // of those cycles' nanoseconds, charged so far
         SyscallResult res = SyscallResult.OK;
         long n = 0;
-        for (; n < count; n++) {
-            if ((n & (INTERRUPT_CHECK - 1)) == INTERRUPT_CHECK - 1 && Thread.currentThread().isInterrupted()) {
-                res = SyscallResult.fail(Errno.EINTR, String.format("%s made %d of %d accesses to region %s, then stopped",
-                        mm.name, n, count, r.name));
-                break;
-            }
-            if ((n & (OBSERVE - 1)) == OBSERVE - 1 && clock.watching()) {
-                // A recording sees the time of the accesses so far (charging early changes no total).
-                long ns = mmu.nanos(cycles);
-                clock.charge(ns - charged);
-                charged = ns;
-                clock.observe();
-            }
-            long va = r.start + next.offset(n);
-            int shift = faults.hit(mm, r, va, write);
-            if (shift == 0) {
-                // The MMU raises the fault before the access: time so far first, then the fault's.
-                long ns = mmu.nanos(cycles);
-                clock.charge(ns - charged);
-                charged = ns;
-                long page = va & -PAGE_SIZE;
-                res = faults.touch(mm, r, page, page + PAGE_SIZE, write);
-                if (!res.ok()) {
+        try {
+            for (; n < count; n++) {
+                if ((n & (INTERRUPT_CHECK - 1)) == INTERRUPT_CHECK - 1 && Thread.currentThread().isInterrupted()) {
+                    res = SyscallResult.fail(Errno.EINTR, String.format("%s made %d of %d accesses to region %s, then stopped",
+                            mm.name, n, count, r.name));
                     break;
                 }
-                shift = faults.leafShift(mm, va);
+                if ((n & (OBSERVE - 1)) == OBSERVE - 1 && clock.watching()) {
+                    // A recording sees the time of the accesses so far (charging early changes no total).
+                    long ns = mmu.nanos(cycles);
+                    clock.charge(ns - charged);
+                    charged = ns;
+                    clock.observe();
+                }
+                long va = r.start + next.offset(n);
+                int shift = faults.hit(mm, r, va, write);
+                if (shift == 0) {
+                    // The MMU raises the fault before the access: time so far first, then the fault's.
+                    long ns = mmu.nanos(cycles);
+                    clock.charge(ns - charged);
+                    charged = ns;
+                    long page = va & -PAGE_SIZE;
+                    res = faults.touch(mm, r, page, page + PAGE_SIZE, write);
+                    if (!res.ok()) {
+                        break;
+                    }
+                    shift = faults.leafShift(mm, va);
+                }
+                mmu.detach(shift == Mmu.PMD_SHIFT ? all4k : allThp); // the shadow of the other page size parts
+                int c = mmu.translateShared(mm.id, va, shift);
+                cycles += c + data;
+                mm.cyclesIfAllThp += mmu.shares(allThp) ? c : owedThp.add(allThp, mm.id, va, Mmu.PMD_SHIFT);
+                mm.cyclesIfAll4k += mmu.shares(all4k) ? c : owed4k.add(all4k, mm.id, va, Mmu.PAGE_SHIFT);
             }
-            mmu.detach(shift == Mmu.PMD_SHIFT ? all4k : allThp); // the shadow of the other page size parts
-            int c = mmu.translateShared(mm.id, va, shift);
-            cycles += c + data;
-            mm.cyclesIfAllThp += mmu.shares(allThp) ? c : allThp.translate(mm.id, va, Mmu.PMD_SHIFT);
-            mm.cyclesIfAll4k += mmu.shares(all4k) ? c : all4k.translate(mm.id, va, Mmu.PAGE_SHIFT);
+        } finally {
+            // Whatever ends the run, the shadows are brought up to date with it.
+            mm.cyclesIfAllThp += owedThp.drain(allThp, mm.id, Mmu.PMD_SHIFT);
+            mm.cyclesIfAll4k += owed4k.drain(all4k, mm.id, Mmu.PAGE_SHIFT);
         }
         clock.charge(mmu.nanos(cycles) - charged);
         if (res.ok() || res.errno() != Errno.SIGKILL) {
