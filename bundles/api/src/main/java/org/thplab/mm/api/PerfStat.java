@@ -12,10 +12,23 @@ import java.util.Map;
  * @param accesses memory accesses made through {@code access}
  * @param pageFaults faults taken by its accesses and touches (perf's {@code page-faults})
  * @param events counts by perf event name, in the order {@code perf stat -e} would list them
+ * @param elapsedNs simulated nanoseconds since the process (or thread) was made, what perf's
+ *     "seconds time elapsed" and "CPUs utilized" are of; 0 when not known (since 2.12)
  * @since 2.4
  */
-public record PerfStat(String proc, long taskClockNs, long accesses, long pageFaults, Map<String, Long> events) {
+public record PerfStat(String proc, long taskClockNs, long accesses, long pageFaults, Map<String, Long> events,
+        long elapsedNs) {
     public PerfStat {
         events = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(events));
+    }
+
+    /**
+     * The counts without the time elapsed (0: not known).
+     *
+     * @deprecated since 2.12: give the elapsed time
+     */
+    @Deprecated
+    public PerfStat(String proc, long taskClockNs, long accesses, long pageFaults, Map<String, Long> events) {
+        this(proc, taskClockNs, accesses, pageFaults, events, 0);
     }
 }

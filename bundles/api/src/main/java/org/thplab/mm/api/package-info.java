@@ -37,7 +37,9 @@
  * 2.11: {@link org.thplab.mm.api.SmapsEntry} holds every smaps line Linux computes for anonymous
  * memory (Pss, Pss_Dirty, Shared_/Private_Clean/Dirty, Referenced, Anonymous, SwapPss);
  * {@link org.thplab.mm.api.MachineOps#smapsRollup}.
+ * 2.12: {@link org.thplab.mm.api.PerfStat#elapsedNs}, the simulated time since the process or
+ * thread was made (perf stat's "seconds time elapsed").
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.11.0")
+@org.osgi.annotation.versioning.Version("2.12.0")
 package org.thplab.mm.api;

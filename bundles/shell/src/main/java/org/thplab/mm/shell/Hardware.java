@@ -38,32 +38,68 @@ final class Hardware {
                 + " not '" + word + "'");
     }
 
-    /** perf stat's report, in its layout: counts right-aligned, the event names after them. */
+    /**
+     * perf stat's report, in its layout (tools/perf/util/stat-display.c and stat-shadow.c as perf
+     * 6.1 prints them): counts right-aligned, the event names after them, and in the comment
+     * column what perf derives from task-clock: "CPUs utilized" (task-clock over the time elapsed)
+     * for task-clock, the dTLB miss ratio, and every other count's rate per second of task-clock
+     * (convert_unit_double(): K, M, G past 1000); then the time elapsed. thplab's own lines
+     * ({@code thplab.*}) have no comment.
+     */
     static String perfStat(PerfStat s) {
         StringJoiner j = new StringJoiner("\n");
         j.add("");
         j.add(" Performance counter stats for process '" + s.proc() + "' (simulated):");
         j.add("");
-        j.add(String.format(Locale.ROOT, "%,18.2f msec %-32s", s.taskClockNs() / 1e6, "task-clock").stripTrailing());
-        j.add(line(s.pageFaults(), "page-faults", null));
+        long task = s.taskClockNs();
+        String utilized = s.elapsedNs() > 0 ? metric(String.format(Locale.ROOT, "%8.3f", (double) task / s.elapsedNs()), "CPUs utilized") : "";
+        j.add((String.format(Locale.ROOT, "%,18.2f msec %-32s", task / 1e6, "task-clock") + utilized).stripTrailing());
+        j.add(line(s.pageFaults(), "page-faults", task));
         Map<String, Long> e = s.events();
         long loads = e.get("dTLB-loads");
         long misses = e.get("dTLB-load-misses");
-        j.add(line(loads, "dTLB-loads", null));
-        j.add(line(misses, "dTLB-load-misses", loads == 0 ? null
-                : String.format(Locale.ROOT, "%6.2f%% of all dTLB cache accesses", 100.0 * misses / loads)));
+        j.add(line(loads, "dTLB-loads", task));
+        // print_dtlb_cache_misses(): the ratio whenever dTLB-loads was counted, 0 when it counted none.
+        j.add((count(misses, "dTLB-load-misses") + metric(String.format(Locale.ROOT, "%7.2f%%",
+                loads == 0 ? 0.0 : 100.0 * misses / loads), "of all dTLB cache accesses")).stripTrailing());
         e.forEach((name, v) -> {
             if (!name.equals("dTLB-loads") && !name.equals("dTLB-load-misses")) {
-                j.add(line(v, name, null));
+                j.add(line(v, name, task));
             }
         });
-        j.add(line(s.accesses(), "thplab.accesses", null));
+        j.add(line(s.accesses(), "thplab.accesses", task));
+        j.add("");
+        j.add(String.format(Locale.ROOT, " %17.9f seconds time elapsed", s.elapsedNs() / 1e9));
+        j.add("");
         return j.toString();
     }
 
-    private static String line(long v, String name, String comment) {
-        String l = String.format(Locale.ROOT, "%,18d      %-32s", v, name);
-        return (comment == null ? l : l + " #  " + comment).stripTrailing();
+    private static String count(long v, String name) {
+        return String.format(Locale.ROOT, "%,18d      %-32s", v, name);
+    }
+
+    /**
+     * A count and its rate per second of task-clock, as perf prints any count when task-clock was
+     * counted; thplab's own lines (not perf's events: some are maxima or nanoseconds) without one.
+     */
+    private static String line(long v, String name, long taskClockNs) {
+        if (name.startsWith("thplab.")) {
+            return count(v, name).stripTrailing();
+        }
+        double rate = taskClockNs == 0 ? 0 : 1e9 * v / taskClockNs;
+        String unit = "";
+        for (String u : new String[] {"K", "M", "G"}) {
+            if (rate > 1000.0) {
+                rate /= 1000.0;
+                unit = u;
+            }
+        }
+        return (count(v, name) + metric(String.format(Locale.ROOT, "%8.3f", rate), unit + "/sec")).stripTrailing();
+    }
+
+    /** print_metric_std(): " # ", the value, the unit padded so that the metrics end in one column. */
+    private static String metric(String value, String unit) {
+        return " # " + value + " " + String.format(Locale.ROOT, "%-" + Math.max(1, 35 - 3 - value.length() - 1) + "s", unit);
     }
 
     /**

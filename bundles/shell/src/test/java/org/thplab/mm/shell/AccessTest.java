@@ -45,7 +45,7 @@ class AccessTest {
         Map<String, Long> d = new java.util.LinkedHashMap<>();
         after.events().forEach((k, v) -> d.put(k, v - before.events().get(k)));
         return new PerfStat(after.proc(), after.taskClockNs() - before.taskClockNs(), after.accesses() - before.accesses(),
-                after.pageFaults() - before.pageFaults(), d);
+                after.pageFaults() - before.pageFaults(), d, after.elapsedNs() - before.elapsedNs());
     }
 
     @Test

@@ -270,10 +270,10 @@ public final class Accesses {
             events.put("thplab.mmap_lock.read_waits", t.readWaits);
             events.put("thplab.mmap_lock.read_wait_ns", t.readWaitNs);
             events.put("thplab.mmap_lock.read_wait_max_ns", t.readWaitMaxNs);
-            return new PerfStat(mm.name + "/" + t.name, t.taskClockNs, t.accesses, t.pageFaults, events);
+            return new PerfStat(mm.name + "/" + t.name, t.taskClockNs, t.accesses, t.pageFaults, events, t.clock - t.startNs);
         }
         events.put("thplab.translation_cycles.if_all_thp", mm.cyclesIfAllThp);
         events.put("thplab.translation_cycles.if_all_4k", mm.cyclesIfAll4k);
-        return new PerfStat(mm.name, mm.taskClockNs, mm.accesses, mm.pageFaults, events);
+        return new PerfStat(mm.name, mm.taskClockNs, mm.accesses, mm.pageFaults, events, clock.now() - mm.startNs);
     }
 }

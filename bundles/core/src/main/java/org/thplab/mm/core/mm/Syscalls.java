@@ -104,6 +104,7 @@ final class Syscalls implements Reaper {
         Family fam = new Family(tasks.families.size());
         tasks.families.add(fam);
         AddressSpace mm = new AddressSpace(name, tasks.nextId(), fam);
+        mm.startNs = clock.now();
         fam.members.add(mm);
         tasks.procs.put(name, mm);
         tasks.mms.put(mm.id, mm);
@@ -281,6 +282,7 @@ final class Syscalls implements Reaper {
             return refused(p, "fork: ", refused);
         }
         AddressSpace c = new AddressSpace(child, id, p.family);
+        c.startNs = clock.now();
         c.oomScoreAdj = p.oomScoreAdj; // copy_signal()
         c.nextMmap = p.nextMmap;
         Map<Region, Region> copies = new LinkedHashMap<>();

@@ -47,7 +47,8 @@ public final class AddressSpace {
     public Task current;
     /** The mmap lock's write holds while it has threads, oldest first: {start, end, the holding thread's index or 0}. */
     public final java.util.ArrayDeque<long[]> writeHolds = new java.util.ArrayDeque<>();
-    /** What perf stat counts for this process: simulated ns it ran, its accesses and faults. */
+    /** What perf stat counts for this process: when it was made (spawn or fork), simulated ns it ran, its accesses and faults. */
+    public long startNs;
     public long taskClockNs;
     public long accesses;
     public long pageFaults;

@@ -12,6 +12,8 @@ public final class Task {
     public final int index;
     /** Its CPU's clock: the simulated time at which its last operation ended. */
     public long clock;
+    /** When clone() made it, on its CPU's clock. */
+    public final long startNs;
     public long taskClockNs;
     public long accesses;
     public long pageFaults;
@@ -26,5 +28,6 @@ public final class Task {
         this.name = name;
         this.index = index;
         this.clock = clock;
+        this.startNs = clock;
     }
 }
