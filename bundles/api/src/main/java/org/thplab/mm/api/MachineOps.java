@@ -233,6 +233,15 @@ public interface MachineOps {
     Map<String, Long> stat();
 
     /**
+     * @return the memory lines of /proc/PID/status in the kernel's order (task_mem(): VmPeak,
+     *     VmSize, VmLck, VmPin, VmHWM, VmRSS, RssAnon, RssFile, RssShmem, VmData, VmStk, VmExe,
+     *     VmLib, VmPTE, VmSwap; then HugetlbPages), in kB; then CoreDumping and THP_enabled as
+     *     the numbers the file shows
+     * @since 2.12
+     */
+    Map<String, Long> status(String proc);
+
+    /**
      * @return /proc/PID/oom_score: the OOM killer's badness of the process scaled into 0..2000
      *         (0 when its oom_score_adj is -1000)
      */

@@ -38,7 +38,8 @@
  * memory (Pss, Pss_Dirty, Shared_/Private_Clean/Dirty, Referenced, Anonymous, SwapPss);
  * {@link org.thplab.mm.api.MachineOps#smapsRollup}.
  * 2.12: {@link org.thplab.mm.api.PerfStat#elapsedNs}, the simulated time since the process or
- * thread was made (perf stat's "seconds time elapsed").
+ * thread was made (perf stat's "seconds time elapsed"); {@link org.thplab.mm.api.MachineOps#status},
+ * /proc/PID/status's memory lines.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("2.12.0")

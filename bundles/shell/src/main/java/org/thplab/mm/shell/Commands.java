@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.apache.felix.service.command.Descriptor;
@@ -884,6 +885,17 @@ public class Commands {
                 : Sizes.intValue(value, "oom_score_adj: the value must be a number from -1000 to 1000, not '" + value + "'");
         int now = mm().oomScoreAdj(proc, v);
         return v == null ? Integer.toString(now) : null;
+    }
+
+    @Descriptor("the memory lines of /proc/PID/status: VmPeak, VmSize, VmHWM, VmRSS, RssAnon, VmData, VmPTE, VmSwap ... in kB,"
+            + " then CoreDumping and THP_enabled")
+    @Example({"status app"})
+    public String status(@Descriptor("<proc>") String proc) {
+        StringJoiner j = new StringJoiner("\n");
+        // task_mem(): SEQ_PUT_DEC() is "%8lu" after the tab; the two flags are plain numbers.
+        mm().status(proc).forEach((k, v) -> j.add(k.equals("CoreDumping") || k.equals("THP_enabled")
+                ? k + ":\t" + v : String.format(Locale.ROOT, "%s:\t%8d kB", k, v)));
+        return j.toString();
     }
 
     @Descriptor("the OOM killer's badness of a process scaled into 0..2000, as /proc/PID/oom_score")

@@ -184,6 +184,7 @@ public final class HugeSplit {
                     if (--f.map[h + k] == 0) {
                         folios.nrAnonMapped--;
                     }
+                    mm.updateHiwaterRss();
                     mm.rssAnon--;
                 }
             }
@@ -260,6 +261,7 @@ public final class HugeSplit {
                     if (--f.map[h + k] == 0) {
                         folios.nrAnonMapped--;
                     }
+                    mm.updateHiwaterRss();
                     mm.rssAnon--;
                 }
             }

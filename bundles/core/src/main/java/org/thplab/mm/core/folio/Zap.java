@@ -127,6 +127,7 @@ public final class Zap {
         for (int k = 0; k < n; k++) {
             ptes.set(j + k, Pte.NONE);
         }
+        mm.updateHiwaterRss();
         mm.rssAnon -= n;
         folios.removePteRmaps(pfn, n, mm.id);
         return n;
@@ -135,6 +136,7 @@ public final class Zap {
     private void zapPte(AddressSpace mm, long e) {
         switch (Pte.kind(e)) {
             case Pte.PRESENT, Pte.MIGRATION -> {
+                mm.updateHiwaterRss();
                 mm.rssAnon--;
                 folios.removePteRmap(Pte.pfn(e), mm.id);
             }
@@ -152,6 +154,7 @@ public final class Zap {
         if (Pte.kind(pmd) == Pte.HUGE_ZERO) {
             zero.hugeZeroUsers--;
         } else {
+            mm.updateHiwaterRss();
             mm.rssAnon -= HPAGE_PMD_NR;
             folios.removePmdRmap(Pte.pfn(pmd), mm.id);
         }

@@ -250,6 +250,11 @@ public final class Machine {
         return reports.report(proc == null ? new ArrayList<>(tasks.procs.values()) : List.of(args.proc("report", proc)), mmapLock);
     }
 
+    /** The memory lines of /proc/PID/status (task_mem()), in kB; THP_enabled and CoreDumping as numbers. */
+    public Map<String, Long> status(String proc) {
+        return reports.status(args.proc("status", proc));
+    }
+
     public PerfStat perfStat(String proc) {
         return sys.perfStat(args.proc("perf stat", proc));
     }
@@ -390,10 +395,6 @@ public final class Machine {
 
     /** Starts a recording of machine {@code name}, and of fault latencies afresh; or goes on with one made before a boot. */
     public Recorder record(String name, long every, List<String> prefixes, Recorder going) {
-        if (going == null) {
-            return new Recorder(name, clock, reports, tasks, mmapLock, faults.recordLatency(), every, prefixes);
-        }
-        going.continueOn(clock, reports, tasks, mmapLock, faults.recordLatency());
-        return going;
+        return Recorder.onto(going, name, clock, reports, tasks, mmapLock, faults.recordLatency(), every, prefixes);
     }
 }

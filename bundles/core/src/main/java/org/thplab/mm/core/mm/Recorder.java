@@ -42,6 +42,16 @@ public final class Recorder implements LongConsumer {
     /** The sample being taken. */
     private long[] row;
 
+    /** A new recording of machine {@code machine}, or {@code going} (made before a boot) going on with this machine's state. */
+    public static Recorder onto(Recorder going, String machine, Clock c, Reports r, Tasks t, MmapLock l, LatencyHistogram h,
+            long every, List<String> prefixes) {
+        if (going == null) {
+            return new Recorder(machine, c, r, t, l, h, every, prefixes);
+        }
+        going.continueOn(c, r, t, l, h);
+        return going;
+    }
+
     public Recorder(String machine, Clock clock, Reports reports, Tasks tasks, MmapLock lock, LatencyHistogram latency,
             long every, List<String> prefixes) {
         this.machine = machine;

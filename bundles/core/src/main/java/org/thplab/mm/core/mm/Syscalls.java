@@ -143,6 +143,7 @@ final class Syscalls implements Reaper {
             zap.zapRange(mm, Math.max(v.start, from), Math.min(v.end, to));
         }
         long accounted = mm.totalVm();
+        mm.updateHiwaterVm(); // do_vmi_align_munmap()
         mm.removeRange(from, to);
         overcommit.unacct(accounted - mm.totalVm()); // vms_complete_munmap_vmas(): the VM_ACCOUNT pages unmapped
         tables.freeEmptyTables(mm, from, to);

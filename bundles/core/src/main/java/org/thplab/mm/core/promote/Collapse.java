@@ -227,6 +227,7 @@ final class Collapse {
             int p = Pte.pfn(e);
             int nr = folios.pteBatch(ptes, j, 512, p);
             folios.removePteRmaps(p, nr, mm.id);
+            mm.updateHiwaterRss();
             mm.rssAnon -= nr;
             j += nr;
         }

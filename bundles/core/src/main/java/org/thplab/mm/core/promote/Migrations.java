@@ -232,6 +232,7 @@ public final class Migrations implements MigrationEntries {
             for (int k = 0; k < HPAGE_PMD_NR; k++) {
                 if (Pte.kind(ptes.get(k)) == Pte.MIGRATION) {
                     folios.removePteRmap(Pte.pfn(ptes.get(k)), mm.id);
+                    mm.updateHiwaterRss();
                     mm.rssAnon--;
                 }
             }

@@ -63,6 +63,7 @@ public final class SwapOut {
             if (Pte.kind(ptes.get(j)) == Pte.PRESENT && Pte.pfn(ptes.get(j)) == p) {
                 swap.count[slot]++;
                 ptes.set(j, Pte.make(Pte.SWAP, 0, slot));
+                mm.updateHiwaterRss();
                 mm.rssAnon--;
                 mm.swapEntries++;
                 folios.removePteRmap(p, mm.id);
@@ -114,6 +115,7 @@ public final class SwapOut {
                 swap.count[cluster + k]++;
                 folios.removePteRmap(h + k, mm.id);
             }
+            mm.updateHiwaterRss();
             mm.rssAnon -= HPAGE_PMD_NR;
             mm.swapEntries += HPAGE_PMD_NR;
         }

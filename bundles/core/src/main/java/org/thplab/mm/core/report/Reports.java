@@ -267,6 +267,37 @@ public final class Reports {
         return m;
     }
 
+    /**
+     * The memory lines of /proc/PID/status, task_mem() and what follows it in proc_pid_status():
+     * values in kB, but CoreDumping and THP_enabled (task_thp_status(): 1, thplab has no
+     * PR_SET_THP_DISABLE). Every region is private writable anonymous memory: VmData is VmSize,
+     * RssAnon is VmRSS, and the stack, text, library, file, shmem, locked, pinned and hugetlb
+     * lines are 0. VmPTE is the page-table pages the process is charged (PTE tables, as PageTables).
+     */
+    public Map<String, Long> status(AddressSpace mm) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        long vm = mm.totalVm();
+        m.put("VmPeak", Math.max(vm, mm.hiwaterVm) * 4);
+        m.put("VmSize", vm * 4);
+        m.put("VmLck", 0L);
+        m.put("VmPin", 0L);
+        m.put("VmHWM", Math.max(mm.rssAnon, mm.hiwaterRss) * 4);
+        m.put("VmRSS", mm.rssAnon * 4);
+        m.put("RssAnon", mm.rssAnon * 4);
+        m.put("RssFile", 0L);
+        m.put("RssShmem", 0L);
+        m.put("VmData", vm * 4);
+        m.put("VmStk", 0L);
+        m.put("VmExe", 0L);
+        m.put("VmLib", 0L);
+        m.put("VmPTE", mm.pgtables * 4);
+        m.put("VmSwap", mm.swapEntries * 4);
+        m.put("HugetlbPages", 0L);
+        m.put("CoreDumping", 0L);
+        m.put("THP_enabled", 1L);
+        return m;
+    }
+
     /** @return /proc/meminfo lines in kB */
     public Map<String, Long> meminfo() {
         Map<String, Long> m = new LinkedHashMap<>();

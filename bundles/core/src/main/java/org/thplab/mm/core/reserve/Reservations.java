@@ -221,6 +221,7 @@ public final class Reservations implements FreeHook {
                 if (f.map[p] > 0) {
                     folios.nrAnonMapped--; // and its page is counted again as the PMD's below
                 }
+                mm.updateHiwaterRss();
                 mm.rssAnon--;
             } else {
                 f.content[p] = 0;

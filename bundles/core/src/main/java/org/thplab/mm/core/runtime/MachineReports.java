@@ -81,6 +81,11 @@ abstract class MachineReports implements MachineOps {
     }
 
     @Override
+    public Map<String, Long> status(String proc) {
+        return read("status", m -> m.status(proc));
+    }
+
+    @Override
     public long oomScore(String proc) {
         return read("oom_score", m -> m.oomScore(proc));
     }

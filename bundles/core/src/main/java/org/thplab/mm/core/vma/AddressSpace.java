@@ -30,6 +30,13 @@ public final class AddressSpace {
     public long rssAnon;
     /** MM_SWAPENTS. */
     public long swapEntries;
+    /**
+     * mm->hiwater_rss and mm->hiwater_vm: what RSS and total_vm were before they last fell
+     * ({@link #updateHiwaterRss}, update_hiwater_vm() before munmap), so that VmHWM and VmPeak
+     * are their highest values.
+     */
+    public long hiwaterRss;
+    public long hiwaterVm;
     /** signal->oom_score_adj: -1000 (never chosen by the OOM killer) to 1000; fork copies it. */
     public int oomScoreAdj;
     /** Page table frames charged to this mm (including deposited ones). */
@@ -64,6 +71,18 @@ public final class AddressSpace {
         this.name = name;
         this.id = id;
         this.family = family;
+    }
+
+    /** update_hiwater_rss(): before the anonymous RSS falls (zap, reclaim, migration, a split's zero pages). */
+    public void updateHiwaterRss() {
+        if (rssAnon > hiwaterRss) {
+            hiwaterRss = rssAnon;
+        }
+    }
+
+    /** update_hiwater_vm(): before total_vm falls (munmap). */
+    public void updateHiwaterVm() {
+        hiwaterVm = Math.max(hiwaterVm, totalVm());
     }
 
     /** @return total_vm in pages: every VMA's, all of them VM_ACCOUNT (private writable anonymous) */
