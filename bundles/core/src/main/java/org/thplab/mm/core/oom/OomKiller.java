@@ -136,12 +136,13 @@ public final class OomKiller {
         log.printk(String.format(Locale.ROOT, "Total swap = %dkB", lastMeminfo.get("SwapTotal")));
         log.printk(k.f().nr + " pages RAM");
         log.printk("Tasks state (memory values in pages):");
-        // dump_task() as of 6.6: pid, uid, tgid, total_vm, rss, pgtables_bytes, swapents, oom_score_adj, comm
-        log.printk("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name");
+        // dump_task() since 6.8: pid, uid, tgid, total_vm, rss and its anon, file and shmem parts,
+        // pgtables_bytes, swapents, oom_score_adj, comm (all of thplab's RSS is anonymous).
+        log.printk("[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name");
         List<AddressSpace> tasks = new ArrayList<>(k.tasks().procs.values());
         for (AddressSpace p : tasks) {
-            log.printk(String.format(Locale.ROOT, "[%7d] %5d %5d %8d %8d %8d %8d         %5d %s", p.id, 0, p.id, totalVm(p),
-                    p.rssAnon, p.pgtables * 4096, p.swapEntries, p.oomScoreAdj, p.name));
+            log.printk(String.format(Locale.ROOT, "[%7d] %5d %5d %8d %8d %8d %8d %9d %8d %8d         %5d %s", p.id, 0, p.id,
+                    totalVm(p), p.rssAnon, p.rssAnon, 0, 0, p.pgtables * 4096, p.swapEntries, p.oomScoreAdj, p.name));
         }
     }
 
