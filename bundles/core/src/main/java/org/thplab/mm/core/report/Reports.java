@@ -298,7 +298,7 @@ public final class Reports {
         return m;
     }
 
-    /** @return /proc/meminfo lines in kB */
+    /** @return /proc/meminfo lines in kB, in the kernel's order */
     public Map<String, Long> meminfo() {
         Map<String, Long> m = new LinkedHashMap<>();
         long total = (long) (f.nr - HPAGE_PMD_NR) * 4;
@@ -307,15 +307,17 @@ public final class Reports {
         // si_mem_available(): free less totalreserve_pages (the high watermark: one zone, no
         // lowmem_reserve); nr_thp_reserved counts toward it, as the reservation RFC documents.
         m.put("MemAvailable", Math.max(0, buddy.freePages() + reservations.reserved - k.overcommit().totalreservePages()) * 4);
-        m.put("AnonPages", folios.nrAnonMapped * 4);
-        m.put("AnonHugePages", folios.nrAnonThps * 2048);
-        m.put("PageTables", tables.pgtables * 4);
+        // The rest in meminfo_proc_show()'s order, the lines thplab has no part of left out.
         m.put("SwapTotal", swap == null ? 0 : (long) swap.nslots * 4);
         m.put("SwapFree", swap == null ? 0 : swap.free() * 4);
-        // meminfo_proc_show(): vm_commit_limit() and vm_memory_committed(), between WritebackTmp and VmallocTotal.
+        m.put("AnonPages", folios.nrAnonMapped * 4);
+        m.put("PageTables", tables.pgtables * 4);
+        // vm_commit_limit() and vm_memory_committed(), between WritebackTmp and VmallocTotal.
         m.put("CommitLimit", k.overcommit().vmCommitLimit() * 4);
         m.put("Committed_AS", k.overcommit().committed() * 4);
+        // CONFIG_MEMORY_FAILURE's line, after Percpu; then the THP lines.
         m.put("HardwareCorrupted", f.hwpoison.count() * 4);
+        m.put("AnonHugePages", folios.nrAnonThps * 2048);
         return m;
     }
 
