@@ -49,6 +49,7 @@ public final class Zap {
      * try_to_free_pte()), so the PMD is none again and the next fault may map a THP there.
      */
     public void zapRange(AddressSpace mm, long from, long to, boolean reclaimPt) {
+        mm.updateHiwaterRss(); // as unmap_region() and zap_page_range_single() before they unmap
         boolean any = false;
         // The mmu_gather: what was cleared, for the one flush at its end (tlb_finish_mmu()).
         long lo = Long.MAX_VALUE;
@@ -127,7 +128,6 @@ public final class Zap {
         for (int k = 0; k < n; k++) {
             ptes.set(j + k, Pte.NONE);
         }
-        mm.updateHiwaterRss();
         mm.rssAnon -= n;
         folios.removePteRmaps(pfn, n, mm.id);
         return n;
@@ -136,7 +136,6 @@ public final class Zap {
     private void zapPte(AddressSpace mm, long e) {
         switch (Pte.kind(e)) {
             case Pte.PRESENT, Pte.MIGRATION -> {
-                mm.updateHiwaterRss();
                 mm.rssAnon--;
                 folios.removePteRmap(Pte.pfn(e), mm.id);
             }
@@ -154,7 +153,6 @@ public final class Zap {
         if (Pte.kind(pmd) == Pte.HUGE_ZERO) {
             zero.hugeZeroUsers--;
         } else {
-            mm.updateHiwaterRss();
             mm.rssAnon -= HPAGE_PMD_NR;
             folios.removePmdRmap(Pte.pfn(pmd), mm.id);
         }
