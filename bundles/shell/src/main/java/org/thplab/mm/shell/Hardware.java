@@ -97,9 +97,9 @@ final class Hardware {
         return (count(v, name) + metric(String.format(Locale.ROOT, "%8.3f", rate), unit + "/sec")).stripTrailing();
     }
 
-    /** print_metric_std(): " # ", the value, the unit padded so that the metrics end in one column. */
+    /** print_metric_std(): " # ", the value and its unit (perf pads the unit; the lines here end without blanks). */
     private static String metric(String value, String unit) {
-        return " # " + value + " " + String.format(Locale.ROOT, "%-" + Math.max(1, 35 - 3 - value.length() - 1) + "s", unit);
+        return " # " + value + " " + unit;
     }
 
     /**
