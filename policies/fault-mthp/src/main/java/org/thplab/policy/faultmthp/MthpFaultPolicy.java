@@ -23,6 +23,12 @@ public class MthpFaultPolicy implements FaultPolicy {
     static final int PMD_ORDER = 9;
     static final int MIN_ORDER = 2;
 
+    /** alloc_anon_folio(): below a PTE table only an allowed order under PMD_ORDER makes a difference. */
+    @Override
+    public boolean mapsBelowPmd(int allowableOrders) {
+        return (allowableOrders & (1 << PMD_ORDER) - (1 << MIN_ORDER)) != 0;
+    }
+
     @Override
     public FaultOutcome fault(AnonFault f) {
         int orders = f.allowableOrders(); // thp_vma_allowable_orders(), one mask for every size

@@ -6,8 +6,8 @@
  *
  * <p>Versioned on its own: 2.0.0, when the types moved here from {@code org.thplab.mm.spi} 1.0;
  * 2.1.0, {@code AnonFault.mapNewLargeFolio(order)} and {@code allowableOrders()} for multi-size THPs;
- * 2.2.0, {@code FaultPolicy.pmdNoneOnly()}.
+ * 2.2.0, {@code FaultPolicy.pmdNoneOnly()}; 2.3.0, {@code FaultPolicy.mapsBelowPmd(allowableOrders)}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.2.0")
+@org.osgi.annotation.versioning.Version("2.3.0")
 package org.thplab.mm.spi.fault;

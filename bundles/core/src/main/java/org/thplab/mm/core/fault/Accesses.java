@@ -159,7 +159,7 @@ public final class Accesses {
                     clock.observe();
                 }
                 long va = r.start + next.offset(n);
-                int shift = faults.hit(mm, r, va, write);
+                int shift = faults.walk.hit(mm, r, va, write);
                 if (shift == 0) {
                     // The MMU raises the fault before the access: time so far first, then the fault's.
                     long ns = mmu.nanos(cycles);
@@ -170,7 +170,7 @@ public final class Accesses {
                     if (!res.ok()) {
                         break;
                     }
-                    shift = faults.leafShift(mm, va);
+                    shift = faults.walk.leafShift(mm, va);
                 }
                 mmu.detach(shift == Mmu.PMD_SHIFT ? all4k : allThp); // the shadow of the other page size parts
                 int c = mmu.translateShared(mm.id, va, shift);

@@ -9,7 +9,6 @@ import org.thplab.mm.api.SyscallResult;
 import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.alloc.Allocator;
 import org.thplab.mm.core.clock.Clock;
-import org.thplab.mm.core.clock.CostModel;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.folio.MigrationEntries;
 import org.thplab.mm.core.folio.PageTables;
@@ -28,6 +27,7 @@ import org.thplab.mm.core.vma.MmSlots;
 import org.thplab.mm.core.vma.Region;
 import org.thplab.mm.core.vma.Vma;
 import org.thplab.mm.spi.FaultOutcome;
+import org.thplab.mm.spi.fault.FaultPolicy;
 
 /**
  * A user program touching memory, and the anonymous fault it takes: the loop over pages, then
@@ -35,6 +35,9 @@ import org.thplab.mm.spi.FaultOutcome;
  * ({@link PteFaults}), and pagefault_out_of_memory() when a fault ends in VM_FAULT_OOM.
  */
 public final class FaultHandler {
+    private static final PolicyGuard.Call<FaultPolicy, FaultHandler> MAPS_BELOW_PMD =
+            (p, c) -> c.askBelowPmd = p.mapsBelowPmd(c.vmaOrders);
+
     private final Clock clock;
     private final PolicyGuard guard;
     private final VmStat stat;
@@ -46,8 +49,12 @@ public final class FaultHandler {
     private final OomKiller oom;
     private final PteFaults pte;
     private final PmdFaults pmd;
-    /** Whether the fault policy of this operation is asked below a PTE table ({@code FaultPolicy.pmdNoneOnly()}). */
+    /** What the page table serves without a fault: the hits of {@link Accesses} and of the fault loop. */
+    final PageWalk walk;
+    /** Whether the fault policy is asked below a PTE table of the VMA being touched ({@link #asksBelowPmd}). */
     private boolean askBelowPmd;
+    /** The allowed orders of the VMA mapsBelowPmd() is asked about. */
+    private int vmaOrders;
     /** Fault latencies, recorded while a workload asks for them. */
     private LatencyHistogram latency;
     /** The mmap lock a thread's fault takes for read (set by {@link Accesses}); null: never waited on. */
@@ -75,6 +82,7 @@ public final class FaultHandler {
         this.oom = oom;
         this.pte = pte;
         this.pmd = pmd;
+        this.walk = new PageWalk(pte);
     }
 
     /** Starts recording the simulated latency of every fault; returns the histogram. */
@@ -91,7 +99,6 @@ public final class FaultHandler {
         PmdTable t = null;
         long tableVa = -1;
         long failures = allocator.order0Failures(); // taken again after each OOM kill
-        askBelowPmd = guard.policies().faultBelowPmd(); // the policies stay for the operation
         boolean watched = clock.watching(); // a recording starts and ends between operations
         for (long a = from; a < to; a += PAGE_SIZE) {
             if (v == null || a >= v.end || a < v.start) {
@@ -100,6 +107,7 @@ public final class FaultHandler {
                     return SyscallResult.fail(Errno.EFAULT, String.format(
                             "%s: address 0x%x (region %s offset %d) is not mapped", mm.name, a, r.name, a - r.start));
                 }
+                askBelowPmd = asksBelowPmd(v); // the policies and tunables stay for the operation
             }
             var h = latency;
             boolean thread = mm.current != null && mmapLock != null;
@@ -120,7 +128,21 @@ public final class FaultHandler {
                 t = mm.pt.get(a);
                 tableVa = a >>> PageTable.DIR_SHIFT;
             }
-            boolean ok = access(mm, v, a, write, t);
+            PteTable ptes = t.pte[PageTable.pmdIndex(a)];
+            FaultResult run = FaultResult.DONE;
+            if (ptes != null && write && !askBelowPmd && !watched && h == null && !thread && !trace.on(Tracer.FAULT)) {
+                // Nothing looks at one fault alone: the empty PTEs from here to the table's end
+                // are served in one loop, each as access() would (PteFaults.emptyRun()).
+                int n = pte.emptyRun(mm, v, ptes, a, Math.min(Math.min(to, v.end), (a | PMD_SIZE - 1) + 1));
+                run = pte.runEnd;
+                if (n > 0 && run == FaultResult.DONE) {
+                    a += (n - 1) * PAGE_SIZE;
+                    continue;
+                }
+                a += n * PAGE_SIZE; // the entry the run stopped at, whose fault it counted if it failed
+            }
+            boolean ok = run == FaultResult.DONE ? access(mm, v, a, write, t, false)
+                    : run == FaultResult.RETRY && access(mm, v, a, write, t, true);
             while (!ok) {
                 if (allocator.order0Failures() == failures) {
                     // A policy answered OOM without an allocation failing: the access fails as
@@ -149,7 +171,7 @@ public final class FaultHandler {
                 oomRetry = true;
                 oomRetrySkipsPolicy = pmd.policyOutcome != null && pmd.policyOutcome != FaultOutcome.OOM;
                 try {
-                    ok = access(mm, v, a, write, t);
+                    ok = access(mm, v, a, write, t, false);
                 } finally {
                     oomRetry = false;
                     oomRetrySkipsPolicy = false;
@@ -171,80 +193,11 @@ public final class FaultHandler {
     }
 
     /**
-     * An access the page table serves without a fault: a present entry that allows it (a store
-     * needs a writable one), whose accessed and dirty bits it sets as the MMU's walk would.
-     *
-     * @return the page shift of the leaf that maps {@code va} (12 or 21), or 0 when the access faults
+     * One access: a hit, or handle_mm_fault() until the entry serves it; {@code counted}: its
+     * fault is counted already. @return false when the fault ended in OOM
      */
-    int hit(AddressSpace mm, Region r, long va, boolean write) {
-        PmdTable t = mm.pt.lookup(va);
-        if (t == null) {
-            return 0;
-        }
-        if (!write && t.readHit(va)) {
-            return Frames.PAGE_SHIFT; // a load this PTE served before, unchanged since (PmdTable.readHits)
-        }
-        int i = PageTable.pmdIndex(va);
-        PteTable ptes = t.pte[i];
-        if (ptes == null) {
-            // A huge PMD, as access() reads it: a PTE table, when there is one, is what maps.
-            long e = t.pmd[i];
-            if (e == 0 || write && !Pte.writable(e)) {
-                return 0;
-            }
-            servePmd(t, i, e, r, va, write);
-            return PageTable.PMD_SHIFT;
-        }
-        int j = PageTable.pteIndex(va);
-        long p = ptes.get(j);
-        if (Pte.kind(p) == Pte.PRESENT && (!write || Pte.writable(p))) {
-            servePte(ptes, j, p, r, va, write);
-            if (!write && ptes.dense()) {
-                t.markReadHit(i, j); // after the accessed bit is set: the next load changes nothing
-            }
-            return Frames.PAGE_SHIFT;
-        }
-        if (!write && Pte.kind(p) == Pte.ZERO) {
-            if (ptes.dense()) {
-                t.markReadHit(i, j);
-            }
-            return Frames.PAGE_SHIFT;
-        }
-        return 0;
-    }
-
-    /** A huge PMD that allows the access serves it: the accessed bit, and for a store the dirty bit and the data. */
-    private void servePmd(PmdTable t, int i, long e, Region r, long va, boolean write) {
-        long n = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
-        if (n != e) { // no store when the bits are set already: the host's cache line stays clean
-            t.pmd[i] = n;
-        }
-        if (write) {
-            pte.store(r, va, Pte.pfn(e) + PageTable.pteIndex(va));
-        }
-    }
-
-    /** A present PTE that allows the access serves it, as {@link #servePmd} for a base page. */
-    private void servePte(PteTable ptes, int j, long e, Region r, long va, boolean write) {
-        long n = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
-        if (n != e) {
-            ptes.set(j, n);
-        }
-        if (write) {
-            pte.store(r, va, Pte.pfn(e));
-        }
-    }
-
-    /** @return the page shift of the leaf that maps {@code va} now that a fault has mapped it */
-    int leafShift(AddressSpace mm, long va) {
-        PmdTable t = mm.pt.lookup(va);
-        return t != null && t.pte[PageTable.pmdIndex(va)] == null && t.pmd[PageTable.pmdIndex(va)] != 0
-                ? PageTable.PMD_SHIFT : Frames.PAGE_SHIFT;
-    }
-
-    /** One access: a hit, or handle_mm_fault() until the entry serves it. @return false when the fault ended in OOM */
-    private boolean access(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t) {
-        faulted = false;
+    private boolean access(AddressSpace mm, Vma vma, long va, boolean write, PmdTable t, boolean counted) {
+        faulted = counted;
         asked = oomRetrySkipsPolicy;
         int i = PageTable.pmdIndex(va);
         for (int attempt = 0; attempt < 8; attempt++) {
@@ -265,7 +218,7 @@ public final class FaultHandler {
                 countFault(va, write);
                 return pmd.wpHugePmd(mm, vma, t, i, va, e) ? FaultResult.RETRY : FaultResult.OOM;
             }
-            servePmd(t, i, e, vma.region, va, write);
+            walk.servePmd(t, i, e, vma.region, va, write);
             return FaultResult.DONE;
         }
         countFault(va, write);
@@ -299,7 +252,7 @@ public final class FaultHandler {
                     countFault(va, write);
                     return pte.doWpPage(mm, vma, ptes, j, va, e);
                 }
-                servePte(ptes, j, e, vma.region, va, write);
+                walk.servePte(ptes, j, e, vma.region, va, write);
                 return FaultResult.DONE;
             }
             case Pte.EMPTY -> {
@@ -374,6 +327,22 @@ public final class FaultHandler {
         return null;
     }
 
+    /**
+     * Whether the fault policy is asked at faults below a PTE table of {@code vma}: not when it
+     * is pmdNoneOnly(), nor when its mapsBelowPmd() finds nothing to map there with the VMA's
+     * allowed orders (alloc_anon_folio()'s early fallback); a policy that cannot tell is asked.
+     */
+    private boolean asksBelowPmd(Vma vma) {
+        FaultPolicy p = guard.policies().fault();
+        if (!guard.policies().faultBelowPmd() || !guard.usable(p)) {
+            return false; // not usable: create_huge_pmd()'s question goes to no one
+        }
+        askBelowPmd = true;
+        vmaOrders = pmd.allowableOrders(vma);
+        guard.call(p, "mapsBelowPmd", this, MAPS_BELOW_PMD);
+        return askBelowPmd;
+    }
+
     /** Counts and charges the fault once, however often its loop looks at the entry. */
     private void countFault(long va, boolean write) {
         if (faulted) {
@@ -383,8 +352,7 @@ public final class FaultHandler {
         if (oomRetry) {
             return; // the same fault, retried after the OOM kill: counted and charged once
         }
-        stat.count(VmEvent.PGFAULT);
-        clock.charge(CostModel.FAULT);
+        pte.chargeFault();
         if (trace.on(Tracer.FAULT)) {
             tracePageFault(va, write);
         }

@@ -22,7 +22,6 @@ import org.thplab.mm.core.kernel.ThpTunables;
 import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.PageTable.PmdTable;
 import org.thplab.mm.core.pagetable.Pte;
-import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.policy.PolicyGuard;
 import org.thplab.mm.core.promote.Promotion;
 import org.thplab.mm.core.reserve.Reservations;
@@ -206,7 +205,12 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
 
     @Override
     public int allowableOrders() {
-        return vma.nohugepage() ? 0 : tunables.allowableOrders(vma.hugepage());
+        return allowableOrders(vma);
+    }
+
+    /** thp_vma_allowable_orders() for {@code v}'s flags: none in a VM_NOHUGEPAGE VMA. */
+    int allowableOrders(Vma v) {
+        return v.nohugepage() ? 0 : tunables.allowableOrders(v.hugepage());
     }
 
     @Override
@@ -271,8 +275,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
     public FaultOutcome mapNewHugePage() {
         guard.checkBudget();
         requireEmptySuitablePmd("mapNewHugePage");
-        // do_huge_pmd_anonymous_page() prepares the anon_vma, registers the mm with khugepaged.
-        mm.anonVmaPrepare(vma);
+        mm.anonVmaPrepare(vma); // do_huge_pmd_anonymous_page(): the anon_vma, then khugepaged's slot
         slots.enterVma(mm, vma);
         int h = allocator.alloc(HPAGE_PMD_ORDER, AllocPurpose.FAULT_THP, vma.hugepage());
         if (h < 0) {
@@ -344,8 +347,7 @@ public final class PmdFaults implements AnonFault, HugeWriteFault {
         } else {
             folios.removePmdRmap(Pte.pfn(pmd), mm.id);
         }
-        clock.charge(CostModel.TLB_FLUSH);
-        // do_huge_pmd_wp_page(): pmdp_huge_clear_flush(), flush_pmd_tlb_range()
+        clock.charge(CostModel.TLB_FLUSH); // do_huge_pmd_wp_page(): pmdp_huge_clear_flush(), flush_pmd_tlb_range()
         mmus.flushTlbMmRange(mmus.current(), mm.id, haddr, haddr + PMD_SIZE, Mmu.PMD_SHIFT, false);
         stat.count(VmEvent.THP_FAULT_ALLOC);
         traceThpFault("cow_alloc");

@@ -2,6 +2,7 @@ package org.thplab.mm.core.fault;
 
 import static org.thplab.mm.core.frames.Frames.HPAGE_PMD_ORDER;
 
+import org.thplab.mm.api.VmEvent;
 import org.thplab.mm.core.clock.Clock;
 import org.thplab.mm.core.clock.CostModel;
 import org.thplab.mm.core.folio.AnonAlloc;
@@ -10,6 +11,7 @@ import org.thplab.mm.core.folio.ZeroPages;
 import org.thplab.mm.core.frames.Frames;
 import org.thplab.mm.core.kernel.Kernel;
 import org.thplab.mm.core.mmu.Mmus;
+import org.thplab.mm.core.pagetable.PageTable;
 import org.thplab.mm.core.pagetable.Pte;
 import org.thplab.mm.core.pagetable.PteTable;
 import org.thplab.mm.core.policy.PolicyGuard;
@@ -65,6 +67,38 @@ public final class PteFaults {
         }
         f.content[pfn] = token;
         r.wrote(va, token);
+    }
+
+    /** A fault counted (pgfault) and charged, once however often its loop looks at the entry. */
+    void chargeFault() {
+        stat.count(VmEvent.PGFAULT);
+        clock.charge(CostModel.FAULT);
+    }
+
+    /** How the last {@link #emptyRun} ended: DONE, or the OOM or RETRY of the page it stopped at. */
+    FaultResult runEnd;
+
+    /**
+     * do_anonymous_page() for a store to each empty PTE of one table from {@code va} up to
+     * {@code end}, page after page, each fault counted, charged and mapped as the per-page path
+     * does it: for a touch when no fault is looked at alone (no latency, trace, lock wait or
+     * recording) and the fault policy is not asked below the PMD.
+     *
+     * @return the pages mapped; the run stops at an entry that is not none, or at a page whose
+     *     fault is counted but whose allocation failed ({@link #runEnd} says which)
+     */
+    int emptyRun(AddressSpace mm, Vma vma, PteTable ptes, long va, long end) {
+        int n = 0;
+        for (int j = PageTable.pteIndex(va); va < end && ptes.get(j) == Pte.NONE; va += Frames.PAGE_SIZE, j++, n++) {
+            chargeFault();
+            FaultResult r = newPage(mm, vma, ptes, j, va, Pte.NONE);
+            if (r != FaultResult.DONE) {
+                runEnd = r;
+                return n;
+            }
+        }
+        runEnd = FaultResult.DONE;
+        return n;
     }
 
     private static FaultResult failed(int code) {

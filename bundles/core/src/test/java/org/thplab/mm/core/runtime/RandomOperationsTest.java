@@ -284,7 +284,7 @@ class RandomOperationsTest {
     }
 
     /** The pressure family's mix: big regions, 2 MiB-shaped touches, reclaim and promotion. */
-    private static String pressureCommand(SplittableRandom rnd, MachineOps mm, int procs) {
+    static String pressureCommand(SplittableRandom rnd, MachineOps mm, int procs) {
         List<String> alive = mm.processes();
         if (alive.isEmpty()) {
             return "spawn p" + procs;
