@@ -26,6 +26,8 @@ import org.thplab.mm.shell.KdiffScript.Step;
  * since boot, the tokens read back by verify.
  */
 final class KdiffKernel implements AutoCloseable {
+    /** Commands that only read the kernel's state: nothing they see moving is the script's doing. */
+    private static final java.util.Set<String> READS = java.util.Set.of("smaps", "vmstat", "check", "echo", "policy");
     private static final Map<String, String> MTHP_DEFAULTS = Map.of("hugepages-2048kB/enabled", "inherit");
 
     /** One helper process. */
@@ -70,10 +72,7 @@ final class KdiffKernel implements AutoCloseable {
     /** Region ids of the current script: the helper holds at most 255 regions (1..255) per process. */
     private int nextRegion = 1;
     private Proc sentinel;
-    private Map<String, Long> base = Map.of();
-    private long collapsedBase;
-    /** hugepages-<size>kB/stats/* at boot. */
-    private final Map<String, Long> statsBase = new HashMap<>();
+    private final KdiffCounters counters = new KdiffCounters();
     private String lacking;
 
     /**
@@ -106,7 +105,18 @@ final class KdiffKernel implements AutoCloseable {
             boot(s);
             return o;
         }
-        collect(s, o);
+        // What the counters show is what they moved in the script's actions (KdiffCounters).
+        boolean acts = !READS.contains(cmd) && !(cmd.equals("sysfs") && s.words().length < 3);
+        if (acts) {
+            counters.acting();
+        }
+        try {
+            collect(s, o);
+        } finally {
+            if (acts) {
+                counters.acted();
+            }
+        }
         return o;
     }
 
@@ -116,11 +126,12 @@ final class KdiffKernel implements AutoCloseable {
                 if (s.words().length == 3) {
                     o.add(new Obs(s.text(), KdiffKnobs.write(s.word(1), s.word(2))));
                     KdiffKnobs.awaitSleep();
-                } else if (s.word(1).equals("khugepaged/pages_collapsed")) {
-                    o.add(new Obs(s.text(), Long.toString(KdiffKnobs.number(s.word(1)) - collapsedBase)));
-                } else if (s.word(1).contains("/stats/") && statsBase.containsKey(s.word(1))) {
-                    // per-size statistics count since the host booted: the delta since this boot
-                    o.add(new Obs(s.text(), Long.toString(KdiffKnobs.number(s.word(1)) - statsBase.get(s.word(1)))));
+                } else if (KdiffCounters.nrAnonOrder(s.word(1)) >= 0 && counters.counts(s.word(1))) {
+                    Map<Integer, java.util.Collection<long[]>> spaces = new LinkedHashMap<>();
+                    procs.values().forEach(p -> spaces.put(p.pid, p.regions.values()));
+                    o.add(new Obs(s.text(), Long.toString(KdiffCounters.nrAnon(spaces, KdiffCounters.nrAnonOrder(s.word(1))))));
+                } else if (counters.counts(s.word(1))) {
+                    o.add(new Obs(s.text(), Long.toString(counters.counter(s.word(1)))));
                 } else {
                     String v;
                     try {
@@ -163,9 +174,9 @@ final class KdiffKernel implements AutoCloseable {
             case "exit" -> o.add(new Obs(s.text(), exit(procs.remove(s.word(1)))));
             case "tick" -> o.add(new Obs("tick", KdiffKnobs.tick(60_000)));
             case "smaps" -> smaps(s, o);
-            case "vmstat" -> vmstat().forEach((k, v) -> {
+            case "vmstat" -> counters.vmstat().forEach((k, v) -> {
                 if (k.startsWith(s.word(1))) {
-                    o.add(new Obs(k, Long.toString(v - base.getOrDefault(k, 0L))));
+                    o.add(new Obs(k, Long.toString(v)));
                 }
             });
             case "verify" -> {
@@ -222,17 +233,7 @@ final class KdiffKernel implements AutoCloseable {
             sentinel = startSentinel();
         }
         KdiffKnobs.closeGate();
-        base = vmstat();
-        collapsedBase = KdiffKnobs.number("khugepaged/pages_collapsed");
-        statsBase.clear();
-        try (var files = Files.walk(KdiffKnobs.DIR, 3)) {
-            for (Path p : files.filter(p -> p.getParent().getFileName().toString().equals("stats")).toList()) {
-                String rel = KdiffKnobs.DIR.relativize(p).toString();
-                statsBase.put(rel, KdiffKnobs.number(rel));
-            }
-        } catch (IOException | IllegalStateException e) {
-            // no per-size statistics on this kernel
-        }
+        counters.boot();
     }
 
     private static boolean hostHasSwap() {

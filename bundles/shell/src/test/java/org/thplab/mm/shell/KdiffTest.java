@@ -51,6 +51,18 @@ class KdiffTest {
     }
 
     @Test
+    void nrAnonIsCountedByFolioOrder() {
+        // hugepages-<size>kB: a folio of size/4 KiB pages, order log2 of that
+        assertEquals(4, KdiffCounters.nrAnonOrder("hugepages-64kB/stats/nr_anon"));
+        assertEquals(9, KdiffCounters.nrAnonOrder("hugepages-2048kB/stats/nr_anon"));
+        assertEquals(1, KdiffCounters.nrAnonOrder("hugepages-8kB/stats/nr_anon"));
+        // the other statistics are counters of events, kept by the script's actions
+        assertEquals(-1, KdiffCounters.nrAnonOrder("hugepages-64kB/stats/nr_anon_partially_mapped"));
+        assertEquals(-1, KdiffCounters.nrAnonOrder("hugepages-64kB/stats/anon_fault_alloc"));
+        assertEquals(-1, KdiffCounters.nrAnonOrder("khugepaged/pages_collapsed"));
+    }
+
+    @Test
     void adviceNumbersAreTheKernelsUapi() {
         // include/uapi/asm-generic/mman-common.h
         assertEquals(4, KdiffScript.adviceNumber("dontneed"));
