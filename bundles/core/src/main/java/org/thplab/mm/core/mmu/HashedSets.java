@@ -5,8 +5,10 @@ import java.util.Arrays;
 /**
  * The layout of a {@link Tlb} with sets wider than 16 ways, such as the fully associative L1 dTLBs
  * of AMD and Arm cores (48 to 72 entries): an open-addressing hash index of tags, linear
- * probing, finds an entry in about one probe, and an intrusive doubly linked list per set keeps
- * the recency order, so that the least recently used entry is at hand. Primitive arrays only.
+ * probing, finds an entry in about one probe, and an intrusive circular doubly linked list per set
+ * keeps the recency order from its front, the most recently used, so that the least recently used
+ * entry is the one before the front: a miss replaces it and moves the front back onto it, with no
+ * relinking at all. Primitive arrays only.
  */
 final class HashedSets {
     private static final long EMPTY = Tlb.EMPTY;
@@ -22,9 +24,11 @@ final class HashedSets {
     private final int[] cellSlot;
     private final int cellMask;
     private final int cellShift;
-    /** List nodes: slots 0..slots-1, then one head per set; head.next is the most recently used. */
+    /** By slot: the circular recency list of its set, next towards the less recently used. */
     private final int[] next;
     private final int[] prev;
+    /** By set: its most recently used slot; prev[front] is the least recently used, or an empty one. */
+    private final int[] front;
     private int valid;
 
     HashedSets(int sets, int ways) {
@@ -40,14 +44,15 @@ final class HashedSets {
         cellSlot = new int[size];
         cellMask = size - 1;
         cellShift = 64 - Integer.numberOfTrailingZeros(size);
-        next = new int[slots + sets];
-        prev = new int[slots + sets];
+        next = new int[slots];
+        prev = new int[slots];
+        front = new int[sets];
         for (int s = 0; s < sets; s++) {
-            int head = slots + s;
-            next[head] = head;
-            prev[head] = head;
+            int first = s * ways;
+            front[s] = first;
             for (int w = 0; w < ways; w++) {
-                linkBefore(s * ways + w, head);
+                next[first + w] = first + (w + 1) % ways;
+                prev[first + w] = first + (w + ways - 1) % ways;
             }
         }
     }
@@ -60,8 +65,8 @@ final class HashedSets {
         return (int) ((tag * 0x9E3779B97F4A7C15L) >>> cellShift);
     }
 
-    private int head(long tag) {
-        return slots + ((int) tag & setMask);
+    private int set(long tag) {
+        return (int) tag & setMask;
     }
 
     /** @return the cell that holds {@code tag}, or -1 */
@@ -86,25 +91,26 @@ final class HashedSets {
         if (c < 0) {
             return false;
         }
-        toFront(cellSlot[c], head(tag));
+        toFront(cellSlot[c], set(tag));
         return true;
     }
 
     /** As {@link Tlb#access}. */
     boolean access(long tag) {
-        int head = head(tag);
-        if (tags[next[head]] == tag) {
+        int set = set(tag);
+        int f = front[set];
+        if (tags[f] == tag) {
             return true; // the most recently used already: nothing changes (the common hit of a loop over a page)
         }
         int home = home(tag);
         int h = home;
         for (long t; (t = cellTag[h]) != EMPTY; h = (h + 1) & cellMask) {
             if (t == tag) {
-                toFront(cellSlot[h], head);
+                toFront(cellSlot[h], set);
                 return true;
             }
         }
-        int v = prev[head]; // the least recently used slot of the set; empty ones are kept last
+        int v = prev[f]; // the least recently used slot of the set; empty ones are kept last
         if (tags[v] != EMPTY) {
             // The deletion leaves one free cell; if it lies on the tag's probe path before h, the
             // tag goes there (every cell before it on the path is still taken).
@@ -119,7 +125,7 @@ final class HashedSets {
         cellTag[h] = tag;
         cellSlot[h] = v;
         slotCell[v] = h;
-        toFront(v, head);
+        front[set] = v; // the circle turns: the least recently used is the most recently used now
         return false;
     }
 
@@ -131,6 +137,7 @@ final class HashedSets {
         System.arraycopy(o.cellSlot, 0, cellSlot, 0, cellSlot.length);
         System.arraycopy(o.next, 0, next, 0, next.length);
         System.arraycopy(o.prev, 0, prev, 0, prev.length);
+        System.arraycopy(o.front, 0, front, 0, front.length);
         valid = o.valid;
     }
 
@@ -161,18 +168,24 @@ final class HashedSets {
         unindex(slotCell[s]);
         tags[s] = EMPTY;
         valid--;
-        unlink(s);
-        linkBefore(s, slots + s / ways); // the set's next victim
+        int set = s / ways;
+        if (front[set] == s) {
+            front[set] = next[s]; // the circle's order is the order wanted: s is the last already
+        } else {
+            // The set's next victim: just before the front.
+            unlink(s);
+            linkBefore(s, front[set]);
+        }
     }
 
-    private void toFront(int s, int head) {
-        if (next[head] != s) {
-            unlink(s);
-            int f = next[head];
-            next[s] = f;
-            prev[f] = s;
-            prev[s] = head;
-            next[head] = s;
+    private void toFront(int s, int set) {
+        int f = front[set];
+        if (f != s) {
+            if (prev[f] != s) {
+                unlink(s);
+                linkBefore(s, f);
+            } // else s is the least recently used, just before the front: turning the circle is enough
+            front[set] = s;
         }
     }
 
