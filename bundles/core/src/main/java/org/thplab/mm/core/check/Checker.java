@@ -106,6 +106,11 @@ public final class Checker {
                 if (t == null) {
                     continue;
                 }
+                String gib = mm.name + ": the PMD table of the GiB at 0x" + Long.toHexString((long) d << PageTable.DIR_SHIFT);
+                mmTables += claimTable(owners, t.frame, gib);
+                if (mm.pt.pudFrame((long) d << PageTable.DIR_SHIFT) < 0) {
+                    problem(gib + " has no PUD table above it");
+                }
                 String hits = t.readHitProblem();
                 if (hits != null) {
                     problem(mm.name + ", the GiB at 0x" + Long.toHexString((long) d << PageTable.DIR_SHIFT) + ": " + hits);
@@ -126,16 +131,7 @@ public final class Checker {
                     if (pt != null && pmd != 0) {
                         problem(mm.name + ": PMD at 0x" + Long.toHexString(base) + " is both huge and a table");
                     }
-                    if (table < 0 || table >= n || f.type[table] != Frames.PGTABLE) {
-                        problem(mm.name + ": PMD at 0x" + Long.toHexString(base) + " has no page table frame (" + table + ")");
-                    } else {
-                        if (owners[table] != 0) {
-                            problem("page table frame " + table + " is owned twice");
-                        }
-                        owners[table] = 3;
-                        tables++;
-                        mmTables++;
-                    }
+                    mmTables += claimTable(owners, table, mm.name + ": the PTE table of the PMD at 0x" + Long.toHexString(base));
                     if (mm.find(base) == null && mm.find(base + PageTable.PMD_SIZE - 1) == null && pt == null) {
                         problem(mm.name + ": huge PMD at 0x" + Long.toHexString(base) + " outside every VMA");
                     }
@@ -203,6 +199,10 @@ public final class Checker {
                     problem(mm.name + ": PMD table says " + t.used + " slots in use, found " + used);
                 }
             }
+            for (long g = 0; g << (PageTable.PGDIR_SHIFT - PageTable.DIR_SHIFT) < mm.pt.dirLength(); g++) {
+                int pud = mm.pt.pudFrame(g << PageTable.PGDIR_SHIFT);
+                mmTables += pud < 0 ? 0 : claimTable(owners, pud, mm.name + ": the PUD table of 0x" + Long.toHexString(g << PageTable.PGDIR_SHIFT));
+            }
             if (rss != mm.rssAnon) {
                 problem(mm.name + ": MM_ANONPAGES is " + mm.rssAnon + " but the page tables map " + rss);
             }
@@ -212,6 +212,7 @@ public final class Checker {
             if (mmTables != mm.pgtables) {
                 problem(mm.name + ": charged " + mm.pgtables + " page tables but holds " + mmTables);
             }
+            tables += mmTables;
         }
         if (tables != pageTables.pgtables) {
             problem("nr_page_table_pages is " + pageTables.pgtables + " but the page tables use " + tables);
@@ -380,6 +381,16 @@ public final class Checker {
             problems.add("... and " + (reported - MAX_REPORTS) + " more");
         }
         return problems;
+    }
+
+    /** A PMD or PUD table's own page: a page-table frame nothing else holds. @return 1 if it is one */
+    private int claimTable(byte[] owners, int frame, String what) {
+        if (frame < 0 || frame >= owners.length || f.type[frame] != Frames.PGTABLE || owners[frame] != 0) {
+            problem(what + " has no page table frame of its own (" + frame + ")");
+            return 0;
+        }
+        owners[frame] = 3;
+        return 1;
     }
 
     /** Notes that address space {@code mm} maps a page of the large folio headed at {@code h}. */

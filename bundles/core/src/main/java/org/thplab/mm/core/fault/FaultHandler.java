@@ -94,8 +94,8 @@ public final class FaultHandler {
     /** Accesses every page of [from, to): the loop of a user program touching memory. */
     public SyscallResult touch(AddressSpace mm, Region r, long from, long to, boolean write) {
         Vma v = null;
-        // The PMD table of the GiB being touched: a live mm's PMD tables stay until it exits
-        // (and this touch ends if it is killed), so it is looked up once per GiB, not per page.
+        // The PMD table of the GiB being touched: it stays while a VMA covers part of its GiB
+        // (and this touch ends if the mm is killed), so it is looked up once per GiB, not per page.
         PmdTable t = null;
         long tableVa = -1;
         long failures = allocator.order0Failures(); // taken again after each OOM kill
@@ -125,10 +125,10 @@ public final class FaultHandler {
                     return SyscallResult.fail(Errno.EINTR, String.format("%s touched region %s up to offset %d of %d, then stopped",
                             mm.name, r.name, a - r.start, to - r.start));
                 }
-                t = mm.pt.get(a);
-                tableVa = a >>> PageTable.DIR_SHIFT;
+                t = tables.pmdAlloc(mm, a); // null when out of memory: the OOM path below
+                tableVa = t == null ? -1 : a >>> PageTable.DIR_SHIFT;
             }
-            PteTable ptes = t.pte[PageTable.pmdIndex(a)];
+            PteTable ptes = t == null ? null : t.pte[PageTable.pmdIndex(a)];
             FaultResult run = FaultResult.DONE;
             if (ptes != null && write && !askBelowPmd && !watched && h == null && !thread && !trace.on(Tracer.FAULT)) {
                 // Nothing looks at one fault alone: the empty PTEs from here to the table's end
@@ -141,8 +141,8 @@ public final class FaultHandler {
                 }
                 a += n * PAGE_SIZE; // the entry the run stopped at, whose fault it counted if it failed
             }
-            boolean ok = run == FaultResult.DONE ? access(mm, v, a, write, t, false)
-                    : run == FaultResult.RETRY && access(mm, v, a, write, t, true);
+            boolean ok = t != null && (run == FaultResult.DONE ? access(mm, v, a, write, t, false)
+                    : run == FaultResult.RETRY && access(mm, v, a, write, t, true));
             while (!ok) {
                 if (allocator.order0Failures() == failures) {
                     // A policy answered OOM without an allocation failing: the access fails as
@@ -171,7 +171,11 @@ public final class FaultHandler {
                 oomRetry = true;
                 oomRetrySkipsPolicy = pmd.policyOutcome != null && pmd.policyOutcome != FaultOutcome.OOM;
                 try {
-                    ok = access(mm, v, a, write, t, false);
+                    if (t == null) {
+                        t = tables.pmdAlloc(mm, a);
+                        tableVa = t == null ? -1 : a >>> PageTable.DIR_SHIFT;
+                    }
+                    ok = t != null && access(mm, v, a, write, t, false);
                 } finally {
                     oomRetry = false;
                     oomRetrySkipsPolicy = false;

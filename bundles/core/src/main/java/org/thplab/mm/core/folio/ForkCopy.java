@@ -43,13 +43,18 @@ public final class ForkCopy {
                 if (pt == null) {
                     continue;
                 }
+                // copy_pud_range() and copy_pmd_range() allocate the child's PUD and PMD tables
+                // where the parent has them, before they look at the entries.
+                PmdTable ct = tables.pmdAlloc(child, va);
+                if (ct == null) {
+                    return false;
+                }
                 int i = PageTable.pmdIndex(va);
                 PteTable ptes = pt.pte[i];
                 long pmd = pt.pmd[i];
                 if (ptes == null && pmd == 0) {
                     continue;
                 }
-                PmdTable ct = child.pt.get(va);
                 if (ct.pte[i] != null || ct.pmd[i] != 0) {
                     continue; // a PMD shared by two VMAs was copied with the first
                 }

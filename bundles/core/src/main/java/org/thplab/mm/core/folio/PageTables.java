@@ -15,8 +15,9 @@ import org.thplab.mm.core.vma.AddressSpace;
 import org.thplab.mm.spi.alloc.AllocPurpose;
 
 /**
- * Page-table pages: __pte_alloc() and pte_alloc_one() charge a zeroed unmovable frame to the
- * address space, free_pgtables() gives back those no VMA needs any more; nr_page_table_pages.
+ * Page-table pages: __pud_alloc(), __pmd_alloc() and __pte_alloc() charge a zeroed unmovable
+ * frame to the address space (mm_pgtables_bytes(), VmPTE), free_pgtables() gives back those no
+ * VMA needs any more; nr_page_table_pages.
  */
 public final class PageTables {
     private final Frames f;
@@ -46,6 +47,31 @@ public final class PageTables {
         return ptes;
     }
 
+    /**
+     * __handle_mm_fault()'s pud_alloc() and pmd_alloc(): the PMD table covering {@code va},
+     * allocated first if absent, and the PUD table above it. @return it, or null when out of memory
+     */
+    public PmdTable pmdAlloc(AddressSpace mm, long va) {
+        PmdTable t = mm.pt.lookup(va);
+        if (t != null) {
+            return t;
+        }
+        if (mm.pt.pudFrame(va) < 0) {
+            int pud = allocPgtableFrame(mm);
+            if (pud < 0) {
+                return null;
+            }
+            mm.pt.setPudFrame(va, pud); // populated at once: a later failure leaves it, as pud_alloc() does
+        }
+        int pmd = allocPgtableFrame(mm);
+        if (pmd < 0) {
+            return null;
+        }
+        t = mm.pt.get(va);
+        t.frame = pmd;
+        return t;
+    }
+
     /** pte_alloc_one(): a zeroed, unmovable page for a page table, charged to {@code mm}; -1 when none. */
     public int allocPgtableFrame(AddressSpace mm) {
         int pt = allocator.alloc(0, AllocPurpose.KERNEL, false);
@@ -69,8 +95,41 @@ public final class PageTables {
         mm.pgtables--;
     }
 
-    /** free_pgtables(): frees the PTE tables of [from, to) whose 2 MiB no VMA covers any more. */
+    /**
+     * free_pgtables(): frees the page tables about [from, to) that no VMA needs any more: a PTE
+     * table whose 2 MiB, a PMD table whose GiB, a PUD table whose 512 GiB no VMA covers any part
+     * of (free_pgd_range() with the neighbouring VMAs as floor and ceiling).
+     */
     public void freeEmptyTables(AddressSpace mm, long from, long to) {
+        freePteTables(mm, from, to);
+        long gib = 1L << PageTable.DIR_SHIFT;
+        for (long va = from & -gib; va < to; va += gib) {
+            PmdTable t = mm.pt.lookup(va);
+            if (t != null && t.used == 0 && !mm.mapped(va, va + gib)) { // free_pmd_range()
+                freePgtableFrame(mm, t.frame);
+                mm.pt.drop(va);
+            }
+        }
+        long pgdir = 1L << PageTable.PGDIR_SHIFT;
+        for (long va = from & -pgdir; va < to; va += pgdir) {
+            int pud = mm.pt.pudFrame(va);
+            if (pud >= 0 && !mm.mapped(va, va + pgdir) && noPmdTables(mm, va)) { // free_pud_range()
+                freePgtableFrame(mm, pud);
+                mm.pt.setPudFrame(va, -1);
+            }
+        }
+    }
+
+    private static boolean noPmdTables(AddressSpace mm, long pgdirVa) {
+        for (long va = pgdirVa, end = pgdirVa + (1L << PageTable.PGDIR_SHIFT); va < end; va += 1L << PageTable.DIR_SHIFT) {
+            if (mm.pt.lookup(va) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void freePteTables(AddressSpace mm, long from, long to) {
         long va = from & ~(PMD_SIZE - 1);
         while (va < to) {
             PmdTable t = mm.pt.lookup(va);

@@ -4,11 +4,16 @@ package org.thplab.mm.core.pagetable;
  * The page tables of one address space, sparse: a directory of PMD tables, each covering 1 GiB
  * (512 PMD slots), created on first use. A PMD slot is empty, a huge PMD ({@link #pmd}), or a
  * PTE table ({@link #pte} non-null); either way {@link #tableFrame} holds the frame charged for
- * the PTE table (for a huge PMD, the table deposited for a later split, as on x86).
+ * the PTE table (for a huge PMD, the table deposited for a later split, as on x86). A PMD table
+ * has a frame of its own ({@link PmdTable#frame}), and so has the PUD table above it, one per
+ * 512 GiB ({@link #pudFrame}): 4-level x86-64 paging, the P4D folded into the PGD, whose page
+ * belongs to the mm itself and is not modelled.
  */
 public final class PageTable {
     /** 1 GiB of virtual address space per directory entry. */
     public static final int DIR_SHIFT = 30;
+    /** 512 GiB per PUD table. */
+    public static final int PGDIR_SHIFT = 39;
     public static final int PMD_SHIFT = 21;
     public static final long PMD_SIZE = 1L << PMD_SHIFT;
 
@@ -20,6 +25,8 @@ public final class PageTable {
         public final long[] pmd = new long[512];
         public final PteTable[] pte = new PteTable[512];
         public final int[] tableFrame = new int[512];
+        /** The page of this PMD table itself (pmd_alloc_one()), or -1 while none is charged. */
+        public int frame = -1;
         /** Slots that hold a huge PMD or a PTE table. */
         public int used;
         /**
@@ -109,10 +116,38 @@ public final class PageTable {
     }
 
     private PmdTable[] dir = new PmdTable[16];
+    /** By 512 GiB (va >>> PGDIR_SHIFT): the frame of its PUD table (pud_alloc_one()), or -1. */
+    private int[] pudFrame = {-1};
 
     /** Drops every PMD table (the address space is gone; its tables were freed). */
     public void clear() {
         dir = new PmdTable[1];
+        pudFrame = new int[] {-1};
+    }
+
+    /** @return the frame of the PUD table covering {@code va}, or -1 */
+    public int pudFrame(long va) {
+        int g = (int) (va >>> PGDIR_SHIFT);
+        return g < pudFrame.length ? pudFrame[g] : -1;
+    }
+
+    /** Records (-1: forgets) the PUD table covering {@code va}. */
+    public void setPudFrame(long va, int frame) {
+        int g = (int) (va >>> PGDIR_SHIFT);
+        if (g >= pudFrame.length) {
+            int old = pudFrame.length;
+            pudFrame = java.util.Arrays.copyOf(pudFrame, g + 1);
+            java.util.Arrays.fill(pudFrame, old, g + 1, -1);
+        }
+        pudFrame[g] = frame;
+    }
+
+    /** Removes the PMD table covering {@code va} (free_pmd_range() freed it). */
+    public void drop(long va) {
+        int d = (int) (va >>> DIR_SHIFT);
+        if (d < dir.length) {
+            dir[d] = null;
+        }
     }
 
     /** @return the PMD table covering {@code va}, or null */

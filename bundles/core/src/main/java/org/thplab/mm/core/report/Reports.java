@@ -272,7 +272,7 @@ public final class Reports {
      * values in kB, but CoreDumping and THP_enabled (task_thp_status(): 1, thplab has no
      * PR_SET_THP_DISABLE). Every region is private writable anonymous memory: VmData is VmSize,
      * RssAnon is VmRSS, and the stack, text, library, file, shmem, locked, pinned and hugetlb
-     * lines are 0. VmPTE is the page-table pages the process is charged (PTE tables, as PageTables).
+     * lines are 0. VmPTE is mm_pgtables_bytes(): its PTE, PMD and PUD tables, deposited ones included.
      */
     public Map<String, Long> status(AddressSpace mm) {
         Map<String, Long> m = new LinkedHashMap<>();

@@ -141,7 +141,6 @@ class OomKillerTest {
         mm.sysfs("enabled", "always");
         mm.sysfs("defrag", "never"); // no compaction: the THP fails for want of a free block
         drainToHalfMin(mm);
-        mm.spawn("f");
         mm.mmap("f", "h", 2 * M);
         assertTrue(mm.madvise("f", "h", 0, 2 * M, Advice.HUGEPAGE).ok());
         long thp = mm.vmstat().get("thp_fault_alloc");
@@ -160,24 +159,39 @@ class OomKillerTest {
         assertEquals(List.of(), mm.check());
     }
 
-    /** Fills memory with other's base pages to the min watermark, then forks parent (one PTE table) down to min/2. */
+    /**
+     * Fills memory with other's base pages to the min watermark, then takes page tables down to
+     * min/2: forks of parent (its PUD, PMD and one PTE table: three pages each), then read faults
+     * of reader on the zero page (one PTE table each). Process f has a PMD table already (a read
+     * of its region pre), so that its first fault in a new region of that GiB needs one table only.
+     */
     private static void drainToHalfMin(MachineOps mm) {
+        mm.spawn("f");
+        mm.mmap("f", "pre", 2 * M);
+        mm.madvise("f", "pre", 0, 2 * M, Advice.NOHUGEPAGE);
+        assertTrue(mm.touch("f", "pre", 0, 4096, false).ok());
+        mm.spawn("parent");
+        mm.mmap("parent", "r", 2 * M);
+        mm.madvise("parent", "r", 0, 2 * M, Advice.NOHUGEPAGE);
+        assertTrue(mm.touch("parent", "r", 0, 4096, true).ok());
+        mm.spawn("reader");
+        mm.mmap("reader", "r", 8 * M);
+        mm.madvise("reader", "r", 0, 8 * M, Advice.NOHUGEPAGE);
+        assertTrue(mm.touch("reader", "r", 0, 4096, false).ok());
         mm.spawn("other");
         mm.mmap("other", "r", 62 * M);
         mm.madvise("other", "r", 0, 62 * M, Advice.NOHUGEPAGE);
         // The min watermark as set_recommended_min_free_kbytes() left it: user pages stop there.
         long min = Long.parseLong(mm.sysctl().get("vm.min_free_kbytes")) / 4;
         fillPageByPage(mm, "other", min + 2);
-        // Page tables may dip to min/2: forks of a process with one PTE table take one page each.
-        mm.spawn("parent");
-        mm.mmap("parent", "r", 2 * M);
-        mm.madvise("parent", "r", 0, 2 * M, Advice.NOHUGEPAGE);
-        for (int children = 0; mm.meminfo().get("MemFree") > 4 * (min / 2); children++) {
+        // Page tables may dip to min/2.
+        for (int children = 0; mm.meminfo().get("MemFree") >= 4 * (min / 2 + 3); children++) {
             assertTrue(mm.fork("parent", "c" + children).ok());
-            if (children == 0) {
-                assertTrue(mm.touch("parent", "r", 0, 4096, true).ok());
-            }
         }
+        for (long off = 2 * M; mm.meminfo().get("MemFree") > 4 * (min / 2); off += 2 * M) {
+            assertTrue(mm.touch("reader", "r", off, 4096, false).ok());
+        }
+        assertEquals(4 * (min / 2), mm.meminfo().get("MemFree"));
         assertEquals(0, mm.vmstat().get("oom_kill"), () -> String.join("\n", mm.dmesg()));
     }
 
@@ -194,7 +208,6 @@ class OomKillerTest {
         assertTrue(mm.touch("z", "r", 0, 4096, false).ok());
         assertEquals(1, mm.vmstat().get("thp_zero_page_alloc"));
         drainToHalfMin(mm);
-        mm.spawn("f");
         mm.mmap("f", "h", 2 * M);
         // A read fault maps the huge zero page, but its deposited page table fails (at min/2):
         // do_huge_pmd_anonymous_page() returns VM_FAULT_OOM (it does not fall back), the OOM
