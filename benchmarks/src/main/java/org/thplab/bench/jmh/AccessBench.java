@@ -25,12 +25,13 @@ import org.thplab.mm.core.policy.PolicyGuard;
  * base pages ({@code enabled=never}) or THPs ({@code always}), and uniform loads over it, each
  * drawn from the machine's seed, served by the page table and translated by the zen4 MMU (bare
  * metal). One op is one access; an invocation is one {@code access} call of {@link #BATCH}. The
- * iteration's teardown checks that every access was counted and none faulted.
+ * iteration's teardown checks that every access was counted and none faulted. The warm-up is long:
+ * with two of 2 s the base-page case is still reading PTEs into the read-hit bits when measuring starts.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 2)
+@Warmup(iterations = 4, time = 5)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsPrepend = {"-XX:CompileCommand=quiet", PolicyGuard.JIT_OPTION}, jvmArgsAppend = {"-Xmx3g"})
 public class AccessBench {
