@@ -106,10 +106,10 @@ public final class Checker {
                 if (t == null) {
                     continue;
                 }
-                String gib = mm.name + ": the PMD table of the GiB at 0x" + Long.toHexString((long) d << PageTable.DIR_SHIFT);
-                mmTables += claimTable(owners, t.frame, gib);
-                if (mm.pt.pudFrame((long) d << PageTable.DIR_SHIFT) < 0) {
-                    problem(gib + " has no PUD table above it");
+                long gib = (long) d << PageTable.DIR_SHIFT;
+                mmTables += claimTable(owners, t.frame, mm, "PMD table of the GiB", gib);
+                if (mm.pt.pudFrame(gib) < 0) {
+                    problem(mm.name + ": the PMD table of the GiB at 0x" + Long.toHexString(gib) + " has no PUD table above it");
                 }
                 String hits = t.readHitProblem();
                 if (hits != null) {
@@ -131,7 +131,7 @@ public final class Checker {
                     if (pt != null && pmd != 0) {
                         problem(mm.name + ": PMD at 0x" + Long.toHexString(base) + " is both huge and a table");
                     }
-                    mmTables += claimTable(owners, table, mm.name + ": the PTE table of the PMD at 0x" + Long.toHexString(base));
+                    mmTables += claimTable(owners, table, mm, "PTE table of the PMD", base);
                     if (mm.find(base) == null && mm.find(base + PageTable.PMD_SIZE - 1) == null && pt == null) {
                         problem(mm.name + ": huge PMD at 0x" + Long.toHexString(base) + " outside every VMA");
                     }
@@ -201,7 +201,7 @@ public final class Checker {
             }
             for (long g = 0; g << (PageTable.PGDIR_SHIFT - PageTable.DIR_SHIFT) < mm.pt.dirLength(); g++) {
                 int pud = mm.pt.pudFrame(g << PageTable.PGDIR_SHIFT);
-                mmTables += pud < 0 ? 0 : claimTable(owners, pud, mm.name + ": the PUD table of 0x" + Long.toHexString(g << PageTable.PGDIR_SHIFT));
+                mmTables += pud < 0 ? 0 : claimTable(owners, pud, mm, "PUD table of the 512 GiB", g << PageTable.PGDIR_SHIFT);
             }
             if (rss != mm.rssAnon) {
                 problem(mm.name + ": MM_ANONPAGES is " + mm.rssAnon + " but the page tables map " + rss);
@@ -383,10 +383,10 @@ public final class Checker {
         return problems;
     }
 
-    /** A PMD or PUD table's own page: a page-table frame nothing else holds. @return 1 if it is one */
-    private int claimTable(byte[] owners, int frame, String what) {
+    /** A PTE, PMD or PUD table's page: a page-table frame nothing else holds. @return 1 if it is one */
+    private int claimTable(byte[] owners, int frame, AddressSpace mm, String what, long va) {
         if (frame < 0 || frame >= owners.length || f.type[frame] != Frames.PGTABLE || owners[frame] != 0) {
-            problem(what + " has no page table frame of its own (" + frame + ")");
+            problem(mm.name + ": the " + what + " at 0x" + Long.toHexString(va) + " has no page table frame of its own (" + frame + ")");
             return 0;
         }
         owners[frame] = 3;

@@ -166,18 +166,9 @@ class OomKillerTest {
      * of its region pre), so that its first fault in a new region of that GiB needs one table only.
      */
     private static void drainToHalfMin(MachineOps mm) {
-        mm.spawn("f");
-        mm.mmap("f", "pre", 2 * M);
-        mm.madvise("f", "pre", 0, 2 * M, Advice.NOHUGEPAGE);
-        assertTrue(mm.touch("f", "pre", 0, 4096, false).ok());
-        mm.spawn("parent");
-        mm.mmap("parent", "r", 2 * M);
-        mm.madvise("parent", "r", 0, 2 * M, Advice.NOHUGEPAGE);
-        assertTrue(mm.touch("parent", "r", 0, 4096, true).ok());
-        mm.spawn("reader");
-        mm.mmap("reader", "r", 8 * M);
-        mm.madvise("reader", "r", 0, 8 * M, Advice.NOHUGEPAGE);
-        assertTrue(mm.touch("reader", "r", 0, 4096, false).ok());
+        spawnWithOnePage(mm, "f", "pre", 2 * M, false);
+        spawnWithOnePage(mm, "parent", "r", 2 * M, true);
+        spawnWithOnePage(mm, "reader", "r", 8 * M, false);
         mm.spawn("other");
         mm.mmap("other", "r", 62 * M);
         mm.madvise("other", "r", 0, 62 * M, Advice.NOHUGEPAGE);
@@ -193,6 +184,14 @@ class OomKillerTest {
         }
         assertEquals(4 * (min / 2), mm.meminfo().get("MemFree"));
         assertEquals(0, mm.vmstat().get("oom_kill"), () -> String.join("\n", mm.dmesg()));
+    }
+
+    /** A process whose region of base pages has its first page touched: a PUD, a PMD and a PTE table. */
+    private static void spawnWithOnePage(MachineOps mm, String proc, String region, long size, boolean write) {
+        mm.spawn(proc);
+        mm.mmap(proc, region, size);
+        mm.madvise(proc, region, 0, size, Advice.NOHUGEPAGE);
+        assertTrue(mm.touch(proc, region, 0, 4096, write).ok());
     }
 
     @Test
