@@ -125,8 +125,8 @@ public final class FaultHandler {
                     return SyscallResult.fail(Errno.EINTR, String.format("%s touched region %s up to offset %d of %d, then stopped",
                             mm.name, r.name, a - r.start, to - r.start));
                 }
-                t = tables.pmdAlloc(mm, a); // null when out of memory: the OOM path below
-                tableVa = t == null ? -1 : a >>> PageTable.DIR_SHIFT;
+                t = tables.pmdAlloc(mm, a); // null when out of memory: the OOM path below allocates it again
+                tableVa = a >>> PageTable.DIR_SHIFT;
             }
             PteTable ptes = t == null ? null : t.pte[PageTable.pmdIndex(a)];
             FaultResult run = FaultResult.DONE;
@@ -171,10 +171,7 @@ public final class FaultHandler {
                 oomRetry = true;
                 oomRetrySkipsPolicy = pmd.policyOutcome != null && pmd.policyOutcome != FaultOutcome.OOM;
                 try {
-                    if (t == null) {
-                        t = tables.pmdAlloc(mm, a);
-                        tableVa = t == null ? -1 : a >>> PageTable.DIR_SHIFT;
-                    }
+                    t = t != null ? t : tables.pmdAlloc(mm, a);
                     ok = t != null && access(mm, v, a, write, t, false);
                 } finally {
                     oomRetry = false;

@@ -113,20 +113,12 @@ public final class PageTables {
         long pgdir = 1L << PageTable.PGDIR_SHIFT;
         for (long va = from & -pgdir; va < to; va += pgdir) {
             int pud = mm.pt.pudFrame(va);
-            if (pud >= 0 && !mm.mapped(va, va + pgdir) && noPmdTables(mm, va)) { // free_pud_range()
+            // free_pud_range(): no VMA in the 512 GiB, so the loop above or an earlier munmap freed its PMD tables
+            if (pud >= 0 && !mm.mapped(va, va + pgdir)) {
                 freePgtableFrame(mm, pud);
                 mm.pt.setPudFrame(va, -1);
             }
         }
-    }
-
-    private static boolean noPmdTables(AddressSpace mm, long pgdirVa) {
-        for (long va = pgdirVa, end = pgdirVa + (1L << PageTable.PGDIR_SHIFT); va < end; va += 1L << PageTable.DIR_SHIFT) {
-            if (mm.pt.lookup(va) != null) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void freePteTables(AddressSpace mm, long from, long to) {
