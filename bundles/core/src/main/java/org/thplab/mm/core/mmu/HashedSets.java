@@ -4,26 +4,26 @@ import java.util.Arrays;
 
 /**
  * The layout of a {@link Tlb} with sets wider than 16 ways, such as the fully associative L1 dTLBs
- * of AMD and Arm cores (48 to 72 entries): an open-addressing hash index of tags, linear
- * probing, finds an entry in about one probe, and an intrusive circular doubly linked list per set
- * keeps the recency order from its front, the most recently used, so that the least recently used
- * entry is the one before the front: a miss replaces it and moves the front back onto it, with no
- * relinking at all. Primitive arrays only.
+ * of AMD and Arm cores (48 to 72 entries): a chained hash index of tags (a bucket holds its first
+ * slot, each slot the next slot of its bucket), at most a quarter as many entries as buckets, so a
+ * lookup reads about one bucket and a miss one empty one; and an intrusive circular doubly linked
+ * list per set that keeps the recency order from its front, the most recently used, so that the
+ * least recently used entry is the one before the front: a miss replaces it and moves the front
+ * back onto it, with no relinking at all. Primitive arrays only.
  */
 final class HashedSets {
     private static final long EMPTY = Tlb.EMPTY;
+    private static final int NONE = -1;
 
     private final int ways;
     private final int setMask;
     private final int slots;
-    /** By slot (set * ways + way): the tag, and its index cell. */
+    /** By slot (set * ways + way): the tag, and the next slot of its bucket (NONE: the last). */
     private final long[] tags;
-    private final int[] slotCell;
-    /** By index cell: the tag (EMPTY: free) and its slot. */
-    private final long[] cellTag;
-    private final int[] cellSlot;
-    private final int cellMask;
-    private final int cellShift;
+    private final int[] chain;
+    /** By bucket: its first slot, or NONE. */
+    private final int[] bucket;
+    private final int bucketShift;
     /** By slot: the circular recency list of its set, next towards the less recently used. */
     private final int[] next;
     private final int[] prev;
@@ -37,13 +37,13 @@ final class HashedSets {
         this.slots = sets * ways;
         tags = new long[slots];
         Arrays.fill(tags, EMPTY);
-        slotCell = new int[slots];
-        int size = Integer.highestOneBit(slots * 8 - 1) << 1; // at most an eighth full: short probes, fewer mispredicted branches
-        cellTag = new long[size];
-        Arrays.fill(cellTag, EMPTY);
-        cellSlot = new int[size];
-        cellMask = size - 1;
-        cellShift = 64 - Integer.numberOfTrailingZeros(size);
+        chain = new int[slots];
+        // Measured against open addressing with backward-shift deletion (an eighth full): a uniform
+        // miss on a 1 x 72 array 8.8 -> 6.7 ns; a deletion unlinks one slot instead of moving cells.
+        int size = Integer.highestOneBit(slots * 4 - 1) << 1;
+        bucket = new int[size];
+        Arrays.fill(bucket, NONE);
+        bucketShift = 64 - Integer.numberOfTrailingZeros(size);
         next = new int[slots];
         prev = new int[slots];
         front = new int[sets];
@@ -62,36 +62,32 @@ final class HashedSets {
     }
 
     private int home(long tag) {
-        return (int) ((tag * 0x9E3779B97F4A7C15L) >>> cellShift);
+        return (int) ((tag * 0x9E3779B97F4A7C15L) >>> bucketShift);
     }
 
     private int set(long tag) {
         return (int) tag & setMask;
     }
 
-    /** @return the cell that holds {@code tag}, or -1 */
-    private int cell(long tag) {
-        for (int h = home(tag); ; h = (h + 1) & cellMask) {
-            long t = cellTag[h];
-            if (t == tag) {
-                return h;
-            }
-            if (t == EMPTY) {
-                return -1;
-            }
+    /** @return the slot that holds {@code tag}, or NONE */
+    private int slot(long tag) {
+        int s = bucket[home(tag)];
+        while (s != NONE && tags[s] != tag) {
+            s = chain[s];
         }
+        return s;
     }
 
     boolean contains(long tag) {
-        return cell(tag) >= 0;
+        return slot(tag) != NONE;
     }
 
     boolean lookup(long tag) {
-        int c = cell(tag);
-        if (c < 0) {
+        int s = slot(tag);
+        if (s == NONE) {
             return false;
         }
-        toFront(cellSlot[c], set(tag));
+        toFront(s, set(tag));
         return true;
     }
 
@@ -102,39 +98,31 @@ final class HashedSets {
         if (tags[f] == tag) {
             return true; // the most recently used already: nothing changes (the common hit of a loop over a page)
         }
-        int home = home(tag);
-        int h = home;
-        for (long t; (t = cellTag[h]) != EMPTY; h = (h + 1) & cellMask) {
-            if (t == tag) {
-                toFront(cellSlot[h], set);
+        int h = home(tag);
+        for (int s = bucket[h]; s != NONE; s = chain[s]) {
+            if (tags[s] == tag) {
+                toFront(s, set);
                 return true;
             }
         }
         int v = prev[f]; // the least recently used slot of the set; empty ones are kept last
         if (tags[v] != EMPTY) {
-            // The deletion leaves one free cell; if it lies on the tag's probe path before h, the
-            // tag goes there (every cell before it on the path is still taken).
-            int freed = unindex(slotCell[v]);
-            if (((freed - home) & cellMask) < ((h - home) & cellMask)) {
-                h = freed;
-            }
+            unindex(v);
         } else {
             valid++;
         }
         tags[v] = tag;
-        cellTag[h] = tag;
-        cellSlot[h] = v;
-        slotCell[v] = h;
+        chain[v] = bucket[h];
+        bucket[h] = v;
         front[set] = v; // the circle turns: the least recently used is the most recently used now
         return false;
     }
 
-    /** Takes every entry, index cell and list link of {@code o}, a twin of the same geometry. */
+    /** Takes every entry, index link and list link of {@code o}, a twin of the same geometry. */
     void copyFrom(HashedSets o) {
         System.arraycopy(o.tags, 0, tags, 0, tags.length);
-        System.arraycopy(o.slotCell, 0, slotCell, 0, slotCell.length);
-        System.arraycopy(o.cellTag, 0, cellTag, 0, cellTag.length);
-        System.arraycopy(o.cellSlot, 0, cellSlot, 0, cellSlot.length);
+        System.arraycopy(o.chain, 0, chain, 0, chain.length);
+        System.arraycopy(o.bucket, 0, bucket, 0, bucket.length);
         System.arraycopy(o.next, 0, next, 0, next.length);
         System.arraycopy(o.prev, 0, prev, 0, prev.length);
         System.arraycopy(o.front, 0, front, 0, front.length);
@@ -142,11 +130,11 @@ final class HashedSets {
     }
 
     int remove(long tag) {
-        int c = cell(tag);
-        if (c < 0) {
+        int s = slot(tag);
+        if (s == NONE) {
             return 0;
         }
-        removeSlot(cellSlot[c]);
+        removeSlot(s);
         return 1;
     }
 
@@ -165,7 +153,7 @@ final class HashedSets {
     }
 
     private void removeSlot(int s) {
-        unindex(slotCell[s]);
+        unindex(s);
         tags[s] = EMPTY;
         valid--;
         int set = s / ways;
@@ -204,23 +192,17 @@ final class HashedSets {
         prev[at] = s;
     }
 
-    /**
-     * Frees cell {@code hole} by backward-shift deletion (Knuth Vol. 3, 6.4, Algorithm R).
-     *
-     * @return the cell left free
-     */
-    private int unindex(int hole) {
-        int m = cellMask;
-        for (int j = (hole + 1) & m; cellTag[j] != EMPTY; j = (j + 1) & m) {
-            int k = home(cellTag[j]);
-            if (((j - k) & m) >= ((j - hole) & m)) { // the hole lies between its home and j: move it back
-                cellTag[hole] = cellTag[j];
-                cellSlot[hole] = cellSlot[j];
-                slotCell[cellSlot[hole]] = hole;
-                hole = j;
-            }
+    /** Takes slot {@code v}, which holds a tag, out of its bucket's chain. */
+    private void unindex(int v) {
+        int h = home(tags[v]);
+        int s = bucket[h];
+        if (s == v) {
+            bucket[h] = chain[v];
+            return;
         }
-        cellTag[hole] = EMPTY;
-        return hole;
+        while (chain[s] != v) {
+            s = chain[s];
+        }
+        chain[s] = chain[v];
     }
 }
